@@ -1,0 +1,44 @@
+"""Working days and public holidays (from the maintained ``holidays`` package)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from functools import cache
+
+import holidays
+
+
+@cache
+def supported_countries() -> frozenset[str]:
+    return frozenset(holidays.list_supported_countries())
+
+
+@cache
+def _calendar(country: str, subdivision: str | None, year: int) -> dict[date, str]:
+    cal = holidays.country_holidays(country, subdiv=subdivision, years=year)
+    return {day: str(name) for day, name in cal.items()}
+
+
+def holiday_name(country: str, subdivision: str | None, day: date) -> str | None:
+    return _calendar(country, subdivision, day.year).get(day)
+
+
+def days(start: date, end: date) -> Iterator[date]:
+    day = start
+    while day <= end:
+        yield day
+        day += timedelta(days=1)
+
+
+def working_days(start: date, end: date, weekdays: frozenset[int]) -> list[date]:
+    return [d for d in days(start, end) if d.weekday() in weekdays]
+
+
+@cache
+def known_subdivision(country: str, subdivision: str) -> bool:
+    try:
+        holidays.country_holidays(country, subdiv=subdivision)
+    except NotImplementedError:
+        return False
+    return True
