@@ -1,0 +1,55 @@
+"""Plain snapshots of the tracker's issues and notes: what the planner reads.
+
+Nothing here knows about GitLab's client library; adapters convert at the edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Note:
+    id: int
+    author: str
+    body: str
+    created_at: datetime
+    updated_at: datetime
+    system: bool = False
+
+
+@dataclass(frozen=True)
+class Issue:
+    iid: int
+    title: str
+    description: str
+    labels: tuple[str, ...]
+    state: str  # "opened" | "closed"
+    author: str
+    created_at: datetime
+    updated_at: datetime
+    assignees: tuple[str, ...] = ()
+    closed_at: datetime | None = None
+    web_url: str = ""
+    notes: tuple[Note, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == "opened"
+
+    def has_label(self, label: str) -> bool:
+        return label in self.labels
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything one planning pass may look at."""
+
+    issues: tuple[Issue, ...]
+    project: str = ""
+    web_url: str = ""
+    errors: tuple[str, ...] = field(default=())
+
+    def by_iid(self) -> dict[int, Issue]:
+        return {i.iid: i for i in self.issues}
