@@ -1,0 +1,139 @@
+"""The command line end to end on the offline tracker: the demo, reconcile, validate, schema."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from project import ROOT
+from pto_bot.cli import main
+from pto_bot.policy import policy_schema
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+def test_demo_tells_the_story_and_a_second_run_does_nothing(tmp_path: Path) -> None:
+    code, text = run("demo", "--dir", str(tmp_path))
+    assert code == 0
+    assert "harishsr" in text and "needs coverage" in text  # capacity exceeded: fallback
+    assert "open issue 'Fallback coverage: harishsr" in text
+    assert "needs-approval, 3 out" in text  # three out in the same days
+    assert "emergency covered" in text
+    assert "answer volunteer" in text and "answer approve" in text
+    assert "needs info: Start: '12/14/2026' is not an ISO date" in text
+    assert "Second run on the same file: 0 writes (nothing changed, so nothing to do)." in text
+    transcript = (tmp_path / "transcript.md").read_text()
+    assert "only the manager (`melroberts`) can decide" in transcript
+    project = json.loads((tmp_path / "project.json").read_text())
+    assert any("pto-fallback" in i["labels"] for i in project["issues"])
+
+
+def test_reconcile_offline_twice_and_dry_run_writes_nothing(tmp_path: Path) -> None:
+    project = tmp_path / "export.json"
+    shutil.copyfile(ROOT / "src/pto_bot/demo/project.json", project)
+    before = project.read_text()
+    policy = str(ROOT / "policy.yaml")
+    now = "2026-11-23T14:00Z"
+    args = ("reconcile", "--policy", policy, "--offline", str(project), "--now", now)
+    code, text = run(*args, "--dry-run")
+    assert code == 0 and "(planned) post note [coverage]" in text
+    assert project.read_text() == before
+    assert run(*args)[0] == 0
+    code, text = run(*args)
+    assert "nothing to do: every issue is up to date" in text
+
+
+def test_bundled_demo_policy_is_the_shipped_policy() -> None:
+    assert (ROOT / "src/pto_bot/demo/policy.yaml").read_text() == (ROOT / "policy.yaml").read_text()
+
+
+def test_validate_passes_the_shipped_policies_and_templates() -> None:
+    code, text = run(
+        "validate",
+        "--root",
+        str(ROOT),
+        str(ROOT / "policy.yaml"),
+        str(ROOT / "examples/policies/classic.yaml"),
+        str(ROOT / "examples/policies/tam-buddy.yaml"),
+    )
+    assert code == 0, text
+    assert text.count(": OK") == 4
+
+
+def test_validate_names_the_problem_in_a_broken_policy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "policy.yaml"
+    original = (ROOT / "policy.yaml").read_text()
+    text = original.replace("members: [klang, adamlauzon", "members: [adamlauzon, 'klang '", 1)
+    assert text != original
+    broken.write_text(text)
+    code, _ = run("validate", "--skip-templates", str(broken))
+    assert code == 2
+    assert "policy.yaml: pods.beta.members[1]: 'klang ' is not a GitLab username" in (
+        capsys.readouterr().err
+    )
+
+
+def test_bad_now_and_missing_offline_file_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    policy = str(ROOT / "policy.yaml")
+    assert run("reconcile", "--policy", policy, "--offline", str(tmp_path / "x.json"))[0] == 2
+    assert "cannot read the offline project" in capsys.readouterr().err
+    demo = tmp_path / "p.json"
+    shutil.copyfile(ROOT / "src/pto_bot/demo/project.json", demo)
+    assert run("reconcile", "--policy", policy, "--offline", str(demo), "--now", "soon")[0] == 2
+    assert "--now: 'soon' is not an ISO-8601 time" in capsys.readouterr().err
+
+
+def test_reconcile_without_gitlab_settings_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for var in ("GITLAB_URL", "CI_SERVER_URL", "GITLAB_TOKEN", "PTO_BOT_PROJECT", "CI_PROJECT_ID"):
+        monkeypatch.delenv(var, raising=False)
+    assert run("reconcile", "--policy", str(ROOT / "policy.yaml"))[0] == 2
+    assert "GITLAB_TOKEN" in capsys.readouterr().err
+
+
+def test_a_malformed_issue_in_an_export_is_reported_and_the_rest_processed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = json.loads((ROOT / "src/pto_bot/demo/project.json").read_text())
+    data["issues"].append({"iid": 99, "labels": ["pto"], "title": "broken"})  # no created_at
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(data))
+    code, text = run(
+        "reconcile",
+        "--policy",
+        str(ROOT / "policy.yaml"),
+        "--offline",
+        str(export),
+        "--now",
+        "2026-11-23T14:00Z",
+    )
+    assert code == 1
+    assert "issue 99" in text and "malformed" in text
+    assert "post note [coverage]" in text
+
+
+def test_schema_command_prints_the_committed_schema() -> None:
+    code, text = run("schema")
+    assert code == 0 and text == policy_schema()
+    assert text == (ROOT / "policy.schema.json").read_text()
+
+
+def test_help_text_names_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    text = capsys.readouterr().out
+    for command in ("reconcile", "handle-event", "demo", "validate", "schema"):
+        assert command in text
+    assert "2 bad configuration or usage" in " ".join(text.split())
