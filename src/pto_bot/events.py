@@ -1,0 +1,235 @@
+"""Webhook payloads (GitLab's "Issue Hook" and "Note Hook") in, one small :class:`Event` out.
+
+Pure: no GitLab client, no environment, no clock. Anything the bot should not act on becomes an
+:class:`Ignored` with a reason a person can read in the job log; a payload never raises.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+_HOOK_TIME_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
+
+
+class Event(BaseModel):
+    """An issue or comment event of the bot's project, caused by someone other than the bot."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: Literal["issue", "note"]
+    iid: int
+    actor: str
+    action: str
+    labels: tuple[str, ...] = ()
+    note_id: int | None = None
+    note_body: str | None = None
+    updated_at: datetime | None = None
+
+
+class Ignored(BaseModel):
+    """A payload the bot does nothing with, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reason: str
+
+
+EventResult = Event | Ignored
+
+
+# --- payload shapes (extra keys are ignored: GitLab adds fields over time) -----------------------
+
+
+def _hook_time(value: Any) -> Any:
+    """Accept ``2015-05-17 17:06:40 UTC`` (older hooks) besides ISO 8601; naive means UTC."""
+    if not isinstance(value, str):
+        return value
+    try:
+        if value.endswith(" UTC"):
+            return datetime.strptime(value, _HOOK_TIME_FORMAT).replace(tzinfo=UTC)
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            "expected a time like 2013-12-03T17:15:43Z or 2015-05-17 17:06:40 UTC"
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _label_title(value: Any) -> Any:
+    return value.get("title") if isinstance(value, dict) else value
+
+
+HookTime = Annotated[datetime, BeforeValidator(_hook_time)]
+LabelTitle = Annotated[str, BeforeValidator(_label_title)]
+
+
+class _User(BaseModel):
+    username: str
+
+
+class _Project(BaseModel):
+    id: int | None = None
+    path_with_namespace: str | None = None
+
+
+class _IssueAttributes(BaseModel):
+    iid: int
+    action: str | None = None
+    updated_at: HookTime | None = None
+    labels: list[LabelTitle] = Field(default_factory=list)
+
+
+class _IssueHook(BaseModel):
+    event_type: Literal["issue", "confidential_issue"] | None = None
+    user: _User
+    project: _Project
+    object_attributes: _IssueAttributes
+    labels: list[LabelTitle] | None = None
+
+
+class _NoteAttributes(BaseModel):
+    id: int
+    note: str
+    noteable_type: str
+    system: bool = False
+    action: Literal["create", "update"] | None = None
+    updated_at: HookTime | None = None
+
+
+class _NotedIssue(BaseModel):
+    iid: int
+    labels: list[LabelTitle] = Field(default_factory=list)
+
+
+class _NoteHook(BaseModel):
+    event_type: Literal["note", "confidential_note"] | None = None
+    user: _User
+    project: _Project
+    object_attributes: _NoteAttributes
+    issue: _NotedIssue | None = None
+
+
+# --- parsing -------------------------------------------------------------------------------------
+
+
+def parse_event(
+    raw: bytes | str,
+    *,
+    project_id: int | None,
+    project_path: str | None,
+    bot_username: str,
+) -> EventResult:
+    """The event in a webhook body (or a pipeline trigger's payload file: webhook body plus
+    ``id`` and ``ref``), or why it is ignored."""
+    data = _load(raw)
+    if isinstance(data, Ignored):
+        return data
+    kind = data.get("object_kind")
+    if kind not in ("issue", "note"):
+        return _unhandled_kind(kind)
+    try:
+        hook: _IssueHook | _NoteHook = (
+            _IssueHook if kind == "issue" else _NoteHook
+        ).model_validate(data)
+    except ValidationError as exc:
+        return Ignored(reason=f"{kind} event not understood: {_problems(exc)}")
+    elsewhere = _foreign_project(hook.project, project_id, project_path)
+    if elsewhere:
+        return Ignored(reason=elsewhere)
+    if hook.user.username.casefold() == bot_username.casefold():
+        return Ignored(reason=f"{kind} event caused by the bot itself (@{hook.user.username})")
+    if isinstance(hook, _IssueHook):
+        return _issue_event(hook)
+    return _note_event(hook)
+
+
+def _load(raw: bytes | str) -> dict[str, Any] | Ignored:
+    try:
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    except UnicodeDecodeError as exc:
+        return Ignored(reason=f"payload is not UTF-8 text (byte {exc.start})")
+    if not text.strip():
+        return Ignored(reason="payload is empty")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return Ignored(
+            reason=f"payload is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        )
+    if not isinstance(data, dict):
+        return Ignored(reason=f"payload is a JSON {_json_type(data)}, not an object")
+    return data
+
+
+def _json_type(value: Any) -> str:
+    names = {list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+    return names.get(type(value), "null")
+
+
+def _unhandled_kind(kind: Any) -> Ignored:
+    if kind is None:
+        return Ignored(reason="missing key object_kind: not a GitLab webhook payload")
+    return Ignored(reason=f"object_kind {kind!r} is not handled (only issue and note events)")
+
+
+def _problems(exc: ValidationError) -> str:
+    described = []
+    for error in exc.errors()[:3]:
+        path = ".".join(str(part) for part in error["loc"])
+        if error["type"] == "missing":
+            described.append(f"missing key {path}")
+        else:
+            described.append(f"{path}: {error['msg']} (got {error['input']!r:.60})")
+    return "; ".join(described)
+
+
+def _foreign_project(project: _Project, project_id: int | None, project_path: str | None) -> str:
+    """Why the event is from another project than the bot's, or "" when it is not."""
+    other_id = project_id is not None and project.id is not None and project.id != project_id
+    other_path = (
+        project_path is not None
+        and project.path_with_namespace is not None
+        and project.path_with_namespace.casefold() != project_path.casefold()
+    )
+    if not (other_id or other_path):
+        return ""
+    theirs = project.path_with_namespace or f"id {project.id}"
+    ours = project_path or f"id {project_id}"
+    return f"event from project {theirs}, not from this bot's project {ours}"
+
+
+def _issue_event(hook: _IssueHook) -> Event:
+    attributes = hook.object_attributes
+    labels = hook.labels if hook.labels is not None else attributes.labels
+    return Event(
+        kind="issue",
+        iid=attributes.iid,
+        actor=hook.user.username,
+        action=attributes.action or "update",  # test payloads of older GitLab have no action
+        labels=tuple(labels),
+        updated_at=attributes.updated_at,
+    )
+
+
+def _note_event(hook: _NoteHook) -> EventResult:
+    note = hook.object_attributes
+    if note.noteable_type != "Issue":
+        return Ignored(reason=f"comment on a {note.noteable_type}, not on an issue")
+    if note.system:
+        return Ignored(reason="system note (GitLab's own record of a change)")
+    if hook.issue is None:
+        return Ignored(reason="note event not understood: missing key issue")
+    return Event(
+        kind="note",
+        iid=hook.issue.iid,
+        actor=hook.user.username,
+        action=note.action or "create",  # before GitLab 16.11 only new comments fired events
+        labels=tuple(hook.issue.labels),
+        note_id=note.id,
+        note_body=note.note,
+        updated_at=note.updated_at,
+    )
