@@ -217,13 +217,7 @@ def _volunteer(run: _Run) -> Outcome:
             f"name the account(s), e.g. `{policy.bot.command} volunteer "
             f"{safe(req.uncovered[0].account.name) if req.uncovered else 'Acme Corp'}`"
         )
-    if any(
-        o.counted
-        and o.request.engineer == run.author
-        and o.request.start <= r.end
-        and r.start <= o.request.end
-        for o in run.ev.requests
-    ):
+    if run.ev.absence(run.author, r.start, r.end) is not None:
         return run.no(f"you are out yourself during {r.start} – {r.end}")
     found, unknown = run.match(names, req.covers)
     refused = [run.unknown_accounts(unknown, req.covers)] if unknown else []
@@ -336,16 +330,9 @@ def _assign(run: _Run) -> Outcome:
     found, unknown = run.match([name], req.covers)
     if unknown:
         return run.no(run.unknown_accounts(unknown, req.covers))
-    busy = [
-        o
-        for o in run.ev.requests
-        if o.counted
-        and o.request.engineer == user
-        and o.request.start <= r.end
-        and r.start <= o.request.end
-    ]
-    if busy:
-        return run.no(f"`{user}` is out during {busy[0].request.start} – {busy[0].request.end}")
+    busy = run.ev.absence(user, r.start, r.end)
+    if busy is not None:
+        return run.no(f"`{user}` is out during {busy.request.start} – {busy.request.end}")
     cover = found[0]
     return Outcome(
         run.entry(True, accounts=(cover.account.name,), user=user),

@@ -105,6 +105,20 @@ class Evaluation:
     def fallback_weeks(self, username: str, year: int) -> float:
         return self.fallback_days.get(username, {}).get(year, 0) / 5
 
+    def absence(self, user: str, start: date, end: date) -> Evaluated | None:
+        """The request that has ``user`` out during ``start``–``end``, if any."""
+        return next(
+            (
+                e
+                for e in self.requests
+                if e.counted
+                and e.request.engineer == user
+                and e.request.start <= end
+                and start <= e.request.end
+            ),
+            None,
+        )
+
     def out_on(self, day: date) -> list[Evaluated]:
         return [e for e in self.requests if e.counted and e.request.start <= day <= e.request.end]
 

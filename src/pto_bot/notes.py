@@ -194,13 +194,12 @@ def suggestions(ev: Evaluated, evaluation: Evaluation, policy: Policy) -> list[S
     r = ev.request
     pod = policy.pod_of(r.engineer, r.start)
     podmates = set(pod[1].members) if pod else {r.engineer}
-    busy = {
-        o.request.engineer
-        for o in evaluation.requests
-        if o.counted and o.request.start <= r.end and r.start <= o.request.end
-    }
     year = r.start.year
-    candidates = [u for u in policy.engineers if u not in podmates and u not in busy]
+    candidates = [
+        u
+        for u in policy.engineers
+        if u not in podmates and evaluation.absence(u, r.start, r.end) is None
+    ]
     candidates.sort(key=lambda u: (evaluation.fallback_weeks(u, year), u))
     from .holidays_cal import holiday_name, working_days
 
