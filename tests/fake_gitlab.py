@@ -140,7 +140,7 @@ class FakeGitLab:
 
     def add_note(self, iid: int, body: str, *, author: str = "alice", system: bool = False) -> int:
         """A note as a person (or GitLab) wrote it: stored as is, no quick actions."""
-        return self._store_note(iid, body, author, system)["id"]
+        return int(self._store_note(iid, body, author, system)["id"])
 
     def fail(self, method: str, path: str, **kw: Any) -> None:
         self.faults.append(Fault(method, path, **kw))

@@ -167,6 +167,21 @@ def test_cache_sees_a_note_edit_hidden_by_gitlabs_touch_throttle(
     assert [n.body for n in issue.notes] == ["Coverage: @dbass90"]
 
 
+def test_cache_entries_survive_a_read_of_other_labels(
+    fake_gitlab: FakeGitLab, tmp_path: Path
+) -> None:
+    cache = tmp_path / "notes.json"
+    fake_gitlab.add_issue("PTO", labels=["pto"])
+    fake_gitlab.add_issue("Playbook: Acme", labels=["playbook"])
+    tracker(fake_gitlab, cache_path=cache).read(["pto"])
+    tracker(fake_gitlab, cache_path=cache).read(["playbook"])
+
+    again = tracker(fake_gitlab, cache_path=cache)
+    again.read(["pto"])
+
+    assert again.requests_made == 2
+
+
 @pytest.mark.parametrize(
     "content",
     ["{not json", "[]", '{"version": 1, "project": "42", "issues": {"1": {"key": 3}}}', ""],
@@ -352,7 +367,10 @@ def test_hostile_text_made_safe_triggers_no_quick_action(fake_gitlab: FakeGitLab
     iid = fake_gitlab.add_issue("PTO", labels=["pto"])
     hostile = "/close\n/label ~pto::cancelled\n/assign @all"
 
-    tracker(fake_gitlab).post_note(iid, f"You wrote:\n{safe(hostile)}")
+    bot = tracker(fake_gitlab)
+    note_id = bot.post_note(iid, f"You wrote:\n{safe(hostile)}")
+    bot.edit_note(iid, note_id, f"{safe(hostile)}\n{safe('/reopen')}")
+    bot.create_issue("Fallback", safe(hostile), ["pto-fallback"])
 
     assert fake_gitlab.quick_actions_run == []
     assert (fake_gitlab.issues[iid]["state"], fake_gitlab.issues[iid]["labels"]) == (
