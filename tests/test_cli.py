@@ -137,3 +137,93 @@ def test_help_text_names_every_command(capsys: pytest.CaptureFixture[str]) -> No
     for command in ("reconcile", "handle-event", "demo", "validate", "schema"):
         assert command in text
     assert "2 bad configuration or usage" in " ".join(text.split())
+
+
+def note_hook(author: str, body: str, iid: int = 32, project_id: int = 42) -> dict[str, object]:
+    """A Note Hook body as GitLab documents it (trimmed), plus the trigger's id and ref."""
+    return {
+        "object_kind": "note",
+        "event_type": "note",
+        "user": {"id": 1, "name": author, "username": author},
+        "project_id": project_id,
+        "project": {"id": project_id, "path_with_namespace": "support/assigned-support-engineers"},
+        "object_attributes": {
+            "id": 6001,
+            "note": body,
+            "noteable_type": "Issue",
+            "author_id": 1,
+            "created_at": "2026-11-23 13:50:00 UTC",
+            "updated_at": "2026-11-23 13:50:00 UTC",
+            "system": False,
+            "action": "create",
+            "url": "https://gitlab.example.com/x#note_6001",
+        },
+        "issue": {
+            "id": 90032,
+            "iid": iid,
+            "title": "PTO",
+            "description": "",
+            "state": "opened",
+            "labels": [{"title": "pto"}],
+        },
+        "id": 77,
+        "ref": "main",
+    }
+
+
+@pytest.mark.parametrize(
+    ("author", "project", "expected"),
+    [
+        ("pto-bot", 42, "ignored:"),
+        ("klang", 99, "ignored:"),
+    ],
+)
+def test_events_from_the_bot_or_another_project_are_ignored_without_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, author: str, project: int, expected: str
+) -> None:
+    monkeypatch.setenv("PTO_BOT_PROJECT", "42")
+    payload = tmp_path / "payload.json"
+    payload.write_text(json.dumps(note_hook(author, "/pto status", project_id=project)))
+    missing = tmp_path / "absent.json"  # would fail if the event job tried to read the project
+    code, text = run(
+        "handle-event",
+        "--policy",
+        str(ROOT / "policy.yaml"),
+        "--payload",
+        str(payload),
+        "--offline",
+        str(missing),
+    )
+    assert code == 0 and text.startswith(expected)
+
+
+def test_an_event_reconciles_the_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PTO_BOT_PROJECT", "42")
+    project = tmp_path / "export.json"
+    shutil.copyfile(ROOT / "src/pto_bot/demo/project.json", project)
+    payload = tmp_path / "payload.json"
+    payload.write_text(json.dumps(note_hook("malmendarez", "/pto volunteer Northwind Traders")))
+    monkeypatch.setenv("TRIGGER_PAYLOAD", str(payload))
+    code, text = run(
+        "handle-event",
+        "--policy",
+        str(ROOT / "policy.yaml"),
+        "--offline",
+        str(project),
+        "--now",
+        "2026-11-23T14:00Z",
+    )
+    assert code == 0
+    assert text.startswith("note event on #32 by malmendarez")
+    assert "answer volunteer" in text
+
+
+def test_a_broken_payload_is_ignored_with_a_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    payload = tmp_path / "payload.json"
+    payload.write_text("{not json")
+    code, text = run(
+        "handle-event", "--policy", str(ROOT / "policy.yaml"), "--payload", str(payload)
+    )
+    assert code == 0 and "not valid JSON" in text

@@ -276,6 +276,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except PtoBotError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_PARTIAL
+    except Exception as exc:  # a bug must still end the job with a message, not a bare crash
+        print(f"error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_PARTIAL
 
 
 if __name__ == "__main__":  # pragma: no cover
