@@ -167,19 +167,48 @@ def test_cache_sees_a_note_edit_hidden_by_gitlabs_touch_throttle(
     assert [n.body for n in issue.notes] == ["Coverage: @dbass90"]
 
 
-def test_cache_entries_survive_a_read_of_other_labels(
+def test_old_closed_history_costs_no_requests_once_synced(
     fake_gitlab: FakeGitLab, tmp_path: Path
 ) -> None:
     cache = tmp_path / "notes.json"
-    fake_gitlab.add_issue("PTO", labels=["pto"])
-    fake_gitlab.add_issue("Playbook: Acme", labels=["playbook"])
-    tracker(fake_gitlab, cache_path=cache).read(["pto"])
-    tracker(fake_gitlab, cache_path=cache).read(["playbook"])
+    for n in range(150):  # a year of closed requests, two pages per label when listed
+        fake_gitlab.add_issue(f"PTO {n}", labels=["pto"], state="closed", age=timedelta(days=30))
+    fake_gitlab.add_issue("PTO open", labels=["pto"])
+    first = tracker(fake_gitlab, cache_path=cache)
+    assert len(first.read(["pto"]).issues) == 151
+    fake_gitlab.advance(3600)
 
     again = tracker(fake_gitlab, cache_path=cache)
-    again.read(["pto"])
+    snapshot = again.read(["pto"])
 
-    assert again.requests_made == 2
+    assert len(snapshot.issues) == 151
+    assert again.requests_made == 2  # open issues, and issues closed since the last run: none
+
+
+def test_an_issue_closed_since_the_last_run_is_picked_up(
+    fake_gitlab: FakeGitLab, tmp_path: Path
+) -> None:
+    cache = tmp_path / "notes.json"
+    iid = fake_gitlab.add_issue("PTO", labels=["pto"])
+    tracker(fake_gitlab, cache_path=cache).read(["pto"])
+    fake_gitlab.advance(3600)
+    fake_gitlab.issues[iid]["state"] = "closed"
+    fake_gitlab.issues[iid]["updated_at"] = fake_gitlab.issues[iid]["closed_at"] = fake_gitlab.now
+    fake_gitlab.advance(3600)
+
+    snapshot = tracker(fake_gitlab, cache_path=cache).read(["pto"])
+
+    assert [(i.iid, i.state) for i in snapshot.issues] == [(iid, "closed")]
+
+
+def test_the_cache_forgets_issues_no_longer_read(fake_gitlab: FakeGitLab, tmp_path: Path) -> None:
+    cache = tmp_path / "notes.json"
+    iid = fake_gitlab.add_issue("PTO", labels=["pto"])
+    tracker(fake_gitlab, cache_path=cache).read(["pto"])
+    fake_gitlab.issues[iid]["labels"] = []
+    tracker(fake_gitlab, cache_path=cache).read(["pto"])
+
+    assert str(iid) not in json.loads(cache.read_text())["issues"]
 
 
 @pytest.mark.parametrize(
@@ -219,7 +248,7 @@ def test_a_failing_issue_list_fails_the_read(fake_gitlab: FakeGitLab) -> None:
     fake_gitlab.add_issue("PTO", labels=["pto"])
     fake_gitlab.fail("GET", LISTS, status=503, times=5)
 
-    with pytest.raises(TrackerError, match="list opened issues labelled 'pto'") as caught:
+    with pytest.raises(TrackerError, match="list open issues labelled 'pto'") as caught:
         tracker(fake_gitlab).read(["pto"])
 
     assert TOKEN not in str(caught.value)

@@ -47,12 +47,19 @@ def labels_to_read(policy: Policy) -> list[str]:
     return [labels.request, labels.playbook, labels.fallback, labels.dashboard]
 
 
-def open_tracker(policy: Policy, offline: Path | None, now: datetime) -> Tracker:
+def open_tracker(
+    policy: Policy, offline: Path | None, now: datetime, cache: Path | None = None
+) -> Tracker:
     if offline is not None:
         return OfflineTracker(offline, policy.bot.username, clock=lambda: now)
     from .tracker.gitlab import GitLabTracker  # the only place python-gitlab is loaded
 
-    return GitLabTracker.from_env(os.environ, bot_username=policy.bot.username)
+    return GitLabTracker.from_env(os.environ, bot_username=policy.bot.username, cache_path=cache)
+
+
+def _cache_path(args: argparse.Namespace) -> Path | None:
+    value = args.cache or os.environ.get("PTO_BOT_CACHE")
+    return Path(value) if value else None
 
 
 @dataclass
@@ -80,7 +87,7 @@ def reconcile(policy: Policy, tracker: Tracker, now: datetime, dry_run: bool) ->
 def cmd_reconcile(args: argparse.Namespace, out: TextIO) -> int:
     policy = load_policy(args.policy)
     now = _now(args.now)
-    tracker = open_tracker(policy, args.offline, now)
+    tracker = open_tracker(policy, args.offline, now, _cache_path(args))
     run = reconcile(policy, tracker, now, args.dry_run)
     out.write(describe(run.plan, run.result, dry_run=args.dry_run, snapshot=run.snapshot))
     return run.exit_code
@@ -109,7 +116,7 @@ def cmd_handle_event(args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     out.write(f"{event.kind} event on #{event.iid} by {event.actor}: reconciling\n")
     now = _now(args.now)
-    tracker = open_tracker(policy, args.offline, now)
+    tracker = open_tracker(policy, args.offline, now, _cache_path(args))
     run = reconcile(policy, tracker, now, args.dry_run)
     out.write(describe(run.plan, run.result, dry_run=args.dry_run, snapshot=run.snapshot))
     return run.exit_code

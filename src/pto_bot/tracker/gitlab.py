@@ -251,7 +251,11 @@ class _NoteCache:
     def __init__(self, path: Path | None, project: str) -> None:
         self._path = path
         self._project = project
-        self._entries = self._load()
+        data = self._load()
+        self._entries: dict[str, Any] = data.get("issues", {})
+        self._closed: dict[str, Any] = data.get("closed", {})
+        self._closed_synced: str | None = data.get("closed_synced")
+        self._seen: set[str] = set()
 
     def _load(self) -> dict[str, Any]:
         if self._path is None:
@@ -262,14 +266,31 @@ class _NoteCache:
             return {}
         if not isinstance(data, dict) or data.get("version") != _CACHE_VERSION:
             return {}
-        issues = data.get("issues")
-        return issues if data.get("project") == self._project and isinstance(issues, dict) else {}
+        if data.get("project") != self._project or not isinstance(data.get("issues"), dict):
+            return {}
+        return data
 
     @staticmethod
     def _key(raw: Mapping[str, Any]) -> list[Any]:
         return [raw["updated_at"], raw.get("user_notes_count")]
 
+    def closed_issues(self, since: datetime) -> tuple[dict[int, dict[str, Any]], datetime] | None:
+        """The closed issues known at the last sync and when that was, if it covers ``since``."""
+        try:
+            synced = _time(self._closed_synced) if self._closed_synced else None
+            closed = {int(k): dict(v) for k, v in self._closed.items()}
+        except (TypeError, ValueError, AttributeError):
+            return None
+        if synced is None or synced < since:
+            return None
+        return closed, synced
+
+    def set_closed(self, closed: Mapping[int, Mapping[str, Any]], synced: datetime) -> None:
+        self._closed = {str(k): dict(v) for k, v in closed.items()}
+        self._closed_synced = synced.isoformat()
+
     def get(self, raw: Mapping[str, Any]) -> tuple[Note, ...] | None:
+        self._seen.add(str(raw["iid"]))
         entry = self._entries.get(str(raw["iid"]))
         if not isinstance(entry, dict):
             return None
@@ -293,7 +314,14 @@ class _NoteCache:
     def save(self) -> None:
         if self._path is None:
             return
-        data = {"version": _CACHE_VERSION, "project": self._project, "issues": self._entries}
+        entries = {k: v for k, v in self._entries.items() if k in self._seen}  # forget the gone
+        data = {
+            "version": _CACHE_VERSION,
+            "project": self._project,
+            "issues": entries,
+            "closed": self._closed,
+            "closed_synced": self._closed_synced,
+        }
         tmp = self._path.with_name(self._path.name + ".tmp")
         try:
             tmp.write_text(json.dumps(data), encoding="utf-8")
@@ -376,11 +404,17 @@ class GitLabTracker:
 
     def read(self, labels: Sequence[str]) -> Snapshot:
         started = self._now()
+        cache = _NoteCache(self._cache_path, str(self._project_ref))
         found: dict[int, dict[str, Any]] = {}
         for label in labels:
-            for raw in self._list_labelled(label, started - CLOSED_LOOKBACK):
+            for raw in self._list(
+                f"list open issues labelled {label!r}", state="opened", labels=[label]
+            ):
                 found.setdefault(int(raw["iid"]), raw)
-        cache = _NoteCache(self._cache_path, str(self._project_ref))
+        closed = self._closed(labels, cache, started)
+        for iid, raw in closed.items():
+            if iid not in found:
+                found[iid] = raw
         issues: list[Issue] = []
         errors: list[str] = []
         for iid in sorted(found):
@@ -396,17 +430,47 @@ class GitLabTracker:
             errors=tuple(errors),
         )
 
-    def _list_labelled(self, label: str, closed_since: datetime) -> Iterator[dict[str, Any]]:
-        queries = (
-            {"state": "opened"},
-            {"state": "closed", "updated_after": _api_time(closed_since)},
-        )
-        for query in queries:
-            with self._reporting(f"list {query['state']} issues labelled {label!r}", None):
-                listed = self._project.issues.list(
-                    labels=[label], per_page=_PAGE, iterator=True, **query
-                )
-                yield from (issue.attributes for issue in listed)
+    def _list(self, what: str, **query: Any) -> list[dict[str, Any]]:
+        with self._reporting(what, None):
+            listed = self._project.issues.list(per_page=_PAGE, iterator=True, **query)
+            return [issue.attributes for issue in listed]
+
+    def _closed(
+        self, labels: Sequence[str], cache: _NoteCache, started: datetime
+    ) -> dict[int, dict[str, Any]]:
+        """Closed issues that can still matter (updated within :data:`CLOSED_LOOKBACK`).
+
+        The first run lists them by label; later runs list only the project's issues closed or
+        changed since the last sync (usually none), so old history costs no requests.
+        """
+        since = started - CLOSED_LOOKBACK
+        known = cache.closed_issues(since)
+        wanted = set(labels)
+        if known is None:
+            closed: dict[int, dict[str, Any]] = {}
+            for label in labels:
+                for raw in self._list(
+                    f"list closed issues labelled {label!r}",
+                    state="closed",
+                    labels=[label],
+                    updated_after=_api_time(since),
+                ):
+                    closed[int(raw["iid"])] = raw
+        else:
+            closed, synced = known
+            changed = self._list(
+                "list issues closed or changed since the last run",
+                state="closed",
+                updated_after=_api_time(synced - CACHE_SETTLE),
+            )
+            for raw in changed:
+                if wanted & set(raw.get("labels") or ()):
+                    closed[int(raw["iid"])] = raw
+                else:
+                    closed.pop(int(raw["iid"]), None)
+        closed = {k: v for k, v in closed.items() if _time(v["updated_at"]) >= since}
+        cache.set_closed(closed, started)
+        return closed
 
     def _notes(
         self, raw: Mapping[str, Any], cache: _NoteCache, started: datetime
