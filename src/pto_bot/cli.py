@@ -207,6 +207,13 @@ def build_parser() -> argparse.ArgumentParser:
             help="use a JSON export of issues and notes instead of GitLab "
             "(written back unless --dry-run)",
         )
+        p.add_argument(
+            "--cache",
+            metavar="FILE",
+            help="keep notes and closed issues already read here, so a run reads only what "
+            "changed (default: $PTO_BOT_CACHE; none when unset). Losing it costs requests, "
+            "never correctness.",
+        )
 
     p = sub.add_parser(
         "reconcile",
