@@ -216,6 +216,42 @@ def test_an_event_reconciles_the_project(tmp_path: Path, monkeypatch: pytest.Mon
     assert code == 0
     assert text.startswith("note event on #32 by malmendarez")
     assert "answer volunteer" in text
+    # only the request, the requests overlapping it and their playbooks are written
+    writes = text.split("Writes", 1)[1]
+    assert "#31" in writes and "#33" in writes  # overlap 2026-12-28 – 2027-01-01
+    assert "#36" not in writes and "#35" not in writes and "#38" not in writes
+    code, text = run(
+        "reconcile",
+        "--policy",
+        str(ROOT / "policy.yaml"),
+        "--offline",
+        str(project),
+        "--now",
+        "2026-11-23T14:00Z",
+    )
+    assert "#36" in text.split("Writes", 1)[1]  # the scheduled run does the rest
+    assert "answer volunteer" not in text  # the command was answered once
+
+
+def test_an_event_on_an_unrelated_issue_is_ignored_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTO_BOT_PROJECT", "42")
+    hook = note_hook("klang", "/pto status")
+    hook["issue"] = {"id": 1, "iid": 500, "title": "Printer broken", "labels": [{"title": "bug"}]}
+    payload = tmp_path / "payload.json"
+    payload.write_text(json.dumps(hook))
+    code, text = run(
+        "handle-event",
+        "--policy",
+        str(ROOT / "policy.yaml"),
+        "--payload",
+        str(payload),
+        "--offline",
+        str(tmp_path / "absent.json"),
+    )
+    assert code == 0
+    assert text == "ignored: #500 carries none of the labels playbook, pto, pto-fallback\n"
 
 
 def test_a_broken_payload_is_ignored_with_a_reason(

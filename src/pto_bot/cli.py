@@ -20,7 +20,7 @@ from typing import TextIO
 from .apply import Result, apply
 from .errors import ConfigError, PtoBotError
 from .model import Snapshot
-from .plan import Plan, plan
+from .plan import Plan, event_scope, plan, within
 from .policy import Policy, load_policy, policy_schema
 from .report import describe, transcript
 from .tracker.base import Tracker
@@ -74,9 +74,16 @@ class Run:
         return EXIT_PARTIAL if failed else EXIT_OK
 
 
-def reconcile(policy: Policy, tracker: Tracker, now: datetime, dry_run: bool) -> Run:
+def reconcile(
+    policy: Policy, tracker: Tracker, now: datetime, dry_run: bool, event_iid: int | None = None
+) -> Run:
+    """Read, plan, apply. With ``event_iid`` only the issues that event can change are written;
+    the scheduled run takes care of the rest."""
     snapshot = tracker.read(labels_to_read(policy))
     the_plan = plan(policy, snapshot, now)
+    if event_iid is not None:
+        scope = event_scope(the_plan.world, the_plan.evaluation, event_iid)
+        the_plan.actions = within(the_plan.actions, scope)
     result = apply(tracker, the_plan.actions, dry_run=dry_run)
     if not dry_run and isinstance(tracker, OfflineTracker):
         tracker.save()
@@ -114,10 +121,14 @@ def cmd_handle_event(args: argparse.Namespace, out: TextIO) -> int:
     if isinstance(event, Ignored):
         out.write(f"ignored: {event.reason}\n")
         return EXIT_OK
+    ours = {policy.labels.request, policy.labels.playbook, policy.labels.fallback}
+    if not ours & set(event.labels):
+        out.write(f"ignored: #{event.iid} carries none of the labels {', '.join(sorted(ours))}\n")
+        return EXIT_OK
     out.write(f"{event.kind} event on #{event.iid} by {event.actor}: reconciling\n")
     now = _now(args.now)
     tracker = open_tracker(policy, args.offline, now, _cache_path(args))
-    run = reconcile(policy, tracker, now, args.dry_run)
+    run = reconcile(policy, tracker, now, args.dry_run, event_iid=event.iid)
     out.write(describe(run.plan, run.result, dry_run=args.dry_run, snapshot=run.snapshot))
     return run.exit_code
 
