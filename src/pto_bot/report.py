@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .actions import CreateIssue, Notify, target
+from .actions import Action, CreateIssue, Notify, target
 from .apply import Result
 from .evaluate import Evaluated, Status
 from .markers import strip_marker
@@ -38,6 +38,18 @@ def _request_line(ev: Evaluated) -> str:
     if ev.problems and ev.status is Status.NEEDS_INFO:
         parts.append("problems: " + "; ".join(ev.problems))
     return " · ".join(parts)
+
+
+def _body_preview(action: Action, limit: int = 40) -> list[str]:
+    """The text a dry run would write, indented, without the hidden marker."""
+    body = getattr(action, "body", None) or getattr(action, "description", None)
+    if not body:
+        return []
+    text = strip_marker(body).splitlines()
+    shown = [f"        | {line}" for line in text[:limit]]
+    if len(text) > limit:
+        shown.append(f"        | … {len(text) - limit} more lines")
+    return shown
 
 
 def describe(plan: Plan, result: Result, *, dry_run: bool, snapshot: Snapshot) -> str:
