@@ -87,6 +87,8 @@ def describe(plan: Plan, result: Result, *, dry_run: bool, snapshot: Snapshot) -
         if isinstance(action, Notify) and done.status == "skipped":
             detail = " (no chat webhook configured)"
         lines.append(f"  {label:<5} {verb[done.status]}{action.describe()}{detail}  — {action.why}")
+        if dry_run:
+            lines += _body_preview(action)
     if not result.done:
         lines.append("  nothing to do: every issue is up to date")
     problems = (
