@@ -255,6 +255,25 @@ def test_an_event_on_an_unrelated_issue_is_ignored_at_once(
     assert text == "ignored: #500 carries none of the labels playbook, pto, pto-fallback\n"
 
 
+def test_a_comment_without_a_command_is_ignored_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTO_BOT_PROJECT", "42")
+    payload = tmp_path / "payload.json"
+    payload.write_text(json.dumps(note_hook("klang", "Have a great trip!")))
+    code, text = run(
+        "handle-event",
+        "--policy",
+        str(ROOT / "policy.yaml"),
+        "--payload",
+        str(payload),
+        "--offline",
+        str(tmp_path / "absent.json"),
+    )
+    assert code == 0
+    assert text == "ignored: the comment on #32 has no /pto command\n"
+
+
 def test_a_broken_payload_is_ignored_with_a_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -576,3 +576,16 @@ def test_replies_are_posted_notes_never_quick_actions() -> None:
     reply = next(a for a in plan.actions if isinstance(a, PostNote) and a.topic.startswith("reply"))
     assert "`/pto volunteer <account>" in reply.body
     assert not any(line.startswith("/") for line in reply.body.splitlines())
+
+
+def test_a_fallback_whose_request_lost_its_label_is_closed_with_a_reason() -> None:
+    p = Project()
+    _, second = two_out_in_alpha(p)
+    p.run("2026-11-20")
+    fb = p.fallback_of(second)
+    assert fb is not None
+    p.edit(second, labels=[])
+    p.run("2026-11-21")
+    assert p.raw(fb["iid"])["state"] == "closed"
+    assert f"#{second} is no longer a PTO request" in p.note(fb["iid"], "closed")
+    assert p.plan("2026-11-22").actions == []

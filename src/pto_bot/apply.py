@@ -45,7 +45,9 @@ class Result:
         return sum(1 for d in self.done if d.status == "done")
 
 
-def _resolve(text: str, created: dict[str, int], dry_run: bool) -> str:
+def resolve_refs(text: str, created: dict[str, int], dry_run: bool) -> str:
+    """Replace references to issues this plan creates with their ``#iid``."""
+
     def sub(match: object) -> str:
         key = match.group(1)  # type: ignore[attr-defined]
         if key in created:
@@ -91,12 +93,12 @@ def _execute(
     if isinstance(action, SetLabels):
         tracker.set_labels(action.iid, action.add, action.remove)
     elif isinstance(action, PostNote):
-        return f"note {tracker.post_note(action.iid, _resolve(action.body, created, False))}"
+        return f"note {tracker.post_note(action.iid, resolve_refs(action.body, created, False))}"
     elif isinstance(action, EditNote):
-        tracker.edit_note(action.iid, action.note_id, _resolve(action.body, created, False))
+        tracker.edit_note(action.iid, action.note_id, resolve_refs(action.body, created, False))
     elif isinstance(action, CreateIssue):
         iid = tracker.create_issue(
-            action.title, _resolve(action.description, created, False), action.labels
+            action.title, resolve_refs(action.description, created, False), action.labels
         )
         created[action.key] = iid
         if action.link_to is not None:
@@ -106,7 +108,7 @@ def _execute(
                 raise TrackerError(f"opened #{iid} but could not link it: {exc}", iid) from exc
         return f"#{iid}"
     elif isinstance(action, EditIssue):
-        tracker.edit_description(action.iid, _resolve(action.description, created, False))
+        tracker.edit_description(action.iid, resolve_refs(action.description, created, False))
     elif isinstance(action, SetState):
         tracker.set_state(action.iid, action.state)
     elif isinstance(action, Notify):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .apply import Result, apply
+from .commands import command_lines
 from .errors import ConfigError, PtoBotError
 from .model import Snapshot
 from .plan import Plan, event_scope, plan, within
@@ -124,6 +125,9 @@ def cmd_handle_event(args: argparse.Namespace, out: TextIO) -> int:
     ours = {policy.labels.request, policy.labels.playbook, policy.labels.fallback}
     if not ours & set(event.labels):
         out.write(f"ignored: #{event.iid} carries none of the labels {', '.join(sorted(ours))}\n")
+        return EXIT_OK
+    if event.kind == "note" and not command_lines(event.note_body or "", policy):
+        out.write(f"ignored: the comment on #{event.iid} has no {policy.bot.command} command\n")
         return EXIT_OK
     out.write(f"{event.kind} event on #{event.iid} by {event.actor}: reconciling\n")
     now = _now(args.now)

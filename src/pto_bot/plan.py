@@ -375,6 +375,12 @@ class _Builder:
             )
             self.labels(issue, {self.policy.labels.escalated}, set(), "deadline passed")
 
+    def orphan(self, issue: Issue, request_iid: int) -> None:
+        """A fallback request whose PTO request is gone (deleted or no longer labelled)."""
+        reason = f"#{request_iid} is no longer a PTO request the bot can see"
+        self.note(issue, "closed", notes.fallback_closed_note([], False, reason), reason, once=True)
+        self.actions.append(SetState(issue.iid, "close", reason))
+
     # -- playbooks -------------------------------------------------------------------------------
     def playbook(self, issue: Issue) -> None:
         account = next((a for a in self.world.accounts if a.iid == issue.iid), None)
@@ -432,6 +438,10 @@ def plan(policy: Policy, snapshot: Snapshot, now: datetime) -> Plan:
             builder.request(ev)
         except Exception as exc:  # report the issue, go on with the others
             failures.append((ev.iid, _failure("planning", exc)))
+    known = {r.iid for r in world.requests}
+    for request_iid, fallback in world.fallbacks.items():
+        if request_iid not in known and fallback.issue.is_open:
+            builder.orphan(fallback.issue, request_iid)
     for issue in world.playbooks.values():
         try:
             builder.playbook(issue)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from .actions import Action, CreateIssue, Notify, target
-from .apply import Result
+from .apply import Result, resolve_refs
 from .evaluate import Evaluated, Status
 from .markers import strip_marker
 from .model import Snapshot
@@ -45,7 +45,7 @@ def _body_preview(action: Action, limit: int = 40) -> list[str]:
     body = getattr(action, "body", None) or getattr(action, "description", None)
     if not body:
         return []
-    text = strip_marker(body).splitlines()
+    text = strip_marker(resolve_refs(body, {}, dry_run=True)).splitlines()
     shown = [f"        | {line}" for line in text[:limit]]
     if len(text) > limit:
         shown.append(f"        | … {len(text) - limit} more lines")
