@@ -59,6 +59,7 @@ class Team:
 
     fake: FakeGitLab
     tmp: Path
+    policy: str = POLICY
 
     # -- setting the scene (no HTTP) --------------------------------------------------------
     def _issue(
@@ -121,7 +122,7 @@ class Team:
         self.fake.now = at(now)
         mark = len(self.fake.calls)
         out = io.StringIO()
-        code = main([*argv, "--policy", POLICY, "--now", self.fake.now.isoformat()], out=out)
+        code = main([*argv, "--policy", self.policy, "--now", self.fake.now.isoformat()], out=out)
         return Run(code, out.getvalue(), self.fake.calls[mark:])
 
     def reconcile(self, now: str, *extra: str) -> Run:
@@ -183,7 +184,10 @@ def team(
 
     monkeypatch.setattr(GitLabTracker, "from_env", from_env)  # the CLI calls it on the class
     fake_gitlab.now = at("2026-11-20T14:00")
-    yield Team(fake_gitlab, tmp_path)
+    # The dashboard issue has its own test below; here it would only add one write per run.
+    quiet = tmp_path / "policy.yaml"
+    quiet.write_text(Path(POLICY).read_text().replace("dashboard: true", "dashboard: false"))
+    yield Team(fake_gitlab, tmp_path, str(quiet))
 
 
 def note_hook(
@@ -744,3 +748,21 @@ def test_a_warm_cache_makes_a_quiet_scheduled_run_cost_five_requests(team: Team)
     assert len(team.bot_notes(req, "reply")) == 1
     assert answered.count("GET", "/notes") == 1
     assert len(answered.calls) == 5 + 1 + 1  # the lists, that issue's notes, the reply
+
+
+def test_the_dashboard_issue_is_created_once_and_edited_only_when_coverage_changes(
+    team: Team,
+) -> None:
+    team.policy = POLICY  # the shipped policy keeps the dashboard
+    beta_accounts(team)
+    req = team.request("klang", "2026-12-07", "2026-12-11")
+    first = team.reconcile("2026-11-20T14:00")
+    boards = [i for i in team.fake.issues.values() if "pto-dashboard" in i["labels"]]
+    assert len(boards) == 1 and boards[0]["author"] == "pto-bot"
+    assert f"| #{req} | `klang` |" in boards[0]["description"]
+    assert first.code == 0
+    assert team.reconcile("2026-11-20T15:00").writes == []
+    team.request("adamlauzon", "2026-12-08", "2026-12-09", created="2026-11-20T15:30")
+    team.reconcile("2026-11-20T16:00")
+    boards = [i for i in team.fake.issues.values() if "pto-dashboard" in i["labels"]]
+    assert len(boards) == 1 and "`adamlauzon`" in boards[0]["description"]

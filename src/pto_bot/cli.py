@@ -86,9 +86,37 @@ def reconcile(
         scope = event_scope(the_plan.world, the_plan.evaluation, event_iid)
         the_plan.actions = within(the_plan.actions, scope)
     result = apply(tracker, the_plan.actions, dry_run=dry_run)
+    if event_iid is None and policy.reports.dashboard:
+        _dashboard(policy, tracker, now, dry_run, snapshot, the_plan, result)
     if not dry_run and isinstance(tracker, OfflineTracker):
         tracker.save()
     return Run(snapshot, the_plan, result)
+
+
+def _dashboard(
+    policy: Policy,
+    tracker: Tracker,
+    now: datetime,
+    dry_run: bool,
+    snapshot: Snapshot,
+    the_plan: Plan,
+    result: Result,
+) -> None:
+    """Rewrite the dashboard from the state the run's writes produced, with the run's problems."""
+    from .coverage_view import build_view
+    from .dashboard import dashboard_actions
+
+    problems = [*snapshot.errors]
+    problems += [f"#{iid}: {msg}" if iid else msg for iid, msg in the_plan.failures]
+    problems += [f"#{iid}: {msg}" if iid else msg for iid, msg in result.failures]
+    shown = the_plan
+    if result.writes and not dry_run:
+        shown = plan(policy, tracker.read(labels_to_read(policy)), now)
+    view = build_view(shown, policy.reports.weeks, project=snapshot.project)
+    actions = dashboard_actions(shown.world, view, problems)
+    extra = apply(tracker, actions, dry_run=dry_run)
+    result.done.extend(extra.done)
+    result.failures.extend(extra.failures)
 
 
 # -- commands --------------------------------------------------------------------------------------

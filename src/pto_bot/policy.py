@@ -304,6 +304,11 @@ class Reminders(_Strict):
     return_checklist: bool = True
 
 
+class Reports(_Strict):
+    dashboard: bool = Field(default=True, description="Keep the coverage dashboard issue.")
+    weeks: int = Field(default=8, ge=1, le=52, description="Weeks ahead the reports show.")
+
+
 class Checklists(_Strict):
     before: list[str] = Field(min_length=1)
     backup: list[str] = Field(default_factory=list)
@@ -345,6 +350,7 @@ class Policy(_Strict):
     reminders: Reminders = Field(default_factory=Reminders)
     checklists: Checklists
     labels: Labels = Field(default_factory=Labels)
+    reports: Reports = Field(default_factory=Reports)
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -72,6 +72,7 @@ def environment() -> Environment:
     env.filters["plain"] = plain
     env.filters["hours"] = _hours
     env.globals["dates"] = _dates
+    env.globals["eol"] = Trusted("")  # ends a line whose last tag is a block: keeps its newline
     return env
 
 
