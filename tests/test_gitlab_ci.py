@@ -39,3 +39,12 @@ def test_merge_requests_are_linted_and_tested_and_the_dry_run_is_manual() -> Non
     assert "merge_request_event" in sources(found["lint-and-test"])
     assert "--dry-run" in found["dry-run"]["script"][0]
     assert all(rule.get("when") == "manual" for rule in found["dry-run"]["rules"])
+
+
+def test_the_report_is_published_on_pages_after_the_scheduled_run() -> None:
+    config = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text())
+    pages = config["pages"]
+    assert config["stages"].index(pages["stage"]) > config["stages"].index(config[".bot"]["stage"])
+    assert pages["script"] == ["pto-bot report --policy policy.yaml --out public"]
+    assert pages["artifacts"]["paths"] == ["public"]
+    assert 'CI_PIPELINE_SOURCE == "schedule"' in sources(pages)

@@ -24,6 +24,7 @@ from .model import Snapshot
 from .plan import Plan, event_scope, plan, within
 from .policy import Policy, load_policy, policy_schema
 from .report import describe, transcript
+from .report_cli import add_report_command
 from .tracker.base import Tracker
 from .tracker.offline import OfflineTracker
 
@@ -311,6 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--root", default=".", help="project root holding .gitlab/ (default: .)")
     p.add_argument("--skip-templates", action="store_true", help="check the policies only")
     p.set_defaults(func=cmd_validate)
+
+    add_report_command(sub)
 
     p = sub.add_parser("schema", help="print the JSON Schema of policy.yaml")
     p.set_defaults(func=cmd_schema)

@@ -1,0 +1,74 @@
+"""``pto-bot report``: the static coverage report (HTML timeline, iCalendar feed, JSON).
+
+Reads the tracker as ``reconcile`` does and plans, but never applies: it writes nothing to the
+tracker, only the report files.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+
+def add_report_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``report`` on the ``pto-bot`` sub-parsers."""
+    p = sub.add_parser(
+        "report",
+        help="write the static coverage report (HTML, iCalendar, JSON); never writes to GitLab",
+        description="Read the project, plan as the scheduled job would (without applying "
+        "anything) and write OUT/index.html (a timeline of who is out, who covers, open "
+        "fallback requests, fairness and rotations), OUT/pto.ics (a calendar of the PTO) and "
+        "OUT/report.json (the same data).",
+    )
+    p.add_argument("--out", default="public", metavar="DIR", help="folder (default: %(default)s)")
+    p.add_argument("--policy", default="policy.yaml", help="policy file (default: %(default)s)")
+    p.add_argument("--now", metavar="ISO-8601", help="report as at this instant")
+    p.add_argument(
+        "--offline",
+        type=Path,
+        metavar="FILE",
+        help="read a JSON export of issues and notes instead of GitLab (never written)",
+    )
+    p.add_argument(
+        "--cache",
+        metavar="FILE",
+        help="read cache shared with reconcile (default: $PTO_BOT_CACHE; none when unset)",
+    )
+    p.add_argument(
+        "--weeks",
+        type=int,
+        default=None,
+        metavar="N",
+        help="timeline length in weeks (default: reports.weeks of the policy)",
+    )
+    p.set_defaults(func=cmd_report)
+
+
+def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    from .cli import EXIT_OK, EXIT_PARTIAL, _cache_path, _now, labels_to_read, open_tracker
+    from .coverage_view import build_view
+    from .errors import ConfigError
+    from .plan import plan
+    from .policy import load_policy
+    from .site import write_report
+
+    policy = load_policy(args.policy)
+    weeks = args.weeks if args.weeks is not None else policy.reports.weeks
+    if not 1 <= weeks <= 52:
+        raise ConfigError([f"--weeks: {weeks} is out of range; give 1 to 52"])
+    now = _now(args.now)
+    tracker = open_tracker(policy, args.offline, now, _cache_path(args))
+    snapshot = tracker.read(labels_to_read(policy))
+    the_plan = plan(policy, snapshot, now)  # planned only: nothing is applied
+    view = build_view(the_plan, weeks, project=snapshot.project or None)
+    out_dir = Path(args.out)
+    sizes = write_report(view, policy, out_dir)
+    for name, size in sizes.items():
+        out.write(f"{out_dir / name} ({size:,} bytes)\n")
+    problems = list(snapshot.errors) + [
+        f"#{iid}: {why}" if iid is not None else why for iid, why in the_plan.failures
+    ]
+    for problem in problems:
+        out.write(f"warning: {problem}\n")
+    return EXIT_PARTIAL if problems else EXIT_OK
