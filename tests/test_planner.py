@@ -240,6 +240,8 @@ def test_two_out_in_a_pod_opens_one_linked_fallback_request() -> None:
     # suggested volunteers are outside the pod and ranked
     assert "@adamlauzon" in fallback["description"] and "@harishsr" not in fallback["description"]
     assert p.plan("2026-11-20T15:00").actions == []
+    notices = {a.key: a.text for a in plan.actions if isinstance(a, Notify)}
+    assert "before 2026-11-22 14:00 UTC" in notices[f"fallback:{second}"]
 
 
 @pytest.mark.parametrize(("kind", "hours"), [("planned", 48), ("emergency", 4)])

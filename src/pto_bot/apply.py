@@ -114,5 +114,5 @@ def _execute(
     elif isinstance(action, Notify):
         if notifier is None:
             return "not sent"
-        notifier(action.text)
+        notifier(resolve_refs(action.text, created, False))
     return ""

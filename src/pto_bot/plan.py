@@ -285,15 +285,28 @@ class _Builder:
         if fb is None:
             if not wanted or not ev.uncovered:
                 return None
+            request = ev.request
             key = f"fallback:{ev.iid}"
             self.actions.append(
                 CreateIssue(
                     key=key,
-                    title=f"Fallback coverage: {r.engineer} out {r.start} – {r.end}" if r else key,
+                    title=f"Fallback coverage: {request.engineer} out "
+                    f"{request.start} – {request.end}",
                     description=self.fallback_body(ev, self.now),
                     labels=(self.policy.labels.fallback,),
                     link_to=ev.iid,
                     why=f"{len(ev.uncovered)} account(s) the pod cannot cover",
+                )
+            )
+            due = notes.deadline(ev, self.policy, self.now)
+            self.actions.append(
+                Notify(
+                    f"fallback:{ev.iid}",
+                    f"{request.engineer}'s pod cannot cover {len(ev.uncovered)} account(s) for "
+                    f"{request.start} – {request.end}: volunteers wanted in fallback request "
+                    f"{ref(key)} "
+                    f"before {due:%Y-%m-%d %H:%M} UTC. {ev.req.issue.web_url}".rstrip(),
+                    "fallback request opened",
                 )
             )
             return ref(key)
