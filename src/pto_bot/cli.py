@@ -17,16 +17,19 @@ from importlib import resources
 from pathlib import Path
 from typing import TextIO
 
-from .apply import Result, apply
+from .apply import Notifier, Result, apply
 from .commands import command_lines
 from .errors import ConfigError, PtoBotError
+from .metrics import add_metrics_command
 from .model import Snapshot
 from .plan import Plan, event_scope, plan, within
 from .policy import Policy, load_policy, policy_schema
 from .report import describe, transcript
 from .report_cli import add_report_command
+from .slack import notifier_from_env
 from .tracker.base import Tracker
 from .tracker.offline import OfflineTracker
+from .whatif import add_check_command
 
 DEMO_NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG = 0, 1, 2
@@ -77,7 +80,12 @@ class Run:
 
 
 def reconcile(
-    policy: Policy, tracker: Tracker, now: datetime, dry_run: bool, event_iid: int | None = None
+    policy: Policy,
+    tracker: Tracker,
+    now: datetime,
+    dry_run: bool,
+    event_iid: int | None = None,
+    notifier: Notifier | None = None,
 ) -> Run:
     """Read, plan, apply. With ``event_iid`` only the issues that event can change are written;
     the scheduled run takes care of the rest."""
@@ -86,7 +94,7 @@ def reconcile(
     if event_iid is not None:
         scope = event_scope(the_plan.world, the_plan.evaluation, event_iid)
         the_plan.actions = within(the_plan.actions, scope)
-    result = apply(tracker, the_plan.actions, dry_run=dry_run)
+    result = apply(tracker, the_plan.actions, dry_run=dry_run, notifier=notifier)
     if event_iid is None and policy.reports.dashboard:
         _dashboard(policy, tracker, now, dry_run, snapshot, the_plan, result)
     if not dry_run and isinstance(tracker, OfflineTracker):
@@ -123,9 +131,11 @@ def _dashboard(
 # -- commands --------------------------------------------------------------------------------------
 def cmd_reconcile(args: argparse.Namespace, out: TextIO) -> int:
     policy = load_policy(args.policy)
+    # no channel messages from a trial on an export: they would reach the real team channel
+    notifier = notifier_from_env(os.environ) if args.offline is None else None
     now = _now(args.now)
     tracker = open_tracker(policy, args.offline, now, _cache_path(args))
-    run = reconcile(policy, tracker, now, args.dry_run)
+    run = reconcile(policy, tracker, now, args.dry_run, notifier=notifier)
     out.write(describe(run.plan, run.result, dry_run=args.dry_run, snapshot=run.snapshot))
     return run.exit_code
 
@@ -158,10 +168,11 @@ def cmd_handle_event(args: argparse.Namespace, out: TextIO) -> int:
     if event.kind == "note" and not command_lines(event.note_body or "", policy):
         out.write(f"ignored: the comment on #{event.iid} has no {policy.bot.command} command\n")
         return EXIT_OK
+    notifier = notifier_from_env(os.environ) if args.offline is None else None
     out.write(f"{event.kind} event on #{event.iid} by {event.actor}: reconciling\n")
     now = _now(args.now)
     tracker = open_tracker(policy, args.offline, now, _cache_path(args))
-    run = reconcile(policy, tracker, now, args.dry_run, event_iid=event.iid)
+    run = reconcile(policy, tracker, now, args.dry_run, event_iid=event.iid, notifier=notifier)
     out.write(describe(run.plan, run.result, dry_run=args.dry_run, snapshot=run.snapshot))
     return run.exit_code
 
@@ -314,6 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_validate)
 
     add_report_command(sub)
+    add_metrics_command(sub)
+    add_check_command(sub)
 
     p = sub.add_parser("schema", help="print the JSON Schema of policy.yaml")
     p.set_defaults(func=cmd_schema)
