@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .apply import Notifier, Result, apply
+from .cli_options import add_read_options
 from .commands import command_lines
 from .errors import ConfigError, PtoBotError
 from .metrics import add_metrics_command
@@ -246,29 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--policy", default="policy.yaml", help="policy file (default: %(default)s)")
-        p.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="write nothing; print the writes the run would make",
-        )
-        p.add_argument(
-            "--now", metavar="ISO-8601", help="behave as at this instant (what-if planning, tests)"
-        )
-        p.add_argument(
-            "--offline",
-            type=Path,
-            metavar="FILE",
-            help="use a JSON export of issues and notes instead of GitLab "
-            "(written back unless --dry-run)",
-        )
-        p.add_argument(
-            "--cache",
-            metavar="FILE",
-            help="keep notes and closed issues already read here, so a run reads only what "
-            "changed (default: $PTO_BOT_CACHE; none when unset). Losing it costs requests, "
-            "never correctness.",
-        )
+        add_read_options(p, writes=True)
 
     p = sub.add_parser(
         "reconcile",

@@ -43,10 +43,10 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import Any, TextIO
 
 from .actions import CreateIssue, PostNote, SetLabels
+from .cli_options import add_read_options
 from .evaluate import Cover, Evaluated, Status
 from .holidays_cal import holiday_name, working_days
 from .markers import read_marker
@@ -466,23 +466,6 @@ def day_argument(value: str) -> date:
         raise argparse.ArgumentTypeError(
             f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2025-11-15"
         ) from None
-
-
-def add_read_options(p: argparse.ArgumentParser) -> None:
-    """--policy, --now, --offline and --cache, as reconcile has them (nothing is ever written)."""
-    p.add_argument("--policy", default="policy.yaml", help="policy file (default: %(default)s)")
-    p.add_argument("--now", metavar="ISO-8601", help="behave as at this instant")
-    p.add_argument(
-        "--offline",
-        type=Path,
-        metavar="FILE",
-        help="read a JSON export of issues and notes instead of GitLab (never written)",
-    )
-    p.add_argument(
-        "--cache",
-        metavar="FILE",
-        help="keep notes and closed issues already read here (default: $PTO_BOT_CACHE)",
-    )
 
 
 def add_metrics_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -10,6 +10,8 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
+from .cli_options import add_read_options
+
 
 def add_report_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``report`` on the ``pto-bot`` sub-parsers."""
@@ -22,19 +24,7 @@ def add_report_command(sub: argparse._SubParsersAction[argparse.ArgumentParser])
         "OUT/report.json (the same data).",
     )
     p.add_argument("--out", default="public", metavar="DIR", help="folder (default: %(default)s)")
-    p.add_argument("--policy", default="policy.yaml", help="policy file (default: %(default)s)")
-    p.add_argument("--now", metavar="ISO-8601", help="report as at this instant")
-    p.add_argument(
-        "--offline",
-        type=Path,
-        metavar="FILE",
-        help="read a JSON export of issues and notes instead of GitLab (never written)",
-    )
-    p.add_argument(
-        "--cache",
-        metavar="FILE",
-        help="read cache shared with reconcile (default: $PTO_BOT_CACHE; none when unset)",
-    )
+    add_read_options(p)
     p.add_argument(
         "--weeks",
         type=int,

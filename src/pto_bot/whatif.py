@@ -304,7 +304,7 @@ def render_what_if(w: WhatIf) -> str:
 
 # -- the command --------------------------------------------------------------------------------
 def add_check_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from .metrics import add_read_options
+    from .cli_options import add_read_options
 
     p = sub.add_parser(
         "check",
