@@ -30,6 +30,11 @@ def test_demo_tells_the_story_and_a_second_run_does_nothing(tmp_path: Path) -> N
     assert "answer volunteer" in text and "answer approve" in text
     assert "needs info: Start: '12/14/2026' is not an ISO date" in text
     assert "Second run on the same file: 0 writes (nothing changed, so nothing to do)." in text
+    assert {p.name for p in (tmp_path / "public").iterdir()} == {
+        "index.html",
+        "pto.ics",
+        "report.json",
+    }
     transcript = (tmp_path / "transcript.md").read_text()
     assert "only the manager (`melroberts`) can decide" in transcript
     project = json.loads((tmp_path / "project.json").read_text())

@@ -201,12 +201,20 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     out.write(describe(first.plan, first.result, dry_run=False, snapshot=first.snapshot))
     tracker = OfflineTracker(project, policy.bot.username, lambda: DEMO_NOW)
     second = reconcile(policy, tracker, DEMO_NOW, dry_run=False)
+    from .coverage_view import build_view
+    from .site import write_report
+
     after = tracker.read(labels_to_read(policy))
     (workdir / "transcript.md").write_text(transcript(after, policy.bot.username), "utf-8")
+    view = build_view(plan(policy, after, DEMO_NOW), policy.reports.weeks, project=after.project)
+    report = workdir / "public"
+    write_report(view, policy, report)
     out.write(
         f"\nSecond run on the same file: {second.result.writes} writes"
         f"{' (nothing changed, so nothing to do)' if not second.result.done else ''}.\n"
         f"Read what the team would see in GitLab: {workdir / 'transcript.md'}\n"
+        f"The coverage report (timeline, calendar feed, data): {report / 'index.html'}, "
+        f"{report / 'pto.ics'}, {report / 'report.json'}\n"
     )
     return max(first.exit_code, second.exit_code)
 
@@ -281,7 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Copy the bundled demo project (the AMER ASE roster, a "
         "playbook per account and a set of PTO requests) to DIR, reconcile it at "
         f"{DEMO_NOW:%Y-%m-%d %H:%M} UTC, print what the bot did and why, run "
-        "again to show that nothing is repeated, and write DIR/transcript.md.",
+        "again to show that nothing is repeated, and write DIR/transcript.md and the "
+        "coverage report in DIR/public.",
     )
     p.add_argument("--dir", default="pto-demo", help="working folder (default: %(default)s)")
     p.add_argument(
