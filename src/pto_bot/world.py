@@ -265,7 +265,7 @@ def read_world(policy: Policy, snapshot: Snapshot) -> World:
     roster = list(policy.engineers)
     requests, playbooks, ledger = [], {}, []
     fallbacks: dict[int, FallbackIssue] = {}
-    dashboard = None
+    dashboards: list[Issue] = []
     for issue in sorted(snapshot.issues, key=lambda i: (i.created_at, i.iid)):
         if labels.fallback in issue.labels:
             fb = _fallback(issue)
@@ -285,8 +285,8 @@ def read_world(policy: Policy, snapshot: Snapshot) -> World:
             ledger.extend(ledger_of(issue, bot))
         elif labels.playbook in issue.labels and issue.is_open:
             playbooks[issue.iid] = issue
-        elif labels.dashboard in issue.labels and (dashboard is None or issue.is_open):
-            dashboard = issue if dashboard is None or dashboard.iid > issue.iid else dashboard
+        elif labels.dashboard in issue.labels:
+            dashboards.append(issue)
     accounts = tuple(
         sorted((_account(policy, i) for i in playbooks.values()), key=lambda a: (a.key, a.iid))
     )
@@ -298,6 +298,6 @@ def read_world(policy: Policy, snapshot: Snapshot) -> World:
         playbooks=playbooks,
         fallbacks=fallbacks,
         ledger=tuple(ledger),
-        dashboard=dashboard,
+        dashboard=min(dashboards, key=lambda i: (not i.is_open, i.iid), default=None),
         issues=snapshot.by_iid(),
     )
