@@ -38,9 +38,6 @@ class Issue:
     def is_open(self) -> bool:
         return self.state == "opened"
 
-    def has_label(self, label: str) -> bool:
-        return label in self.labels
-
 
 @dataclass(frozen=True)
 class Snapshot:
