@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Literal
 
-from .holidays_cal import holiday_name, working_days
+from .holidays_cal import holiday_name, holidays_in, working_days
 from .policy import Policy
 from .request import PtoRequest
 from .world import (
@@ -232,12 +232,7 @@ class _Judge:
         person = self.policy.engineers.get(user)
         if person is None:
             return ()
-        found = []
-        for day in working_days(r.start, r.end, self.weekdays):
-            name = holiday_name(person.country, person.subdivision, day)
-            if name:
-                found.append((day, name))
-        return tuple(found)
+        return tuple(holidays_in(person.country, person.subdivision, r.start, r.end, self.weekdays))
 
     def take(
         self, ev: Evaluated, account: Account, user: str | None, how: How | None, fallback: bool

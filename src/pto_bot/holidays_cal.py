@@ -42,3 +42,15 @@ def known_subdivision(country: str, subdivision: str) -> bool:
     except NotImplementedError:
         return False
     return True
+
+
+def holidays_in(
+    country: str, subdivision: str | None, start: date, end: date, weekdays: frozenset[int]
+) -> list[tuple[date, str]]:
+    """The public holidays on the working days from ``start`` to ``end``."""
+    found = []
+    for day in working_days(start, end, weekdays):
+        name = holiday_name(country, subdivision, day)
+        if name:
+            found.append((day, name))
+    return found

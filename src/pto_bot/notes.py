@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from .evaluate import Cover, Evaluated, Evaluation, Status
+from .holidays_cal import holidays_in
 from .policy import Policy
 from .render import Trusted, render
 from .world import Account, weight
@@ -201,16 +202,13 @@ def suggestions(ev: Evaluated, evaluation: Evaluation, policy: Policy) -> list[S
         if u not in podmates and evaluation.absence(u, r.start, r.end) is None
     ]
     candidates.sort(key=lambda u: (evaluation.fallback_weeks(u, year), u))
-    from .holidays_cal import holiday_name, working_days
-
     out = []
     for user in candidates[: policy.fallback.suggestions]:
         person = policy.engineers[user]
-        hol = [
-            f"{d} {name}"
-            for d in working_days(r.start, r.end, policy.working_weekdays)
-            if (name := holiday_name(person.country, person.subdivision, d))
-        ]
+        found = holidays_in(
+            person.country, person.subdivision, r.start, r.end, policy.working_weekdays
+        )
+        hol = [f"{d} {name}" for d, name in found]
         out.append(Suggestion(user, f"{evaluation.fallback_weeks(user, year):g}", hol))
     return out
 

@@ -217,7 +217,6 @@ class _Builder:
                     "playbooks not updated lately",
                     once=True,
                 )
-        if before <= today < r.start:
             self.note(issue, "checklist", notes.checklist_note(ev, self.policy), "week before PTO")
         if rem.playbook_note_on_start and r.start <= today <= r.end:
             self.playbook_notes(ev, fallback_ref)

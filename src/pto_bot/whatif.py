@@ -18,7 +18,7 @@ from typing import TextIO
 
 from .errors import ConfigError
 from .evaluate import Evaluated, Evaluation, Status, evaluate
-from .holidays_cal import holiday_name, working_days
+from .holidays_cal import holidays_in
 from .model import Issue, Snapshot
 from .notes import fallback_reason, suggestions
 from .plan import Plan, plan
@@ -188,11 +188,8 @@ def _holidays(policy: Policy, user: str, start: date, end: date) -> list[str]:
     person = policy.engineers.get(user)
     if person is None:
         return []
-    return [
-        f"{day:%a %Y-%m-%d} {name}"
-        for day in working_days(start, end, policy.working_weekdays)
-        if (name := holiday_name(person.country, person.subdivision, day))
-    ]
+    found = holidays_in(person.country, person.subdivision, start, end, policy.working_weekdays)
+    return [f"{day:%a %Y-%m-%d} {name}" for day, name in found]
 
 
 def _coverage_lines(w: WhatIf, ev: Evaluated) -> list[str]:
