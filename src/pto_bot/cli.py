@@ -68,6 +68,20 @@ def _cache_path(args: argparse.Namespace) -> Path | None:
     return Path(value) if value else None
 
 
+def read_project(args: argparse.Namespace) -> tuple[Policy, datetime, Tracker, Snapshot]:
+    """The read every command starts with: policy, the moment, the tracker and a snapshot."""
+    policy = load_policy(args.policy)
+    now = _now(args.now)
+    tracker = open_tracker(policy, args.offline, now, _cache_path(args))
+    return policy, now, tracker, tracker.read(labels_to_read(policy))
+
+
+def problems_of(snapshot: Snapshot, the_plan: Plan, result: Result | None = None) -> list[str]:
+    """Everything that went wrong in a run, one line each, naming the issue where one is known."""
+    failures = the_plan.failures + (result.failures if result else [])
+    return [*snapshot.errors] + [f"#{iid}: {msg}" if iid else msg for iid, msg in failures]
+
+
 @dataclass
 class Run:
     snapshot: Snapshot
@@ -116,9 +130,7 @@ def _dashboard(
     from .coverage_view import build_view
     from .dashboard import dashboard_actions
 
-    problems = [*snapshot.errors]
-    problems += [f"#{iid}: {msg}" if iid else msg for iid, msg in the_plan.failures]
-    problems += [f"#{iid}: {msg}" if iid else msg for iid, msg in result.failures]
+    problems = problems_of(snapshot, the_plan, result)
     shown = the_plan
     if result.writes and not dry_run:
         shown = plan(policy, tracker.read(labels_to_read(policy)), now)

@@ -489,26 +489,20 @@ def add_metrics_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def cmd_metrics(args: argparse.Namespace, out: TextIO) -> int:
-    from .cli import EXIT_OK, EXIT_PARTIAL, _cache_path, _now, labels_to_read, open_tracker
+    from .cli import EXIT_OK, EXIT_PARTIAL, problems_of, read_project
     from .errors import ConfigError
     from .plan import plan
-    from .policy import load_policy
 
     if args.until is not None and args.until < args.since:
         raise ConfigError([f"metrics: --until {args.until} is before --since {args.since}"])
-    policy = load_policy(args.policy)
-    now = _now(args.now)
-    tracker = open_tracker(policy, args.offline, now, _cache_path(args))
-    snapshot = tracker.read(labels_to_read(policy))
+    policy, now, _, snapshot = read_project(args)
     the_plan = plan(policy, snapshot, now)
     metrics = compute_metrics(the_plan, args.since, args.until)
     if args.json:
         out.write(json.dumps(to_json(metrics), indent=2, ensure_ascii=False) + "\n")
     else:
         out.write(render_markdown(metrics))
-    problems = [*snapshot.errors] + [
-        f"#{iid}: {msg}" if iid else msg for iid, msg in the_plan.failures
-    ]
+    problems = problems_of(snapshot, the_plan)
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
     if args.offline is None:

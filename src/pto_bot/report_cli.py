@@ -36,29 +36,23 @@ def add_report_command(sub: argparse._SubParsersAction[argparse.ArgumentParser])
 
 
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
-    from .cli import EXIT_OK, EXIT_PARTIAL, _cache_path, _now, labels_to_read, open_tracker
+    from .cli import EXIT_OK, EXIT_PARTIAL, problems_of, read_project
     from .coverage_view import build_view
     from .errors import ConfigError
     from .plan import plan
-    from .policy import load_policy
     from .site import write_report
 
-    policy = load_policy(args.policy)
-    weeks = args.weeks if args.weeks is not None else policy.reports.weeks
-    if not 1 <= weeks <= 52:
-        raise ConfigError([f"--weeks: {weeks} is out of range; give 1 to 52"])
-    now = _now(args.now)
-    tracker = open_tracker(policy, args.offline, now, _cache_path(args))
-    snapshot = tracker.read(labels_to_read(policy))
+    if args.weeks is not None and not 1 <= args.weeks <= 52:  # before any read
+        raise ConfigError([f"--weeks: {args.weeks} is out of range; give 1 to 52"])
+    policy, now, _, snapshot = read_project(args)
+    weeks = args.weeks if args.weeks is not None else policy.reports.weeks  # policy: 1-52
     the_plan = plan(policy, snapshot, now)  # planned only: nothing is applied
     view = build_view(the_plan, weeks, project=snapshot.project or None)
     out_dir = Path(args.out)
     sizes = write_report(view, policy, out_dir)
     for name, size in sizes.items():
         out.write(f"{out_dir / name} ({size:,} bytes)\n")
-    problems = list(snapshot.errors) + [
-        f"#{iid}: {why}" if iid is not None else why for iid, why in the_plan.failures
-    ]
+    problems = problems_of(snapshot, the_plan)
     for problem in problems:
         out.write(f"warning: {problem}\n")
     return EXIT_PARTIAL if problems else EXIT_OK

@@ -326,20 +326,14 @@ def add_check_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
-    from .cli import EXIT_OK, EXIT_PARTIAL, _cache_path, _now, labels_to_read, open_tracker
-    from .policy import load_policy
+    from .cli import EXIT_OK, EXIT_PARTIAL, problems_of, read_project
 
-    policy = load_policy(args.policy)
-    now = _now(args.now)
-    tracker = open_tracker(policy, args.offline, now, _cache_path(args))
-    snapshot = tracker.read(labels_to_read(policy))
+    policy, now, _, snapshot = read_project(args)
     answer, the_plan = what_if(
         policy, snapshot, now, args.engineer, args.start, args.end, args.emergency, args.backups
     )
     out.write(render_what_if(answer))
-    problems = [*snapshot.errors] + [
-        f"#{iid}: {msg}" if iid else msg for iid, msg in the_plan.failures
-    ]
+    problems = problems_of(snapshot, the_plan)
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
     return EXIT_PARTIAL if problems else EXIT_OK
