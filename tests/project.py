@@ -7,12 +7,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pto_bot.actions import Action, CreateIssue, EditIssue, EditNote, PostNote, SetLabels, SetState
-from pto_bot.apply import Result, apply
-from pto_bot.markers import read_marker
-from pto_bot.plan import Plan, plan
-from pto_bot.policy import Policy, load_policy
-from pto_bot.tracker.offline import OfflineTracker
+from pto_bot.adapters.offline import OfflineTracker
+from pto_bot.app.apply import Result, apply
+from pto_bot.domain.markers import read_marker
+from pto_bot.domain.policy import Policy
+from pto_bot.domain.policy_file import load_policy
+from pto_bot.plan.actions import (
+    Action,
+    CreateIssue,
+    EditIssue,
+    EditNote,
+    PostNote,
+    SetLabels,
+    SetState,
+)
+from pto_bot.plan.planner import Plan, plan
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://gitlab.example.com/team/ase"

@@ -1,0 +1,143 @@
+"""HTTP to GitLab: every request counted, paced and retried here.
+
+python-gitlab sends through :class:`Transport` (a ``requests.Session``). 429 honours
+``Retry-After`` (capped); 5xx/52x, timeouts and connection errors back off exponentially. A POST
+is repeated here only when it certainly was not applied (429, connect timeout); otherwise
+:class:`Unsure` tells the caller to look before posting again. Waiting goes through an injected
+``sleep`` so tests never really wait.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+_log = logging.getLogger(__name__)
+
+MAX_RETRY_AFTER = 60.0
+MAX_BACKOFF = 30.0
+_RETRYABLE_STATUS = frozenset([429, 500, 502, 503, 504, *range(520, 531)])
+_TRANSIENT_ERRORS = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+)
+
+
+class TransportError(Exception):
+    """A request failed below python-gitlab; the message names the request, never the token."""
+
+
+class Unsure(TransportError):
+    """A POST failed in a way that may have been committed: look it up before repeating it."""
+
+
+class GaveUp(TransportError):
+    """A retryable failure persisted through every attempt."""
+
+
+class RollingLimit:
+    """At most ``limit`` events in any rolling ``window`` seconds; waits with the injected sleep."""
+
+    def __init__(
+        self,
+        limit: int,
+        window: float,
+        clock: Callable[[], float],
+        sleep: Callable[[float], None],
+    ) -> None:
+        self._limit = limit
+        self._window = window
+        self._clock = clock
+        self._sleep = sleep
+        self._stamps: deque[float] = deque()
+
+    def acquire(self) -> None:
+        now = self._clock()
+        while self._stamps and now - self._stamps[0] >= self._window:
+            self._stamps.popleft()
+        if len(self._stamps) >= self._limit:
+            self._sleep(self._window - (now - self._stamps.popleft()))
+            now = max(now, self._clock())
+        self._stamps.append(now)
+
+
+def backoff(attempt: int) -> float:
+    return float(min(MAX_BACKOFF, 2 ** (attempt - 1)))
+
+
+def _retry_after(response: requests.Response, attempt: int) -> float:
+    try:
+        seconds = float(response.headers.get("Retry-After", ""))
+    except ValueError:
+        return backoff(attempt)
+    return min(MAX_RETRY_AFTER, max(0.0, seconds))
+
+
+def _announce(what: str, attempt: int, delay: float) -> float:
+    _log.warning("%s; retry %d in %.1f s", what, attempt, delay)
+    return delay
+
+
+def _describe(request: requests.PreparedRequest) -> str:
+    return f"{request.method} {urlsplit(request.url or '').path}"
+
+
+class Transport(requests.Session):
+    """The session python-gitlab sends through: every attempt counted, paced and retried here.
+
+    429 honours ``Retry-After`` (capped); 5xx/52x, timeouts and connection errors back off
+    exponentially. A POST is repeated here only when it certainly was not applied (429, connect
+    timeout); otherwise :class:`Unsure` tells the caller to look before posting again.
+    """
+
+    def __init__(self, *, max_attempts: int, pace: RollingLimit, sleep: Callable[[float], None]):
+        super().__init__()
+        self.requests_made = 0
+        self._max_attempts = max_attempts
+        self._pace = pace
+        self._sleep = sleep
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        attempt = 0
+        while True:
+            attempt += 1
+            self._pace.acquire()
+            self.requests_made += 1
+            try:
+                response = super().send(request, **kwargs)
+            except _TRANSIENT_ERRORS as exc:
+                delay = self._after_error(request, exc, attempt)
+            else:
+                if response.status_code not in _RETRYABLE_STATUS:
+                    return response
+                response.close()
+                delay = self._after_status(request, response, attempt)
+            self._sleep(delay)
+
+    def _after_error(
+        self, request: requests.PreparedRequest, exc: Exception, attempt: int
+    ) -> float:
+        what = f"{_describe(request)}: {type(exc).__name__}"
+        if request.method == "POST" and not isinstance(exc, requests.exceptions.ConnectTimeout):
+            raise Unsure(what) from exc
+        if attempt >= self._max_attempts:
+            raise GaveUp(f"{what}, {attempt} attempts") from exc
+        return _announce(what, attempt, backoff(attempt))
+
+    def _after_status(
+        self, request: requests.PreparedRequest, response: requests.Response, attempt: int
+    ) -> float:
+        what = f"{_describe(request)}: HTTP {response.status_code}"
+        if request.method == "POST" and response.status_code != 429:
+            raise Unsure(what)
+        if attempt >= self._max_attempts:
+            raise GaveUp(f"{what}, {attempt} attempts")
+        if response.status_code == 429:
+            return _announce(what, attempt, _retry_after(response, attempt))
+        return _announce(what, attempt, backoff(attempt))

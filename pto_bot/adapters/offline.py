@@ -1,0 +1,193 @@
+"""The offline tracker: a JSON file of issues and notes in GitLab's REST shapes.
+
+Used by ``pto-bot demo`` and ``--offline FILE``: a team can try a policy change on an export of
+its own project without touching GitLab. The file layout::
+
+    {"project": {"id": 1, "path_with_namespace": "team/ase", "web_url": "..."},
+     "issues": [<GitLab issue objects>],
+     "notes": {"<iid>": [<GitLab note objects>]},
+     "links": [{"source": <iid>, "target": <iid>}]}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..domain.snapshot import Snapshot
+from ..errors import ConfigError, TrackerError
+from .gitlab.convert import issue_from_api, notes_from_api
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class OfflineTracker:
+    """Reads and writes the JSON file; every write stamps ``clock()`` as GitLab would."""
+
+    def __init__(
+        self,
+        path: Path | None,
+        bot_username: str,
+        clock: Callable[[], datetime],
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        self.path = Path(path) if path is not None else None
+        self.bot_username = bot_username
+        self.clock = clock
+        self.data: dict[str, Any] = data if data is not None else self._load()
+        if not isinstance(self.data, dict) or not isinstance(self.data.get("issues"), list):
+            raise ConfigError([f"{path}: expected an object with an 'issues' list"])
+        self.data.setdefault("notes", {})
+        self.data.setdefault("links", [])
+        self.data.setdefault("project", {"id": 1, "path_with_namespace": "offline/project"})
+        self.writes = 0
+
+    def _load(self) -> Any:
+        assert self.path is not None
+        try:
+            return json.loads(self.path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(
+                [f"{self.path}: cannot read the offline project ({exc.strerror})"]
+            ) from None
+        except json.JSONDecodeError as exc:
+            raise ConfigError(
+                [f"{self.path}: not valid JSON (line {exc.lineno}: {exc.msg})"]
+            ) from None
+        except UnicodeDecodeError:
+            raise ConfigError([f"{self.path}: not UTF-8 text"]) from None
+
+    # -- reading ---------------------------------------------------------------------------------
+    def read(self, labels: Sequence[str]) -> Snapshot:
+        wanted = set(labels)
+        issues, errors = [], []
+        for raw in self.data["issues"]:
+            if not wanted & set(raw.get("labels") or ()):
+                continue
+            try:
+                notes, skipped = notes_from_api(self.data["notes"].get(str(raw.get("iid")), []))
+                issues.append(issue_from_api(raw, notes))
+            except (KeyError, TypeError, ValueError) as exc:
+                errors.append(f"issue {raw.get('iid', '?')} in {self.path} is malformed: {exc}")
+                continue
+            errors += [f"#{raw.get('iid')}: {line}" for line in skipped]
+        project = self.data["project"]
+        return Snapshot(
+            tuple(issues),
+            str(project.get("path_with_namespace", "")),
+            str(project.get("web_url", "")),
+            tuple(errors),
+        )
+
+    # -- writing ---------------------------------------------------------------------------------
+    def _issue(self, iid: int) -> dict[str, Any]:
+        for raw in self.data["issues"]:
+            if int(raw.get("iid", -1)) == iid:
+                return raw  # type: ignore[no-any-return]
+        raise TrackerError(f"issue #{iid} does not exist", iid)
+
+    def _touch(self, raw: dict[str, Any]) -> None:
+        raw["updated_at"] = _iso(self.clock())
+        self.writes += 1
+
+    def _base_url(self) -> str:
+        return str(self.data["project"].get("web_url", "")).rstrip("/")
+
+    def post_note(self, iid: int, body: str) -> int:
+        raw = self._issue(iid)
+        all_ids = [int(n["id"]) for notes in self.data["notes"].values() for n in notes]
+        note_id = max(all_ids, default=1000) + 1
+        now = _iso(self.clock())
+        self.data["notes"].setdefault(str(iid), []).append(
+            {
+                "id": note_id,
+                "body": body,
+                "author": {"username": self.bot_username},
+                "created_at": now,
+                "updated_at": now,
+                "system": False,
+                "noteable_type": "Issue",
+                "noteable_iid": iid,
+            }
+        )
+        self._touch(raw)
+        return note_id
+
+    def edit_note(self, iid: int, note_id: int, body: str) -> None:
+        raw = self._issue(iid)
+        for note in self.data["notes"].get(str(iid), []):
+            if int(note["id"]) == note_id:
+                note["body"] = body
+                note["updated_at"] = _iso(self.clock())
+                self._touch(raw)
+                return
+        raise TrackerError(f"note {note_id} of #{iid} does not exist", iid)
+
+    def set_labels(self, iid: int, add: Sequence[str], remove: Sequence[str]) -> None:
+        raw = self._issue(iid)
+        labels = [x for x in raw.get("labels") or () if x not in set(remove)]
+        labels += [x for x in add if x not in labels]
+        raw["labels"] = labels
+        self._touch(raw)
+
+    def create_issue(self, title: str, description: str, labels: Sequence[str]) -> int:
+        iid = max((int(i["iid"]) for i in self.data["issues"]), default=0) + 1
+        now = _iso(self.clock())
+        base = self._base_url()
+        self.data["issues"].append(
+            {
+                "iid": iid,
+                "title": title,
+                "description": description,
+                "labels": list(labels),
+                "state": "opened",
+                "author": {"username": self.bot_username},
+                "assignees": [],
+                "created_at": now,
+                "updated_at": now,
+                "closed_at": None,
+                "web_url": f"{base}/-/issues/{iid}" if base else "",
+            }
+        )
+        self.writes += 1
+        return iid
+
+    def link_issues(self, iid: int, other_iid: int) -> None:
+        self._issue(iid)
+        self._issue(other_iid)
+        link = {"source": iid, "target": other_iid}
+        if link not in self.data["links"]:
+            self.data["links"].append(link)
+            self.writes += 1
+
+    def edit_description(self, iid: int, description: str) -> None:
+        raw = self._issue(iid)
+        raw["description"] = description
+        self._touch(raw)
+
+    def set_state(self, iid: int, state: str) -> None:
+        raw = self._issue(iid)
+        if state == "close":
+            raw["state"], raw["closed_at"] = "closed", _iso(self.clock())
+        elif state == "reopen":
+            raw["state"], raw["closed_at"] = "opened", None
+        else:
+            raise TrackerError(f"unknown state change {state!r}", iid)
+        self._touch(raw)
+
+    def save(self) -> None:
+        """Write the file atomically: a crash never leaves half a project behind."""
+        if self.path is None:
+            return
+        text = json.dumps(self.data, indent=1, ensure_ascii=False) + "\n"
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".pto-bot-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, self.path)

@@ -1,0 +1,101 @@
+"""The readable account of a run printed by every job: what the bot found, what it wrote (or, on
+a dry run, would write, with the text), and why."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..domain.markers import strip_marker
+from ..domain.snapshot import Snapshot
+from ..plan.actions import Action, CreateIssue, Notify, resolve_refs, target
+from ..plan.planner import Plan
+from ..rules.evaluation import Evaluated, Status
+from .apply import Result
+
+
+def _request_line(ev: Evaluated) -> str:
+    issue = ev.req.issue
+    if ev.req.request is None:
+        return f"#{issue.iid:<4} {issue.author:<12} needs info: " + "; ".join(ev.problems)
+    r = ev.request
+    head = f"#{ev.iid:<4} {r.engineer:<12} {r.start} – {r.end}  {r.kind:<9}"
+    state = ev.state.replace("-", " ") if ev.status is Status.ACTIVE else ev.status.value
+    parts = [f"{head} {state}" + (f", {ev.count} out" if ev.counted else "")]
+    if not issue.is_open:
+        parts.append("closed")
+    by_backup: dict[str, list[str]] = {}
+    for cover in ev.covers:
+        if cover.backup:
+            by_backup.setdefault(f"{cover.backup} ({cover.how})", []).append(cover.account.name)
+    if by_backup:
+        parts.append(
+            "backups: " + "; ".join(f"{b}: {', '.join(a)}" for b, a in sorted(by_backup.items()))
+        )
+    if ev.uncovered:
+        parts.append("open: " + ", ".join(c.account.name for c in ev.uncovered))
+    if ev.problems and ev.status is Status.NEEDS_INFO:
+        parts.append("problems: " + "; ".join(ev.problems))
+    return " · ".join(parts)
+
+
+def _body_preview(action: Action, limit: int = 40) -> list[str]:
+    """The text a dry run would write, indented, without the hidden marker."""
+    body = getattr(action, "body", None) or getattr(action, "description", None)
+    if not body:
+        return []
+    text = strip_marker(resolve_refs(body, {}, dry_run=True)).splitlines()
+    shown = [f"        | {line}" for line in text[:limit]]
+    if len(text) > limit:
+        shown.append(f"        | … {len(text) - limit} more lines")
+    return shown
+
+
+def problems_of(the_plan: Plan, result: Result | None = None) -> list[str]:
+    """Everything that went wrong in a run, one line each, naming the issue where one is known."""
+    failures = [*the_plan.failures, *(result.failures if result else [])]
+    return [*the_plan.world.problems] + [f"#{iid}: {msg}" if iid else msg for iid, msg in failures]
+
+
+def describe(plan: Plan, result: Result, *, dry_run: bool, snapshot: Snapshot) -> str:
+    policy = plan.world.policy
+    now = plan.now or datetime.now().astimezone()
+    lines = [
+        f"pto_bot {'dry run' if dry_run else 'run'} on {snapshot.project or 'the project'} "
+        f"at {now:%Y-%m-%d %H:%M %Z} (team day {plan.evaluation.today:%a %Y-%m-%d}, "
+        f"{policy.team.timezone})",
+        "",
+        f"PTO requests ({len(plan.evaluation.requests)}):",
+    ]
+    today = plan.evaluation.today
+    shown = [
+        ev
+        for ev in plan.evaluation.requests
+        if ev.req.issue.is_open or ev.req.request is None or ev.request.end >= today
+    ]
+    lines += [f"  {_request_line(ev)}" for ev in shown] or ["  none"]
+    verb = {"done": "", "planned": "(planned) ", "failed": "FAILED ", "skipped": "(skipped) "}
+    lines += ["", f"Writes ({result.writes if not dry_run else len(result.done)}):"]
+    for done in result.done:
+        action = done.action
+        where = target(action)
+        label = (
+            f"#{where}"
+            if where is not None
+            else ("new" if isinstance(action, CreateIssue) else "chat")
+        )
+        detail = (
+            f" -> {done.detail}"
+            if done.detail and done.status == "done"
+            else (f" ({done.detail})" if done.detail else "")
+        )
+        if isinstance(action, Notify) and done.status == "skipped":
+            detail = " (no chat webhook configured)"
+        lines.append(f"  {label:<5} {verb[done.status]}{action.describe()}{detail}  — {action.why}")
+        if dry_run:
+            lines += _body_preview(action)
+    if not result.done:
+        lines.append("  nothing to do: every issue is up to date")
+    problems = [f"  {line}" for line in problems_of(plan, result)]
+    if problems:
+        lines += ["", f"Problems ({len(problems)}):", *problems]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,104 @@
+"""Carrying out a plan through a tracker: the thin shell around the pure planner.
+
+One issue's failure is recorded and the remaining actions on that issue are skipped (so a note
+never claims a state its labels did not reach); every other issue still gets its writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..adapters.tracker import Notifier, Tracker
+from ..errors import TrackerError
+from ..plan.actions import (
+    Action,
+    CreateIssue,
+    EditIssue,
+    EditNote,
+    Notify,
+    PostNote,
+    SetLabels,
+    SetState,
+    resolve_refs,
+    target,
+)
+
+
+@dataclass(frozen=True)
+class Done:
+    action: Action
+    status: str  # "done" | "planned" | "failed" | "skipped"
+    detail: str = ""
+
+
+@dataclass
+class Result:
+    done: list[Done] = field(default_factory=list)
+    failures: list[tuple[int | None, str]] = field(default_factory=list)
+    created: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def writes(self) -> int:
+        return sum(1 for d in self.done if d.status == "done")
+
+
+def apply(
+    tracker: Tracker,
+    actions: Sequence[Action],
+    *,
+    dry_run: bool = False,
+    notifier: Notifier | None = None,
+) -> Result:
+    result = Result()
+    broken: set[int] = set()
+    for action in actions:
+        iid = target(action)
+        if iid is not None and iid in broken:
+            result.done.append(Done(action, "skipped", f"an earlier write to #{iid} failed"))
+            continue
+        if dry_run:
+            result.done.append(Done(action, "planned"))
+            continue
+        try:
+            detail = _execute(tracker, action, result.created, notifier)
+        except TrackerError as exc:
+            where = iid if iid is not None else exc.iid
+            result.failures.append((where, str(exc)))
+            result.done.append(Done(action, "failed", str(exc)))
+            if where is not None:
+                broken.add(where)
+            continue
+        result.done.append(Done(action, "done" if detail != "not sent" else "skipped", detail))
+    return result
+
+
+def _execute(
+    tracker: Tracker, action: Action, created: dict[str, int], notifier: Notifier | None
+) -> str:
+    if isinstance(action, SetLabels):
+        tracker.set_labels(action.iid, action.add, action.remove)
+    elif isinstance(action, PostNote):
+        return f"note {tracker.post_note(action.iid, resolve_refs(action.body, created, False))}"
+    elif isinstance(action, EditNote):
+        tracker.edit_note(action.iid, action.note_id, resolve_refs(action.body, created, False))
+    elif isinstance(action, CreateIssue):
+        iid = tracker.create_issue(
+            action.title, resolve_refs(action.description, created, False), action.labels
+        )
+        created[action.key] = iid
+        if action.link_to is not None:
+            try:
+                tracker.link_issues(action.link_to, iid)
+            except TrackerError as exc:
+                raise TrackerError(f"opened #{iid} but could not link it: {exc}", iid) from exc
+        return f"#{iid}"
+    elif isinstance(action, EditIssue):
+        tracker.edit_description(action.iid, resolve_refs(action.description, created, False))
+    elif isinstance(action, SetState):
+        tracker.set_state(action.iid, action.state)
+    elif isinstance(action, Notify):
+        if notifier is None:
+            return "not sent"
+        notifier(resolve_refs(action.text, created, False))
+    return ""

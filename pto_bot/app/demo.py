@@ -1,0 +1,59 @@
+"""``pto-bot demo``: the reconcile on a bundled offline copy of a team project, twice (to show
+nothing is repeated), then the transcript and the coverage report."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import TextIO
+
+from ..adapters.offline import OfflineTracker
+from ..domain.policy_file import load_policy
+from ..plan.planner import plan
+from ..reports.coverage_view import build_view
+from ..reports.site import write_report
+from ..reports.transcript import transcript
+from .account import describe
+from .read import labels_to_read
+from .reconcile import reconcile
+
+DEMO_NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
+
+
+def bundled(name: str) -> Path:
+    return Path(str(resources.files("pto_bot") / "demo" / name))
+
+
+def run_demo(workdir: Path, policy_path: str | None, out: TextIO) -> int:
+    policy = load_policy(policy_path or bundled("policy.yaml"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    project = workdir / "project.json"
+    shutil.copyfile(bundled("project.json"), project)
+    out.write(
+        f"Demo: the AMER ASE team's project ({project}), reconciled as at "
+        f"{DEMO_NOW:%Y-%m-%d %H:%M} UTC.\n\n"
+    )
+    first = reconcile(
+        policy,
+        OfflineTracker(project, policy.bot.username, lambda: DEMO_NOW),
+        DEMO_NOW,
+        dry_run=False,
+    )
+    out.write(describe(first.plan, first.result, dry_run=False, snapshot=first.snapshot))
+    tracker = OfflineTracker(project, policy.bot.username, lambda: DEMO_NOW)
+    second = reconcile(policy, tracker, DEMO_NOW, dry_run=False)
+    after = tracker.read(labels_to_read(policy))
+    (workdir / "transcript.md").write_text(transcript(after, policy.bot.username), "utf-8")
+    view = build_view(plan(policy, after, DEMO_NOW), policy.reports.weeks, project=after.project)
+    report = workdir / "public"
+    write_report(view, policy, report)
+    out.write(
+        f"\nSecond run on the same file: {second.result.writes} writes"
+        f"{' (nothing changed, so nothing to do)' if not second.result.done else ''}.\n"
+        f"Read what the team would see in GitLab: {workdir / 'transcript.md'}\n"
+        f"The coverage report (timeline, calendar feed, data): {report / 'index.html'}, "
+        f"{report / 'pto.ics'}, {report / 'report.json'}\n"
+    )
+    return max(first.exit_code, second.exit_code)

@@ -1,0 +1,48 @@
+"""``pto-bot``: the parser of every subcommand, and the one place a failure becomes a message.
+
+Exit codes: 0 done; 1 some issues could not be processed (the others were); 2 bad configuration
+or usage, with a message that names the file, the field and the problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from . import check, demo, handle_event, metrics, reconcile, report, schema, validate
+
+SUBCOMMANDS = (reconcile, handle_event, demo, validate, report, metrics, check, schema)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pto-bot",
+        description="PTO coverage for a support team that plans in GitLab issues.",
+        epilog="Exit codes: 0 done, 1 some issues failed (others were processed), "
+        "2 bad configuration or usage.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in SUBCOMMANDS:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        return int(args.func(args, out))
+    except Exception as exc:  # every failure ends the job with a message, never a traceback
+        from ..app.exits import explain, secrets_in
+
+        code, lines = explain(exc, secrets_in(os.environ))
+        for line in lines:
+            print(f"error: {line}", file=sys.stderr)
+        return code

@@ -1,0 +1,40 @@
+"""What the subcommand modules share: the read options (--policy, --now, --offline, --cache)
+and the shape of a subcommand."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO, TypeAlias
+
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Runner = Callable[[argparse.Namespace, TextIO], int]
+
+
+def add_read_options(p: argparse.ArgumentParser, *, writes: bool = False) -> None:
+    """--policy, --now, --offline and --cache; with ``writes`` also --dry-run."""
+    p.add_argument("--policy", default="policy.yaml", help="policy file (default: %(default)s)")
+    if writes:
+        p.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="write nothing; print the writes the run would make",
+        )
+    p.add_argument(
+        "--now", metavar="ISO-8601", help="behave as at this instant (what-if planning, tests)"
+    )
+    p.add_argument(
+        "--offline",
+        type=Path,
+        metavar="FILE",
+        help="use a JSON export of issues and notes instead of GitLab "
+        + ("(written back unless --dry-run)" if writes else "(never written)"),
+    )
+    p.add_argument(
+        "--cache",
+        metavar="FILE",
+        help="keep notes and closed issues already read here, so a run reads only what "
+        "changed (default: $PTO_BOT_CACHE; none when unset). Losing it costs requests, "
+        "never correctness.",
+    )

@@ -1,0 +1,61 @@
+"""``pto-bot report``: the static coverage report (HTML timeline, iCalendar feed, JSON).
+
+Reads the tracker as ``reconcile`` does and plans, but never applies: it writes nothing to the
+tracker, only the report files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import TextIO
+
+from .options import Subparsers, add_read_options
+
+
+def register(sub: Subparsers) -> None:
+    p = sub.add_parser(
+        "report",
+        help="write the static coverage report (HTML, iCalendar, JSON); never writes to GitLab",
+        description="Read the project, plan as the scheduled job would (without applying "
+        "anything) and write OUT/index.html (a timeline of who is out, who covers, open "
+        "fallback requests, fairness and rotations), OUT/pto.ics (a calendar of the PTO) and "
+        "OUT/report.json (the same data).",
+    )
+    p.add_argument("--out", default="public", metavar="DIR", help="folder (default: %(default)s)")
+    add_read_options(p)
+    p.add_argument(
+        "--weeks",
+        type=int,
+        default=None,
+        metavar="N",
+        help="timeline length in weeks (default: reports.weeks of the policy)",
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    from ..app.account import problems_of
+    from ..app.exits import EXIT_OK, EXIT_PARTIAL
+    from ..app.read import read_project
+    from ..errors import ConfigError
+    from ..plan.planner import plan
+    from ..reports.coverage_view import build_view
+    from ..reports.site import write_report
+
+    if args.weeks is not None and not 1 <= args.weeks <= 52:  # before any read
+        raise ConfigError([f"--weeks: {args.weeks} is out of range; give 1 to 52"])
+    project = read_project(args.policy, args.now, args.offline, args.cache, os.environ)
+    policy, now, snapshot = project.policy, project.now, project.snapshot
+    weeks = args.weeks if args.weeks is not None else policy.reports.weeks  # policy: 1-52
+    the_plan = plan(policy, snapshot, now)  # planned only: nothing is applied
+    view = build_view(the_plan, weeks, project=snapshot.project or None)
+    out_dir = Path(args.out)
+    sizes = write_report(view, policy, out_dir)
+    for name, size in sizes.items():
+        out.write(f"{out_dir / name} ({size:,} bytes)\n")
+    problems = problems_of(the_plan)
+    for problem in problems:
+        out.write(f"warning: {problem}\n")
+    return EXIT_PARTIAL if problems else EXIT_OK

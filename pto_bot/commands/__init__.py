@@ -1,0 +1,1 @@
+"""Commands in comments: finding the new ones (``parse``) and deciding each (``verbs``)."""

@@ -1,0 +1,273 @@
+"""Deciding each comment command: one function per verb, each returning an :class:`Outcome` (the
+ledger entry to record and the reply's text). Who may do what is checked here: only engineers on
+the roster volunteer, only the manager approves or denies, the manager or a pod lead assigns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..domain.accounts import account_key
+from ..domain.ledger import LedgerEntry
+from ..domain.policy import USERNAME_RE
+from ..domain.world import World
+from ..render.text import safe
+from ..render.wording import status_summary
+from ..rules.evaluation import Cover, Evaluated, Evaluation, Status
+from ..rules.fallback import volunteer_room
+from ..rules.rotation import is_lead
+from .parse import VERBS, Command
+
+
+@dataclass(frozen=True)
+class Outcome:
+    entry: LedgerEntry
+    message: str  # escaped Markdown, one paragraph
+
+
+class _Run:
+    def __init__(self, world: World, evaluation: Evaluation, command: Command) -> None:
+        self.world = world
+        self.policy = world.policy
+        self.ev = evaluation
+        self.cmd = command
+        self.author = command.note.author
+        self.req: Evaluated | None = (
+            evaluation.get(command.request_iid) if command.request_iid is not None else None
+        )
+
+    def entry(self, ok: bool, **extra: object) -> LedgerEntry:
+        c = self.cmd
+        return LedgerEntry(
+            note_id=c.note.id,
+            index=c.index,
+            key=c.key,
+            verb=c.verb,
+            ok=ok,
+            by=self.author,
+            request=c.request_iid,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    def no(self, message: str) -> Outcome:
+        return Outcome(self.entry(False), message)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.author == self.policy.team.manager
+
+    def is_lead(self) -> bool:
+        day = self.req.request.start if self.req and self.req.req.request else self.ev.today
+        return is_lead(self.policy, self.author, day)
+
+    def match(self, names: list[str], covers: Sequence[Cover]) -> tuple[list[Cover], list[str]]:
+        by_key = {c.account.key: c for c in covers}
+        by_iid = {f"#{c.account.iid}": c for c in covers}
+        found, unknown = [], []
+        for name in names:
+            cover = by_key.get(account_key(name)) or by_iid.get(name.strip())
+            if cover is None:
+                unknown.append(name)
+            elif cover not in found:
+                found.append(cover)
+        return found, unknown
+
+    def unknown_accounts(self, unknown: list[str], covers: Sequence[Cover]) -> str:
+        listed = ", ".join(safe(c.account.name) for c in covers) or "none"
+        names = ", ".join(f"‘{safe(u)}’" for u in unknown)
+        return f"no account named {names} in this request (accounts needing a backup: {listed})"
+
+    def active_request(self) -> Evaluated | str:
+        if self.req is None:
+            return "this issue is not linked to a PTO request the bot knows"
+        if self.req.status is not Status.ACTIVE:
+            return f"the request is {self.req.status.value}, so nothing can be covered yet"
+        return self.req
+
+
+def split_accounts(args: str) -> list[str]:
+    return [a.strip() for a in re.split(r"[,;]", args) if a.strip()]
+
+
+def run_command(world: World, evaluation: Evaluation, command: Command) -> Outcome:
+    run = _Run(world, evaluation, command)
+    handler = {
+        "help": _help,
+        "status": _status,
+        "volunteer": _volunteer,
+        "withdraw": _withdraw,
+        "approve": _approve,
+        "deny": _deny,
+        "assign": _assign,
+    }.get(command.verb)
+    if handler is None:
+        word = world.policy.bot.command
+        return run.no(
+            f"‘{safe(command.verb)}’ is not a command I know. "
+            f"Try `{word} help` ({', '.join(VERBS)})."
+        )
+    return handler(run)
+
+
+def _help(run: _Run) -> Outcome:
+    w = run.policy.bot.command
+    k = run.policy.fallback.max_accounts_per_volunteer
+    lines = [
+        "commands (one per line, in any comment on a PTO request or fallback request):",
+        f"- `{w} status`: the request's coverage as it stands",
+        f"- `{w} volunteer <account>[, <account>]`: cover accounts on a fallback request "
+        f"(at most {k} per person per request)",
+        f"- `{w} withdraw <account>`: give back an account you volunteered for",
+        f"- `{w} approve` / `{w} deny <reason>`: the manager decides on a request "
+        "that would leave too many people out",
+        f"- `{w} assign <account> @user`: the manager or a pod lead names a backup",
+    ]
+    return Outcome(run.entry(True), "\n".join(lines))
+
+
+def _status(run: _Run) -> Outcome:
+    if run.req is None:
+        return run.no("this issue is not linked to a PTO request the bot knows")
+    return Outcome(run.entry(True), status_summary(run.req, run.policy))
+
+
+def _volunteer(run: _Run) -> Outcome:
+    policy = run.policy
+    if run.author not in policy.engineers:
+        return run.no("only engineers on the team roster (policy.yaml) can volunteer")
+    req = run.active_request()
+    if isinstance(req, str):
+        return run.no(req)
+    r = req.request
+    if run.author == r.engineer:
+        return run.no("you cannot cover your own accounts")
+    names = split_accounts(run.cmd.args)
+    if not names:
+        return run.no(
+            f"name the account(s), e.g. `{policy.bot.command} volunteer "
+            f"{safe(req.uncovered[0].account.name) if req.uncovered else 'Acme Corp'}`"
+        )
+    if run.ev.absence(run.author, r.start, r.end) is not None:
+        return run.no(f"you are out yourself during {r.start} – {r.end}")
+    found, unknown = run.match(names, req.covers)
+    refused = [run.unknown_accounts(unknown, req.covers)] if unknown else []
+    mine = [c for c in req.covers if c.backup == run.author and c.how == "volunteer"]
+    limit = policy.fallback.max_accounts_per_volunteer
+    room = volunteer_room(len(mine), policy)
+    taken: list[str] = []
+    for cover in found:
+        if cover.backup == run.author:
+            refused.append(f"{safe(cover.account.name)} is already yours")
+        elif cover.backup is not None:
+            refused.append(f"{safe(cover.account.name)} is already covered by `{cover.backup}`")
+        elif len(taken) >= room:
+            refused.append(
+                f"{safe(cover.account.name)}: you already cover {limit} accounts of this request "
+                f"(the most one person takes)"
+            )
+        else:
+            taken.append(cover.account.name)
+    if not taken:
+        return run.no("; ".join(refused))
+    message = (
+        f"thank you — you now cover {', '.join(safe(n) for n in taken)} "
+        f"for `{r.engineer}`, {r.start} – {r.end}."
+    )
+    if refused:
+        message += " Not taken: " + "; ".join(refused) + "."
+    return Outcome(run.entry(True, accounts=tuple(taken)), message)
+
+
+def _withdraw(run: _Run) -> Outcome:
+    if run.req is None:
+        return run.no("this issue is not linked to a PTO request the bot knows")
+    names = split_accounts(run.cmd.args)
+    if not names:
+        return run.no(f"name the account, e.g. `{run.policy.bot.command} withdraw Acme Corp`")
+    found, unknown = run.match(names, run.req.covers)
+    refused = [run.unknown_accounts(unknown, run.req.covers)] if unknown else []
+    released = []
+    for cover in found:
+        manual = run.req.decisions.manual.get(cover.account.key)
+        if manual is None:
+            refused.append(
+                f"{safe(cover.account.name)} was not volunteered or assigned by command "
+                "(ask the manager or a pod lead to assign someone else)"
+            )
+        elif manual[0] != run.author and not (run.is_manager or run.is_lead()):
+            refused.append(f"{safe(cover.account.name)} is covered by `{manual[0]}`, not you")
+        else:
+            released.append(cover.account.name)
+    if not released:
+        return run.no("; ".join(refused))
+    message = f"{', '.join(safe(n) for n in released)} released; it needs a backup again."
+    if refused:
+        message += " Not released: " + "; ".join(refused) + "."
+    return Outcome(run.entry(True, accounts=tuple(released)), message)
+
+
+def _decision_target(run: _Run) -> Evaluated | str:
+    manager = run.policy.team.manager
+    if not run.is_manager:
+        return f"only the manager (`{manager}`) can decide on approvals"
+    if run.req is None or run.req.req.request is None:
+        return "this issue is not a PTO request the bot can read"
+    if run.req.status is not Status.NEEDS_APPROVAL:
+        return f"there is nothing to decide: the request is {run.req.status.value}"
+    return run.req
+
+
+def _approve(run: _Run) -> Outcome:
+    req = _decision_target(run)
+    if isinstance(req, str):
+        return run.no(req)
+    r = req.request
+    return Outcome(
+        run.entry(True, start=r.start.isoformat(), end=r.end.isoformat()),
+        f"approved for {r.start} – {r.end}. Coverage is being arranged now.",
+    )
+
+
+def _deny(run: _Run) -> Outcome:
+    req = _decision_target(run)
+    if isinstance(req, str):
+        return run.no(req)
+    reason = " ".join(run.cmd.args.split())
+    if not reason:
+        return run.no(f"say why, e.g. `{run.policy.bot.command} deny too many people out`")
+    r = req.request
+    return Outcome(
+        run.entry(True, start=r.start.isoformat(), end=r.end.isoformat(), reason=reason[:300]),
+        f"denied for {r.start} – {r.end}: {safe(reason, 300)}",
+    )
+
+
+def _assign(run: _Run) -> Outcome:
+    policy = run.policy
+    if not (run.is_manager or run.is_lead()):
+        return run.no(f"only the manager (`{policy.team.manager}`) or a pod lead can assign")
+    req = run.active_request()
+    if isinstance(req, str):
+        return run.no(req)
+    match = re.fullmatch(r"(.+?)\s+@?([A-Za-z0-9_][A-Za-z0-9_.\-]*)", run.cmd.args.strip())
+    if not match:
+        return run.no(f"write it as `{policy.bot.command} assign <account> @user`")
+    name, user = match.group(1).strip(), match.group(2)
+    if not USERNAME_RE.match(user) or user not in policy.engineers:
+        return run.no(f"‘{safe(user)}’ is not on the team roster (policy.yaml)")
+    r = req.request
+    if user == r.engineer:
+        return run.no("the engineer on PTO cannot cover their own account")
+    found, unknown = run.match([name], req.covers)
+    if unknown:
+        return run.no(run.unknown_accounts(unknown, req.covers))
+    busy = run.ev.absence(user, r.start, r.end)
+    if busy is not None:
+        return run.no(f"`{user}` is out during {busy.request.start} – {busy.request.end}")
+    cover = found[0]
+    return Outcome(
+        run.entry(True, accounts=(cover.account.name,), user=user),
+        f"{safe(cover.account.name)} is now covered by @{user} for {r.start} – {r.end}.",
+    )

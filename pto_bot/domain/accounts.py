@@ -1,0 +1,87 @@
+"""Customer accounts, read from their playbook issues (one issue per account).
+
+The account's name is the title (a leading ``Playbook:`` is dropped), its owner the assignee on
+the roster, its priority and coverage model the labels named in ``policy.yaml``. A playbook
+missing a label is read with a safe default and says so in ``problems``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from .policy import Policy
+from .snapshot import Issue
+
+Priority = Literal["high", "normal"]
+Model = Literal["auto-assigned", "global-support"]
+_PLAYBOOK_PREFIX = re.compile(r"^\s*playbook\s*[:\-–]\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Account:
+    """A customer account, from its playbook issue."""
+
+    name: str
+    iid: int
+    owner: str | None
+    priority: Priority
+    model: Model
+    updated_at: datetime
+    web_url: str
+    problems: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return account_key(self.name)
+
+
+def account_key(name: str) -> str:
+    """How account names are compared: case-insensitive, spaces collapsed."""
+    return re.sub(r"\s+", " ", name).strip().casefold()
+
+
+def account_of(policy: Policy, issue: Issue) -> Account:
+    """The account a playbook issue describes."""
+    labels = policy.labels
+    name = _PLAYBOOK_PREFIX.sub("", issue.title).strip()
+    problems = []
+    if labels.priority_high in issue.labels:
+        priority: Priority = "high"
+    elif labels.priority_normal in issue.labels:
+        priority = "normal"
+    else:
+        priority = "high"
+        problems.append(
+            f"no ~{labels.priority_high} or ~{labels.priority_normal} label: "
+            "treated as high priority (it gets a named backup) until one is set"
+        )
+    if labels.coverage_auto in issue.labels:
+        model: Model = "auto-assigned"
+    elif labels.coverage_global in issue.labels:
+        model = "global-support"
+    else:
+        model = "global-support"
+        problems.append(
+            f"no ~{labels.coverage_auto} or ~{labels.coverage_global} label: "
+            "treated as global-support"
+        )
+    owners = [a for a in issue.assignees if a in policy.engineers]
+    if not issue.assignees:
+        problems.append("no assignee: assign the engineer who owns this account")
+    elif not owners:
+        problems.append(
+            f"the assignee ({', '.join(issue.assignees)}) is not on the roster in policy.yaml"
+        )
+    return Account(
+        name=name or f"#{issue.iid}",
+        iid=issue.iid,
+        owner=owners[0] if owners else None,
+        priority=priority,
+        model=model,
+        updated_at=issue.updated_at,
+        web_url=issue.web_url,
+        problems=tuple(problems),
+    )

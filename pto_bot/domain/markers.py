@@ -1,0 +1,102 @@
+"""Hidden markers: how the bot recognises its own notes and issues and keeps state in them.
+
+A marker is an HTML comment at the end of a body: ``<!-- pto-bot {"t": "coverage", ...} -->``.
+GitLab does not render it; the next run reads it back. Markers are data from the outside world
+(anyone can type one), so they are read back through pydantic models of the fields each topic
+uses, and only from bodies the bot wrote: a marker with the wrong shape is a problem to report,
+never a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+_PREFIX = "<!-- pto-bot "
+_MARKER_RE = re.compile(r"<!-- pto-bot (\{.*?\}) -->", re.DOTALL)
+
+
+def marker(topic: str, **data: Any) -> str:
+    payload = {"t": topic, **data}
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    # JSON allows \u escapes inside strings; use them so user text can never close the comment.
+    text = text.replace("-", "\\u002d").replace(">", "\\u003e").replace("<", "\\u003c")
+    text = text.replace("@", "\\u0040")  # no mention, even hidden
+    return f"{_PREFIX}{text} -->"
+
+
+def with_marker(body: str, topic: str, **data: Any) -> str:
+    return f"{body.rstrip()}\n\n{marker(topic, **data)}\n"
+
+
+def read_marker(body: str) -> dict[str, Any] | None:
+    """The last marker in ``body``, or None when there is none or it is not ours."""
+    found = _MARKER_RE.findall(body or "")
+    if not found:
+        return None
+    try:
+        data = json.loads(found[-1])
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("t"), str):
+        return None
+    return data
+
+
+def strip_marker(body: str) -> str:
+    return _MARKER_RE.sub("", body or "").rstrip()
+
+
+# -- the state some markers carry --------------------------------------------------------------
+class State(BaseModel):
+    """A marker's payload; extra keys are kept by newer versions and ignored by this one."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    t: str
+
+
+class CoverageState(State):
+    """On the coverage note of a PTO request: what was announced."""
+
+    assign: dict[str, str] = Field(default_factory=dict)  # account -> pod backup
+    start: date | None = None
+    end: date | None = None
+    sent: tuple[str, ...] = ()  # team-channel messages already sent
+    told: dict[str, str] | None = None  # account -> backup, as the backups were told (mentioned)
+
+
+class FallbackState(State):
+    """In the description of a fallback request: which request, since when, who took what."""
+
+    request: int
+    opened_at: datetime
+    start: date | None = None
+    end: date | None = None
+    eng: str | None = None
+    accounts: dict[str, str | None]  # account -> volunteer or assignee (None while open)
+
+
+class ReplyState(State):
+    """On a reply to commands: the commands it answers (see :mod:`.ledger`)."""
+
+    note: int | None = None
+    cmds: tuple[dict[str, Any], ...] = ()
+
+
+S = TypeVar("S", bound=State)
+
+
+def read_state(model: type[S], data: dict[str, Any]) -> S | str:
+    """``data`` as ``model``, or a one-line description of what is wrong with it."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "marker"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        return f"{where}: {first['msg']}{more}"

@@ -1,0 +1,113 @@
+"""Reading ``policy.yaml``: YAML that refuses duplicate keys, validation errors as messages that
+name the file, the key path and what was expected, e.g.
+``policy.yaml: pods.beta.members[1]: 'klang ' is not a GitLab username``; and the JSON Schema.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from ..errors import ConfigError
+from .policy import Policy
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key given twice (plain YAML silently keeps the last)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{key!r} is given twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+def _format_loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if part == "[key]":
+            continue
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def format_validation_error(source: str, exc: ValidationError) -> list[str]:
+    messages: list[str] = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (check the spelling; see policy.schema.json for the keys)"
+        elif err["type"] == "missing":
+            msg = "missing (required)"
+        elif err["type"] == "string_type" and isinstance(err.get("input"), bool):
+            msg = 'YAML read this as true/false: put it in quotes, e.g. "ON"'
+        elif err["type"].startswith("date_"):
+            msg += " (expected YYYY-MM-DD)"
+        where = _format_loc(loc)
+        prefix = f"{source}: {where + ': ' if where else ''}"
+        messages.extend(prefix + m for m in msg.split("\n"))
+    return messages
+
+
+def parse_policy(data: Any, source: str = "policy.yaml") -> Policy:
+    if data is None:
+        raise ConfigError([f"{source}: the file is empty; expected the policy's keys (team, ...)"])
+    if not isinstance(data, dict):
+        found = type(data).__name__
+        raise ConfigError([f"{source}: expected a mapping of keys at the top, got a {found}"])
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(format_validation_error(source, exc)) from None
+
+
+def _unreadable_value(text: str, exc: Exception) -> str:
+    for number, line in enumerate(text.splitlines(), start=1):
+        for token in re.findall(r"\b\d{4}-\d{2}-\d{2}\b", line):
+            try:
+                date.fromisoformat(token)
+            except ValueError:
+                return f"line {number}: {token} is not a real date (expected YYYY-MM-DD)"
+    return f"a value cannot be read ({exc})"
+
+
+def load_policy(path: Path | str) -> Policy:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([f"{path}: cannot read the policy file ({exc.strerror})"]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([f"{path}: not UTF-8 text (byte {exc.start})"]) from None
+    try:
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError([f"{path}:{where}: not valid YAML: {problem}"]) from None
+    except (ValueError, TypeError) as exc:  # e.g. an impossible date such as 2025-11-31
+        raise ConfigError([f"{path}: {_unreadable_value(text, exc)}"]) from None
+    return parse_policy(data, str(path))
+
+
+def policy_schema() -> str:
+    schema = Policy.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "pto_bot policy.yaml"
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"

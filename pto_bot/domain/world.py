@@ -1,0 +1,260 @@
+"""The world the rules judge, read from a snapshot: accounts, PTO requests, fallback requests,
+the bot's own notes and the command ledger.
+
+Pure: takes the policy, a snapshot and the bot's username, returns plain data. A marker is
+trusted only in a body the bot wrote; a malformed issue, note or marker is reported in
+``World.problems`` and skipped, never stopping the read of the others.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from .accounts import Account, account_of
+from .ledger import LedgerEntry
+from .markers import CoverageState, FallbackState, ReplyState, read_marker, read_state
+from .policy import Policy
+from .request_form import ParseResult, PtoRequest, parse_request
+from .snapshot import Issue, Snapshot
+
+
+@dataclass(frozen=True)
+class BotNote:
+    """A note the bot wrote earlier, found by its marker."""
+
+    note_id: int
+    topic: str
+    body: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FallbackIssue:
+    issue: Issue
+    request: int
+    opened_at: datetime
+    accounts: dict[str, str | None]  # account name -> volunteer (None while open)
+    start: date | None
+    end: date | None
+    engineer: str | None
+
+
+@dataclass(frozen=True)
+class RequestIssue:
+    issue: Issue
+    parsed: ParseResult
+    coverage: CoverageState | None  # what the bot's coverage note announced, if readable
+
+    @property
+    def request(self) -> PtoRequest | None:
+        return self.parsed.request
+
+    @property
+    def iid(self) -> int:
+        return self.issue.iid
+
+    def previous_assignment(self) -> dict[str, str]:
+        return dict(self.coverage.assign) if self.coverage else {}
+
+
+@dataclass(frozen=True)
+class World:
+    policy: Policy
+    bot: str
+    requests: tuple[RequestIssue, ...]  # in queue order
+    accounts: tuple[Account, ...]
+    playbooks: dict[int, Issue]
+    fallbacks: dict[int, FallbackIssue]  # request iid -> its fallback issue
+    ledger: tuple[LedgerEntry, ...]
+    dashboard: Issue | None
+    issues: dict[int, Issue] = field(default_factory=dict)
+    notes: dict[int, tuple[BotNote, ...]] = field(default_factory=dict)  # iid -> the bot's notes
+    problems: tuple[str, ...] = ()
+    _by_owner: dict[str, tuple[Account, ...]] = field(default_factory=dict, repr=False)
+    _by_iid: dict[int, RequestIssue] = field(default_factory=dict, repr=False)
+
+    def accounts_of(self, username: str) -> tuple[Account, ...]:
+        return self._by_owner.get(username, ())
+
+    def request(self, iid: int) -> RequestIssue | None:
+        return self._by_iid.get(iid)
+
+    def bot_notes(self, iid: int) -> tuple[BotNote, ...]:
+        return self.notes.get(iid, ())
+
+    def bot_note(self, iid: int, topic: str) -> BotNote | None:
+        """The bot's first note of ``topic`` on ``iid``."""
+        return next((n for n in self.bot_notes(iid) if n.topic == topic), None)
+
+
+def bot_notes(issue: Issue, bot: str) -> tuple[BotNote, ...]:
+    """The bot's notes on an issue that carry a marker, oldest first."""
+    found = []
+    for note in issue.notes:
+        if note.author != bot:
+            continue
+        data = read_marker(note.body)
+        if data is not None:
+            found.append(BotNote(note.id, str(data["t"]), note.body, data))
+    return tuple(found)
+
+
+def _ledger_of(iid: int, notes: Iterable[BotNote], problems: list[str]) -> list[LedgerEntry]:
+    entries = []
+    for note in notes:
+        if note.topic != "reply":
+            continue
+        state = read_state(ReplyState, note.data)
+        if isinstance(state, str):
+            problems.append(f"#{iid}: the bot's reply note {note.note_id} was edited ({state})")
+            continue
+        for raw in state.cmds:
+            entry = LedgerEntry.from_json(raw)
+            if entry is None:
+                problems.append(
+                    f"#{iid}: a command recorded in reply note {note.note_id} is unreadable "
+                    "and was skipped"
+                )
+            else:
+                entries.append(entry)
+    return entries
+
+
+def _coverage_state(
+    iid: int, notes: Iterable[BotNote], problems: list[str]
+) -> CoverageState | None:
+    note = next((n for n in notes if n.topic == "coverage"), None)
+    if note is None:
+        return None
+    state = read_state(CoverageState, note.data)
+    if isinstance(state, str):
+        problems.append(
+            f"#{iid}: the hidden state of the bot's coverage note was edited ({state}); "
+            "backups are assigned afresh and the note rewritten"
+        )
+        return None
+    return state
+
+
+def _fallback(issue: Issue, bot: str, problems: list[str]) -> FallbackIssue | None:
+    label_hint = "remove the fallback label or close it"
+    if issue.author != bot:
+        problems.append(
+            f"#{issue.iid}: carries the fallback label but was not opened by the bot "
+            f"(@{issue.author}): ignored; {label_hint}"
+        )
+        return None
+    data = read_marker(issue.description)
+    if data is None or data["t"] != "fallback":
+        problems.append(
+            f"#{issue.iid}: the fallback request's hidden state is gone from its description: "
+            f"ignored; {label_hint}, and the bot opens a new one if one is needed"
+        )
+        return None
+    state = read_state(FallbackState, data)
+    if isinstance(state, str):
+        repaired = _repaired_fallback(issue, data)
+        if repaired is None:
+            problems.append(
+                f"#{issue.iid}: the fallback request's hidden state was edited ({state}) and "
+                f"names no PTO request: ignored; {label_hint}"
+            )
+            return None
+        problems.append(
+            f"#{issue.iid}: the fallback request's hidden state was edited ({state}); "
+            "read what could be read, the next write repairs it"
+        )
+        state = repaired
+    return FallbackIssue(
+        issue,
+        state.request,
+        state.opened_at,
+        dict(state.accounts),
+        state.start,
+        state.end,
+        state.eng,
+    )
+
+
+def _repaired_fallback(issue: Issue, data: dict[str, Any]) -> FallbackState | None:
+    """What a damaged fallback marker still says: its request, else nothing."""
+    request = data.get("request")
+    if not isinstance(request, int) or isinstance(request, bool):
+        return None
+    keep: dict[str, Any] = {"t": "fallback", "request": request, "accounts": {}}
+    for name, default in (("opened_at", issue.created_at), ("start", None), ("end", None)):
+        trial = read_state(FallbackState, {**keep, name: data.get(name)})
+        keep[name] = data.get(name) if not isinstance(trial, str) else default
+    trial = read_state(FallbackState, {**keep, "accounts": data.get("accounts")})
+    if not isinstance(trial, str):
+        keep["accounts"] = data.get("accounts")
+    result = read_state(FallbackState, keep)
+    return None if isinstance(result, str) else result
+
+
+def read_world(policy: Policy, snapshot: Snapshot, bot: str | None = None) -> World:
+    """The world of ``snapshot``; ``bot`` is the bot's username (default: the policy's)."""
+    bot = bot or policy.bot.username
+    labels = policy.labels
+    roster = list(policy.engineers)
+    problems: list[str] = list(snapshot.errors)
+    requests: list[RequestIssue] = []
+    playbooks: dict[int, Issue] = {}
+    ledger: list[LedgerEntry] = []
+    fallbacks: dict[int, FallbackIssue] = {}
+    dashboards: list[Issue] = []
+    notes: dict[int, tuple[BotNote, ...]] = {}
+    for issue in sorted(snapshot.issues, key=lambda i: (i.created_at, i.iid)):
+        try:
+            mine = bot_notes(issue, bot)
+            notes[issue.iid] = mine
+            if labels.fallback in issue.labels:
+                fb = _fallback(issue, bot, problems)
+                if fb is not None and (
+                    fb.request not in fallbacks or fb.issue.iid < fallbacks[fb.request].issue.iid
+                ):
+                    fallbacks[fb.request] = fb
+                ledger.extend(_ledger_of(issue.iid, mine, problems))
+            elif labels.request in issue.labels:
+                parsed = parse_request(
+                    issue.description,
+                    author=issue.author,
+                    roster=roster,
+                    max_days=policy.requests.max_days,
+                )
+                coverage = _coverage_state(issue.iid, mine, problems)
+                requests.append(RequestIssue(issue, parsed, coverage))
+                ledger.extend(_ledger_of(issue.iid, mine, problems))
+            elif labels.playbook in issue.labels and issue.is_open:
+                playbooks[issue.iid] = issue
+            elif labels.dashboard in issue.labels:
+                dashboards.append(issue)
+        except Exception as exc:  # one unreadable issue never stops the others
+            problems.append(f"#{issue.iid}: could not be read ({type(exc).__name__}: {exc})")
+    accounts = tuple(
+        sorted((account_of(policy, i) for i in playbooks.values()), key=lambda a: (a.key, a.iid))
+    )
+    by_owner: dict[str, list[Account]] = defaultdict(list)
+    for account in accounts:
+        if account.owner is not None:
+            by_owner[account.owner].append(account)
+    ledger.sort(key=lambda e: (e.note_id, e.index))
+    return World(
+        policy=policy,
+        bot=bot,
+        requests=tuple(requests),
+        accounts=accounts,
+        playbooks=playbooks,
+        fallbacks=fallbacks,
+        ledger=tuple(ledger),
+        dashboard=min(dashboards, key=lambda i: (not i.is_open, i.iid), default=None),
+        issues=snapshot.by_iid(),
+        notes=notes,
+        problems=tuple(problems),
+        _by_owner={k: tuple(v) for k, v in by_owner.items()},
+        _by_iid={r.iid: r for r in requests},
+    )

@@ -1,0 +1,122 @@
+"""The small, frozen actions a plan is made of. The applier carries them out.
+
+Bodies may contain references to issues the same plan creates (see :func:`ref`); the applier
+replaces them with the new issue's ``#iid`` once it exists.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_REF = "\u27e6new:{key}\u27e7"
+REF_RE = re.compile("\u27e6new:([^\u27e7]+)\u27e7")
+
+
+def ref(key: str) -> str:
+    """A placeholder for the ``#iid`` of the issue this plan creates under ``key``."""
+    return _REF.format(key=key)
+
+
+@dataclass(frozen=True)
+class SetLabels:
+    iid: int
+    add: tuple[str, ...]
+    remove: tuple[str, ...]
+    why: str
+
+    def describe(self) -> str:
+        parts = [f"+~{label}" for label in self.add] + [f"-~{label}" for label in self.remove]
+        return f"labels {' '.join(parts)}"
+
+
+@dataclass(frozen=True)
+class PostNote:
+    iid: int
+    topic: str
+    body: str
+    why: str
+
+    def describe(self) -> str:
+        return f"post note [{self.topic}]"
+
+
+@dataclass(frozen=True)
+class EditNote:
+    iid: int
+    note_id: int
+    topic: str
+    body: str
+    why: str
+
+    def describe(self) -> str:
+        return f"edit note {self.note_id} [{self.topic}]"
+
+
+@dataclass(frozen=True)
+class CreateIssue:
+    key: str
+    title: str
+    description: str
+    labels: tuple[str, ...]
+    link_to: int | None
+    why: str
+
+    def describe(self) -> str:
+        link = f", linked to #{self.link_to}" if self.link_to else ""
+        return f"open issue {self.title!r}{link}"
+
+
+@dataclass(frozen=True)
+class EditIssue:
+    iid: int
+    description: str
+    why: str
+
+    def describe(self) -> str:
+        return "rewrite description"
+
+
+@dataclass(frozen=True)
+class SetState:
+    iid: int
+    state: str  # "close" | "reopen"
+    why: str
+
+    def describe(self) -> str:
+        return f"{self.state} issue"
+
+
+@dataclass(frozen=True)
+class Notify:
+    """A message for the team channel (sent only where a chat webhook is configured)."""
+
+    key: str
+    text: str
+    why: str
+    about: int | None = None  # the PTO request it is about
+
+    def describe(self) -> str:
+        return f"notify channel [{self.key}]"
+
+
+Action = SetLabels | PostNote | EditNote | CreateIssue | EditIssue | SetState | Notify
+
+
+def target(action: Action) -> int | None:
+    """The issue an action writes to (None for new issues and channel messages)."""
+    if isinstance(action, CreateIssue | Notify):
+        return None
+    return action.iid
+
+
+def resolve_refs(text: str, created: dict[str, int], dry_run: bool) -> str:
+    """Replace references to issues this plan creates with their ``#iid``."""
+
+    def sub(match: object) -> str:
+        key = match.group(1)  # type: ignore[attr-defined]
+        if key in created:
+            return f"#{created[key]}"
+        return "(new issue)" if dry_run else "the fallback request"
+
+    return REF_RE.sub(sub, text)

@@ -1,0 +1,29 @@
+"""What every planning function reads: the world, its evaluation and the moment. Frozen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from ..domain.policy import Policy
+from ..domain.world import BotNote, World
+from ..rules.evaluation import Evaluation
+
+
+@dataclass(frozen=True)
+class Context:
+    world: World
+    evaluation: Evaluation
+    now: datetime
+
+    @property
+    def policy(self) -> Policy:
+        return self.world.policy
+
+    @property
+    def today(self) -> date:
+        return self.evaluation.today
+
+    def notes(self, iid: int) -> tuple[BotNote, ...]:
+        """The bot's notes on issue ``iid``."""
+        return self.world.bot_notes(iid)

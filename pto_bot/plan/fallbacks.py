@@ -1,0 +1,152 @@
+"""Planning a fallback request (rules 4 and 5): open it, keep its description, close it when every
+account is covered or it is no longer needed, reopen it when an account is given back, and
+escalate to the manager once when the window closes with accounts open."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..domain.markers import with_marker
+from ..domain.snapshot import Issue
+from ..render import wording
+from ..rules import fallback as rule
+from ..rules.evaluation import Evaluated, Status
+from .actions import Action, CreateIssue, Notify, SetState, ref
+from .context import Context
+from .labels import ensure_labels
+from .notes import announce, ensure_description
+
+
+def reference(ctx: Context, ev: Evaluated) -> str | None:
+    """How notes refer to the request's fallback request: its ``#iid``, the placeholder of the
+    one this plan opens, or None when there is none."""
+    fb = ctx.world.fallbacks.get(ev.iid)
+    if fb is not None:
+        return f"#{fb.issue.iid}"
+    if rule.is_wanted(ev, ctx.today) and ev.uncovered:
+        return ref(_key(ev))
+    return None
+
+
+def _key(ev: Evaluated) -> str:
+    return f"fallback:{ev.iid}"
+
+
+def plan_fallback(ctx: Context, ev: Evaluated) -> list[Action]:
+    """The writes to the fallback request of ``ev`` (opening it included)."""
+    fb = ctx.world.fallbacks.get(ev.iid)
+    wanted = rule.is_wanted(ev, ctx.today)
+    if fb is None:
+        return _open(ctx, ev) if wanted and ev.uncovered else []
+    issue = fb.issue
+    if not wanted:
+        return _close(ctx, issue, _closing_reason(ctx, ev)) if issue.is_open else []
+    actions = ensure_description(issue, body(ctx, ev, fb.opened_at), "fallback accounts changed")
+    if ev.uncovered and not issue.is_open:
+        actions.append(SetState(issue.iid, "reopen", "an account needs a backup again"))
+    if not ev.uncovered and issue.is_open:
+        volunteers = sorted({c.backup for c in ev.fallback_covers if c.backup})
+        actions += announce(
+            ctx.notes(issue.iid),
+            issue.iid,
+            "covered",
+            wording.fallback_closed_note(volunteers, True, ""),
+            "all accounts covered",
+        )
+        actions.append(SetState(issue.iid, "close", "all accounts covered"))
+    actions += _escalation(ctx, ev, issue, fb.opened_at)
+    return actions
+
+
+def _open(ctx: Context, ev: Evaluated) -> list[Action]:
+    request = ev.request
+    key = _key(ev)
+    due = rule.deadline(request.kind, ctx.now, ctx.policy)
+    return [
+        CreateIssue(
+            key=key,
+            title=f"Fallback coverage: {request.engineer} out {request.start} – {request.end}",
+            description=body(ctx, ev, ctx.now),
+            labels=(ctx.policy.labels.fallback,),
+            link_to=ev.iid,
+            why=f"{len(ev.uncovered)} account(s) the pod cannot cover",
+        ),
+        Notify(
+            f"fallback:{ev.iid}",
+            f"{request.engineer}'s pod cannot cover {len(ev.uncovered)} account(s) for "
+            f"{request.start} – {request.end}: volunteers wanted in fallback request "
+            f"{ref(key)} before {due:%Y-%m-%d %H:%M} UTC. {ev.req.issue.web_url}".rstrip(),
+            "fallback request opened",
+            about=ev.iid,
+        ),
+    ]
+
+
+def body(ctx: Context, ev: Evaluated, opened_at: datetime) -> str:
+    """The fallback request's description, with its hidden state."""
+    r = ev.request
+    text = wording.fallback_description(ev, ctx.evaluation, ctx.policy, opened_at)
+    accounts = {c.account.name: c.backup for c in ev.fallback_covers}
+    return with_marker(
+        text,
+        "fallback",
+        request=ev.iid,
+        opened_at=opened_at.isoformat(),
+        start=r.start.isoformat(),
+        end=r.end.isoformat(),
+        eng=r.engineer,
+        accounts=accounts,
+    )
+
+
+def _closing_reason(ctx: Context, ev: Evaluated) -> str:
+    if not ev.req.issue.is_open:
+        return "the PTO request is closed"
+    if ev.status is not Status.ACTIVE:
+        return f"the PTO request is {ev.status.value}"
+    if ev.req.request is not None and ctx.today > ev.request.end:
+        return "the PTO period is over"
+    return "the pod can cover every account now"
+
+
+def _close(ctx: Context, issue: Issue, reason: str) -> list[Action]:
+    note = wording.fallback_closed_note([], False, reason)
+    return [
+        *announce(ctx.notes(issue.iid), issue.iid, "closed", note, reason),
+        SetState(issue.iid, "close", reason),
+    ]
+
+
+def _escalation(ctx: Context, ev: Evaluated, issue: Issue, opened_at: datetime) -> list[Action]:
+    if not (issue.is_open and rule.is_escalation_due(ev, opened_at, ctx.now, ctx.policy)):
+        return []
+    due = rule.deadline(ev.request.kind, opened_at, ctx.policy)
+    existing = ctx.notes(issue.iid)
+    actions: list[Action] = []
+    if not any(n.topic == "escalated" for n in existing):
+        actions.append(
+            Notify(
+                f"escalated:{ev.iid}",
+                f"Fallback for {ev.request.engineer} ({ev.request.start} – {ev.request.end}) "
+                f"passed its deadline with {len(ev.uncovered)} account(s) open. "
+                f"{issue.web_url or '#' + str(issue.iid)}",
+                "deadline passed",
+                about=ev.iid,
+            )
+        )
+    actions += announce(
+        existing,
+        issue.iid,
+        "escalated",
+        wording.escalated_note(ev, ctx.policy, due),
+        "deadline passed",
+    )
+    actions += ensure_labels(issue, {ctx.policy.labels.escalated}, set(), "deadline passed")
+    return actions
+
+
+def plan_orphan(ctx: Context, issue: Issue, request_iid: int) -> list[Action]:
+    """A fallback request whose PTO request is gone (deleted or no longer labelled)."""
+    if not issue.is_open:
+        return []
+    return _close(ctx, issue, f"#{request_iid} is no longer a PTO request the bot can see")

@@ -1,0 +1,103 @@
+"""The planner: (policy, snapshot, now) -> the actions that bring the project up to date.
+
+Pure. It decides from data only: the bot's own earlier notes (hidden markers) tell it what it
+already did, so the same snapshot always gives the same plan and a converged project gives none.
+Each issue is planned by one function returning all its actions; one that fails contributes
+none and is reported, and the others are planned as usual.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import partial
+
+from ..commands.parse import Command, new_commands
+from ..commands.verbs import Outcome, run_command
+from ..domain.ledger import LedgerEntry
+from ..domain.policy import Policy
+from ..domain.snapshot import Snapshot
+from ..domain.world import World, read_world
+from ..rules.evaluate import evaluate
+from ..rules.evaluation import Evaluation
+from .actions import Action
+from .context import Context
+from .fallbacks import plan_orphan
+from .playbooks import plan_playbook
+from .replies import reply_actions
+from .requests import plan_request
+
+STATE_CHANGING = frozenset({"volunteer", "withdraw", "approve", "deny", "assign"})
+
+Failure = tuple[int | None, str]  # (issue iid, what went wrong)
+
+
+@dataclass(frozen=True)
+class Plan:
+    actions: tuple[Action, ...]
+    world: World
+    evaluation: Evaluation
+    failures: tuple[Failure, ...]
+    now: datetime
+
+
+def plan(policy: Policy, snapshot: Snapshot, now: datetime, bot: str | None = None) -> Plan:
+    """Plan a run at ``now``; ``bot`` is the bot's username (default: the policy's)."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    world = read_world(policy, snapshot, bot)
+    today = now.astimezone(policy.tz).date()
+    failures: list[Failure] = []
+    evaluation, answered = _run_commands(world, today, failures)
+    ctx = Context(world, evaluation, now)
+    actions: list[Action] = reply_actions(answered)
+    for ev in evaluation.requests:
+        actions += _one_issue(ev.iid, "planning", partial(plan_request, ctx, ev), failures)
+    known = {r.iid for r in world.requests}
+    for request_iid, fallback in world.fallbacks.items():
+        if request_iid not in known:
+            orphan = partial(plan_orphan, ctx, fallback.issue, request_iid)
+            actions += _one_issue(fallback.issue.iid, "planning", orphan, failures)
+    for account in world.accounts:
+        playbook = partial(plan_playbook, ctx, account)
+        actions += _one_issue(account.iid, "playbook", playbook, failures)
+    return Plan(tuple(actions), world, evaluation, tuple(failures), now)
+
+
+def _run_commands(
+    world: World, today: date, failures: list[Failure]
+) -> tuple[Evaluation, list[tuple[Command, Outcome]]]:
+    """Answer the new commands in order; each state-changing one re-evaluates the world."""
+    ledger: list[LedgerEntry] = list(world.ledger)
+    evaluation = evaluate(world, tuple(ledger), today)
+    answered: list[tuple[Command, Outcome]] = []
+    for command in new_commands(world):
+        try:
+            outcome = run_command(world, evaluation, command)
+        except Exception as exc:  # one bad command must not stop the others
+            failures.append((command.issue_iid, _failure("command", exc)))
+            continue
+        answered.append((command, outcome))
+        ledger.append(outcome.entry)
+        if outcome.entry.ok and outcome.entry.verb in STATE_CHANGING:
+            evaluation = evaluate(world, tuple(ledger), today)
+    return evaluation, answered
+
+
+def _one_issue(
+    iid: int, what: str, planner: Callable[[], list[Action]], failures: list[Failure]
+) -> list[Action]:
+    """All the actions ``planner`` returns for one issue, or none when it fails."""
+    try:
+        return planner()
+    except Exception as exc:  # report the issue, go on with the others
+        failures.append((iid, _failure(what, exc)))
+        return []
+
+
+def _failure(what: str, exc: Exception) -> str:
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    place = f"{where.filename.rsplit('/', 1)[-1]}:{where.lineno}"
+    return f"{what} failed: {type(exc).__name__}: {exc} ({place})"

@@ -1,0 +1,232 @@
+"""Planning one PTO request: its labels, its notes (coverage, approval, reminders), the notes it
+leaves on its engineer's playbooks, and its fallback request. Returns the actions; writes
+nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from ..render import wording
+from ..rules import counting, reminders
+from ..rules.evaluation import Evaluated, Status
+from .actions import Action, Notify
+from .context import Context
+from .fallbacks import plan_fallback, reference
+from .labels import ensure_labels
+from .notes import announce, ensure_note, has_note
+
+
+def plan_request(ctx: Context, ev: Evaluated) -> list[Action]:
+    """Every write ``ev`` calls for, in the order they are applied."""
+    issue = ev.req.issue
+    if not issue.is_open and ev.status is not Status.CANCELLED:
+        # a closed request writes nothing itself, but its fallback request is closed
+        return plan_fallback(ctx, ev) if ev.req.request is not None else []
+    actions = _labels(ctx, ev) + _needs_info(ctx, ev)
+    if ev.req.request is None:
+        return actions
+    fallback_ref = reference(ctx, ev)
+    actions += plan_fallback(ctx, ev)
+    actions += _coverage(ctx, ev, fallback_ref)
+    if ev.status is Status.CANCELLED:
+        return actions + _release(ctx, ev)
+    if not issue.is_open:
+        return actions
+    actions += _approval(ctx, ev) + _lead_time(ctx, ev)
+    if ev.status is Status.ACTIVE:
+        actions += _reminders(ctx, ev, fallback_ref)
+    return actions
+
+
+def _labels(ctx: Context, ev: Evaluated) -> list[Action]:
+    labels = ctx.policy.labels
+    status_labels = {
+        Status.NEEDS_INFO: labels.needs_info,
+        Status.NEEDS_APPROVAL: labels.needs_approval,
+        Status.DENIED: labels.denied,
+        Status.CANCELLED: labels.cancelled,
+    }
+    want = {status_labels.get(ev.status, labels.needs_coverage if ev.uncovered else labels.covered)}
+    if ev.counted:
+        want.add(counting.out_label(ev.count, ctx.policy))
+    issue = ev.req.issue
+    managed = set(status_labels.values()) | {labels.covered, labels.needs_coverage}
+    managed |= {lab for lab in issue.labels if lab.startswith(labels.out_prefix)}
+    return ensure_labels(issue, want, managed, f"status {ev.status.value}, {ev.count} out")
+
+
+def _needs_info(ctx: Context, ev: Evaluated) -> list[Action]:
+    issue = ev.req.issue
+    existing = ctx.notes(issue.iid)
+    if not issue.is_open:
+        return []
+    if ev.status is Status.NEEDS_INFO:
+        body = wording.needs_info_note(issue.author, list(ev.problems))
+        return ensure_note(existing, issue.iid, "needs-info", body, "the request has problems")
+    if has_note(existing, "needs-info"):
+        body = wording.needs_info_note(issue.author, [])
+        return ensure_note(existing, issue.iid, "needs-info", body, "the problems are fixed")
+    return []
+
+
+def _coverage(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Action]:
+    if ev.status is Status.NEEDS_INFO:
+        return []
+    issue = ev.req.issue
+    announced = ev.req.coverage
+    if ev.status is Status.CANCELLED and ctx.world.bot_note(issue.iid, "coverage") is None:
+        return []
+    r = ev.request
+    sent = set(announced.sent) if announced else set()
+    actions: list[Action] = []
+    if ev.status is Status.ACTIVE and counting.posts_for_visibility(ev.count, ctx.policy):
+        actions += _notify(ctx, ev, "visibility", sent)
+    if ev.status is Status.NEEDS_APPROVAL:
+        actions += _notify(ctx, ev, "approval", sent)
+    assign = {c.account.name: c.backup for c in ev.covers if c.backup and c.how == "pod"}
+    if ev.status is Status.CANCELLED and announced is not None:
+        assign = dict(announced.assign)
+    told, tell = _backups_to_tell(ctx, ev)
+    return (
+        actions
+        + tell
+        + ensure_note(
+            ctx.notes(issue.iid),
+            issue.iid,
+            "coverage",
+            wording.coverage_note(ev, ctx.policy, fallback_ref),
+            f"coverage: {ev.status.value}",
+            assign=assign,
+            start=r.start.isoformat(),
+            end=r.end.isoformat(),
+            sent=sorted(sent),
+            told=told,
+        )
+    )
+
+
+def _backups_to_tell(ctx: Context, ev: Evaluated) -> tuple[dict[str, str], list[Action]]:
+    """Who covers what as the backups know it after this run, and the note that tells the ones
+    who do not know yet.
+
+    The coverage note's first post mentions every backup; later it is edited, and an edit tells
+    nobody. So a backup assigned after that (after an approval, or when another dropped out) is
+    mentioned in a new note. Volunteers and assignees were told in the reply to their command.
+    """
+    pairs = {c.account.name: c.backup for c in ev.covers if c.backup}
+    announced = ev.req.coverage
+    posted = ctx.world.bot_note(ev.iid, "coverage") is not None
+    if not posted or announced is None or announced.told is None or ev.status is not Status.ACTIVE:
+        # first post (it mentions them), or a note from before this was recorded
+        return pairs, []
+    new = {
+        c.account.name: c.backup
+        for c in ev.covers
+        if c.backup
+        and c.how not in ("volunteer", "assigned")
+        and announced.told.get(c.account.name) != c.backup
+    }
+    if not new:
+        return pairs, []
+    r = ev.request
+    key = _digest([sorted(new.items()), sorted(announced.told.items()), str(r.start), str(r.end)])
+    body = wording.backups_note(ev, new)
+    return pairs, announce(ctx.notes(ev.iid), ev.iid, "backups", body, "new backups", key=key)
+
+
+def _digest(parts: object) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def _notify(ctx: Context, ev: Evaluated, kind: str, sent: set[str]) -> list[Action]:
+    """A team-channel message, once per kind (recorded in the coverage note's ``sent``)."""
+    if kind in sent:
+        return []
+    sent.add(kind)
+    r = ev.request
+    url = ev.req.issue.web_url or f"#{ev.iid}"
+    text = {
+        "visibility": f"{ev.count} people out: {r.engineer} is off {r.start} – {r.end}. {url}",
+        "approval": (
+            f"{r.engineer}'s PTO {r.start} – {r.end} would leave {ev.count} out: "
+            f"waiting for {ctx.policy.team.manager}'s approval. {url}"
+        ),
+    }[kind]
+    return [Notify(f"{kind}:{ev.iid}", text, f"{kind} for #{ev.iid}", about=ev.iid)]
+
+
+def _approval(ctx: Context, ev: Evaluated) -> list[Action]:
+    r = ev.request
+    if ev.status is Status.NEEDS_APPROVAL or (
+        ev.status is Status.ACTIVE and counting.informs_manager(ev.count, r.kind, ctx.policy)
+    ):
+        body = wording.approval_note(ev, ctx.policy)
+        return announce(ctx.notes(ev.iid), ev.iid, "approval", body, "too many people out")
+    return []
+
+
+def _lead_time(ctx: Context, ev: Evaluated) -> list[Action]:
+    days = reminders.lead_time_days(ev, ctx.policy)
+    if days is None:
+        return []
+    body = wording.lead_time_note(ev, ctx.policy, days)
+    return announce(ctx.notes(ev.iid), ev.iid, "lead-time", body, "opened late")
+
+
+def _reminders(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Action]:
+    policy, today, iid = ctx.policy, ctx.today, ev.iid
+    existing = ctx.notes(iid)
+    actions: list[Action] = []
+    if reminders.is_week_before(ev, today, policy):
+        mine = ctx.world.accounts_of(ev.request.engineer)
+        stale = reminders.stale_playbooks(mine, ctx.now, policy)
+        if stale:
+            body = wording.playbooks_note(ev, policy, stale)
+            actions += announce(existing, iid, "playbooks", body, "playbooks not updated lately")
+        body = wording.checklist_note(ev, policy)
+        actions += ensure_note(existing, iid, "checklist", body, "week before PTO")
+    if policy.reminders.playbook_note_on_start and reminders.is_out_today(ev, today):
+        actions += _playbook_notes(ctx, ev, fallback_ref)
+    if reminders.is_backup_reminder_due(ev, today, policy):
+        body = wording.backup_return_note(ev, policy)
+        actions += announce(existing, iid, "backup-return", body, "the day before return")
+    if reminders.is_return_due(ev, today, policy):
+        body = wording.returned_note(ev, policy)
+        actions += announce(existing, iid, "returned", body, "first working day back")
+    return actions
+
+
+def _playbook_notes(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Action]:
+    actions: list[Action] = []
+    for cover in ev.covers:
+        playbook = ctx.world.playbooks.get(cover.account.iid)
+        if playbook is not None:
+            actions += ensure_note(
+                ctx.notes(playbook.iid),
+                playbook.iid,
+                f"cover:{ev.iid}",
+                wording.playbook_cover_note(ev, cover, fallback_ref),
+                f"coverage for #{ev.iid} starts",
+            )
+    return actions
+
+
+def _release(ctx: Context, ev: Evaluated) -> list[Action]:
+    """A cancelled request: its backups are told they are free, its playbook notes ended."""
+    announced = ev.req.coverage
+    backups = set(announced.assign.values()) if announced else set()
+    fb = ctx.world.fallbacks.get(ev.iid)
+    if fb is not None:
+        backups |= {v for v in fb.accounts.values() if v}
+    actions: list[Action] = []
+    if backups:
+        body = wording.released_note(ev, sorted(backups))
+        actions += announce(ctx.notes(ev.iid), ev.iid, "released", body, "cancelled")
+    topic = f"cover:{ev.iid}"
+    for playbook in ctx.world.playbooks.values():
+        existing = ctx.notes(playbook.iid)
+        if has_note(existing, topic):
+            body = wording.playbook_cover_note(ev, None, None, ended=True)
+            actions += ensure_note(existing, playbook.iid, topic, body, "cancelled")
+    return actions

@@ -1,0 +1,87 @@
+"""Jinja2 rendering of every note and issue body the bot writes.
+
+Templates hold wording only. Every value a template prints passes :func:`pto_bot.render.text.safe`
+unless it is :class:`Trusted` (text the bot composed itself) — escaping is the default, not a
+filter someone may forget. Mentions go through the ``mention`` filter, which only accepts valid
+usernames.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from ..domain.policy import USERNAME_RE
+from .text import safe
+
+
+class Trusted(str):
+    """Text composed by the bot (already escaped where it embeds user text)."""
+
+    __slots__ = ()
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Trusted):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool | int | float):
+        return value
+    return safe(value, limit=500)
+
+
+def mention(username: str) -> Trusted:
+    if not isinstance(username, str) or not USERNAME_RE.match(username):
+        return Trusted(safe(username))
+    return Trusted(f"@{username}")
+
+
+def plain(username: str) -> Trusted:
+    """A username named without notifying them."""
+    return Trusted(f"`{username}`") if USERNAME_RE.match(username) else Trusted(safe(username))
+
+
+def _dates(start: date, end: date) -> Trusted:
+    if start == end:
+        return Trusted(start.strftime("%a %Y-%m-%d"))
+    return Trusted(f"{start.strftime('%a %Y-%m-%d')} – {end.strftime('%a %Y-%m-%d')}")
+
+
+def _hours(value: float) -> Trusted:
+    return Trusted(f"{value:g}")
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("pto_bot.render", "templates"),
+        undefined=StrictUndefined,
+        autoescape=False,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["mention"] = mention
+    env.filters["plain"] = plain
+    env.filters["hours"] = _hours
+    env.globals["dates"] = _dates
+    env.globals["eol"] = Trusted("")  # ends a line whose last tag is a block: keeps its newline
+    return env
+
+
+def render(template: str, **context: Any) -> str:
+    text = environment().get_template(template).render(**context)
+    lines = [line.rstrip() for line in text.splitlines()]
+    # collapse runs of blank lines left by conditionals
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip() + "\n"

@@ -1,0 +1,47 @@
+"""The one escaping function for text people typed, before it reaches a note or an issue."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_ZWSP = "\u200b"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
+_WS = re.compile(r"\s+")
+
+
+def safe(text: object, limit: int = 200) -> str:
+    """Make user text inert in GitLab Markdown.
+
+    One line (no quick action can start a line), no live mention (``@all``, ``@group``),
+    no HTML, no links, no emphasis, and at most ``limit`` characters.
+    """
+    value = _WS.sub(" ", str(text)).strip()
+    if len(value) > limit:
+        value = value[: limit - 1].rstrip() + "…"
+    value = html.escape(value, quote=False)  # <, >, & -> entities: no HTML, no autolinks
+    value = _MD_SPECIAL.sub(r"\\\1", value)
+    value = value.replace("@", "@" + _ZWSP)  # @all -> @\u200ball: not a mention
+    if value.startswith("/"):
+        value = _ZWSP + value  # even at a line start it is not a quick action
+    value = value.replace(":", ":" + _ZWSP)  # no autolinked URLs (https:\u200b//)
+    return value
+
+
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
+_LIVE_MENTION = re.compile(r"(?<![\w`@])@([A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?)")
+
+
+def unmention(body: str) -> str:
+    """``body`` with every live ``@user`` turned into a plain ```user``` (code spans kept).
+
+    GitLab notifies nobody for a mention added by editing a note, so text the bot rewrites must
+    not pretend to tell anyone: a person is told in a new note instead.
+    """
+    out, last = [], 0
+    for span in _CODE_SPAN.finditer(body):
+        out.append(_LIVE_MENTION.sub(r"`\1`", body[last : span.start()]))
+        out.append(span.group(0))
+        last = span.end()
+    out.append(_LIVE_MENTION.sub(r"`\1`", body[last:]))
+    return "".join(out)

@@ -1,0 +1,408 @@
+"""The coverage view: plain, frozen data about who is out and who covers, for every report.
+
+``build_view(plan)`` is pure and deterministic: it reads the plan's world, evaluation and ``now``
+and never the clock, the environment or the network. The static site (``site.py``), the JSON
+export and the dashboard issue all render the same view, so they always agree.
+
+The timeline window runs from the Monday of the team's current week for ``weeks`` whole weeks;
+``days`` holds its working days with the number of distinct engineers out on each.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal, cast
+
+from ..domain.calendar import days as calendar_days
+from ..domain.calendar import holiday_name, working_days
+from ..domain.policy import Policy
+from ..plan.planner import Plan
+from ..rules import counting, fairness, fallback, reminders, rotation
+from ..rules.evaluation import Evaluated, Status
+
+State = Literal["covered", "needs-coverage", "needs-approval", "needs-info", "denied", "cancelled"]
+Level = counting.Level
+Standing = fairness.Standing
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    visibility: int
+    approval: int
+
+
+@dataclass(frozen=True)
+class Engineer:
+    username: str
+    name: str | None
+    country: str
+    subdivision: str | None
+    pod: str | None  # the pod in force today
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    count: int  # distinct engineers out (requests that count: valid, not cancelled or denied)
+    band: str  # "0", "1", "2", "3+" (the approval threshold and up share one band)
+    level: Level  # none, pod (coordinate with the pod), visibility, approval
+    engineers: tuple[str, ...]
+    is_today: bool
+
+
+@dataclass(frozen=True)
+class CoverRow:
+    account: str
+    priority: str
+    model: str
+    backup: str | None
+    how: str | None  # pod, hand-picked, volunteer, assigned; None while uncovered
+    fallback: bool  # on the fallback request (the pod could not take it)
+    backup_holidays: tuple[tuple[date, str], ...]
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    iid: int
+    engineer: str
+    start: date
+    end: date
+    kind: str  # planned | emergency
+    status: str  # the evaluation's status: active, needs-approval, needs-info, denied, cancelled
+    state: State  # what the report shows: active splits into covered / needs-coverage
+    count: int  # the request's count (requests opened before it plus itself)
+    pod: str | None
+    covers: tuple[CoverRow, ...]
+    global_support: tuple[str, ...]
+    uncovered: tuple[str, ...]
+    web_url: str
+    is_open: bool
+    out_today: bool
+    return_day: date | None
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FallbackRow:
+    iid: int | None  # None: the bot will open it on its next run
+    web_url: str
+    request: int
+    engineer: str
+    start: date
+    end: date
+    kind: str
+    accounts_open: tuple[str, ...]
+    volunteers: tuple[tuple[str, str], ...]  # (account, engineer) taken from the fallback list
+    opened_at: datetime
+    deadline: datetime
+    escalated: bool  # the deadline passed with accounts open (the manager is, or will be, told)
+
+
+@dataclass(frozen=True)
+class WaitingRow:
+    iid: int
+    engineer: str  # the request's engineer, or its author when it cannot be read
+    waiting_for: Literal["info", "approval"]
+    start: date | None
+    end: date | None
+    count: int
+    problems: tuple[str, ...]
+    opened_at: datetime
+    web_url: str
+
+
+@dataclass(frozen=True)
+class FallbackWeeks:
+    engineer: str
+    weeks: float
+    standing: Standing  # against policy.fallback.weeks_per_year
+
+
+@dataclass(frozen=True)
+class PodRow:
+    name: str
+    lead: str | None
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StalePlaybook:
+    account: str
+    iid: int
+    owner: str | None
+    updated: date
+    days: int  # days since the last update
+    web_url: str
+
+
+@dataclass(frozen=True)
+class Holiday:
+    day: date
+    name: str
+    country: str
+    subdivision: str | None
+    engineers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CoverageView:
+    team: str
+    project: str
+    manager: str
+    now: datetime
+    today: date
+    timezone: str
+    weeks: int
+    window_start: date  # Monday of the current week
+    window_end: date  # last calendar day of the window
+    thresholds: Thresholds
+    engineers: tuple[Engineer, ...]
+    out_today: tuple[str, ...]
+    days: tuple[DayCount, ...]  # working days of the window
+    requests: tuple[RequestRow, ...]  # current and upcoming, in start order
+    fallbacks: tuple[FallbackRow, ...]  # open fallback requests
+    waiting: tuple[WaitingRow, ...]  # open requests waiting for info or approval
+    year: int
+    fallback_target: tuple[float, float]  # min, max weeks per year
+    fallback_weeks: tuple[FallbackWeeks, ...]
+    pods: tuple[PodRow, ...]  # in force today
+    next_rotation: date | None
+    next_pods: tuple[PodRow, ...]  # in force from next_rotation
+    stale_days: int
+    stale_playbooks: tuple[StalePlaybook, ...]
+    holidays: tuple[Holiday, ...]  # on working days of the window, for the roster's countries
+
+
+# -- building --------------------------------------------------------------------------------------
+def _request_row(ev: Evaluated, today: date) -> RequestRow:
+    r = ev.request
+    return RequestRow(
+        iid=ev.iid,
+        engineer=r.engineer,
+        start=r.start,
+        end=r.end,
+        kind=r.kind,
+        status=ev.status.value,
+        state=cast(State, ev.state),
+        count=ev.count,
+        pod=ev.pod,
+        covers=tuple(
+            CoverRow(
+                account=c.account.name,
+                priority=c.account.priority,
+                model=c.account.model,
+                backup=c.backup,
+                how=c.how,
+                fallback=c.fallback,
+                backup_holidays=c.holidays,
+            )
+            for c in ev.covers
+        ),
+        global_support=tuple(a.name for a in ev.global_support),
+        uncovered=tuple(c.account.name for c in ev.uncovered),
+        web_url=ev.req.issue.web_url,
+        is_open=ev.req.issue.is_open,
+        out_today=ev.counted and r.start <= today <= r.end,
+        return_day=ev.return_day,
+        problems=tuple(ev.problems),
+    )
+
+
+def _fallbacks(plan: Plan, now: datetime, today: date) -> list[FallbackRow]:
+    world, policy = plan.world, plan.world.policy
+    rows = []
+    for ev in plan.evaluation.requests:
+        if not (fallback.is_wanted(ev, today) and ev.uncovered):
+            continue
+        r = ev.request
+        fb = world.fallbacks.get(ev.iid)
+        opened_at = fb.opened_at if fb is not None else now
+        due = fallback.deadline(r.kind, opened_at, policy)
+        labelled = fb is not None and policy.labels.escalated in fb.issue.labels
+        rows.append(
+            FallbackRow(
+                iid=fb.issue.iid if fb is not None else None,
+                web_url=fb.issue.web_url if fb is not None else "",
+                request=ev.iid,
+                engineer=r.engineer,
+                start=r.start,
+                end=r.end,
+                kind=r.kind,
+                accounts_open=tuple(c.account.name for c in ev.uncovered),
+                volunteers=tuple(
+                    (c.account.name, c.backup) for c in ev.fallback_covers if c.backup
+                ),
+                opened_at=opened_at,
+                deadline=due,
+                escalated=labelled or fallback.is_escalation_due(ev, opened_at, now, policy),
+            )
+        )
+    rows.sort(key=lambda f: (f.deadline, f.request))
+    return rows
+
+
+def _waiting(plan: Plan) -> list[WaitingRow]:
+    rows = []
+    for ev in plan.evaluation.requests:
+        issue = ev.req.issue
+        if not issue.is_open or ev.status not in (Status.NEEDS_INFO, Status.NEEDS_APPROVAL):
+            continue
+        r = ev.req.request
+        rows.append(
+            WaitingRow(
+                iid=ev.iid,
+                engineer=r.engineer if r else issue.author,
+                waiting_for="info" if ev.status is Status.NEEDS_INFO else "approval",
+                start=r.start if r else None,
+                end=r.end if r else None,
+                count=ev.count,
+                problems=tuple(ev.problems),
+                opened_at=issue.created_at,
+                web_url=issue.web_url,
+            )
+        )
+    return rows
+
+
+def _pods(policy: Policy, day: date) -> tuple[PodRow, ...]:
+    return tuple(
+        PodRow(name, pod.lead, tuple(pod.members))
+        for name, pod in rotation.pods_on(policy, day).items()
+    )
+
+
+def _holidays(policy: Policy, start: date, end: date) -> list[Holiday]:
+    regions: dict[tuple[str, str | None], list[str]] = {}
+    for username, person in policy.engineers.items():
+        regions.setdefault((person.country, person.subdivision), []).append(username)
+    found = []
+    for day in working_days(start, end, policy.working_weekdays):
+        for (country, subdivision), people in sorted(regions.items(), key=lambda x: str(x[0])):
+            name = holiday_name(country, subdivision, day)
+            if name:
+                found.append(Holiday(day, name, country, subdivision, tuple(people)))
+    return found
+
+
+def project_of(plan: Plan) -> str:
+    """The project's path, from an issue's web URL (``https://host/group/project/-/issues/1``)."""
+    for issue in plan.world.issues.values():
+        found = re.match(r"^https?://[^/]+/(.+?)/-/", issue.web_url)
+        if found:
+            return found.group(1)
+    return ""
+
+
+def build_view(plan: Plan, weeks: int = 8, *, project: str | None = None) -> CoverageView:
+    """Everything a report shows, from the plan alone (no clock: ``plan.now`` is the moment)."""
+    if weeks < 1:
+        raise ValueError("weeks must be at least 1")
+    world, evaluation = plan.world, plan.evaluation
+    policy = world.policy
+    today = evaluation.today
+    now = plan.now or datetime.combine(today, time(0), tzinfo=policy.tz)
+    window_start = today - timedelta(days=today.weekday())
+    window_end = window_start + timedelta(days=7 * weeks - 1)
+    thresholds = Thresholds(policy.thresholds.visibility, policy.thresholds.approval)
+
+    days = []
+    for day in working_days(window_start, window_end, policy.working_weekdays):
+        people = tuple(sorted({e.request.engineer for e in evaluation.out_on(day)}))
+        band, level = counting.band(len(people), policy), counting.level(len(people), policy)
+        days.append(DayCount(day, len(people), band, level, people, day == today))
+
+    requests = sorted(
+        (
+            _request_row(ev, today)
+            for ev in evaluation.requests
+            if ev.req.request is not None and ev.request.end >= today
+        ),
+        key=lambda r: (r.start, r.end, r.iid),
+    )
+    out_today = tuple(sorted({e.request.engineer for e in evaluation.out_on(today)}))
+
+    pods_today = _pods(policy, today)
+    pod_of = {m: p.name for p in pods_today for m in p.members}
+    engineers = tuple(
+        Engineer(u, e.name, e.country, e.subdivision, pod_of.get(u))
+        for u, e in policy.engineers.items()
+    )
+    next_rotation = rotation.next_rotation(policy, today)
+
+    low, high = policy.fallback.weeks_per_year.min, policy.fallback.weeks_per_year.max
+    fallback_weeks = tuple(
+        FallbackWeeks(u, w, fairness.standing(w, policy))
+        for u in policy.engineers
+        for w in [evaluation.fallback_weeks(u, today.year)]
+    )
+
+    stale_days = policy.reminders.playbook_stale_days
+    stale = tuple(
+        StalePlaybook(
+            a.name,
+            a.iid,
+            a.owner,
+            a.updated_at.astimezone(policy.tz).date(),
+            (now - a.updated_at).days,
+            a.web_url,
+        )
+        for a in sorted(
+            reminders.stale_playbooks(world.accounts, now, policy),
+            key=lambda a: (a.updated_at, a.key),
+        )
+    )
+
+    return CoverageView(
+        team=policy.team.name,
+        project=project_of(plan) if project is None else project,
+        manager=policy.team.manager,
+        now=now,
+        today=today,
+        timezone=policy.team.timezone,
+        weeks=weeks,
+        window_start=window_start,
+        window_end=window_end,
+        thresholds=thresholds,
+        engineers=engineers,
+        out_today=out_today,
+        days=tuple(days),
+        requests=tuple(requests),
+        fallbacks=tuple(_fallbacks(plan, now, today)),
+        waiting=tuple(_waiting(plan)),
+        year=today.year,
+        fallback_target=(low, high),
+        fallback_weeks=fallback_weeks,
+        pods=pods_today,
+        next_rotation=next_rotation,
+        next_pods=_pods(policy, next_rotation) if next_rotation else (),
+        stale_days=stale_days,
+        stale_playbooks=stale,
+        holidays=tuple(_holidays(policy, window_start, window_end)),
+    )
+
+
+# -- JSON ------------------------------------------------------------------------------------------
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def view_to_json(view: CoverageView) -> dict[str, Any]:
+    """The view as JSON-ready data: dates and times in ISO 8601, tuples as lists."""
+    data = _plain(view)
+    assert isinstance(data, dict)
+    return data
+
+
+def calendar_window(view: CoverageView) -> list[date]:
+    """Every calendar day of the view's window, weekends included."""
+    return list(calendar_days(view.window_start, view.window_end))

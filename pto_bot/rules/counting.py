@@ -1,0 +1,105 @@
+"""Rule 1 of SPEC: count-based thresholds.
+
+For a request, count the distinct engineers out on each working day of its period, taking the
+requests queued before it plus itself. The 1 / 2 / 3+ banding, the visibility post and the
+approval hold are decided here and nowhere else:
+
+- 1 out: coordinate with the pod (``out::1``);
+- ``thresholds.visibility`` out: also post for visibility in the team channel;
+- ``thresholds.approval`` out and more: planned PTO waits for the manager's approval; emergency
+  PTO is never held, the manager is informed instead.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from ..domain.policy import Policy
+from ..domain.request_form import Kind
+
+Level = Literal["none", "pod", "visibility", "approval"]
+
+
+class OutIndex:
+    """Who is out, by day and by engineer, among the requests counted so far (queue order).
+
+    Counting a request costs its own days, not the number of requests before it.
+    """
+
+    def __init__(self) -> None:
+        self._by_day: dict[date, set[str]] = defaultdict(set)
+        self._by_engineer: dict[str, list[tuple[date, date]]] = defaultdict(list)
+
+    def add(self, engineer: str, start: date, end: date, days: Iterable[date]) -> None:
+        for day in days:
+            self._by_day[day].add(engineer)
+        self._by_engineer[engineer].append((start, end))
+
+    def out_on(self, day: date) -> set[str]:
+        return self._by_day.get(day, set())
+
+    def is_out(self, user: str, start: date, end: date) -> bool:
+        """``user`` has a counted request overlapping ``start``–``end``."""
+        return any(s <= end and start <= e for s, e in self._by_engineer.get(user, ()))
+
+
+@dataclass(frozen=True)
+class Count:
+    daily: dict[date, int]  # working day -> people out (this request included)
+    count: int  # the peak
+    peak_days: tuple[date, ...]
+    overlapping: tuple[str, ...]  # the others out on some day of the period
+
+
+def count(engineer: str, days: Iterable[date], out: OutIndex) -> Count:
+    """The count of a request of ``engineer`` on ``days``, against the requests in ``out``."""
+    daily: dict[date, int] = {}
+    others: set[str] = set()
+    for day in days:
+        people = out.out_on(day) - {engineer}
+        others |= people
+        daily[day] = len(people) + 1
+    peak = max(daily.values(), default=1)
+    return Count(
+        daily=daily,
+        count=peak,
+        peak_days=tuple(d for d, n in daily.items() if n == peak),
+        overlapping=tuple(sorted(others)),
+    )
+
+
+def band(people: int, policy: Policy) -> str:
+    """``"0"``, ``"1"``, ``"2"``, ... up to ``"3+"``: the approval threshold and above share one."""
+    top = policy.thresholds.approval
+    return f"{top}+" if people >= top else str(people)
+
+
+def level(people: int, policy: Policy) -> Level:
+    """What a number of people out asks of the team."""
+    if people >= policy.thresholds.approval:
+        return "approval"
+    if people >= policy.thresholds.visibility:
+        return "visibility"
+    return "pod" if people else "none"
+
+
+def out_label(people: int, policy: Policy) -> str:
+    return f"{policy.labels.out_prefix}{band(people, policy)}"
+
+
+def posts_for_visibility(people: int, policy: Policy) -> bool:
+    return people >= policy.thresholds.visibility
+
+
+def held_for_approval(people: int, kind: Kind, approved: bool, policy: Policy) -> bool:
+    """Planned PTO at the approval threshold waits for the manager, unless approved."""
+    return people >= policy.thresholds.approval and kind == "planned" and not approved
+
+
+def informs_manager(people: int, kind: Kind, policy: Policy) -> bool:
+    """Emergency PTO at the approval threshold is not held, but the manager is told."""
+    return people >= policy.thresholds.approval and kind == "emergency"

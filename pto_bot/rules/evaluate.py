@@ -1,0 +1,125 @@
+"""Runs the rules over the world: ``evaluate(world, ledger, today)`` -> a frozen Evaluation.
+
+Pure and deterministic: the same world and ledger always give the same evaluation. Requests are
+judged in queue order: first their status and count (rules 8 and 1), then who covers (rules 2
+and 3), then the fallback weeks they add up to (rule 9).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from ..domain.accounts import Account
+from ..domain.calendar import first_working_day_after, working_days
+from ..domain.ledger import NO_DECISIONS, Decisions, LedgerEntry, fold_ledger
+from ..domain.policy import Policy
+from ..domain.world import RequestIssue, World
+from . import changes, counting, coverage
+from .evaluation import Cover, Evaluated, Evaluation, Status
+from .fairness import fallback_days
+from .rotation import pod_of
+
+
+def evaluate(world: World, ledger: tuple[LedgerEntry, ...], today: date) -> Evaluation:
+    policy = world.policy
+    decisions = fold_ledger(ledger)
+    out = counting.OutIndex()
+    judged = [
+        _judge(policy, req, decisions.get(req.iid, NO_DECISIONS), out) for req in world.requests
+    ]
+    backups = coverage.Backups(policy, out)
+    covered = _cover(world, judged, backups)
+    evaluated = tuple(covered)
+    return Evaluation.of(today, evaluated, fallback_days(evaluated, policy))
+
+
+@dataclass(frozen=True)
+class _Judged:
+    ev: Evaluated
+    pod: tuple[str, int] | None = None  # the pod's name and its peak out, for active requests
+
+
+def _judge(
+    policy: Policy, req: RequestIssue, decisions: Decisions, out: counting.OutIndex
+) -> _Judged:
+    """Rules 8 and 1: cancelled, denied, or counted (and held for approval)."""
+    r = req.request
+    if r is None:
+        problems = tuple(p.message for p in req.parsed.problems)
+        return _Judged(Evaluated(req, Status.NEEDS_INFO, problems, decisions=decisions))
+    person = policy.engineers.get(r.engineer)
+    back = first_working_day_after(
+        r.end,
+        policy.working_weekdays,
+        person.country if person else None,
+        person.subdivision if person else None,
+    )
+    base = Evaluated(req, Status.ACTIVE, decisions=decisions, return_day=back)
+    if changes.is_cancelled(req.issue, r, policy):
+        return _Judged(replace(base, status=Status.CANCELLED))
+    if changes.is_denied(decisions, r):
+        return _Judged(replace(base, status=Status.DENIED))
+    days = working_days(r.start, r.end, policy.working_weekdays)
+    found = counting.count(r.engineer, days, out)
+    held = counting.held_for_approval(
+        found.count, r.kind, changes.is_approved(decisions, r), policy
+    )
+    pod = pod_of(policy, r.engineer, r.start)
+    pod_peak = (pod[0], coverage.pod_out_peak(pod[1], r.engineer, days, out)) if pod else None
+    out.add(r.engineer, r.start, r.end, days)
+    ev = replace(
+        base,
+        status=Status.NEEDS_APPROVAL if held else Status.ACTIVE,
+        counted=True,
+        count=found.count,
+        daily=found.daily,
+        peak_days=found.peak_days,
+        overlapping=found.overlapping,
+    )
+    return _Judged(ev, pod_peak)
+
+
+def _cover(world: World, judged: list[_Judged], backups: coverage.Backups) -> list[Evaluated]:
+    """Rules 2 and 3, in two passes so that kept assignments reserve their load first."""
+    policy = world.policy
+    result = [j.ev for j in judged]
+    pending: list[tuple[int, list[Cover], list[Account], list[str]]] = []
+    for index, item in enumerate(judged):
+        ev = item.ev
+        if ev.status is not Status.ACTIVE:
+            continue
+        r = ev.request
+        accounts = world.accounts_of(r.engineer)
+        named = [a for a in accounts if coverage.needs_named_backup(policy, a)]
+        global_support = tuple(a for a in accounts if not coverage.needs_named_backup(policy, a))
+        if policy.coverage.mode == "hand-picked" or r.backups:
+            covers, problems = coverage.hand_picked(r, named, accounts, backups)
+            result[index] = replace(
+                ev,
+                status=Status.NEEDS_INFO if problems else ev.status,
+                problems=tuple(problems),
+                covers=tuple(covers),
+                global_support=global_support,
+            )
+            continue
+        pool: list[str] = []
+        pod_name = None
+        if item.pod is not None:
+            pod_name, peak = item.pod
+            found = pod_of(policy, r.engineer, r.start)
+            assert found is not None
+            pool = coverage.pod_pool(policy, found[1], r, peak, backups)
+        kept, rest = coverage.keep_decided(
+            r, named, pool, ev.req.previous_assignment(), ev.decisions, backups
+        )
+        result[index] = replace(
+            ev, pod=pod_name, pod_covers=bool(pool), global_support=global_support
+        )
+        pending.append((index, kept, rest, pool))
+    for index, kept, rest, pool in pending:
+        ev = result[index]
+        covers = kept + coverage.assign_from_pod(ev.request, rest, pool, backups)
+        covers.sort(key=lambda c: coverage.cover_order(c.account))
+        result[index] = replace(ev, covers=tuple(covers))
+    return result

@@ -1,0 +1,131 @@
+"""What the rules conclude, as frozen data: one :class:`Evaluated` per PTO request and the
+:class:`Evaluation` of them all. Produced by :func:`pto_bot.rules.evaluate.evaluate`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from ..domain.accounts import Account
+from ..domain.ledger import NO_DECISIONS, Decisions, How
+from ..domain.request_form import PtoRequest
+from ..domain.world import RequestIssue
+
+
+class Status(StrEnum):
+    NEEDS_INFO = "needs-info"
+    CANCELLED = "cancelled"
+    DENIED = "denied"
+    NEEDS_APPROVAL = "needs-approval"
+    ACTIVE = "active"
+
+
+@dataclass(frozen=True)
+class Cover:
+    """Who covers one account during one request."""
+
+    account: Account
+    backup: str | None
+    how: How | None
+    fallback: bool  # the pod could not take it: it belongs on the fallback request
+    holidays: tuple[tuple[date, str], ...] = ()  # the backup's public holidays in the period
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """One PTO request as the rules judge it."""
+
+    req: RequestIssue
+    status: Status
+    problems: tuple[str, ...] = ()
+    counted: bool = False  # counts as "out" for everyone else
+    count: int = 0  # the most people out on one working day (requests queued before + this)
+    daily: Mapping[date, int] = field(default_factory=dict)
+    peak_days: tuple[date, ...] = ()
+    overlapping: tuple[str, ...] = ()  # others out during the period
+    pod: str | None = None
+    pod_covers: bool = False
+    covers: tuple[Cover, ...] = ()
+    global_support: tuple[Account, ...] = ()
+    decisions: Decisions = NO_DECISIONS
+    return_day: date | None = None
+
+    @property
+    def iid(self) -> int:
+        return self.req.iid
+
+    @property
+    def request(self) -> PtoRequest:
+        assert self.req.request is not None
+        return self.req.request
+
+    @property
+    def uncovered(self) -> tuple[Cover, ...]:
+        return tuple(c for c in self.covers if c.backup is None)
+
+    @property
+    def fallback_covers(self) -> tuple[Cover, ...]:
+        return tuple(c for c in self.covers if c.fallback)
+
+    @property
+    def state(self) -> str:
+        """What people see: the status, with an active request split into covered and
+        needs-coverage."""
+        if self.status is Status.ACTIVE:
+            return "needs-coverage" if self.uncovered else "covered"
+        return self.status.value
+
+    @property
+    def backups(self) -> list[str]:
+        return sorted({c.backup for c in self.covers if c.backup})
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    today: date
+    requests: tuple[Evaluated, ...]  # in queue order
+    fallback_days: Mapping[str, Mapping[int, int]]  # engineer -> year -> days of fallback cover
+    _by_iid: dict[int, Evaluated] = field(default_factory=dict, repr=False)
+    _by_engineer: dict[str, tuple[Evaluated, ...]] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(
+        cls,
+        today: date,
+        requests: tuple[Evaluated, ...],
+        fallback_days: Mapping[str, Mapping[int, int]],
+    ) -> Evaluation:
+        by_engineer: dict[str, list[Evaluated]] = defaultdict(list)
+        for ev in requests:
+            if ev.counted:
+                by_engineer[ev.request.engineer].append(ev)
+        return cls(
+            today,
+            requests,
+            fallback_days,
+            {e.iid: e for e in requests},
+            {k: tuple(v) for k, v in by_engineer.items()},
+        )
+
+    def get(self, iid: int) -> Evaluated | None:
+        return self._by_iid.get(iid)
+
+    def fallback_weeks(self, username: str, year: int) -> float:
+        return self.fallback_days.get(username, {}).get(year, 0) / 5
+
+    def absence(self, user: str, start: date, end: date) -> Evaluated | None:
+        """The request that has ``user`` out during ``start``–``end``, if any."""
+        return next(
+            (
+                e
+                for e in self._by_engineer.get(user, ())
+                if e.request.start <= end and start <= e.request.end
+            ),
+            None,
+        )
+
+    def out_on(self, day: date) -> list[Evaluated]:
+        return [e for e in self.requests if e.counted and e.request.start <= day <= e.request.end]

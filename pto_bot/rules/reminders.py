@@ -1,0 +1,76 @@
+"""Rules 6 and 7 of SPEC: the lead-time warning and the reminders, each on its day.
+
+- Lead time: a planned request opened less than ``requests.lead_time_days`` before its start.
+- ``reminders.days_before_start`` days before: playbooks not updated in
+  ``reminders.playbook_stale_days`` days, and the week-before checklist.
+- On the start day (and while out): a note on each covered account's playbook.
+- The last working day before return: a note to the backups.
+- From the first working day back: the return checklist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from ..domain.accounts import Account
+from ..domain.calendar import last_working_day_before
+from ..domain.policy import Policy
+from .evaluation import Evaluated, Status
+
+
+def days_ahead(ev: Evaluated, policy: Policy) -> int:
+    """Days from the opening of the request (in the team's time zone) to its first day off."""
+    opened = ev.req.issue.created_at.astimezone(policy.tz).date()
+    return (ev.request.start - opened).days
+
+
+def opened_in_time(ev: Evaluated, policy: Policy) -> bool:
+    """Opened at least ``requests.lead_time_days`` before the start."""
+    return days_ahead(ev, policy) >= policy.requests.lead_time_days
+
+
+def lead_time_days(ev: Evaluated, policy: Policy) -> int | None:
+    """The days between opening and start when a planned request was opened too late."""
+    days = days_ahead(ev, policy)
+    late = (
+        ev.request.kind == "planned"
+        and days >= 0
+        and not opened_in_time(ev, policy)
+        and ev.status in (Status.ACTIVE, Status.NEEDS_APPROVAL)
+    )
+    return days if late else None
+
+
+def is_week_before(ev: Evaluated, today: date, policy: Policy) -> bool:
+    """From ``days_before_start`` days before the start until the day before it."""
+    start = ev.request.start
+    return start - timedelta(days=policy.reminders.days_before_start) <= today < start
+
+
+def stale_playbooks(accounts: Iterable[Account], now: datetime, policy: Policy) -> list[Account]:
+    """Playbooks not updated in the last ``playbook_stale_days`` days."""
+    before = now - timedelta(days=policy.reminders.playbook_stale_days)
+    return [a for a in accounts if a.updated_at < before]
+
+
+def is_out_today(ev: Evaluated, today: date) -> bool:
+    return ev.request.start <= today <= ev.request.end
+
+
+def backup_cue(ev: Evaluated, policy: Policy) -> date:
+    """The day the backups are reminded: the last working day before the return."""
+    assert ev.return_day is not None
+    return last_working_day_before(ev.return_day, policy.working_weekdays)
+
+
+def is_backup_reminder_due(ev: Evaluated, today: date, policy: Policy) -> bool:
+    if not policy.reminders.backup_before_return or not ev.backups or ev.return_day is None:
+        return False
+    return max(backup_cue(ev, policy), ev.request.start) <= today < ev.return_day
+
+
+def is_return_due(ev: Evaluated, today: date, policy: Policy) -> bool:
+    return (
+        policy.reminders.return_checklist and ev.return_day is not None and today >= ev.return_day
+    )

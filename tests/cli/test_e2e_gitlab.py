@@ -1,0 +1,769 @@
+"""The command line end to end against the stateful fake GitLab (``fake_gitlab``).
+
+Every test runs ``pto_bot.cli.main`` exactly as the CI job does (environment variables, policy
+file, ``--now``) and then looks at what a person would see in GitLab: the fake's issues, labels,
+notes and links, plus the HTTP requests the run made where the request budget matters.
+
+Time: the tracker takes ``sleep``, ``clock`` and ``now`` as constructor defaults bound when the
+module was imported, so monkeypatching ``time.sleep`` or ``pto_bot.adapters.gitlab.client._utc_now``
+would not reach it. The ``team`` fixture wraps ``GitLabTracker.from_env`` instead (the CLI still
+builds its tracker from the environment) and injects the fake's clock: retries wait on the fake's
+``sleep`` (recorded in ``fake.sleeps``, no real waiting) and the tracker's "now" is the fake's
+``now``, which every run sets to its ``--now``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from fake_gitlab import BASE_URL, BOT, PROJECT_ID, PROJECT_PATH, TOKEN, FakeGitLab
+from project import ROOT, at
+from pto_bot.adapters.gitlab.client import GitLabTracker
+from pto_bot.cli import main
+from pto_bot.domain.markers import read_marker, strip_marker
+
+POLICY = str(ROOT / "policy.yaml")
+MANAGER = "melroberts"
+WRITES = ("POST", "PUT", "DELETE")
+
+
+# --- the harness --------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    code: int
+    text: str
+    calls: list[tuple[str, str]]
+
+    @property
+    def writes(self) -> list[tuple[str, str]]:
+        return [(method, path) for method, path in self.calls if method in WRITES]
+
+    def count(self, method: str, path_part: str = "") -> int:
+        return sum(1 for m, p in self.calls if m == method and path_part in p)
+
+
+@dataclass
+class Team:
+    """The AMER ASE project in the fake, and the CLI run against it."""
+
+    fake: FakeGitLab
+    tmp: Path
+    policy: str = POLICY
+
+    # -- setting the scene (no HTTP) --------------------------------------------------------
+    def _issue(
+        self,
+        title: str,
+        labels: list[str],
+        description: str,
+        author: str,
+        created: str,
+        assignees: tuple[str, ...] = (),
+    ) -> int:
+        return self.fake.add_issue(
+            title,
+            labels=labels,
+            description=description,
+            author=author,
+            assignees=assignees,
+            age=self.fake.now - at(created),
+        )
+
+    def playbook(
+        self, name: str, owner: str, priority: str = "high", model: str = "auto-assigned"
+    ) -> int:
+        labels = ["playbook", f"priority::{priority}", f"coverage::{model}"]
+        return self._issue(
+            f"Playbook: {name}", labels, "Account notes", owner, "2026-01-05", (owner,)
+        )
+
+    def request(
+        self,
+        engineer: str,
+        start: str,
+        end: str,
+        kind: str = "planned",
+        created: str = "2026-11-01",
+        author: str | None = None,
+        title: str | None = None,
+    ) -> int:
+        body = (
+            f"- **Engineer:** @{engineer}\n- **Start:** {start}\n- **End:** {end}\n"
+            f"- **Type:** {kind}\n- **Backups:**\n- **Notes:** enjoy\n"
+        )
+        return self._issue(title or f"PTO {engineer}", ["pto"], body, author or engineer, created)
+
+    def raw_request(self, description: str, author: str, created: str = "2026-11-05") -> int:
+        return self._issue("PTO", ["pto"], description, author, created)
+
+    def comment(self, iid: int, author: str, body: str, when: str) -> int:
+        self.fake.now = at(when)
+        return self.fake.add_note(iid, body, author=author)
+
+    def edit(self, iid: int, when: str, **changes: Any) -> None:
+        """A person edits an issue in the UI: fields change, ``updated_at`` moves."""
+        self.fake.now = at(when)
+        self.fake.issues[iid].update(changes)
+        self.fake.issues[iid]["updated_at"] = self.fake.now
+
+    # -- running ----------------------------------------------------------------------------
+    def run(self, *argv: str, now: str) -> Run:
+        self.fake.now = at(now)
+        mark = len(self.fake.calls)
+        out = io.StringIO()
+        code = main([*argv, "--policy", self.policy, "--now", self.fake.now.isoformat()], out=out)
+        return Run(code, out.getvalue(), self.fake.calls[mark:])
+
+    def reconcile(self, now: str, *extra: str) -> Run:
+        return self.run("reconcile", *extra, now=now)
+
+    def event(self, payload: dict[str, Any], now: str) -> Run:
+        path = self.tmp / "trigger_payload.json"
+        path.write_text(json.dumps(payload), encoding="utf-8")
+        return self.run("handle-event", "--payload", str(path), now=now)
+
+    # -- reading what people see ------------------------------------------------------------
+    def labels(self, iid: int) -> list[str]:
+        return list(self.fake.issues[iid]["labels"])
+
+    def state(self, iid: int) -> str:
+        return str(self.fake.issues[iid]["state"])
+
+    def bot_notes(self, iid: int, topic: str | None = None) -> list[str]:
+        return [
+            n["body"]
+            for n in self.fake.notes[iid]
+            if n["author"] == BOT
+            and (topic is None or (read_marker(n["body"]) or {}).get("t") == topic)
+        ]
+
+    def note(self, iid: int, topic: str) -> str:
+        found = self.bot_notes(iid, topic)
+        assert len(found) == 1, f"expected one [{topic}] note on #{iid}, found {len(found)}"
+        return found[0]
+
+    def fallback_of(self, request_iid: int) -> int | None:
+        for iid, issue in self.fake.issues.items():
+            data = read_marker(issue["description"] or "") or {}
+            if "pto-fallback" in issue["labels"] and data.get("request") == request_iid:
+                return iid
+        return None
+
+
+@pytest.fixture
+def team(
+    fake_gitlab: FakeGitLab, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[Team]:
+    monkeypatch.setenv("GITLAB_URL", BASE_URL)
+    monkeypatch.setenv("GITLAB_TOKEN", TOKEN)
+    monkeypatch.setenv("PTO_BOT_PROJECT", str(PROJECT_ID))
+    for var in (
+        "CI_SERVER_URL",
+        "CI_PROJECT_ID",
+        "TRIGGER_PAYLOAD",
+        "PTO_BOT_CACHE",
+        "PTO_BOT_SLACK_WEBHOOK",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    original = GitLabTracker.from_env  # bound to the class
+
+    def from_env(env: Mapping[str, str], **kw: Any) -> GitLabTracker:
+        kw.update(sleep=fake_gitlab.sleep, clock=fake_gitlab.monotonic, now=lambda: fake_gitlab.now)
+        return original(env, **kw)
+
+    monkeypatch.setattr(GitLabTracker, "from_env", from_env)  # the CLI calls it on the class
+    fake_gitlab.now = at("2026-11-20T14:00")
+    # The dashboard issue has its own test below; here it would only add one write per run.
+    quiet = tmp_path / "policy.yaml"
+    quiet.write_text(Path(POLICY).read_text().replace("dashboard: true", "dashboard: false"))
+    yield Team(fake_gitlab, tmp_path, str(quiet))
+
+
+def note_hook(
+    team: Team, iid: int, note_id: int, author: str, *, project_id: int = PROJECT_ID
+) -> dict[str, Any]:
+    """GitLab's documented "Comment on an issue" Note Hook body (trimmed to what matters, in
+    the documented shape), plus the pipeline trigger's ``id`` and ``ref``."""
+    issue = team.fake.issues[iid]
+    note = next(n for n in team.fake.notes[iid] if n["id"] == note_id)
+    stamp = note["created_at"].strftime("%Y-%m-%d %H:%M:%S UTC")  # the older hook time form
+    return {
+        "object_kind": "note",
+        "event_type": "note",
+        "user": {"id": 17, "name": author.title(), "username": author, "email": "[REDACTED]"},
+        "project_id": project_id,
+        "project": {
+            "id": project_id,
+            "name": "ASE",
+            "path_with_namespace": PROJECT_PATH,
+            "web_url": f"{BASE_URL}/{PROJECT_PATH}",
+        },
+        "object_attributes": {
+            "id": note_id,
+            "note": note["body"],
+            "noteable_type": "Issue",
+            "author_id": 17,
+            "created_at": stamp,
+            "updated_at": stamp,
+            "project_id": project_id,
+            "system": False,
+            "noteable_id": 9000 + iid,
+            "action": "create",
+            "url": f"{BASE_URL}/{PROJECT_PATH}/-/issues/{iid}#note_{note_id}",
+        },
+        "issue": {
+            "id": 9000 + iid,
+            "iid": iid,
+            "title": issue["title"],
+            "description": issue["description"],
+            "state": issue["state"],
+            "labels": [{"id": n, "title": label} for n, label in enumerate(issue["labels"])],
+        },
+        "id": 4711,
+        "ref": "main",
+    }
+
+
+def issue_hook(team: Team, iid: int, author: str, previous: list[str]) -> dict[str, Any]:
+    """GitLab's documented Issue Hook body for a label change (trimmed), plus ``id`` and ``ref``."""
+    issue = team.fake.issues[iid]
+    labels = [{"id": n, "title": label} for n, label in enumerate(issue["labels"])]
+    return {
+        "object_kind": "issue",
+        "event_type": "issue",
+        "user": {"id": 17, "name": author.title(), "username": author},
+        "project": {"id": PROJECT_ID, "path_with_namespace": PROJECT_PATH},
+        "object_attributes": {
+            "id": 9000 + iid,
+            "iid": iid,
+            "title": issue["title"],
+            "description": issue["description"],
+            "state": issue["state"],
+            "action": "update",
+            "labels": labels,
+            "updated_at": issue["updated_at"].strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
+        "changes": {
+            "labels": {
+                "previous": [{"title": label} for label in previous],
+                "current": [{"title": label} for label in issue["labels"]],
+            }
+        },
+        "labels": labels,
+        "assignees": [],
+        "id": 4711,
+        "ref": "main",
+    }
+
+
+# --- scenes shared by several tests -------------------------------------------------------------
+
+
+def beta_accounts(team: Team) -> None:
+    team.playbook("Acme Corp", "klang", "high", "auto-assigned")  # 4 h/week
+    team.playbook("Initech", "klang", "high", "global-support")  # 2 h/week
+    team.playbook("Globex", "klang", "normal", "global-support")  # Global Support
+
+
+def two_out_in_alpha(team: Team, kind: str = "planned") -> tuple[int, int]:
+    """andsmith3, then dbass90 out together: pod alpha (3 people) cannot cover dbass90."""
+    team.playbook("Northwind", "dbass90", "high", "auto-assigned")
+    team.playbook("Contoso", "dbass90", "high", "global-support")
+    first = team.request("andsmith3", "2026-12-07", "2026-12-11", created="2026-11-01")
+    second = team.request("dbass90", "2026-12-07", "2026-12-11", kind=kind, created="2026-11-02")
+    return first, second
+
+
+def three_out(team: Team, start: str = "2026-12-07", end: str = "2026-12-11") -> int:
+    """klang, a.conrad, then harishsr out together: the third needs the manager's approval."""
+    team.playbook("Acme Corp", "harishsr", "high", "auto-assigned")
+    team.request("klang", start, end, created="2026-11-01")
+    team.request("a.conrad", start, end, created="2026-11-02")
+    return team.request("harishsr", start, end, created="2026-11-03")
+
+
+# --- one, two, three out ------------------------------------------------------------------------
+
+
+def test_one_out_is_covered_by_the_pod_and_a_second_run_writes_nothing(team: Team) -> None:
+    beta_accounts(team)
+    req = team.request("klang", "2026-12-07", "2026-12-11")
+
+    first = team.reconcile("2026-11-20T14:00")
+
+    assert first.code == 0, first.text
+    assert set(team.labels(req)) == {"pto", "out::1", "pto::covered"}
+    coverage = strip_marker(team.note(req, "coverage"))
+    assert "| Acme Corp | high | auto-assigned | @adamlauzon (pod) |" in coverage
+    assert "| Initech | high | global-support | @magomez3 (pod) |" in coverage
+    assert "Global Support handles tickets for: Globex" in coverage
+    assert len(team.fake.notes[req]) == 1
+    # one PUT for both labels, one POST for the note: nothing else
+    assert first.writes == [
+        ("PUT", f"/projects/{PROJECT_ID}/issues/{req}"),
+        ("POST", f"/projects/{PROJECT_ID}/issues/{req}/notes"),
+    ]
+
+    second = team.reconcile("2026-11-20T15:00")
+
+    assert second.code == 0
+    assert second.writes == []
+    assert "nothing to do: every issue is up to date" in second.text
+    assert len(team.fake.notes[req]) == 1
+
+
+def test_two_out_in_a_pod_opens_a_linked_fallback_issue_with_a_48_hour_deadline(
+    team: Team,
+) -> None:
+    first, second = two_out_in_alpha(team)
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert run.code == 0, run.text
+    fb = team.fallback_of(second)
+    assert fb is not None
+    fallback = team.fake.issues[fb]
+    assert fallback["labels"] == ["pto-fallback"]
+    assert fallback["author"] == BOT and fallback["state"] == "opened"
+    assert fallback["title"] == (
+        "Fallback coverage: dbass90 out 2026-12-07 – 2026-12-11"
+    )  # the title is the planner's own text: a validated username and dates
+    assert [(link["source"], link["target"]) for link in team.fake.links] == [(second, fb)]
+    description = strip_marker(fallback["description"])
+    assert "| Northwind | high | auto-assigned | **open** |" in description
+    assert "| Contoso | high | global-support | **open** |" in description
+    assert "**2026-11-22 14:00 UTC** (48 h after this request opened)" in description
+    assert f"PTO request: #{second} (planned)" in description
+    assert {"out::2", "pto::needs-coverage"} <= set(team.labels(second))
+    assert f"#{fb}" in team.note(second, "coverage")
+    assert "out::1" in team.labels(first)
+    assert run.count("POST", "/issues") == 4  # create, link, and the two coverage notes
+    assert team.reconcile("2026-11-20T15:00").writes == []
+
+
+def test_three_out_waits_for_the_manager_and_only_the_manager_approves(team: Team) -> None:
+    req = three_out(team)
+
+    team.reconcile("2026-11-20T14:00")
+
+    assert {"pto::needs-approval", "out::3+"} <= set(team.labels(req))
+    assert f"@{MANAGER} your decision is needed" in team.note(req, "approval")
+    assert team.fallback_of(req) is None
+    mentions = sum(f"@{MANAGER}" in body for body in team.bot_notes(req))
+    assert mentions == 1
+
+    team.comment(req, "klang", "/pto approve", when="2026-11-20T15:00")
+    refused = team.reconcile("2026-11-20T16:00")
+
+    (reply,) = team.bot_notes(req, "reply")
+    assert "❌" in reply and f"only the manager (`{MANAGER}`) can decide" in reply
+    assert "pto::needs-approval" in team.labels(req)
+    assert refused.count("POST", "/notes") == 1  # the reply, and no second mention
+
+    team.comment(req, MANAGER, "Fine by me.\n/pto approve", when="2026-11-20T17:00")
+    approved = team.reconcile("2026-11-20T18:00")
+
+    assert approved.code == 0
+    assert "approved for 2026-12-07 – 2026-12-11" in team.bot_notes(req, "reply")[1]
+    assert "pto::covered" in team.labels(req)
+    assert "pto::needs-approval" not in team.labels(req)
+    told = team.note(req, "backups")  # a new note: an edited one would notify nobody
+    assert "@dbass90" in told or "@andsmith3" in told
+    assert len(team.bot_notes(req, "approval")) == 1
+    assert team.reconcile("2026-11-20T19:00").writes == []
+
+
+# --- volunteering: the scheduled job and the event job ------------------------------------------
+
+
+def test_volunteering_by_schedule_and_by_event_is_answered_once_and_closes_the_fallback(
+    team: Team,
+) -> None:
+    _, req = two_out_in_alpha(team)
+    team.reconcile("2026-11-21T14:00")
+    fb = team.fallback_of(req)
+    assert fb is not None
+
+    # klang volunteers; the hourly scheduled run answers
+    team.comment(fb, "klang", "/pto volunteer Northwind", when="2026-11-21T15:00")
+    scheduled = team.reconcile("2026-11-21T16:00")
+
+    assert scheduled.code == 0
+    (reply,) = team.bot_notes(fb, "reply")
+    assert "@klang" in reply and "you now cover Northwind" in reply
+    assert team.state(fb) == "opened"  # Contoso is still open
+    assert "| Northwind | high | auto-assigned | `klang` |" in team.fake.issues[fb]["description"]
+    assert "pto::needs-coverage" in team.labels(req)
+
+    # magomez3 volunteers; the webhook (through the pipeline trigger) runs the event job
+    note_id = team.comment(
+        fb, "magomez3", "Happy to help\n/pto volunteer contoso", "2026-11-23T13:50"
+    )
+    payload = note_hook(team, fb, note_id, "magomez3")
+    assert payload["object_attributes"]["created_at"] == "2026-11-23 13:50:00 UTC"
+    event = team.event(payload, now="2026-11-23T13:51")
+
+    assert event.code == 0, event.text
+    assert event.text.startswith(f"note event on #{fb} by magomez3: reconciling")
+    replies = team.bot_notes(fb, "reply")
+    assert len(replies) == 2 and "@magomez3" in replies[1] and "Contoso" in replies[1]
+    assert team.state(fb) == "closed"
+    assert "Every account is covered: thank you @klang, @magomez3" in team.note(fb, "covered")
+    assert "pto::covered" in team.labels(req)
+    assert "pto::needs-coverage" not in team.labels(req)
+    assert "`magomez3` (volunteer)" in team.note(req, "coverage")  # told in the reply
+
+    # the same event delivered again, then the next scheduled run: nothing is answered twice
+    assert team.event(payload, now="2026-11-23T13:52").writes == []
+    later = team.reconcile("2026-11-23T15:00")
+    assert later.writes == [], later.text
+    assert len(team.bot_notes(fb, "reply")) == 2
+    assert not team.bot_notes(fb, "escalated")  # covered before its deadline (11-23 14:00)
+
+
+# --- the fallback deadline ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "hours"), [("planned", 48), ("emergency", 4)])
+def test_the_manager_is_mentioned_once_when_the_fallback_deadline_passes(
+    team: Team, kind: str, hours: int
+) -> None:
+    _, req = two_out_in_alpha(team, kind=kind)
+    opened = at("2026-12-01T08:00")
+    team.reconcile("2026-12-01T08:00")
+    fb = team.fallback_of(req)
+    assert fb is not None
+    deadline = opened + timedelta(hours=hours)
+    assert f"**{deadline:%Y-%m-%d %H:%M} UTC** ({hours} h" in team.fake.issues[fb]["description"]
+
+    before = team.reconcile((deadline - timedelta(minutes=1)).isoformat())
+
+    assert before.writes == []
+    assert team.bot_notes(fb, "escalated") == []
+    assert "fallback::escalated" not in team.labels(fb)
+
+    due = team.reconcile(deadline.isoformat())
+
+    assert due.code == 0
+    escalated = team.note(fb, "escalated")
+    assert f"@{MANAGER} the volunteer window closed at {deadline:%Y-%m-%d %H:%M} UTC" in escalated
+    assert "Northwind" in escalated and "Contoso" in escalated
+    assert "fallback::escalated" in team.labels(fb)
+    assert sorted(due.writes) == [
+        ("POST", f"/projects/{PROJECT_ID}/issues/{fb}/notes"),
+        ("PUT", f"/projects/{PROJECT_ID}/issues/{fb}"),
+    ]
+
+    assert team.reconcile((deadline + timedelta(hours=5)).isoformat()).writes == []
+    assert len(team.bot_notes(fb, "escalated")) == 1
+
+
+# --- changes ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("job", ["schedule", "event"])
+def test_cancelling_closes_the_fallback_issue(team: Team, job: str) -> None:
+    _, req = two_out_in_alpha(team)
+    team.reconcile("2026-11-20T14:00")
+    fb = team.fallback_of(req)
+    assert fb is not None and team.state(fb) == "opened"
+
+    previous = team.labels(req)
+    team.edit(req, "2026-11-21T10:00", labels=[*previous, "pto::cancelled"])
+    if job == "schedule":
+        run = team.reconcile("2026-11-21T11:00")
+    else:
+        run = team.event(issue_hook(team, req, "dbass90", previous), now="2026-11-21T10:01")
+
+    assert run.code == 0, run.text
+    assert team.state(fb) == "closed"
+    assert "the PTO request is cancelled" in team.note(fb, "closed")
+    assert "Cancelled" in team.note(req, "coverage")
+    assert "pto::cancelled" in team.labels(req)
+    assert "pto::needs-coverage" not in team.labels(req)
+    assert not [label for label in team.labels(req) if label.startswith("out::")]
+    assert team.reconcile("2026-11-21T12:00").writes == []
+
+
+def test_edited_dates_edit_the_coverage_note_in_place(team: Team) -> None:
+    beta_accounts(team)
+    req = team.request("klang", "2026-12-07", "2026-12-11")
+    team.reconcile("2026-11-20T14:00")
+    (note_before,) = team.fake.notes[req]
+    assert "2026-12-11" in note_before["body"]
+
+    description = team.fake.issues[req]["description"].replace("2026-12-11", "2026-12-18")
+    team.edit(req, "2026-11-21T09:00", description=description)
+    run = team.reconcile("2026-11-21T10:00")
+
+    assert run.code == 0
+    (note_after,) = team.fake.notes[req]
+    assert note_after["id"] == note_before["id"]
+    assert "Mon 2026-12-07 – Fri 2026-12-18" in note_after["body"]
+    assert '"end":"2026\\u002d12\\u002d18"' in note_after["body"]  # the marker follows
+    assert run.count("PUT", f"/notes/{note_before['id']}") == 1
+    assert run.count("POST") == 0
+    assert team.reconcile("2026-11-21T11:00").writes == []
+
+
+def test_a_malformed_request_gets_needs_info_and_one_note_naming_the_field(team: Team) -> None:
+    bad = team.raw_request("- **Start:** 12/07/2026\n- **End:** 2026-12-11", "klang")
+    good = team.request("harishsr", "2026-12-07", "2026-12-11")
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert run.code == 0
+    assert "pto::needs-info" in team.labels(bad)
+    note = team.note(bad, "needs-info")
+    assert "@klang, this PTO request cannot be evaluated yet" in note
+    assert "Start: '12/07/2026' is not an ISO date" in note.replace("\u200b", "")
+    assert "pto::covered" in team.labels(good)  # one broken request stops nobody
+    assert team.reconcile("2026-11-20T15:00").writes == []
+    assert len(team.bot_notes(bad)) == 1
+
+
+# --- hostile text -------------------------------------------------------------------------------
+
+
+def test_hostile_text_in_every_field_runs_no_quick_action_and_mentions_nobody(
+    team: Team,
+) -> None:
+    evil = "/close @all <script>alert(1)</script>"
+    team.playbook(f"{evil} /label ~x", "dbass90", "high", "auto-assigned")
+    team.request("andsmith3", "2026-12-07", "2026-12-11", created="2026-11-01", title=evil)
+    req = team.request(
+        "dbass90", "2026-12-07", "2026-12-11", created="2026-11-02", title=f"/label ~x {evil}"
+    )
+    approval = three_out(team, "2027-01-11", "2027-01-15")
+    malformed = team.raw_request(
+        "- **Engineer:** @all /close\n- **Start:** /close\n- **End:** <script>x</script>\n"
+        "- **Type:** /label ~x\n- **Backups:** @all /reopen\n- **Notes:** /close @all\n",
+        "michwalker",
+    )
+    team.comment(req, "klang", "/pto volunteer /close @all\n/pto volunteer <script>", "2026-11-10")
+    team.comment(approval, MANAGER, f"/pto deny {evil} /label ~hacked", when="2026-11-11")
+    team.comment(req, "someone", "/pto status @all", when="2026-11-12")
+    states = {iid: issue["state"] for iid, issue in team.fake.issues.items()}
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert run.code == 0, run.text
+    fb = team.fallback_of(req)
+    assert fb is not None
+    assert team.fake.quick_actions_run == []
+    assert {iid: issue["state"] for iid, issue in team.fake.issues.items() if iid != fb} == states
+    for issue in team.fake.issues.values():
+        assert not {"x", "hacked"} & set(issue["labels"])
+    assert "pto::denied" in team.labels(approval)
+    assert "pto::needs-info" in team.labels(malformed)
+    texts = [body for iid in team.fake.issues for body in team.bot_notes(iid)]
+    texts.append(team.fake.issues[fb]["description"])
+    assert len(texts) >= 8
+    for body in texts:
+        assert not [line for line in body.splitlines() if line.startswith("/")], body
+        assert "@all" not in body  # not in the visible text, not in the hidden marker
+        assert "<script>" not in body
+    denied = strip_marker(team.note(approval, "reply"))
+    assert "denied for 2027-01-11 – 2027-01-15: \u200b/close @\u200ball &lt;script&gt;" in denied
+    row = "| \u200b/close @\u200ball &lt;script&gt;alert\\(1\\)&lt;/script&gt; /label \\~x | high |"
+    assert row in team.fake.issues[fb]["description"]  # the account is named, inert
+    assert team.reconcile("2026-11-20T15:00").writes == []
+
+
+# --- faults -------------------------------------------------------------------------------------
+
+
+def four_requests(team: Team) -> list[int]:
+    beta_accounts(team)
+    team.playbook("Hooli", "a.conrad", "high", "auto-assigned")
+    team.playbook("Umbrella", "harishsr", "high", "global-support")
+    return [
+        team.request("klang", "2026-12-07", "2026-12-11", created="2026-11-01"),
+        team.request("harishsr", "2027-01-04", "2027-01-08", created="2026-11-02"),
+        team.request("a.conrad", "2027-02-01", "2027-02-05", created="2026-11-03"),
+        team.raw_request("- **Start:** soon", "michwalker", created="2026-11-04"),
+    ]
+
+
+def test_transient_faults_during_a_full_reconcile_are_retried_without_duplicates(
+    team: Team,
+) -> None:
+    a, b, c, d = four_requests(team)
+    team.fake.fail("PUT", rf"/issues/{a}$", status=429, retry_after=7)  # rate limited
+    team.fake.fail("PUT", rf"/issues/{b}$", status=503)  # then succeeds
+    team.fake.fail("POST", rf"/issues/{c}/notes$", error=requests.exceptions.ReadTimeout)
+    team.fake.fail("POST", rf"/issues/{d}/notes$", status=502, after=True)  # committed, then 502
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert run.code == 0, run.text
+    assert "Problems" not in run.text
+    for iid in (a, b, c):
+        assert {"out::1", "pto::covered"} <= set(team.labels(iid))
+        assert len(team.fake.notes[iid]) == 1
+        assert "### PTO coverage for" in team.note(iid, "coverage")
+    assert "pto::needs-info" in team.labels(d)
+    assert len(team.fake.notes[d]) == 1  # the note behind the 502 was found, not posted again
+    # one wait each, on the fake's clock: Retry-After (7 s) for the 429, the first backoff (1 s)
+    # after the 503, the timeout and the 502
+    assert sorted(team.fake.sleeps) == [1, 1, 1, 7]
+    # four label PUTs + one retried 429 + one retried 503; four note POSTs + one re-post of the
+    # note that timed out before the server saw it; the two ambiguous POSTs each looked first
+    assert run.count("PUT") == 6
+    assert run.count("POST") == 5
+    assert (
+        run.count("GET", f"/issues/{c}/notes") == 2 and run.count("GET", f"/issues/{d}/notes") == 2
+    )
+    assert team.reconcile("2026-11-20T15:00").writes == []
+
+
+def test_a_permanent_failure_on_one_issue_exits_1_and_the_others_get_their_writes(
+    team: Team,
+) -> None:
+    a, b, c, d = four_requests(team)
+    team.fake.fail("PUT", rf"/issues/{b}$", status=503, times=99)
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert run.code == 1
+    assert f"#{b}: GitLab: set labels on issue #{b} failed" in run.text
+    assert "503" in run.text and TOKEN not in run.text
+    assert f"(skipped) post note [coverage] (an earlier write to #{b} failed)" in run.text
+    assert team.labels(b) == ["pto"] and team.fake.notes[b] == []  # no note claims a label
+    assert run.count("PUT", f"/issues/{b}") == 5  # max_attempts, then it gave up
+    assert team.fake.sleeps == [1, 2, 4, 8]
+    for iid in (a, c):
+        assert "pto::covered" in team.labels(iid) and len(team.bot_notes(iid, "coverage")) == 1
+    assert "pto::needs-info" in team.labels(d)
+
+    team.fake.faults.clear()  # GitLab is back: the next run finishes the job, exit 0
+    healed = team.reconcile("2026-11-20T15:00")
+    assert healed.code == 0
+    assert "pto::covered" in team.labels(b) and len(team.bot_notes(b)) == 1
+    assert {path.split("/")[4] for _, path in healed.writes} == {str(b)}  # only #b was left
+
+
+# --- dry run, ignored events, the request budget ------------------------------------------------
+
+
+def test_dry_run_prints_the_planned_writes_and_sends_none(team: Team) -> None:
+    _, req = two_out_in_alpha(team)
+    beta_accounts(team)
+    team.request("klang", "2026-12-14", "2026-12-18", created="2026-11-03")
+    before = json.dumps(team.fake.issues, default=str), json.dumps(team.fake.notes, default=str)
+
+    run = team.reconcile("2026-11-20T14:00", "--dry-run")
+
+    assert run.code == 0
+    assert run.text.startswith("pto_bot dry run on 42")
+    assert f"#{req}    (planned) labels +~out::2 +~pto::needs-coverage" in run.text
+    assert "(planned) post note [coverage]" in run.text
+    assert "(planned) open issue 'Fallback coverage: dbass90 out 2026-12-07 – 2026-12-11'" in (
+        run.text
+    )
+    assert run.writes == []
+    assert {method for method, _ in run.calls} == {"GET"}
+    assert (
+        json.dumps(team.fake.issues, default=str),
+        json.dumps(team.fake.notes, default=str),
+    ) == (before)
+
+
+@pytest.mark.parametrize("case", ["other project", "the bot", "pipeline event", "not our labels"])
+def test_irrelevant_events_exit_at_once_without_any_request(team: Team, case: str) -> None:
+    _, req = two_out_in_alpha(team)
+    note_id = team.comment(req, "klang", "/pto status", when="2026-11-20T13:00")
+    payload = note_hook(team, req, note_id, "klang")
+    if case == "other project":
+        payload = note_hook(team, req, note_id, "klang", project_id=99)
+        payload["project"]["path_with_namespace"] = "elsewhere/other"
+    elif case == "the bot":
+        payload["user"]["username"] = BOT
+    elif case == "pipeline event":
+        payload = {
+            "object_kind": "pipeline",
+            "object_attributes": {"id": 1},
+            "id": 9,
+            "ref": "main",
+        }
+    else:
+        payload["issue"]["labels"] = [{"title": "bug"}]
+
+    run = team.event(payload, now="2026-11-20T14:00")
+
+    assert run.code == 0
+    assert run.text.startswith("ignored:"), run.text
+    assert run.calls == [] and team.fake.calls == []
+
+
+def test_a_warm_cache_makes_a_quiet_scheduled_run_cost_five_requests(team: Team) -> None:
+    cache = str(team.tmp / "pto-cache.json")
+    beta_accounts(team)
+    for n in range(6):  # history: requests closed over the past year
+        iid = team.request(
+            "dbass90", f"2026-0{n + 1}-05", f"2026-0{n + 1}-06", created="2025-12-01"
+        )
+        team.edit(iid, f"2026-0{n + 1}-07", state="closed", closed_at=at(f"2026-0{n + 1}-07"))
+        team.fake.add_note(iid, "Back, thanks!", author="dbass90")
+    req = team.request("klang", "2026-12-07", "2026-12-11")
+    issues = len(team.fake.issues)  # 3 playbooks, 6 closed requests, 1 open request
+
+    cold = team.reconcile("2026-11-20T14:00", "--cache", cache)
+    # lists: open issues for each of the 4 labels, closed ones for each of the 4 labels (first
+    # sync); notes: one page per issue; writes: the labels and the coverage note of the request
+    assert cold.count("GET", "/issues") - cold.count("GET", "/notes") == 8
+    assert cold.count("GET", "/notes") == issues
+    assert len(cold.writes) == 2
+
+    settling = team.reconcile("2026-11-20T15:00", "--cache", cache)
+    # the run's own writes moved the request's updated_at, so its cached notes are stale once
+    assert settling.writes == []
+    assert settling.count("GET", "/notes") == 1
+    assert len(settling.calls) == 5 + 1
+
+    quiet = team.reconcile("2026-11-20T16:00", "--cache", cache)
+
+    # N = 5: one list of open issues per label the bot reads (pto, playbook, pto-fallback,
+    # pto-dashboard; each fits one page of 100) + one list of issues closed or changed since
+    # the last sync. Every issue's notes come from the cache (updated_at and note count
+    # unchanged, read more than CACHE_SETTLE after the last change), old history costs nothing.
+    assert len(quiet.calls) == 5, quiet.calls
+    assert quiet.count("GET", "/notes") == 0 and quiet.writes == []
+    assert quiet.code == 0 and "nothing to do" in quiet.text
+    assert team.labels(req) == ["pto", "out::1", "pto::covered"]
+
+    # a comment is seen at once: only that issue's notes are read again
+    team.comment(req, "adamlauzon", "/pto status", when="2026-11-20T16:30")
+    answered = team.reconcile("2026-11-20T17:00", "--cache", cache)
+    assert len(team.bot_notes(req, "reply")) == 1
+    assert answered.count("GET", "/notes") == 1
+    assert len(answered.calls) == 5 + 1 + 1  # the lists, that issue's notes, the reply
+
+
+def test_the_dashboard_issue_is_created_once_and_edited_only_when_coverage_changes(
+    team: Team,
+) -> None:
+    team.policy = POLICY  # the shipped policy keeps the dashboard
+    beta_accounts(team)
+    req = team.request("klang", "2026-12-07", "2026-12-11")
+    first = team.reconcile("2026-11-20T14:00")
+    boards = [i for i in team.fake.issues.values() if "pto-dashboard" in i["labels"]]
+    assert len(boards) == 1 and boards[0]["author"] == "pto-bot"
+    assert f"| #{req} | `klang` |" in boards[0]["description"]
+    assert first.code == 0
+    assert team.reconcile("2026-11-20T15:00").writes == []
+    team.request("adamlauzon", "2026-12-08", "2026-12-09", created="2026-11-20T15:30")
+    team.reconcile("2026-11-20T16:00")
+    boards = [i for i in team.fake.issues.values() if "pto-dashboard" in i["labels"]]
+    assert len(boards) == 1 and "`adamlauzon`" in boards[0]["description"]
