@@ -52,8 +52,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 import responses  # noqa: E402
 
 from fake_gitlab import BASE_URL, PROJECT_ID, PROJECT_PATH, TOKEN, FakeGitLab  # noqa: E402
-from pto_bot.cli import main  # noqa: E402
 from pto_bot.adapters.gitlab.client import GitLabTracker  # noqa: E402
+from pto_bot.cli import main  # noqa: E402
 
 POLICY = ROOT / "policy.yaml"
 NOW = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)

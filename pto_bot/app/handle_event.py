@@ -6,9 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..adapters.slack import notifier_from_env
 from ..adapters.webhook import Event, Ignored, parse_event
 from ..commands.parse import command_lines
 from ..domain.policy import Policy
+from ..domain.policy_file import load_policy
+from .read import ReadOptions, cache_path, open_tracker, parse_now
+from .reconcile import Run, reconcile
 
 
 def triage(raw: bytes, policy: Policy, env: Mapping[str, str]) -> Event | Ignored:
@@ -30,3 +34,19 @@ def triage(raw: bytes, policy: Policy, env: Mapping[str, str]) -> Event | Ignore
     ):
         return Ignored(reason=f"the comment on #{event.iid} has no {policy.bot.command} command")
     return event
+
+
+def handle_event(
+    raw: bytes, options: ReadOptions, dry_run: bool, env: Mapping[str, str]
+) -> tuple[str, Run | None]:
+    """What the job says first (why it ignores the event, or what it reconciles), and the run
+    when there is one."""
+    policy = load_policy(options.policy)
+    event = triage(raw, policy, env)
+    if isinstance(event, Ignored):
+        return f"ignored: {event.reason}", None
+    now = parse_now(options.now)
+    tracker = open_tracker(policy, options.offline, now, env, cache_path(options.cache, env))
+    notifier = notifier_from_env(env) if options.offline is None else None
+    done = reconcile(policy, tracker, now, dry_run, event_iid=event.iid, notifier=notifier)
+    return f"{event.kind} event on #{event.iid} by {event.actor}: reconciling", done

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ..adapters.offline import OfflineTracker
@@ -13,6 +13,7 @@ from ..domain.policy import Policy
 from ..domain.policy_file import load_policy
 from ..domain.snapshot import Snapshot
 from ..errors import ConfigError
+from ..plan.planner import Plan, plan
 
 
 def parse_now(value: str | None) -> datetime:
@@ -54,6 +55,16 @@ def open_tracker(
 
 
 @dataclass(frozen=True)
+class ReadOptions:
+    """Where a command reads from: the policy, the moment, an offline file, a read cache."""
+
+    policy: str | Path = "policy.yaml"
+    now: str | None = None
+    offline: Path | None = None
+    cache: str | None = None
+
+
+@dataclass(frozen=True)
 class Project:
     """A project as read: what every command works on."""
 
@@ -63,14 +74,31 @@ class Project:
     snapshot: Snapshot
 
 
-def read_project(
-    policy_path: str | Path,
-    now: str | None,
-    offline: Path | None,
-    cache: str | None,
-    env: Mapping[str, str],
-) -> Project:
-    policy = load_policy(policy_path)
-    moment = parse_now(now)
-    tracker = open_tracker(policy, offline, moment, env, cache_path(cache, env))
+def open_project(options: ReadOptions, env: Mapping[str, str]) -> tuple[Policy, datetime, Tracker]:
+    """The policy, the moment and the tracker, before anything is read."""
+    policy = load_policy(options.policy)
+    moment = parse_now(options.now)
+    tracker = open_tracker(policy, options.offline, moment, env, cache_path(options.cache, env))
+    return policy, moment, tracker
+
+
+def read_project(options: ReadOptions, env: Mapping[str, str]) -> Project:
+    policy, moment, tracker = open_project(options, env)
     return Project(policy, moment, tracker, tracker.read(labels_to_read(policy)))
+
+
+def planned(options: ReadOptions, env: Mapping[str, str]) -> tuple[Project, Plan]:
+    """The read and the plan of the read-only commands (report, metrics, check): nothing is
+    applied."""
+    project = read_project(options, env)
+    return project, plan(project.policy, project.snapshot, project.now)
+
+
+def history_horizon(options: ReadOptions, now: datetime) -> date | None:
+    """The day before which closed history is not read (GitLab only; an offline file is read
+    whole)."""
+    if options.offline is not None:
+        return None
+    from ..adapters.gitlab.config import CLOSED_LOOKBACK
+
+    return (now - CLOSED_LOOKBACK).date()

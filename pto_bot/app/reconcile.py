@@ -3,10 +3,12 @@ refresh the dashboard from the state the run's writes produced."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ..adapters.offline import OfflineTracker
+from ..adapters.slack import notifier_from_env
 from ..adapters.tracker import Notifier, Tracker
 from ..domain.policy import Policy
 from ..domain.snapshot import Snapshot
@@ -17,7 +19,7 @@ from ..reports.dashboard import dashboard_actions
 from .account import problems_of
 from .apply import Result, apply
 from .exits import EXIT_OK, EXIT_PARTIAL
-from .read import labels_to_read
+from .read import ReadOptions, labels_to_read, open_project
 
 
 @dataclass(frozen=True)
@@ -77,3 +79,11 @@ def _dashboard(
     extra = apply(tracker, actions, dry_run=dry_run)
     result.done.extend(extra.done)
     result.failures.extend(extra.failures)
+
+
+def run_reconcile(options: ReadOptions, dry_run: bool, env: Mapping[str, str]) -> Run:
+    """The scheduled job."""
+    policy, now, tracker = open_project(options, env)
+    # no channel messages from a trial on an export: they would reach the real team channel
+    notifier = notifier_from_env(env) if options.offline is None else None
+    return reconcile(policy, tracker, now, dry_run, notifier=notifier)

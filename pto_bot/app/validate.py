@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..domain.policy import Policy
-from ..domain.policy_file import load_policy
+from ..domain.policy_file import load_policy, policy_schema
 from ..domain.request_fields import FIELDS, extract_fields, visible_text
 from ..errors import ConfigError
+
+__all__ = ["check_templates", "policy_schema", "validate"]
 
 TEMPLATE_DIR = Path(".gitlab/issue_templates")
 PTO_TEMPLATE = TEMPLATE_DIR / "PTO request.md"

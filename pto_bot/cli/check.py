@@ -7,7 +7,7 @@ import os
 import sys
 from typing import TextIO
 
-from .options import Subparsers, add_read_options
+from .options import Subparsers, add_read_options, read_options
 
 
 def register(sub: Subparsers) -> None:
@@ -39,10 +39,16 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..app.read import read_project
     from ..reports.whatif import render_what_if, what_if
 
-    project = read_project(args.policy, args.now, args.offline, args.cache, os.environ)
-    policy, now, snapshot = project.policy, project.now, project.snapshot
+    project = read_project(read_options(args), os.environ)
     answer, the_plan = what_if(
-        policy, snapshot, now, args.engineer, args.start, args.end, args.emergency, args.backups
+        project.policy,
+        project.snapshot,
+        project.now,
+        args.engineer,
+        args.start,
+        args.end,
+        args.emergency,
+        args.backups,
     )
     out.write(render_what_if(answer))
     problems = problems_of(the_plan)

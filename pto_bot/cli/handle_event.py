@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import TextIO
 
-from .options import Subparsers, add_read_options
+from .options import Subparsers, add_read_options, read_options
 
 
 def register(sub: Subparsers) -> None:
@@ -28,10 +28,9 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from ..adapters.webhook import Ignored
+    from ..app.account import describe
     from ..app.exits import EXIT_OK
-    from ..app.handle_event import triage
-    from ..domain.policy_file import load_policy
+    from ..app.handle_event import handle_event
     from ..errors import ConfigError
 
     env = os.environ
@@ -42,21 +41,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise ConfigError([f"{path}: cannot read the webhook payload ({exc.strerror})"]) from None
-    policy = load_policy(args.policy)
-    event = triage(raw, policy, env)
-    if isinstance(event, Ignored):
-        out.write(f"ignored: {event.reason}\n")
+    said, done = handle_event(raw, read_options(args), args.dry_run, env)
+    out.write(said + "\n")
+    if done is None:
         return EXIT_OK
-
-    from ..adapters.slack import notifier_from_env
-    from ..app.account import describe
-    from ..app.read import cache_path, open_tracker, parse_now
-    from ..app.reconcile import reconcile
-
-    notifier = notifier_from_env(env) if args.offline is None else None
-    out.write(f"{event.kind} event on #{event.iid} by {event.actor}: reconciling\n")
-    now = parse_now(args.now)
-    tracker = open_tracker(policy, args.offline, now, env, cache_path(args.cache, env))
-    done = reconcile(policy, tracker, now, args.dry_run, event_iid=event.iid, notifier=notifier)
     out.write(describe(done.plan, done.result, dry_run=args.dry_run, snapshot=done.snapshot))
     return done.exit_code

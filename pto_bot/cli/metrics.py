@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from typing import TextIO
 
-from .options import Subparsers, add_read_options
+from .options import Subparsers, add_read_options, read_options
 
 
 def day_argument(value: str) -> date:
@@ -44,17 +44,15 @@ def register(sub: Subparsers) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..app.account import problems_of
     from ..app.exits import EXIT_OK, EXIT_PARTIAL
-    from ..app.read import read_project
+    from ..app.read import history_horizon, planned
     from ..errors import ConfigError
-    from ..plan.planner import plan
     from ..reports.metrics import compute_metrics
     from ..reports.metrics_text import render_markdown, to_json
 
     if args.until is not None and args.until < args.since:
         raise ConfigError([f"metrics: --until {args.until} is before --since {args.since}"])
-    project = read_project(args.policy, args.now, args.offline, args.cache, os.environ)
-    policy, now, snapshot = project.policy, project.now, project.snapshot
-    the_plan = plan(policy, snapshot, now)
+    options = read_options(args)
+    project, the_plan = planned(options, os.environ)
     metrics = compute_metrics(the_plan, args.since, args.until)
     if args.json:
         out.write(json.dumps(to_json(metrics), indent=2, ensure_ascii=False) + "\n")
@@ -63,14 +61,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     problems = problems_of(the_plan)
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
-    if args.offline is None:
-        from ..adapters.gitlab.client import CLOSED_LOOKBACK
-
-        if args.since < (now - CLOSED_LOOKBACK).date():
-            print(
-                f"warning: --since {args.since}: closed issues last changed before "
-                f"{(now - CLOSED_LOOKBACK).date()} are not read from GitLab; "
-                "older requests may be missing",
-                file=sys.stderr,
-            )
+    horizon = history_horizon(options, project.now)
+    if horizon is not None and args.since < horizon:
+        print(
+            f"warning: --since {args.since}: closed issues last changed before "
+            f"{horizon} are not read from GitLab; older requests may be missing",
+            file=sys.stderr,
+        )
     return EXIT_PARTIAL if problems else EXIT_OK

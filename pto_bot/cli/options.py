@@ -4,12 +4,16 @@ and the shape of a subcommand."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO, TypeAlias
+from typing import TypeAlias
+
+from ..app.read import ReadOptions
 
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
-Runner = Callable[[argparse.Namespace, TextIO], int]
+
+
+def read_options(args: argparse.Namespace) -> ReadOptions:
+    return ReadOptions(args.policy, args.now, args.offline, args.cache)
 
 
 def add_read_options(p: argparse.ArgumentParser, *, writes: bool = False) -> None:

@@ -6,7 +6,7 @@ import argparse
 import os
 from typing import TextIO
 
-from .options import Subparsers, add_read_options
+from .options import Subparsers, add_read_options, read_options
 
 
 def register(sub: Subparsers) -> None:
@@ -23,18 +23,9 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from ..adapters.slack import notifier_from_env
     from ..app.account import describe
-    from ..app.read import cache_path, open_tracker, parse_now
-    from ..app.reconcile import reconcile
-    from ..domain.policy_file import load_policy
+    from ..app.reconcile import run_reconcile
 
-    env = os.environ
-    policy = load_policy(args.policy)
-    # no channel messages from a trial on an export: they would reach the real team channel
-    notifier = notifier_from_env(env) if args.offline is None else None
-    now = parse_now(args.now)
-    tracker = open_tracker(policy, args.offline, now, env, cache_path(args.cache, env))
-    done = reconcile(policy, tracker, now, args.dry_run, notifier=notifier)
+    done = run_reconcile(read_options(args), args.dry_run, os.environ)
     out.write(describe(done.plan, done.result, dry_run=args.dry_run, snapshot=done.snapshot))
     return done.exit_code

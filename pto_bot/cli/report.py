@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import TextIO
 
-from .options import Subparsers, add_read_options
+from .options import Subparsers, add_read_options, read_options
 
 
 def register(sub: Subparsers) -> None:
@@ -38,19 +38,17 @@ def register(sub: Subparsers) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..app.account import problems_of
     from ..app.exits import EXIT_OK, EXIT_PARTIAL
-    from ..app.read import read_project
+    from ..app.read import planned
     from ..errors import ConfigError
-    from ..plan.planner import plan
     from ..reports.coverage_view import build_view
     from ..reports.site import write_report
 
     if args.weeks is not None and not 1 <= args.weeks <= 52:  # before any read
         raise ConfigError([f"--weeks: {args.weeks} is out of range; give 1 to 52"])
-    project = read_project(args.policy, args.now, args.offline, args.cache, os.environ)
-    policy, now, snapshot = project.policy, project.now, project.snapshot
+    project, the_plan = planned(read_options(args), os.environ)  # nothing is applied
+    policy = project.policy
     weeks = args.weeks if args.weeks is not None else policy.reports.weeks  # policy: 1-52
-    the_plan = plan(policy, snapshot, now)  # planned only: nothing is applied
-    view = build_view(the_plan, weeks, project=snapshot.project or None)
+    view = build_view(the_plan, weeks, project=project.snapshot.project or None)
     out_dir = Path(args.out)
     sizes = write_report(view, policy, out_dir)
     for name, size in sizes.items():

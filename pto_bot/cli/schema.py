@@ -14,7 +14,7 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from ..domain.policy_file import policy_schema
+    from ..app.validate import policy_schema
 
     out.write(policy_schema())
     return 0

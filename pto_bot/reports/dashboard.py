@@ -15,7 +15,7 @@ from ..domain.world import World
 from ..plan.actions import Action, CreateIssue, EditIssue
 from ..render.engine import Trusted, render
 from ..render.text import safe
-from .coverage_view import CoverageView, DayCount, RequestRow
+from .view import CoverageView, DayCount, RequestRow
 
 TITLE = "PTO coverage dashboard"
 _WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -42,14 +42,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from ..domain.accounts import account_key
-from ..domain.calendar import holiday_name, working_days
 from ..domain.ledger import LedgerEntry
 from ..domain.markers import read_marker
-from ..domain.policy import Policy
-from ..domain.request_form import PtoRequest
 from ..plan.actions import CreateIssue, PostNote, SetLabels
 from ..plan.planner import Plan
-from ..rules.counting import band
+from ..rules.counting import band, days_off
 from ..rules.evaluation import Cover, Evaluated, Status
 from ..rules.reminders import opened_in_time
 
@@ -116,16 +113,6 @@ class Metrics:
 
 
 # -- computing ----------------------------------------------------------------------------------
-def days_off(policy: Policy, r: PtoRequest) -> int:
-    """The team's working days of the request that are not public holidays for the engineer."""
-    person = policy.engineers.get(r.engineer)
-    return sum(
-        1
-        for day in working_days(r.start, r.end, policy.working_weekdays)
-        if person is None or not holiday_name(person.country, person.subdivision, day)
-    )
-
-
 def compute_metrics(plan: Plan, since: date, until: date | None) -> Metrics:
     world, evaluation = plan.world, plan.evaluation
     policy = world.policy
@@ -151,7 +138,7 @@ def compute_metrics(plan: Plan, since: date, until: date | None) -> Metrics:
         state = ev.state
         requests[state] += 1
         if state in GOING_AHEAD:
-            off[state] += days_off(policy, ev.request)
+            off[state] += len(days_off(policy, ev.request))
         if ev.counted:
             overlap[band(ev.count, policy)] += 1
         if ev.request.kind == "planned":

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from ..domain.calendar import holiday_name, working_days
 from ..domain.policy import Policy
-from ..domain.request_form import Kind
+from ..domain.request_form import Kind, PtoRequest
 
 Level = Literal["none", "pod", "visibility", "approval"]
 
@@ -70,6 +71,16 @@ def count(engineer: str, days: Iterable[date], out: OutIndex) -> Count:
         peak_days=tuple(d for d, n in daily.items() if n == peak),
         overlapping=tuple(sorted(others)),
     )
+
+
+def days_off(policy: Policy, r: PtoRequest) -> list[date]:
+    """The team's working days of the request that are not public holidays for the engineer."""
+    person = policy.engineers.get(r.engineer)
+    return [
+        day
+        for day in working_days(r.start, r.end, policy.working_weekdays)
+        if person is None or not holiday_name(person.country, person.subdivision, day)
+    ]
 
 
 def band(people: int, policy: Policy) -> str:

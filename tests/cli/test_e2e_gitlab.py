@@ -767,3 +767,22 @@ def test_the_dashboard_issue_is_created_once_and_edited_only_when_coverage_chang
     team.reconcile("2026-11-20T16:00")
     boards = [i for i in team.fake.issues.values() if "pto-dashboard" in i["labels"]]
     assert len(boards) == 1 and "`adamlauzon`" in boards[0]["description"]
+
+
+def test_a_token_pasted_with_a_trailing_newline_works_and_is_never_printed(
+    team: Team, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    team.playbook("Acme Corp", "klang")
+    req = team.request("klang", "2026-12-07", "2026-12-11")
+    monkeypatch.setenv("GITLAB_TOKEN", TOKEN + "\n")
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert run.code == 0, run.text
+    assert "pto::covered" in team.labels(req)
+    team.fake.fail("GET", r"/issues$", error=requests.exceptions.InvalidHeader, times=99)
+    failed = team.reconcile("2026-11-20T15:00")
+    err = capsys.readouterr().err
+    assert failed.code == 1
+    assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
+    assert TOKEN not in err and TOKEN not in failed.text

@@ -19,8 +19,9 @@ from icalendar import Calendar
 from project import ROOT, Project, at
 from pto_bot.cli import main
 from pto_bot.plan.planner import Plan
-from pto_bot.reports.coverage_view import CoverageView, build_view, view_to_json
+from pto_bot.reports.coverage_view import build_view, view_to_json
 from pto_bot.reports.site import write_report
+from pto_bot.reports.view import CoverageView
 
 NOW = "2026-11-20"  # a Friday: the window runs Mon 2026-11-16 – Sun 2027-01-10
 SCRIPT = "<script>alert(1)</script>"

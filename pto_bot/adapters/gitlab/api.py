@@ -1,0 +1,81 @@
+"""One connection to GitLab's REST API: python-gitlab over the counted, paced, retrying
+:mod:`.transport`, the project, and the one place a failure of a request becomes a
+:class:`~pto_bot.errors.TrackerError` naming what failed (the token never shown)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import gitlab
+import requests
+from gitlab.exceptions import GitlabError
+from gitlab.v4.objects import ProjectIssue
+
+from ...errors import TrackerError
+from .config import Connection
+from .transport import RollingLimit, Transport, TransportError
+
+PAGE = 100
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Api:
+    """The project on a GitLab instance, with the clock and sleep the adapter runs on."""
+
+    def __init__(
+        self,
+        connection: Connection,
+        *,
+        timeout: float = 30,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = utc_now,
+        max_attempts: int = 5,
+        requests_per_minute: int = 600,
+    ) -> None:
+        self.connection = connection
+        self.sleep = sleep
+        self.clock = clock
+        self.now = now
+        self.max_attempts = max_attempts
+        pace = RollingLimit(requests_per_minute, 60.0, clock, sleep)
+        self.transport = Transport(max_attempts=max_attempts, pace=pace, sleep=sleep)
+        self.gl = gitlab.Gitlab(
+            connection.url,
+            private_token=connection.token,
+            timeout=timeout,
+            retry_transient_errors=False,  # Transport retries, with the injected sleep
+            session=self.transport,
+            user_agent="pto-bot",
+        )
+        self.project = self.gl.projects.get(connection.project, lazy=True)
+
+    def issue(self, iid: int) -> ProjectIssue:
+        return self.project.issues.get(iid, lazy=True)
+
+    def list_issues(self, what: str, **query: Any) -> list[dict[str, Any]]:
+        """Every page of an issue list."""
+        with self.reporting(what, None):
+            listed = self.project.issues.list(per_page=PAGE, iterator=True, **query)
+            return [issue.attributes for issue in listed]
+
+    def where(self, op: str, iid: int | None, detail: str) -> str:
+        where = f" on issue #{iid}" if iid is not None else ""
+        text = f"GitLab: {op}{where} failed: {detail}"
+        token = self.connection.token
+        return text.replace(token, "[token]") if token else text
+
+    @contextmanager
+    def reporting(self, op: str, iid: int | None) -> Iterator[None]:
+        """Turn any failure of the block into a :class:`TrackerError` naming ``op`` and ``iid``."""
+        try:
+            yield
+        except (TransportError, GitlabError, requests.RequestException) as exc:
+            raise TrackerError(self.where(op, iid, str(exc) or type(exc).__name__), iid) from exc

@@ -1,0 +1,34 @@
+"""The one edge where a failure becomes a message: one line, what failed, secrets scrubbed."""
+
+from __future__ import annotations
+
+from pto_bot.app.exits import EXIT_CONFIG, EXIT_PARTIAL, explain, secrets_in
+from pto_bot.errors import ConfigError, TrackerError
+
+TOKEN = "glpat-abcdef0123456789"
+
+
+def test_secrets_are_taken_as_used_and_scrubbed_from_every_line() -> None:
+    secrets = secrets_in({"GITLAB_TOKEN": f"{TOKEN}\n", "PTO_BOT_SLACK_WEBHOOK": " "})
+    assert secrets == [TOKEN]
+    code, lines = explain(ValueError(f"bad header Bearer {TOKEN}\n at line 3"), secrets)
+    assert code == EXIT_PARTIAL
+    assert lines == [
+        "unexpected ValueError: bad header Bearer [secret] at line 3 — this is a bug in "
+        "pto_bot; please report it with this job log"
+    ]
+
+
+def test_configuration_errors_exit_2_with_one_line_per_problem() -> None:
+    code, lines = explain(ConfigError(["policy.yaml: team: missing", "policy.yaml: bot: x"]), [])
+    assert code == EXIT_CONFIG
+    assert lines == ["policy.yaml: team: missing", "policy.yaml: bot: x"]
+
+
+def test_tracker_errors_and_files_say_what_failed() -> None:
+    assert explain(TrackerError(f"GitLab: list issues failed: 401 {TOKEN}"), [TOKEN]) == (
+        EXIT_PARTIAL,
+        ["GitLab: list issues failed: 401 [secret]"],
+    )
+    error = IsADirectoryError(21, "Is a directory", "public/index.html")
+    assert explain(error, []) == (EXIT_CONFIG, ["public/index.html: Is a directory"])
