@@ -108,6 +108,11 @@ def run_command(world: World, evaluation: Evaluation, command: Command) -> Outco
             f"‘{safe(command.verb)}’ is not a command I know. "
             f"Try `{word} help` ({', '.join(VERBS)})."
         )
+    if run.req is not None and not run.req.req.issue.is_open and command.verb != "help":
+        return run.no(
+            "this request is closed, so nothing can change on it; reopen it, or open a new "
+            "request for new dates"
+        )
     return handler(run)
 
 

@@ -1,0 +1,38 @@
+"""The defects found when the three seed processes were run for real: decisions that must never be
+taken back, and people who must always be told. One test per point, named after it."""
+
+from __future__ import annotations
+
+import pytest
+
+from project import Project
+from pto_bot.commands.parse import command_lines
+
+# alpha: harishsr (lead), dbass90, andsmith3 · beta: klang (lead), adamlauzon, magomez3
+# gamma: a.conrad (lead), malmendarez, michwalker · manager: melroberts
+
+
+def two_out_in_alpha(p: Project) -> tuple[int, int]:
+    p.playbook("Northwind", "dbass90", "high", "auto-assigned")
+    first = p.request("andsmith3", "2026-12-07", "2026-12-11", created="2026-11-01")
+    second = p.request("dbass90", "2026-12-07", "2026-12-11", created="2026-11-02")
+    return first, second
+
+
+# -- 14 ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("line", ["/ptoday is a holiday", "@pto-bot's table is wrong", "/pto-bot"])
+def test_14_a_word_that_only_starts_like_the_command_is_not_a_command(line: str) -> None:
+    assert command_lines(line, Project().policy, "pto-bot") == []
+
+
+def test_14_commands_on_closed_requests_get_a_reply() -> None:
+    p = Project()
+    _, second = two_out_in_alpha(p)
+    p.run("2026-11-20")
+    p.edit(second, state="closed", closed_at="2026-11-21T10:00:00Z")
+    p.comment(second, "klang", "/pto volunteer Northwind", when="2026-11-21T11:00")
+    p.run("2026-11-21T12:00")
+    (reply,) = p.notes(second, "reply")
+    assert "@klang" in reply and "❌" in reply and "this request is closed" in reply
+    p.run("2026-11-21T13:00")
+    assert len(p.notes(second, "reply")) == 1  # read once
