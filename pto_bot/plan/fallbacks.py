@@ -9,6 +9,7 @@ from datetime import datetime
 from ..domain.markers import with_marker
 from ..domain.snapshot import Issue
 from ..render import wording
+from ..render.engine import local_time
 from ..rules import fallback as rule
 from ..rules.evaluation import Evaluated, Status
 from .actions import Action, CreateIssue, Notify, SetState, ref
@@ -75,7 +76,7 @@ def _open(ctx: Context, ev: Evaluated) -> list[Action]:
             f"fallback:{ev.iid}",
             f"{request.engineer}'s pod cannot cover {len(ev.uncovered)} account(s) for "
             f"{request.start} – {request.end}: volunteers wanted in fallback request "
-            f"{ref(key)} before {due:%Y-%m-%d %H:%M} UTC. {ev.req.issue.web_url}".rstrip(),
+            f"{ref(key)} before {local_time(due, ctx.policy.tz)}. {ev.req.issue.web_url}".rstrip(),
             "fallback request opened",
             about=ev.iid,
         ),

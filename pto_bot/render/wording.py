@@ -15,7 +15,7 @@ from ..rules.counting import informs_manager, posts_for_visibility
 from ..rules.coverage import weight
 from ..rules.evaluation import Cover, Evaluated, Evaluation, Status
 from ..rules.fallback import deadline, suggestions, window_hours
-from .engine import Trusted, render
+from .engine import Trusted, local_time, render
 
 
 def _peak(ev: Evaluated) -> Trusted:
@@ -230,7 +230,7 @@ def fallback_description(
         accounts=[_cover_row(c) for c in ev.fallback_covers],
         command=Trusted(policy.bot.command),
         limit=policy.fallback.max_accounts_per_volunteer,
-        deadline=deadline(r.kind, opened_at, policy),
+        deadline=local_time(deadline(r.kind, opened_at, policy), policy.tz),
         window=window_hours(r.kind, policy),
         manager=policy.team.manager,
         suggestions=[
@@ -248,7 +248,7 @@ def escalated_note(ev: Evaluated, policy: Policy, at: datetime) -> str:
     return render(
         "escalated.md.j2",
         manager=policy.team.manager,
-        deadline=at,
+        deadline=local_time(at, policy.tz),
         accounts=[c.account.name for c in ev.uncovered],
         command=Trusted(policy.bot.command),
     )

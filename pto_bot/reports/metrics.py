@@ -69,6 +69,7 @@ class FallbackStat:
 @dataclass(frozen=True)
 class Metrics:
     team: str
+    timezone: str  # the team's: times are shown in it
     since: date
     until: date | None
     today: date
@@ -160,6 +161,7 @@ def compute_metrics(plan: Plan, since: date, until: date | None) -> Metrics:
     target = policy.fallback.weeks_per_year
     return Metrics(
         team=policy.team.name,
+        timezone=policy.team.timezone,
         since=since,
         until=until,
         today=evaluation.today,

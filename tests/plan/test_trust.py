@@ -7,6 +7,7 @@ import pytest
 
 from project import Project
 from pto_bot.commands.parse import command_lines
+from pto_bot.plan.actions import Notify
 
 # alpha: harishsr (lead), dbass90, andsmith3 · beta: klang (lead), adamlauzon, magomez3
 # gamma: a.conrad (lead), malmendarez, michwalker · manager: melroberts
@@ -36,3 +37,28 @@ def test_14_commands_on_closed_requests_get_a_reply() -> None:
     assert "@klang" in reply and "❌" in reply and "this request is closed" in reply
     p.run("2026-11-21T13:00")
     assert len(p.notes(second, "reply")) == 1  # read once
+
+
+# -- 5 -----------------------------------------------------------------------------------------
+def test_5_a_request_closed_on_sunday_evening_in_new_york_is_closed_before_a_monday_start() -> None:
+    p = Project()
+    p.playbook("Acme Corp", "klang", "high", "auto-assigned")
+    req = p.request("klang", "2026-12-07", "2026-12-11")  # Monday to Friday
+    p.run("2026-11-20")
+    # Sunday 2026-12-06 21:30 in New York is Monday 02:30 UTC
+    p.edit(req, state="closed", closed_at="2026-12-07T02:30:00Z")
+    p.run("2026-12-07T03:00")
+    assert "pto::cancelled" in p.labels(req)
+    assert "Cancelled" in p.note(req, "coverage")
+
+
+def test_5_deadlines_printed_in_issues_are_in_the_teams_time_zone() -> None:
+    p = Project()
+    _, second = two_out_in_alpha(p)
+    plan, _ = p.run("2026-11-20T14:00")  # 09:00 in New York
+    fallback = p.fallback_of(second)
+    assert fallback is not None
+    assert "2026-11-22 09:00 EST" in fallback["description"]  # 48 h later, New York time
+    assert "UTC" not in fallback["description"]
+    (notice,) = [a for a in plan.actions if isinstance(a, Notify) and a.key == f"fallback:{second}"]
+    assert "before 2026-11-22 09:00 EST" in notice.text
