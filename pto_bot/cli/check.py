@@ -37,7 +37,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..app.account import problems_of
     from ..app.exits import EXIT_OK, EXIT_PARTIAL
     from ..app.read import read_project
-    from ..reports.whatif import render_what_if, what_if
+    from ..reports.whatif import what_if
+    from ..reports.whatif_text import render_what_if
 
     project = read_project(read_options(args), os.environ)
     answer, the_plan = what_if(

@@ -209,9 +209,8 @@ def fallback_reason(ev: Evaluated, policy: Policy) -> str:
             f"{policy.coverage.pod_out_limit} or more of the pod are out, "
             "or nobody in it is available for the whole period"
         )
-    return (
-        f"the pod's backups would exceed about {policy.coverage.capacity_hours_per_week:g} h/week"
-    )
+    capacity = policy.coverage.capacity_hours_per_week
+    return f"the pod's backups would exceed about {capacity or 0:g} h/week"
 
 
 def fallback_description(

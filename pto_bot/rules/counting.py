@@ -7,7 +7,8 @@ approval hold are decided here and nowhere else:
 - 1 out: coordinate with the pod (``out::1``);
 - ``thresholds.visibility`` out: also post for visibility in the team channel;
 - ``thresholds.approval`` out and more: planned PTO waits for the manager's approval; emergency
-  PTO is never held, the manager is informed instead.
+  PTO is never held, the manager is informed instead. ``approval: null`` (the classic workflow,
+  the buddy program) holds nothing.
 """
 
 from __future__ import annotations
@@ -86,16 +87,22 @@ def days_off(policy: Policy, r: PtoRequest) -> list[date]:
 def band(people: int, policy: Policy) -> str:
     """``"0"``, ``"1"``, ``"2"``, ... up to ``"3+"``: the approval threshold and above share one."""
     top = policy.thresholds.approval
-    return f"{top}+" if people >= top else str(people)
+    return f"{top}+" if top is not None and people >= top else str(people)
 
 
 def level(people: int, policy: Policy) -> Level:
     """What a number of people out asks of the team."""
-    if people >= policy.thresholds.approval:
+    if reaches_approval(people, policy):
         return "approval"
     if people >= policy.thresholds.visibility:
         return "visibility"
     return "pod" if people else "none"
+
+
+def reaches_approval(people: int, policy: Policy) -> bool:
+    """The approval threshold is set and ``people`` reach it."""
+    top = policy.thresholds.approval
+    return top is not None and people >= top
 
 
 def out_label(people: int, policy: Policy) -> str:
@@ -108,9 +115,9 @@ def posts_for_visibility(people: int, policy: Policy) -> bool:
 
 def held_for_approval(people: int, kind: Kind, approved: bool, policy: Policy) -> bool:
     """Planned PTO at the approval threshold waits for the manager, unless approved."""
-    return people >= policy.thresholds.approval and kind == "planned" and not approved
+    return reaches_approval(people, policy) and kind == "planned" and not approved
 
 
 def informs_manager(people: int, kind: Kind, policy: Policy) -> bool:
     """Emergency PTO at the approval threshold is not held, but the manager is told."""
-    return people >= policy.thresholds.approval and kind == "emergency"
+    return reaches_approval(people, policy) and kind == "emergency"

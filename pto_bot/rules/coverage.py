@@ -6,7 +6,8 @@
   ``coverage.pod_out_limit`` of it are out together. Backups must be free for the whole period;
   a backup with a public holiday in it is avoided when another is free. Load is balanced in hours
   per week (``coverage.hours_per_week``, auto-assigned weighing more) against
-  ``coverage.capacity_hours_per_week``. Ties break by username. An announced assignment, and one
+  ``coverage.capacity_hours_per_week`` (null: no cap, as a buddy covering the whole book).
+  Ties break by username. An announced assignment, and one
   made by command, stays while it is valid.
 - **Hand-picked backups** (rule 3, the classic workflow): the ``Backups:`` field is validated
   instead: known engineer, free for the whole period, every account that needs one covered.
@@ -140,7 +141,7 @@ def assign_from_pod(
     covers = []
     for account in sorted(rest, key=cover_order):
         w = weight(backups.policy, account)
-        options = [c for c in pool if backups.load(c, r) + w <= capacity]
+        options = [c for c in pool if capacity is None or backups.load(c, r) + w <= capacity]
         if not options:
             covers.append(backups.take(r, account, None, None, fallback=True))
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from project import Project
+from project import Project, policy_file
 from pto_bot.commands.parse import command_lines
 from pto_bot.plan.actions import Notify
 
@@ -62,3 +62,45 @@ def test_5_deadlines_printed_in_issues_are_in_the_teams_time_zone() -> None:
     assert "UTC" not in fallback["description"]
     (notice,) = [a for a in plan.actions if isinstance(a, Notify) and a.key == f"fallback:{second}"]
     assert "before 2026-11-22 09:00 EST" in notice.text
+
+
+# -- 8 -----------------------------------------------------------------------------------------
+def test_8_the_buddy_program_covers_the_whole_book_whatever_its_size() -> None:
+    p = Project(policy=policy_file("tam-buddy.yaml"))
+    tam, buddy = p.policy.pods["buddy-1"].members
+    for n in range(10):
+        p.playbook(f"Account {n:02}", tam, "normal", "global-support")
+    req = p.request(tam, "2026-12-07", "2026-12-11")
+    plan, _ = p.run("2026-11-20")
+    ev = plan.evaluation.get(req)
+    assert ev is not None
+    assert [c.backup for c in ev.covers] == [buddy] * 10
+    assert p.fallback_of(req) is None
+    assert "pto::covered" in p.labels(req)
+
+
+# -- 9 -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["classic.yaml", "tam-buddy.yaml"])
+def test_9_the_classic_workflow_and_the_buddy_program_never_hold_a_request(name: str) -> None:
+    policy = policy_file(name)
+    assert policy.thresholds.approval is None
+    p = Project(policy=policy)
+    people = list(policy.engineers)[:4]
+    iids = [
+        p.request(
+            who,
+            "2026-12-07",
+            "2026-12-11",
+            created=f"2026-11-0{i + 1}",
+            backups=f"@{people[(i + 1) % 4]}",
+        )
+        for i, who in enumerate(people)
+    ]
+    p.run("2026-11-20")
+    last = p.labels(iids[-1])
+    assert "pto::needs-approval" not in last and "out::4" in last
+    assert p.notes(iids[-1], "approval") == []
+
+
+def test_9_the_pod_pilot_holds_at_three() -> None:
+    assert policy_file().thresholds.approval == 3
