@@ -51,7 +51,8 @@ def plan(policy: Policy, snapshot: Snapshot, now: datetime, bot: str | None = No
     today = now.astimezone(policy.tz).date()
     failures: list[Failure] = []
     evaluation, answered = _run_commands(world, today, failures)
-    ctx = Context(world, evaluation, now)
+    ledger = (*world.ledger, *(outcome.entry for _, outcome in answered))
+    ctx = Context(world, evaluation, now, ledger)
     actions: list[Action] = reply_actions(answered)
     for ev in evaluation.requests:
         actions += _one_issue(ev.iid, "planning", partial(plan_request, ctx, ev), failures)

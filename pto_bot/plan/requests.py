@@ -9,6 +9,7 @@ import json
 
 from ..render import wording
 from ..rules import counting, reminders
+from ..rules.evaluate import if_approved
 from ..rules.evaluation import Evaluated, Status
 from .actions import Action, Notify
 from .context import Context
@@ -78,7 +79,7 @@ def _coverage(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Act
     if ev.status is Status.CANCELLED and ctx.world.bot_note(issue.iid, "coverage") is None:
         return []
     r = ev.request
-    sent = set(announced.sent) if announced else set()
+    sent = _sent(ev)
     actions: list[Action] = []
     if ev.status is Status.ACTIVE and counting.posts_for_visibility(ev.count, ctx.policy):
         actions += _notify(ctx, ev, "visibility", sent)
@@ -139,11 +140,30 @@ def _digest(parts: object) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:12]
 
 
+def _dates_key(ev: Evaluated) -> str:
+    return f"{ev.request.start}/{ev.request.end}"
+
+
+def _sent(ev: Evaluated) -> set[str]:
+    """The team-channel messages already sent for the request (as its coverage note records).
+
+    An approval request is sent once per dates (``approval:<start>/<end>``); a record from before
+    the dates were kept counts for the dates the note announced.
+    """
+    announced = ev.req.coverage
+    if announced is None:
+        return set()
+    legacy = f"approval:{announced.start}/{announced.end}"
+    return {legacy if kind == "approval" else kind for kind in announced.sent}
+
+
 def _notify(ctx: Context, ev: Evaluated, kind: str, sent: set[str]) -> list[Action]:
-    """A team-channel message, once per kind (recorded in the coverage note's ``sent``)."""
-    if kind in sent:
+    """A team-channel message, once per kind (recorded in the coverage note's ``sent``); an
+    approval request once per dates."""
+    record = f"approval:{_dates_key(ev)}" if kind == "approval" else kind
+    if record in sent:
         return []
-    sent.add(kind)
+    sent.add(record)
     r = ev.request
     url = ev.req.issue.web_url or f"#{ev.iid}"
     text = {
@@ -158,12 +178,20 @@ def _notify(ctx: Context, ev: Evaluated, kind: str, sent: set[str]) -> list[Acti
 
 def _approval(ctx: Context, ev: Evaluated) -> list[Action]:
     r = ev.request
-    if ev.status is Status.NEEDS_APPROVAL or (
+    held = ev.status is Status.NEEDS_APPROVAL
+    if not held and not (
         ev.status is Status.ACTIVE and counting.informs_manager(ev.count, r.kind, ctx.policy)
     ):
-        body = wording.approval_note(ev, ctx.policy)
-        return announce(ctx.notes(ev.iid), ev.iid, "approval", body, "too many people out")
-    return []
+        return []
+    key = _dates_key(ev)
+    existing = ctx.notes(ev.iid)
+    announced = ev.req.coverage
+    legacy = f"{announced.start}/{announced.end}" if announced else key
+    if any(n.topic == "approval" and n.data.get("k", legacy) == key for n in existing):
+        return []  # asked for these dates already (a note from before keys: the announced dates)
+    would = if_approved(ctx.world, ctx.ledger, ctx.today, ev) if held else None
+    body = wording.approval_note(ev, ctx.policy, would)
+    return announce(existing, ev.iid, "approval", body, "too many people out", key=key)
 
 
 def _lead_time(ctx: Context, ev: Evaluated) -> list[Action]:

@@ -114,15 +114,24 @@ def needs_info_note(author: str, problems: list[str]) -> str:
     return render("needs_info.md.j2", author=author, problems=problems)
 
 
-def approval_note(ev: Evaluated, policy: Policy) -> str:
+def approval_note(ev: Evaluated, policy: Policy, would: Evaluated | None = None) -> str:
+    """The manager's one note per decision: who would be out, and the coverage the request would
+    get if approved (``would``), so they can judge whether it is feasible."""
     return render(
         "approval.md.j2",
         emergency=ev.request.kind == "emergency",
         manager=policy.team.manager,
+        engineer=ev.request.engineer,
+        start=ev.request.start,
+        end=ev.request.end,
         count=ev.count,
         peak=_peak(ev),
+        others=ev.overlapping,
         threshold=policy.thresholds.approval,
         command=Trusted(policy.bot.command),
+        covers=[_cover_row(c) for c in would.covers] if would else [],
+        global_support=[a.name for a in would.global_support] if would else [],
+        judged=would is not None,
     )
 
 

@@ -13,13 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from ..domain.ledger import LedgerEntry
 from ..domain.policy import Policy
 from ..domain.request_form import parse_request
 from ..domain.snapshot import Issue, Snapshot
 from ..errors import ConfigError
 from ..plan.planner import Plan, plan
-from ..rules.evaluate import evaluate
+from ..rules.evaluate import if_approved
 from ..rules.evaluation import Evaluated, Evaluation, Status
 
 OFFSET = 1_000_000  # the synthetic request's iid: this far above the project's highest
@@ -108,21 +107,9 @@ def what_if(
     assert ev is not None and ev.req.request is not None
     result = WhatIf(policy, now, ev, _names(with_it.evaluation, ev), evaluation=with_it.evaluation)
     if ev.status is Status.NEEDS_APPROVAL:
-        r = ev.request
-        approval = LedgerEntry(
-            note_id=0,
-            index=0,
-            key="what-if",
-            verb="approve",
-            ok=True,
-            by=policy.team.manager,
-            request=issue.iid,
-            start=r.start.isoformat(),
-            end=r.end.isoformat(),
+        result.if_approved = if_approved(
+            with_it.world, with_it.world.ledger, with_it.evaluation.today, ev
         )
-        ledger = (*with_it.world.ledger, approval)
-        approved = evaluate(with_it.world, ledger, with_it.evaluation.today)
-        result.if_approved = approved.get(issue.iid)
     result.changes = _changes(plan(policy, snapshot, now).evaluation, with_it.evaluation, ev.iid)
     result.already = [
         o

@@ -123,3 +123,22 @@ def _cover(world: World, judged: list[_Judged], backups: coverage.Backups) -> li
         covers.sort(key=lambda c: coverage.cover_order(c.account))
         result[index] = replace(ev, covers=tuple(covers))
     return result
+
+
+def if_approved(
+    world: World, ledger: tuple[LedgerEntry, ...], today: date, ev: Evaluated
+) -> Evaluated | None:
+    """``ev`` as it would be judged once the manager approved it: the coverage it would get."""
+    r = ev.request
+    approval = LedgerEntry(
+        note_id=0,
+        index=0,
+        key=f"if-approved:{ev.iid}",
+        verb="approve",
+        ok=True,
+        by=world.policy.team.manager,
+        request=ev.iid,
+        start=r.start.isoformat(),
+        end=r.end.isoformat(),
+    )
+    return evaluate(world, (*ledger, approval), today).get(ev.iid)

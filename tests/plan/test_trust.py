@@ -7,6 +7,7 @@ import pytest
 
 from project import Project, policy_file
 from pto_bot.commands.parse import command_lines
+from pto_bot.domain.markers import strip_marker
 from pto_bot.plan.actions import Notify
 
 # alpha: harishsr (lead), dbass90, andsmith3 · beta: klang (lead), adamlauzon, magomez3
@@ -104,3 +105,58 @@ def test_9_the_classic_workflow_and_the_buddy_program_never_hold_a_request(name:
 
 def test_9_the_pod_pilot_holds_at_three() -> None:
     assert policy_file().thresholds.approval == 3
+
+
+def three_out(p: Project) -> int:
+    p.playbook("Acme Corp", "harishsr", "high", "auto-assigned")
+    p.playbook("Initech", "harishsr", "high", "global-support")
+    p.playbook("Globex", "harishsr", "normal", "global-support")
+    p.request("klang", "2026-12-07", "2026-12-11", created="2026-11-01")
+    p.request("a.conrad", "2026-12-07", "2026-12-11", created="2026-11-02")
+    return p.request("harishsr", "2026-12-07", "2026-12-11", created="2026-11-03")
+
+
+# -- 2 -----------------------------------------------------------------------------------------
+def test_2_approval_after_an_edit_is_asked_again_in_a_new_note() -> None:
+    p = Project()
+    req = three_out(p)
+    p.run("2026-11-20")
+    p.comment(req, "melroberts", "/pto approve", when="2026-11-20T15:00")
+    p.run("2026-11-20T16:00")
+    assert "pto::covered" in p.labels(req)
+    p.edit(req, description=p.raw(req)["description"].replace("2026-12-11", "2026-12-14"))
+    plan, _ = p.run("2026-11-21")
+    assert "pto::needs-approval" in p.labels(req)
+    asked = p.notes(req, "approval")
+    assert len(asked) == 2 and all("@melroberts" in note for note in asked)
+    assert "2026-12-14" in asked[1]
+    notices = [a.key for a in plan.actions if isinstance(a, Notify)]
+    assert notices == [f"approval:{req}"]  # the team channel hears of it again too
+    assert p.plan("2026-11-21T13:00").actions == ()
+
+
+# -- 12 ----------------------------------------------------------------------------------------
+def test_12_the_manager_is_asked_once_per_decision_with_what_they_need_to_decide() -> None:
+    p = Project()
+    req = three_out(p)
+    p.run("2026-11-20")
+    mentions = [note for note in p.notes(req) if "@melroberts" in note]
+    assert len(mentions) == 1
+    asked = p.note(req, "approval")
+    # what coverage the request would get if approved: the accounts and their backups
+    assert "| Acme Corp |" in asked and "| Initech |" in asked
+    assert "`dbass90`" in asked or "`andsmith3`" in asked
+    assert "Globex" in asked  # left to Global Support
+
+
+def test_12_an_emergency_that_makes_three_out_mentions_the_manager_once() -> None:
+    p = Project()
+    p.playbook("Acme Corp", "harishsr", "high", "auto-assigned")
+    p.request("klang", "2026-12-07", "2026-12-11", created="2026-11-01")
+    p.request("a.conrad", "2026-12-07", "2026-12-11", created="2026-11-02")
+    sick = p.request(
+        "harishsr", "2026-12-07", "2026-12-08", kind="emergency", created="2026-12-07T13:00"
+    )
+    p.run("2026-12-07T14:00")
+    mentions = [note for note in p.notes(sick) if "@melroberts" in strip_marker(note)]
+    assert len(mentions) == 1 and "for your information" in mentions[0]
