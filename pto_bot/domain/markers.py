@@ -68,6 +68,7 @@ class CoverageState(State):
     end: date | None = None
     sent: tuple[str, ...] = ()  # team-channel messages already sent
     told: dict[str, str] | None = None  # account -> backup, as the backups were told (mentioned)
+    q: datetime | None = None  # when the request joined the queue (first became valid)
 
 
 class FallbackState(State):

@@ -48,6 +48,7 @@ class RequestIssue:
     issue: Issue
     parsed: ParseResult
     coverage: CoverageState | None  # what the bot's coverage note announced, if readable
+    queued_at: datetime  # when it joined the queue: first became valid (see _queued_at)
 
     @property
     def request(self) -> PtoRequest | None:
@@ -140,6 +141,21 @@ def _coverage_state(
     return state
 
 
+def _queued_at(
+    issue: Issue, parsed: ParseResult, coverage: CoverageState | None, mine: Iterable[BotNote]
+) -> datetime:
+    """When a request joined the queue: as its coverage note recorded it; else, for a request
+    the bot found wrong before (it has a needs-info note) and that reads well now, the last edit
+    (its fix); else its opening. A late fix so joins the queue when it was fixed, after the
+    requests judged meanwhile, and never takes back a decision already announced."""
+    if coverage is not None and coverage.q is not None:
+        return coverage.q
+    fixed_later = parsed.request is not None and any(n.topic == "needs-info" for n in mine)
+    if fixed_later and coverage is None:
+        return max(issue.updated_at, issue.created_at)
+    return issue.created_at
+
+
 def _fallback(issue: Issue, bot: str, problems: list[str]) -> FallbackIssue | None:
     label_hint = "remove the fallback label or close it"
     if issue.author != bot:
@@ -227,7 +243,8 @@ def read_world(policy: Policy, snapshot: Snapshot, bot: str | None = None) -> Wo
                     max_days=policy.requests.max_days,
                 )
                 coverage = _coverage_state(issue.iid, mine, problems)
-                requests.append(RequestIssue(issue, parsed, coverage))
+                queued = _queued_at(issue, parsed, coverage, mine)
+                requests.append(RequestIssue(issue, parsed, coverage, queued))
                 ledger.extend(_ledger_of(issue.iid, mine, problems))
             elif labels.playbook in issue.labels and issue.is_open:
                 playbooks[issue.iid] = issue
@@ -243,6 +260,7 @@ def read_world(policy: Policy, snapshot: Snapshot, bot: str | None = None) -> Wo
         if account.owner is not None:
             by_owner[account.owner].append(account)
     ledger.sort(key=lambda e: (e.note_id, e.index))
+    requests.sort(key=lambda r: (r.queued_at, r.issue.created_at, r.iid))
     return World(
         policy=policy,
         bot=bot,

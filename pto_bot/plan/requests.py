@@ -103,6 +103,7 @@ def _coverage(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Act
             end=r.end.isoformat(),
             sent=sorted(sent),
             told=told,
+            q=ev.req.queued_at.isoformat(),
         )
     )
 

@@ -160,3 +160,31 @@ def test_12_an_emergency_that_makes_three_out_mentions_the_manager_once() -> Non
     p.run("2026-12-07T14:00")
     mentions = [note for note in p.notes(sick) if "@melroberts" in strip_marker(note)]
     assert len(mentions) == 1 and "for your information" in mentions[0]
+
+
+# -- 1 -----------------------------------------------------------------------------------------
+def test_1_an_older_request_fixed_later_joins_the_queue_when_it_was_fixed() -> None:
+    p = Project()
+    p.playbook("Soylent", "a.conrad", "high", "auto-assigned")
+    broken = p.raw_request(
+        "- **Start:** 12/07/2026\n- **End:** 2026-12-11", "harishsr", "2026-11-01"
+    )
+    first = p.request("klang", "2026-12-07", "2026-12-11", created="2026-11-05")
+    second = p.request("a.conrad", "2026-12-07", "2026-12-11", created="2026-11-06")
+    p.run("2026-11-10")
+    assert "pto::needs-info" in p.labels(broken)
+    assert {"out::2", "pto::covered"} <= set(p.labels(second))
+    announced = p.note(second, "coverage")
+    # three weeks later the old request is fixed: it comes after the two already judged
+    p.edit(
+        broken,
+        description="- **Start:** 2026-12-07\n- **End:** 2026-12-11",
+        updated_at="2026-11-20T13:00:00Z",
+    )
+    p.run("2026-11-20")
+    assert {"out::2", "pto::covered"} <= set(p.labels(second))  # not taken back
+    assert p.note(second, "coverage") == announced
+    assert "pto::needs-approval" in p.labels(broken) and "out::3+" in p.labels(broken)
+    assert "out::1" in p.labels(first)
+    p.run("2026-11-27")  # and it stays so on later runs
+    assert "pto::needs-approval" in p.labels(broken) and "pto::covered" in p.labels(second)
