@@ -152,15 +152,34 @@ def assign_from_pod(
 
 # -- rule 3: hand-picked backups ----------------------------------------------------------------
 def hand_picked(
-    r: PtoRequest, named: Iterable[Account], mine: Iterable[Account], backups: Backups
+    r: PtoRequest,
+    named: Iterable[Account],
+    mine: Iterable[Account],
+    decisions: Decisions,
+    backups: Backups,
 ) -> tuple[list[Cover], list[str]]:
-    """The covers the ``Backups:`` field names, and what is wrong with it."""
+    """The covers the ``Backups:`` field names, and what is wrong with it. An account the
+    manager or a pod lead assigned by command goes to that person instead."""
     by_key = {a.key: a for a in mine}
+    manual = {
+        key: (user, how)
+        for key, (user, how) in decisions.manual.items()
+        if user != r.engineer and backups.available(user, r)
+    }
+    named = sorted(named, key=cover_order)
     problems: list[str] = []
     explicit: dict[str, str] = {}
     general: list[str] = []
+    named_by_choice = {account_key(c.account) for c in r.backups if c.account is not None}
+    left_to_general = [a for a in named if a.key not in named_by_choice]
     for choice in r.backups:
-        if not backups.available(choice.username, r):
+        # a backup whose accounts were all assigned to someone else by command is not needed
+        replaced = (
+            account_key(choice.account) in manual
+            if choice.account is not None
+            else bool(left_to_general) and all(a.key in manual for a in left_to_general)
+        )
+        if not replaced and not backups.available(choice.username, r):
             problems.append(
                 f"Backups: @{choice.username} is out during {r.start} – {r.end}; "
                 "choose someone who is available for the whole period"
@@ -176,14 +195,18 @@ def hand_picked(
         else:
             explicit[account_key(choice.account)] = choice.username
     covers = []
-    for account in sorted(named, key=cover_order):
-        user = explicit.get(account.key)
-        if user is None and general:
-            user = min(general, key=lambda u: (backups.load(u, r), u))
-        if user is None:
+    for account in named:
+        if account.key in manual:
+            user, how = manual[account.key]
+            covers.append(backups.take(r, account, user, how, fallback=False))
+            continue
+        chosen = explicit.get(account.key)
+        if chosen is None and general:
+            chosen = min(general, key=lambda u: (backups.load(u, r), u))
+        if chosen is None:
             problems.append(
                 f"Backups: nobody named for {account.name!r} ({account.priority} priority, "
                 f"{account.model}); add `@user {account.name}` to the Backups field"
             )
-        covers.append(backups.take(r, account, user, "hand-picked" if user else None, False))
+        covers.append(backups.take(r, account, chosen, "hand-picked" if chosen else None, False))
     return covers, problems

@@ -94,7 +94,7 @@ def _cover(world: World, judged: list[_Judged], backups: coverage.Backups) -> li
         named = [a for a in accounts if coverage.needs_named_backup(policy, a)]
         global_support = tuple(a for a in accounts if not coverage.needs_named_backup(policy, a))
         if policy.coverage.mode == "hand-picked" or r.backups:
-            covers, problems = coverage.hand_picked(r, named, accounts, backups)
+            covers, problems = coverage.hand_picked(r, named, accounts, ev.decisions, backups)
             result[index] = replace(
                 ev,
                 status=Status.NEEDS_INFO if problems else ev.status,

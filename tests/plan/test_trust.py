@@ -188,3 +188,38 @@ def test_1_an_older_request_fixed_later_joins_the_queue_when_it_was_fixed() -> N
     assert "out::1" in p.labels(first)
     p.run("2026-11-27")  # and it stays so on later runs
     assert "pto::needs-approval" in p.labels(broken) and "pto::covered" in p.labels(second)
+
+
+# -- 3 -----------------------------------------------------------------------------------------
+def test_3_assign_replaces_a_hand_picked_backup() -> None:
+    p = Project(policy=policy_file("classic.yaml"))
+    p.playbook("Acme Corp", "harishsr", "normal", "global-support")
+    p.playbook("Initech", "harishsr", "high", "global-support")
+    req = p.request(
+        "harishsr", "2026-12-14", "2026-12-18", backups="@dbass90 Acme Corp; @jdoe-se Initech"
+    )
+    p.run("2026-11-20")
+    p.comment(req, "melroberts", "/pto assign Acme Corp @rpatel-se", when="2026-11-20T15:00")
+    plan, _ = p.run("2026-11-20T16:00")
+    ev = plan.evaluation.get(req)
+    assert ev is not None
+    assert {c.account.name: (c.backup, c.how) for c in ev.covers} == {
+        "Acme Corp": ("rpatel-se", "assigned"),
+        "Initech": ("jdoe-se", "hand-picked"),
+    }
+    assert "`rpatel-se` (assigned)" in p.note(req, "coverage")
+    assert "@rpatel-se" in p.notes(req, "reply")[0]
+
+
+def test_3_assign_resolves_a_hand_picked_backup_who_is_out() -> None:
+    p = Project(policy=policy_file("classic.yaml"))
+    p.playbook("Acme Corp", "harishsr", "normal", "global-support")
+    p.request("klang", "2026-12-14", "2026-12-15", created="2026-10-01", backups="@dbass90")
+    req = p.request("harishsr", "2026-12-14", "2026-12-18", backups="@klang Acme Corp")
+    p.run("2026-11-20")
+    assert "pto::needs-info" in p.labels(req)
+    p.comment(req, "melroberts", "/pto assign Acme Corp @jdoe-se", when="2026-11-20T15:00")
+    p.run("2026-11-20T16:00")
+    assert "✅" in p.notes(req, "reply")[0]
+    assert "pto::covered" in p.labels(req) and "pto::needs-info" not in p.labels(req)
+    assert "@jdoe-se (assigned)" in p.note(req, "coverage")  # first posted now: it tells them
