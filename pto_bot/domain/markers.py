@@ -80,6 +80,7 @@ class FallbackState(State):
     end: date | None = None
     eng: str | None = None
     accounts: dict[str, str | None]  # account -> volunteer or assignee (None while open)
+    window_from: datetime | None = None  # the volunteer window's start when it was reopened
 
 
 class ReplyState(State):

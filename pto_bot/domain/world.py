@@ -41,6 +41,12 @@ class FallbackIssue:
     start: date | None
     end: date | None
     engineer: str | None
+    window_from: datetime | None = None  # set when it was reopened: a fresh volunteer window
+
+    @property
+    def window_start(self) -> datetime:
+        """When the current volunteer window opened: at the opening, or the last reopening."""
+        return self.window_from or self.opened_at
 
 
 @dataclass(frozen=True)
@@ -193,6 +199,7 @@ def _fallback(issue: Issue, bot: str, problems: list[str]) -> FallbackIssue | No
         state.start,
         state.end,
         state.eng,
+        state.window_from,
     )
 
 

@@ -223,7 +223,11 @@ def fallback_reason(ev: Evaluated, policy: Policy) -> str:
 
 
 def fallback_description(
-    ev: Evaluated, evaluation: Evaluation, policy: Policy, opened_at: datetime
+    ev: Evaluated,
+    evaluation: Evaluation,
+    policy: Policy,
+    window_start: datetime,
+    reopened: bool = False,
 ) -> str:
     r = ev.request
     return render(
@@ -238,7 +242,8 @@ def fallback_description(
         accounts=[_cover_row(c) for c in ev.fallback_covers],
         command=Trusted(policy.bot.command),
         limit=policy.fallback.max_accounts_per_volunteer,
-        deadline=local_time(deadline(r.kind, opened_at, policy), policy.tz),
+        deadline=local_time(deadline(r.kind, window_start, policy), policy.tz),
+        reopened=reopened,
         window=window_hours(r.kind, policy),
         manager=policy.team.manager,
         suggestions=[

@@ -223,3 +223,40 @@ def test_3_assign_resolves_a_hand_picked_backup_who_is_out() -> None:
     assert "✅" in p.notes(req, "reply")[0]
     assert "pto::covered" in p.labels(req) and "pto::needs-info" not in p.labels(req)
     assert "@jdoe-se (assigned)" in p.note(req, "coverage")  # first posted now: it tells them
+
+
+# -- 4 -----------------------------------------------------------------------------------------
+def test_4_a_reopened_fallback_request_gets_a_fresh_volunteer_window() -> None:
+    p = Project()
+    _, second = two_out_in_alpha(p)
+    p.run("2026-11-20T14:00")  # opened: volunteers until 2026-11-22 09:00 EST
+    fb = p.fallback_of(second)
+    assert fb is not None
+    p.comment(fb["iid"], "klang", "/pto volunteer Northwind", when="2026-11-20T15:00")
+    p.run("2026-11-20T16:00")
+    assert p.raw(fb["iid"])["state"] == "closed"
+    # after the first window has passed, klang gives the account back
+    p.comment(fb["iid"], "klang", "/pto withdraw Northwind", when="2026-11-23T14:30")
+    p.run("2026-11-23T15:00")
+    assert p.raw(fb["iid"])["state"] == "opened"
+    description = p.raw(fb["iid"])["description"]
+    assert "**2026-11-25 10:00 EST**" in description  # 48 h from the reopening
+    assert p.notes(fb["iid"], "escalated") == []  # not escalated at once
+    p.run("2026-11-25T14:59")
+    assert p.notes(fb["iid"], "escalated") == []
+    plan, _ = p.run("2026-11-25T15:00")
+    assert "@melroberts" in p.note(fb["iid"], "escalated")
+    assert [a.key for a in plan.actions if isinstance(a, Notify)] == [f"escalated:{second}"]
+
+
+def test_4_escalation_is_decided_on_the_state_after_this_runs_commands() -> None:
+    p = Project()
+    _, second = two_out_in_alpha(p)
+    p.run("2026-11-20T14:00")
+    fb = p.fallback_of(second)
+    assert fb is not None
+    # past the deadline, in the run that escalates, a volunteer takes the account
+    p.comment(fb["iid"], "klang", "/pto volunteer Northwind", when="2026-11-22T14:30")
+    p.run("2026-11-22T15:00")
+    assert p.notes(fb["iid"], "escalated") == []
+    assert p.raw(fb["iid"])["state"] == "closed"
