@@ -100,6 +100,8 @@ class Project:
             f"Playbook: {name}", "Account notes", labels, owner, "2026-01-05", (owner,)
         )
         self.raw(iid)["updated_at"] = iso(at(updated))
+        # the owner edited the description then: GitLab records it as a system note
+        self.comment(iid, owner, "changed the description", when=updated, system=True)
         return iid
 
     def request(
@@ -122,7 +124,9 @@ class Project:
     def raw_request(self, description: str, author: str, created: str = "2026-11-01") -> int:
         return self._issue("PTO", description, ["pto"], author, created)
 
-    def comment(self, iid: int, author: str, body: str, when: str = "2026-11-02") -> int:
+    def comment(
+        self, iid: int, author: str, body: str, when: str = "2026-11-02", system: bool = False
+    ) -> int:
         self.next_note += 1
         self.data["notes"].setdefault(str(iid), []).append(
             {
@@ -131,7 +135,7 @@ class Project:
                 "author": {"username": author},
                 "created_at": iso(at(when)),
                 "updated_at": iso(at(when)),
-                "system": False,
+                "system": system,
             }
         )
         return self.next_note

@@ -260,7 +260,9 @@ def read_world(policy: Policy, snapshot: Snapshot, bot: str | None = None) -> Wo
         except Exception as exc:  # one unreadable issue never stops the others
             problems.append(f"#{issue.iid}: could not be read ({type(exc).__name__}: {exc})")
     accounts = tuple(
-        sorted((account_of(policy, i) for i in playbooks.values()), key=lambda a: (a.key, a.iid))
+        sorted(
+            (account_of(policy, i, bot) for i in playbooks.values()), key=lambda a: (a.key, a.iid)
+        )
     )
     by_owner: dict[str, list[Account]] = defaultdict(list)
     for account in accounts:

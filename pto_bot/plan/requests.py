@@ -208,8 +208,8 @@ def _reminders(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Ac
     existing = ctx.notes(iid)
     actions: list[Action] = []
     if reminders.is_week_before(ev, today, policy):
-        mine = ctx.world.accounts_of(ev.request.engineer)
-        stale = reminders.stale_playbooks(mine, ctx.now, policy)
+        covered = [c.account for c in ev.covers]  # the accounts someone covers for them
+        stale = reminders.stale_playbooks(covered, ctx.now, policy)
         if stale:
             body = wording.playbooks_note(ev, policy, stale)
             actions += announce(existing, iid, "playbooks", body, "playbooks not updated lately")

@@ -150,7 +150,10 @@ def playbooks_note(ev: Evaluated, policy: Policy, stale: list[Account]) -> str:
         engineer=ev.request.engineer,
         start=ev.request.start,
         stale_days=policy.reminders.playbook_stale_days,
-        accounts=[{"name": a.name, "iid": a.iid, "updated": a.updated_at.date()} for a in stale],
+        accounts=[
+            {"name": a.name, "iid": a.iid, "updated": a.edited_at.astimezone(policy.tz).date()}
+            for a in stale
+        ],
     )
 
 

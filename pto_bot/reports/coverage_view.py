@@ -208,13 +208,13 @@ def build_view(plan: Plan, weeks: int = 8, *, project: str | None = None) -> Cov
             a.name,
             a.iid,
             a.owner,
-            a.updated_at.astimezone(policy.tz).date(),
-            (now - a.updated_at).days,
+            a.edited_at.astimezone(policy.tz).date(),
+            (now - a.edited_at).days,
             a.web_url,
         )
         for a in sorted(
             reminders.stale_playbooks(world.accounts, now, policy),
-            key=lambda a: (a.updated_at, a.key),
+            key=lambda a: (a.edited_at, a.key),
         )
     )
 

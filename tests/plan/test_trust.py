@@ -260,3 +260,21 @@ def test_4_escalation_is_decided_on_the_state_after_this_runs_commands() -> None
     p.run("2026-11-22T15:00")
     assert p.notes(fb["iid"], "escalated") == []
     assert p.raw(fb["iid"])["state"] == "closed"
+
+
+# -- 6 -----------------------------------------------------------------------------------------
+def test_6_stale_playbooks_are_judged_by_what_people_did_and_only_covered_ones_are_listed() -> None:
+    p = Project()
+    touched = p.playbook("Acme Corp", "klang", "high", "auto-assigned", updated="2026-10-01")
+    p.playbook("Fresh Co", "klang", "high", "global-support", updated="2026-11-25")
+    p.playbook("Quiet Inc", "klang", "normal", "global-support", updated="2026-09-01")
+    req = p.request("klang", "2026-12-07", "2026-12-11")
+    p.run("2026-11-20")
+    # the bot's own note bumps the playbook's updated_at; nobody touched its content
+    p.comment(touched, "pto-bot", "an earlier note of the bot", when="2026-11-29")
+    p.edit(touched, updated_at="2026-11-29T14:00:00Z")
+    p.run("2026-11-30")
+    note = p.note(req, "playbooks")
+    assert "Acme Corp" in note and "last updated 2026-10-01" in note
+    assert "Fresh Co" not in note
+    assert "Quiet Inc" not in note  # Global Support handles it: not one the request covers
