@@ -6,11 +6,13 @@ Wording only: every decision (who covers, the deadline, the band) comes from :mo
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from ..domain.accounts import Account
+from ..domain.calendar import holidays_in
 from ..domain.policy import Policy
+from ..domain.request_form import PtoRequest
 from ..rules.counting import informs_manager, posts_for_visibility
 from ..rules.coverage import weight
 from ..rules.evaluation import Cover, Evaluated, Evaluation, Status
@@ -72,7 +74,26 @@ def coverage_note(ev: Evaluated, policy: Policy, fallback_ref: str | None) -> st
         loads=loads(ev, policy),
         capacity=policy.coverage.capacity_hours_per_week,
         manager_cc=policy.team.manager if policy.coverage.mention_manager else None,
+        own_holidays=[f"{d:%a %Y-%m-%d} {name}" for d, name in _holidays_of(policy, r)],
+        backup_holidays=_backup_holidays(ev),
     )
+
+
+def _holidays_of(policy: Policy, r: PtoRequest) -> list[tuple[date, str]]:
+    """The engineer's public holidays on working days of the request."""
+    person = policy.engineers.get(r.engineer)
+    if person is None:
+        return []
+    return holidays_in(person.country, person.subdivision, r.start, r.end, policy.working_weekdays)
+
+
+def _backup_holidays(ev: Evaluated) -> list[tuple[str, list[str]]]:
+    """Each backup with a public holiday in the period, once (not on every row)."""
+    found: dict[str, list[str]] = {}
+    for c in ev.covers:
+        if c.backup and c.holidays and c.backup not in found:
+            found[c.backup] = [f"{d} {name}" for d, name in c.holidays]
+    return sorted(found.items())
 
 
 def backups_note(ev: Evaluated, new: dict[str, str]) -> str:

@@ -1,8 +1,9 @@
 """Rule 1 of SPEC: count-based thresholds.
 
 For a request, count the distinct engineers out on each working day of its period, taking the
-requests queued before it plus itself. The 1 / 2 / 3+ banding, the visibility post and the
-approval hold are decided here and nowhere else:
+requests queued before it plus itself. A public holiday of an engineer's country is not a working
+day for them: nobody is "out" on a day the team is off anyway (:func:`days_off`). The 1 / 2 / 3+
+banding, the visibility post and the approval hold are decided here and nowhere else:
 
 - 1 out: coordinate with the pod (``out::1``);
 - ``thresholds.visibility`` out: also post for visibility in the team channel;
@@ -37,9 +38,14 @@ class OutIndex:
         self._by_engineer: dict[str, list[tuple[date, date]]] = defaultdict(list)
 
     def add(self, engineer: str, start: date, end: date, days: Iterable[date]) -> None:
+        """``engineer`` is out from ``start`` to ``end``, on ``days`` (their working days off)."""
         for day in days:
             self._by_day[day].add(engineer)
         self._by_engineer[engineer].append((start, end))
+
+    def is_out_on(self, user: str, days: Iterable[date]) -> bool:
+        """``user`` is out on one of ``days``."""
+        return any(user in self._by_day.get(day, ()) for day in days)
 
     def out_on(self, day: date) -> set[str]:
         return self._by_day.get(day, set())

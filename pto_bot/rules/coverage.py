@@ -5,7 +5,8 @@
 - **Pod coverage** (rule 2): the pod in force on the start date covers, unless
   ``coverage.pod_out_limit`` of it are out together. Backups must be free for the whole period;
   a backup with a public holiday in it is avoided when another is free. Load is balanced in hours
-  per week (``coverage.hours_per_week``, auto-assigned weighing more) against
+  per week (``coverage.hours_per_week``, auto-assigned weighing more; two periods load a backup
+  together only on the working days they share, public holidays excluded) against
   ``coverage.capacity_hours_per_week`` (null: no cap, as a buddy covering the whole book).
   Ties break by username. An announced assignment, and one
   made by command, stays while it is valid.
@@ -27,7 +28,7 @@ from ..domain.calendar import holidays_in
 from ..domain.ledger import Decisions, How
 from ..domain.policy import Pod, Policy
 from ..domain.request_form import PtoRequest
-from .counting import OutIndex
+from .counting import OutIndex, days_off
 from .evaluation import Cover
 
 
@@ -59,14 +60,25 @@ class Backups:
     def __init__(self, policy: Policy, out: OutIndex) -> None:
         self.policy = policy
         self.out = out
-        self._loads: dict[str, list[tuple[date, date, float]]] = defaultdict(list)
+        self._loads: dict[str, list[tuple[frozenset[date], float]]] = defaultdict(list)
         self._holidays: dict[tuple[str, date, date], tuple[tuple[date, str], ...]] = {}
+        self._days: dict[tuple[str, date, date], frozenset[date]] = {}
+
+    def days(self, r: PtoRequest) -> frozenset[date]:
+        """The working days ``r`` needs covering: its engineer's days off."""
+        key = (r.engineer, r.start, r.end)
+        if key not in self._days:
+            self._days[key] = frozenset(days_off(self.policy, r))
+        return self._days[key]
 
     def available(self, user: str, r: PtoRequest) -> bool:
-        return user in self.policy.engineers and not self.out.is_out(user, r.start, r.end)
+        """On the roster and not out on a working day of ``r``."""
+        return user in self.policy.engineers and not self.out.is_out_on(user, self.days(r))
 
     def load(self, user: str, r: PtoRequest) -> float:
-        return sum(w for s, e, w in self._loads[user] if s <= r.end and r.start <= e)
+        """The hours a week ``user`` already carries on working days of ``r``."""
+        days = self.days(r)
+        return sum(w for covered, w in self._loads[user] if covered & days)
 
     def holidays(self, user: str, r: PtoRequest) -> tuple[tuple[date, str], ...]:
         key = (user, r.start, r.end)
@@ -87,7 +99,7 @@ class Backups:
     ) -> Cover:
         if user is None:
             return Cover(account, None, None, fallback)
-        self._loads[user].append((r.start, r.end, weight(self.policy, account)))
+        self._loads[user].append((self.days(r), weight(self.policy, account)))
         return Cover(account, user, how, fallback, self.holidays(user, r))
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from ..domain.accounts import Account
-from ..domain.calendar import first_working_day_after, working_days
+from ..domain.calendar import first_working_day_after
 from ..domain.ledger import NO_DECISIONS, Decisions, LedgerEntry, fold_ledger
 from ..domain.policy import Policy
 from ..domain.world import RequestIssue, World
@@ -60,7 +60,7 @@ def _judge(
         return _Judged(replace(base, status=Status.CANCELLED))
     if changes.is_denied(decisions, r):
         return _Judged(replace(base, status=Status.DENIED))
-    days = working_days(r.start, r.end, policy.working_weekdays)
+    days = counting.days_off(policy, r)
     found = counting.count(r.engineer, days, out)
     held = counting.held_for_approval(
         found.count, r.kind, changes.is_approved(decisions, r), policy

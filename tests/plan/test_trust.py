@@ -3,12 +3,20 @@ taken back, and people who must always be told. One test per point, named after 
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 import pytest
 
 from project import Project, policy_file
 from pto_bot.commands.parse import command_lines
+from pto_bot.domain.accounts import Account
 from pto_bot.domain.markers import strip_marker
+from pto_bot.domain.request_form import PtoRequest
 from pto_bot.plan.actions import Notify
+from pto_bot.rules import coverage
+from pto_bot.rules.counting import OutIndex
+
+NOW = datetime(2026, 11, 20, tzinfo=UTC)
 
 # alpha: harishsr (lead), dbass90, andsmith3 · beta: klang (lead), adamlauzon, magomez3
 # gamma: a.conrad (lead), malmendarez, michwalker · manager: melroberts
@@ -278,3 +286,47 @@ def test_6_stale_playbooks_are_judged_by_what_people_did_and_only_covered_ones_a
     assert "Acme Corp" in note and "last updated 2026-10-01" in note
     assert "Fresh Co" not in note
     assert "Quiet Inc" not in note  # Global Support handles it: not one the request covers
+
+
+# -- 7 -----------------------------------------------------------------------------------------
+def test_7_public_holidays_are_not_working_days_for_counting() -> None:
+    p = Project()
+    p.playbook("Soylent", "a.conrad", "high", "auto-assigned")
+    p.request("klang", "2026-12-24", "2026-12-25", created="2026-11-01")
+    p.request("harishsr", "2026-12-24", "2026-12-25", created="2026-11-02")
+    req = p.request("a.conrad", "2026-12-25", "2026-12-28", created="2026-11-03")
+    plan, _ = p.run("2026-11-20")
+    ev = plan.evaluation.get(req)
+    assert ev is not None
+    # Christmas (Fri 2026-12-25) is a US public holiday: nobody is "out" that day
+    assert dict(ev.daily) == {date(2026, 12, 28): 1}
+    assert {"out::1", "pto::covered"} <= set(p.labels(req))
+    note = p.note(req, "coverage")
+    assert (
+        "Public holidays in this period are not counted as days out: Fri 2026-12-25 Christmas Day"
+        in note
+    )
+
+
+def test_7_public_holidays_are_not_working_days_for_capacity() -> None:
+    policy = Project().policy
+    backups = coverage.Backups(policy, OutIndex())
+    accounts = [Account(f"K{n}", n, "klang", "high", "global-support", NOW, "") for n in range(4)]
+
+    def out(engineer: str, start: str, end: str) -> PtoRequest:
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+        return PtoRequest(engineer, True, first, last, "planned", (), "")
+
+    # magomez3 carries 8 h while klang is out until Christmas ...
+    assert all(
+        c.backup
+        for c in coverage.assign_from_pod(
+            out("klang", "2026-12-21", "2026-12-25"), accounts, ["magomez3"], backups
+        )
+    )
+    # ... and adamlauzon is out from Christmas: their requests share no working day (2026-12-25
+    # is a public holiday in the US and in Canada), so magomez3 has room for all of it again
+    second = coverage.assign_from_pod(
+        out("adamlauzon", "2026-12-25", "2026-12-31"), accounts, ["magomez3"], backups
+    )
+    assert [c.backup for c in second] == ["magomez3"] * 4
