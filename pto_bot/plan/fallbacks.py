@@ -9,7 +9,7 @@ from datetime import datetime
 
 from ..domain.markers import with_marker
 from ..domain.snapshot import Issue
-from ..render import wording
+from ..render import fallback_wording as wording
 from ..render.engine import local_time
 from ..rules import fallback as rule
 from ..rules.evaluation import Evaluated, Status

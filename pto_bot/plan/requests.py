@@ -4,15 +4,13 @@ nothing."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-
-from ..render import wording
+from ..render import reminder_wording, wording
 from ..rules import counting, reminders
 from ..rules.evaluate import if_approved
 from ..rules.evaluation import Evaluated, Status
 from .actions import Action, Notify
 from .context import Context
+from .coverage_news import news
 from .fallbacks import plan_fallback, reference
 from .labels import ensure_labels
 from .notes import announce, ensure_note, has_note
@@ -72,11 +70,12 @@ def _needs_info(ctx: Context, ev: Evaluated) -> list[Action]:
 
 
 def _coverage(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Action]:
-    if ev.status is Status.NEEDS_INFO:
-        return []
     issue = ev.req.issue
+    posted = ctx.world.bot_note(issue.iid, "coverage") is not None
+    if ev.status is Status.NEEDS_INFO and not posted:
+        return []  # nothing was announced: the needs-info note says what to fix
     announced = ev.req.coverage
-    if ev.status is Status.CANCELLED and ctx.world.bot_note(issue.iid, "coverage") is None:
+    if ev.status is Status.CANCELLED and not posted:
         return []
     r = ev.request
     sent = _sent(ev)
@@ -88,7 +87,7 @@ def _coverage(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Act
     assign = {c.account.name: c.backup for c in ev.covers if c.backup and c.how == "pod"}
     if ev.status is Status.CANCELLED and announced is not None:
         assign = dict(announced.assign)
-    told, tell = _backups_to_tell(ctx, ev)
+    told, tell = news(ctx, ev, fallback_ref)
     return (
         actions
         + tell
@@ -106,39 +105,6 @@ def _coverage(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Act
             q=ev.req.queued_at.isoformat(),
         )
     )
-
-
-def _backups_to_tell(ctx: Context, ev: Evaluated) -> tuple[dict[str, str], list[Action]]:
-    """Who covers what as the backups know it after this run, and the note that tells the ones
-    who do not know yet.
-
-    The coverage note's first post mentions every backup; later it is edited, and an edit tells
-    nobody. So a backup assigned after that (after an approval, or when another dropped out) is
-    mentioned in a new note. Volunteers and assignees were told in the reply to their command.
-    """
-    pairs = {c.account.name: c.backup for c in ev.covers if c.backup}
-    announced = ev.req.coverage
-    posted = ctx.world.bot_note(ev.iid, "coverage") is not None
-    if not posted or announced is None or announced.told is None or ev.status is not Status.ACTIVE:
-        # first post (it mentions them), or a note from before this was recorded
-        return pairs, []
-    new = {
-        c.account.name: c.backup
-        for c in ev.covers
-        if c.backup
-        and c.how not in ("volunteer", "assigned")
-        and announced.told.get(c.account.name) != c.backup
-    }
-    if not new:
-        return pairs, []
-    r = ev.request
-    key = _digest([sorted(new.items()), sorted(announced.told.items()), str(r.start), str(r.end)])
-    body = wording.backups_note(ev, new)
-    return pairs, announce(ctx.notes(ev.iid), ev.iid, "backups", body, "new backups", key=key)
-
-
-def _digest(parts: object) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:12]
 
 
 def _dates_key(ev: Evaluated) -> str:
@@ -211,17 +177,17 @@ def _reminders(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Ac
         covered = [c.account for c in ev.covers]  # the accounts someone covers for them
         stale = reminders.stale_playbooks(covered, ctx.now, policy)
         if stale:
-            body = wording.playbooks_note(ev, policy, stale)
+            body = reminder_wording.playbooks_note(ev, policy, stale)
             actions += announce(existing, iid, "playbooks", body, "playbooks not updated lately")
-        body = wording.checklist_note(ev, policy)
+        body = reminder_wording.checklist_note(ev, policy)
         actions += ensure_note(existing, iid, "checklist", body, "week before PTO")
     if policy.reminders.playbook_note_on_start and reminders.is_out_today(ev, today):
         actions += _playbook_notes(ctx, ev, fallback_ref)
     if reminders.is_backup_reminder_due(ev, today, policy):
-        body = wording.backup_return_note(ev, policy)
+        body = reminder_wording.backup_return_note(ev, policy)
         actions += announce(existing, iid, "backup-return", body, "the day before return")
     if reminders.is_return_due(ev, today, policy):
-        body = wording.returned_note(ev, policy)
+        body = reminder_wording.returned_note(ev, policy)
         actions += announce(existing, iid, "returned", body, "first working day back")
     return actions
 
@@ -235,7 +201,7 @@ def _playbook_notes(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> li
                 ctx.notes(playbook.iid),
                 playbook.iid,
                 f"cover:{ev.iid}",
-                wording.playbook_cover_note(ev, cover, fallback_ref),
+                reminder_wording.playbook_cover_note(ev, cover, fallback_ref),
                 f"coverage for #{ev.iid} starts",
             )
     return actions
@@ -250,12 +216,12 @@ def _release(ctx: Context, ev: Evaluated) -> list[Action]:
         backups |= {v for v in fb.accounts.values() if v}
     actions: list[Action] = []
     if backups:
-        body = wording.released_note(ev, sorted(backups))
+        body = reminder_wording.released_note(ev, sorted(backups))
         actions += announce(ctx.notes(ev.iid), ev.iid, "released", body, "cancelled")
     topic = f"cover:{ev.iid}"
     for playbook in ctx.world.playbooks.values():
         existing = ctx.notes(playbook.iid)
         if has_note(existing, topic):
-            body = wording.playbook_cover_note(ev, None, None, ended=True)
+            body = reminder_wording.playbook_cover_note(ev, None, None, ended=True)
             actions += ensure_note(existing, playbook.iid, topic, body, "cancelled")
     return actions

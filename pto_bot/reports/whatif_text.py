@@ -7,7 +7,7 @@ from datetime import date
 
 from ..domain.calendar import holidays_in
 from ..domain.policy import Policy
-from ..render.wording import fallback_reason
+from ..render.fallback_wording import fallback_reason
 from ..rules import counting
 from ..rules.evaluation import Evaluated, Status
 from ..rules.fallback import suggestions, window_hours

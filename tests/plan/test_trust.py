@@ -10,7 +10,7 @@ import pytest
 from project import Project, policy_file
 from pto_bot.commands.parse import command_lines
 from pto_bot.domain.accounts import Account
-from pto_bot.domain.markers import strip_marker
+from pto_bot.domain.markers import read_marker, strip_marker
 from pto_bot.domain.request_form import PtoRequest
 from pto_bot.plan.actions import Notify
 from pto_bot.rules import coverage
@@ -330,3 +330,56 @@ def test_7_public_holidays_are_not_working_days_for_capacity() -> None:
         out("adamlauzon", "2026-12-25", "2026-12-31"), accounts, ["magomez3"], backups
     )
     assert [c.backup for c in second] == ["magomez3"] * 4
+
+
+# -- 10 ----------------------------------------------------------------------------------------
+def test_10_a_pod_backup_who_books_pto_is_replaced_and_everyone_concerned_is_told() -> None:
+    p = Project()
+    p.playbook("A1", "klang", "high", "auto-assigned")
+    req = p.request("klang", "2026-12-07", "2026-12-11")
+    p.run("2026-11-20")
+    first = read_marker(p.note(req, "coverage"))["assign"]["A1"]  # type: ignore[index]
+    other = ({"adamlauzon", "magomez3"} - {first}).pop()
+    p.request(first, "2026-12-10", "2026-12-11", created="2026-11-21")
+    p.run("2026-11-21")
+    (news,) = p.notes(req, "backups")
+    assert "@klang" in news and f"@{first}" in news and f"@{other}" in news
+    assert (
+        f"A1: `{other}` covers it now (was `{first}`, who is out Thu 2026-12-10 – Fri 2026-12-11)"
+        in strip_marker(news)
+    )
+    p.run("2026-11-22")
+    assert len(p.notes(req, "backups")) == 1  # told once
+
+
+def test_10_a_hand_picked_backup_who_is_now_out_is_told_and_so_is_the_engineer() -> None:
+    p = Project(policy=policy_file("classic.yaml"))
+    p.playbook("Acme Corp", "harishsr", "normal", "global-support")
+    req = p.request("harishsr", "2026-12-14", "2026-12-18", backups="@dbass90 Acme Corp")
+    p.run("2026-11-20")
+    assert "pto::covered" in p.labels(req)
+    p.request("dbass90", "2026-12-16", "2026-12-16", created="2026-11-21", backups="@klang")
+    p.run("2026-11-21")
+    assert "pto::needs-info" in p.labels(req)
+    (news,) = p.notes(req, "backups")
+    assert "@harishsr" in news and "@dbass90" in news
+    assert "Acme Corp: no backup now (was `dbass90`, who is out Wed 2026-12-16)" in strip_marker(
+        news
+    )
+    assert "Backups field" in news
+    assert "Covered" not in p.note(req, "coverage")  # the coverage note no longer says so
+
+
+def test_10_when_the_buddy_is_out_too_both_are_told_and_volunteers_asked() -> None:
+    p = Project(policy=policy_file("tam-buddy.yaml"))
+    tam, buddy = p.policy.pods["buddy-1"].members
+    p.playbook("Acme Corp", tam, "normal", "global-support")
+    req = p.request(tam, "2026-12-07", "2026-12-11")
+    p.run("2026-11-20")
+    p.request(buddy, "2026-12-07", "2026-12-08", created="2026-11-21")
+    p.run("2026-11-21")
+    fallback = p.fallback_of(req)
+    assert fallback is not None
+    (news,) = p.notes(req, "backups")
+    assert f"@{tam}" in news and f"@{buddy}" in news
+    assert f"volunteers are asked in #{fallback['iid']}" in news
