@@ -173,12 +173,16 @@ def _reminders(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Ac
     policy, today, iid = ctx.policy, ctx.today, ev.iid
     existing = ctx.notes(iid)
     actions: list[Action] = []
-    if reminders.is_week_before(ev, today, policy):
+    week_before = reminders.is_week_before(ev, today, policy)
+    # posted the week before; once posted, kept true to the dates (and the playbooks list to
+    # what is still stale) until the first day off
+    if week_before or (has_note(existing, "playbooks") and today < ev.request.start):
         covered = [c.account for c in ev.covers]  # the accounts someone covers for them
         stale = reminders.stale_playbooks(covered, ctx.now, policy)
-        if stale:
+        if stale or has_note(existing, "playbooks"):
             body = reminder_wording.playbooks_note(ev, policy, stale)
-            actions += announce(existing, iid, "playbooks", body, "playbooks not updated lately")
+            actions += ensure_note(existing, iid, "playbooks", body, "playbooks not updated lately")
+    if week_before or has_note(existing, "checklist"):
         body = reminder_wording.checklist_note(ev, policy)
         actions += ensure_note(existing, iid, "checklist", body, "week before PTO")
     if policy.reminders.playbook_note_on_start and reminders.is_out_today(ev, today):

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from project import Project, policy_file
+from project import Project, kinds, policy_file
 from pto_bot.commands.parse import command_lines
 from pto_bot.domain.accounts import Account
 from pto_bot.domain.markers import read_marker, strip_marker
@@ -383,3 +383,24 @@ def test_10_when_the_buddy_is_out_too_both_are_told_and_volunteers_asked() -> No
     (news,) = p.notes(req, "backups")
     assert f"@{tam}" in news and f"@{buddy}" in news
     assert f"volunteers are asked in #{fallback['iid']}" in news
+
+
+# -- 11 ----------------------------------------------------------------------------------------
+def test_11_notes_that_carry_dates_follow_the_dates() -> None:
+    p = Project()
+    p.playbook("Acme Corp", "klang", "high", "auto-assigned", updated="2026-10-01")
+    req = p.request("klang", "2026-12-07", "2026-12-11")
+    p.run("2026-11-30")
+    assert "2026-12-07" in p.note(req, "checklist") and "2026-12-07" in p.note(req, "playbooks")
+    p.edit(
+        req,
+        description=p.raw(req)["description"]
+        .replace("2026-12-07", "2026-12-14")
+        .replace("2026-12-11", "2026-12-18"),
+    )
+    plan, _ = p.run("2026-12-01")  # not the week before the new dates yet
+    checklist, playbooks = p.note(req, "checklist"), p.note(req, "playbooks")
+    assert "2026-12-14" in checklist and "2026-12-07" not in checklist
+    assert "| Acme Corp |" in checklist and "2026-12-14 – 2026-12-18" in checklist  # the table
+    assert "2026-12-14" in playbooks and "2026-12-07" not in playbooks
+    assert "post" not in kinds(plan.actions)  # edited in place
