@@ -54,6 +54,8 @@ class Project:
         }
     )
     next_note: int = 100
+    chat: bool = False  # a team-channel webhook is set up
+    messages: list[str] = field(default_factory=list)  # what reached the team channel
 
     # -- building ---------------------------------------------------------------------------------
     def _issue(
@@ -150,14 +152,17 @@ class Project:
     def tracker(self, now: datetime) -> OfflineTracker:
         return OfflineTracker(None, self.policy.bot.username, lambda: now, data=self.data)
 
-    def plan(self, now: str) -> Plan:
+    def plan(self, now: str, chat: bool | None = None) -> Plan:
+        """The plan at ``now``; ``chat``: a team-channel webhook is set up (default: the
+        project's ``chat``)."""
         moment = at(now)
         snapshot = self.tracker(moment).read(["pto", "playbook", "pto-fallback", "pto-dashboard"])
-        return plan(self.policy, snapshot, moment)
+        return plan(self.policy, snapshot, moment, chat=self.chat if chat is None else chat)
 
     def run(self, now: str) -> tuple[Plan, Result]:
         the_plan = self.plan(now)
-        return the_plan, apply(self.tracker(at(now)), the_plan.actions)
+        notifier = self.messages.append if self.chat else None
+        return the_plan, apply(self.tracker(at(now)), the_plan.actions, notifier=notifier)
 
     # -- reading results --------------------------------------------------------------------------
     def labels(self, iid: int) -> list[str]:

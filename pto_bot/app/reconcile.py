@@ -48,7 +48,7 @@ def reconcile(
     """Read, plan, apply. With ``event_iid`` only the issues that event can change are written;
     the scheduled run takes care of the rest."""
     snapshot = tracker.read(labels_to_read(policy))
-    the_plan = plan(policy, snapshot, now)
+    the_plan = plan(policy, snapshot, now, chat=notifier is not None)
     if event_iid is not None:
         scope = event_scope(the_plan.world, the_plan.evaluation, event_iid)
         the_plan = replace(the_plan, actions=tuple(within(the_plan.actions, scope)))

@@ -36,7 +36,7 @@ def register(sub: Subparsers) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..app.account import problems_of
     from ..app.exits import EXIT_OK, EXIT_PARTIAL
-    from ..app.read import read_project
+    from ..app.read import chat_configured, read_project
     from ..reports.whatif import what_if
     from ..reports.whatif_text import render_what_if
 
@@ -50,6 +50,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         args.end,
         args.emergency,
         args.backups,
+        chat=chat_configured(read_options(args), os.environ),
     )
     out.write(render_what_if(answer))
     problems = problems_of(the_plan)

@@ -17,6 +17,7 @@ class Context:
     evaluation: Evaluation
     now: datetime
     ledger: tuple[LedgerEntry, ...]  # every command read, this run's included
+    chat: bool = False  # a team-channel webhook is set up: messages can be sent
 
     @property
     def policy(self) -> Policy:

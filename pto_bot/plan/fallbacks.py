@@ -82,7 +82,7 @@ def _open(ctx: Context, ev: Evaluated) -> list[Action]:
     request = ev.request
     key = _key(ev)
     due = rule.deadline(request.kind, ctx.now, ctx.policy)
-    return [
+    opened: list[Action] = [
         CreateIssue(
             key=key,
             title=f"Fallback coverage: {request.engineer} out {request.start} – {request.end}",
@@ -90,16 +90,21 @@ def _open(ctx: Context, ev: Evaluated) -> list[Action]:
             labels=(ctx.policy.labels.fallback,),
             link_to=ev.iid,
             why=f"{len(ev.uncovered)} account(s) the pod cannot cover",
-        ),
-        Notify(
-            f"fallback:{ev.iid}",
-            f"{request.engineer}'s pod cannot cover {len(ev.uncovered)} account(s) for "
-            f"{request.start} – {request.end}: volunteers wanted in fallback request "
-            f"{ref(key)} before {local_time(due, ctx.policy.tz)}. {ev.req.issue.web_url}".rstrip(),
-            "fallback request opened",
-            about=ev.iid,
-        ),
+        )
     ]
+    if ctx.chat:
+        opened.append(
+            Notify(
+                f"fallback:{ev.iid}",
+                f"{request.engineer}'s pod cannot cover {len(ev.uncovered)} account(s) for "
+                f"{request.start} – {request.end}: volunteers wanted in fallback request "
+                f"{ref(key)} before {local_time(due, ctx.policy.tz)}. "
+                f"{ev.req.issue.web_url}".rstrip(),
+                "fallback request opened",
+                about=ev.iid,
+            )
+        )
+    return opened
 
 
 def body(ctx: Context, ev: Evaluated, window: Window) -> str:
@@ -150,7 +155,7 @@ def _escalation(ctx: Context, ev: Evaluated, issue: Issue, window: datetime) -> 
     first = ctx.world.fallbacks[ev.iid].opened_at.isoformat()
     existing = [n for n in ctx.notes(issue.iid) if n.data.get("k", first) == key]
     actions: list[Action] = []
-    if not any(n.topic == "escalated" for n in existing):
+    if ctx.chat and not any(n.topic == "escalated" for n in existing):
         actions.append(
             Notify(
                 f"escalated:{ev.iid}",

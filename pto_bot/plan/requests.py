@@ -79,30 +79,45 @@ def _coverage(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Act
         return []
     r = ev.request
     sent = _sent(ev)
-    actions: list[Action] = []
-    if ev.status is Status.ACTIVE and counting.posts_for_visibility(ev.count, ctx.policy):
-        actions += _notify(ctx, ev, "visibility", sent)
-    if ev.status is Status.NEEDS_APPROVAL:
-        actions += _notify(ctx, ev, "approval", sent)
+    before = set(sent)
+    notices: list[Action] = []
+    if (
+        ctx.chat
+        and ev.status is Status.ACTIVE
+        and counting.posts_for_visibility(ev.count, ctx.policy)
+    ):
+        notices += _notify(ctx, ev, "visibility", sent)
+    if ctx.chat and ev.status is Status.NEEDS_APPROVAL:
+        notices += _notify(ctx, ev, "approval", sent)
     assign = {c.account.name: c.backup for c in ev.covers if c.backup and c.how == "pod"}
     if ev.status is Status.CANCELLED and announced is not None:
         assign = dict(announced.assign)
     told, tell = news(ctx, ev, fallback_ref)
+    data = {
+        "assign": assign,
+        "start": r.start.isoformat(),
+        "end": r.end.isoformat(),
+        "told": told,
+        "q": ev.req.queued_at.isoformat(),
+    }
+    posting = "posted" if "visibility" in sent else ("ask" if not ctx.chat else None)
+    unsent = None
+    if notices:  # if the message fails, the note says so and the next run tries again
+        failed = "failed" if "visibility" not in before else posting
+        alternative = wording.coverage_note(ev, ctx.policy, fallback_ref, failed)
+        unsent = (notices[0].key, alternative, {**data, "sent": sorted(before)})  # type: ignore[union-attr]
     return (
-        actions
+        notices
         + tell
         + ensure_note(
             ctx.notes(issue.iid),
             issue.iid,
             "coverage",
-            wording.coverage_note(ev, ctx.policy, fallback_ref),
+            wording.coverage_note(ev, ctx.policy, fallback_ref, posting),
             f"coverage: {ev.status.value}",
-            assign=assign,
-            start=r.start.isoformat(),
-            end=r.end.isoformat(),
+            unsent,
             sent=sorted(sent),
-            told=told,
-            q=ev.req.queued_at.isoformat(),
+            **data,
         )
     )
 

@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..domain.policy import USERNAME_RE
-from .text import safe
+from .text import code, safe
 
 
 class Trusted(str):
@@ -77,6 +77,7 @@ def environment() -> Environment:
     env.filters["mention"] = mention
     env.filters["plain"] = plain
     env.filters["hours"] = _hours
+    env.filters["code"] = lambda value: Trusted(code(value))
     env.globals["dates"] = _dates
     env.globals["eol"] = Trusted("")  # ends a line whose last tag is a block: keeps its newline
     return env

@@ -49,7 +49,12 @@ def loads(ev: Evaluated, policy: Policy) -> list[tuple[str, float]]:
     return sorted(total.items())
 
 
-def coverage_note(ev: Evaluated, policy: Policy, fallback_ref: str | None) -> str:
+def coverage_note(
+    ev: Evaluated, policy: Policy, fallback_ref: str | None, posting: str | None = None
+) -> str:
+    """The coverage note. ``posting`` is how the team channel heard of it when two or more are
+    out: ``posted``, ``failed`` (the bot tries again), or ``ask`` (no chat webhook: the engineer
+    posts it, the seeds' step)."""
     r = ev.request
     reason = ev.decisions.denied[2] if ev.decisions.denied else ""
     return render(
@@ -67,7 +72,7 @@ def coverage_note(ev: Evaluated, policy: Policy, fallback_ref: str | None) -> st
         reason=reason,
         fallback=Trusted(fallback_ref or "(none)") if fallback_ref else None,
         uncovered=ev.uncovered,
-        visibility=posts_for_visibility(ev.count, policy),
+        visibility=(posting or "ask") if posts_for_visibility(ev.count, policy) else None,
         channel=policy.team.channel,
         emergency_over=informs_manager(ev.count, r.kind, policy),
         covers=[cover_row(c) for c in ev.covers],

@@ -38,6 +38,7 @@ class WhatIf:
     policy: Policy
     now: datetime
     ev: Evaluated  # the hypothetical request, as the planner judges it
+    chat: bool  # a team-channel webhook is set up: the bot posts for visibility
     names: dict[date, list[str]]  # working day -> who is out (the hypothetical included)
     if_approved: Evaluated | None = None  # its coverage once the manager approves
     evaluation: Evaluation | None = None
@@ -87,6 +88,7 @@ def what_if(
     end: str,
     emergency: bool = False,
     backups: str = "",
+    chat: bool = False,
 ) -> tuple[WhatIf, Plan]:
     """Plan the project with the hypothetical request added; ConfigError when it cannot be read."""
     body = description(engineer, start, end, emergency, backups)
@@ -105,7 +107,8 @@ def what_if(
     with_it = plan(policy, extended, now)
     ev = with_it.evaluation.get(issue.iid)
     assert ev is not None and ev.req.request is not None
-    result = WhatIf(policy, now, ev, _names(with_it.evaluation, ev), evaluation=with_it.evaluation)
+    names = _names(with_it.evaluation, ev)
+    result = WhatIf(policy, now, ev, chat, names, evaluation=with_it.evaluation)
     if ev.status is Status.NEEDS_APPROVAL:
         result.if_approved = if_approved(
             with_it.world, with_it.world.ledger, with_it.evaluation.today, ev

@@ -76,7 +76,10 @@ def render_what_if(w: WhatIf) -> str:
     label = counting.out_label(ev.count, policy)
     lines.append(f"Peak: {ev.count} out ({peak or 'no working day'}): label {label}.")
     if counting.posts_for_visibility(ev.count, policy) and ev.status is not Status.NEEDS_APPROVAL:
-        lines.append(f"Visibility: posted in {policy.team.channel}.")
+        if w.chat:
+            lines.append(f"Visibility: pto_bot posts it in {policy.team.channel}.")
+        else:
+            lines.append(f"Visibility: post it in {policy.team.channel} yourself.")
     if ev.status is Status.NEEDS_APPROVAL:
         lines.append(
             f"Approval needed: {ev.count} out reaches the threshold of {thresholds.approval}; "

@@ -3,15 +3,20 @@ taken back, and people who must always be told. One test per point, named after 
 
 from __future__ import annotations
 
+import io
+import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
-from project import Project, kinds, policy_file
+from project import ROOT, Project, at, kinds, policy_file
+from pto_bot.app.apply import apply
 from pto_bot.commands.parse import command_lines
 from pto_bot.domain.accounts import Account
 from pto_bot.domain.markers import read_marker, strip_marker
 from pto_bot.domain.request_form import PtoRequest
+from pto_bot.errors import TrackerError
 from pto_bot.plan.actions import Notify
 from pto_bot.rules import coverage
 from pto_bot.rules.counting import OutIndex
@@ -62,7 +67,7 @@ def test_5_a_request_closed_on_sunday_evening_in_new_york_is_closed_before_a_mon
 
 
 def test_5_deadlines_printed_in_issues_are_in_the_teams_time_zone() -> None:
-    p = Project()
+    p = Project(chat=True)  # a team-channel webhook is set up
     _, second = two_out_in_alpha(p)
     plan, _ = p.run("2026-11-20T14:00")  # 09:00 in New York
     fallback = p.fallback_of(second)
@@ -126,7 +131,7 @@ def three_out(p: Project) -> int:
 
 # -- 2 -----------------------------------------------------------------------------------------
 def test_2_approval_after_an_edit_is_asked_again_in_a_new_note() -> None:
-    p = Project()
+    p = Project(chat=True)  # a team-channel webhook is set up
     req = three_out(p)
     p.run("2026-11-20")
     p.comment(req, "melroberts", "/pto approve", when="2026-11-20T15:00")
@@ -235,7 +240,7 @@ def test_3_assign_resolves_a_hand_picked_backup_who_is_out() -> None:
 
 # -- 4 -----------------------------------------------------------------------------------------
 def test_4_a_reopened_fallback_request_gets_a_fresh_volunteer_window() -> None:
-    p = Project()
+    p = Project(chat=True)  # a team-channel webhook is set up
     _, second = two_out_in_alpha(p)
     p.run("2026-11-20T14:00")  # opened: volunteers until 2026-11-22 09:00 EST
     fb = p.fallback_of(second)
@@ -404,3 +409,66 @@ def test_11_notes_that_carry_dates_follow_the_dates() -> None:
     assert "| Acme Corp |" in checklist and "2026-12-14 – 2026-12-18" in checklist  # the table
     assert "2026-12-14" in playbooks and "2026-12-07" not in playbooks
     assert "post" not in kinds(plan.actions)  # edited in place
+
+
+# -- 13 ----------------------------------------------------------------------------------------
+def two_out(p: Project) -> int:
+    p.request("klang", "2026-12-07", "2026-12-11", created="2026-11-01")
+    return p.request("harishsr", "2026-12-09", "2026-12-10", created="2026-11-02")
+
+
+def test_13_without_a_chat_webhook_the_engineer_is_asked_to_post_it() -> None:
+    p = Project()
+    second = two_out(p)
+    plan, _ = p.run("2026-11-20")
+    note = strip_marker(p.note(second, "coverage"))
+    assert "is posted in" not in note
+    assert "please post this request in `#support_assigned-support-eng`" in note
+    assert [a for a in plan.actions if isinstance(a, Notify)] == []
+
+
+def test_13_with_a_chat_webhook_the_note_says_posted_only_when_it_was() -> None:
+    p = Project()
+    second = two_out(p)
+    sent: list[str] = []
+
+    def down(text: str) -> None:
+        raise TrackerError("Slack webhook: message not posted: HTTP 503, twice")
+
+    plan = p.plan("2026-11-20", chat=True)
+    apply(p.tracker(at("2026-11-20")), plan.actions, notifier=down)
+    note = strip_marker(p.note(second, "coverage"))
+    assert "is posted in" not in note and "could not be posted" in note
+    # the next run tries again, and then the note says so
+    plan = p.plan("2026-11-20T15:00", chat=True)
+    apply(p.tracker(at("2026-11-20T15:00")), plan.actions, notifier=sent.append)
+    assert len(sent) == 1
+    assert "this request is posted in `#support_assigned-support-eng`" in strip_marker(
+        p.note(second, "coverage")
+    )
+    assert p.plan("2026-11-20T16:00", chat=True).actions == ()
+
+
+def test_13_check_says_the_same(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from pto_bot.cli import main
+
+    p = Project()
+    p.request("klang", "2026-12-07", "2026-12-11", created="2026-11-01")
+    path = tmp_path / "project.json"
+    path.write_text(json.dumps(p.data))
+    out = io.StringIO()
+    args = ["check", "--engineer", "harishsr", "--start", "2026-12-09", "--end", "2026-12-10"]
+    main(
+        [
+            *args,
+            "--offline",
+            str(path),
+            "--now",
+            "2026-11-20T14:00Z",
+            "--policy",
+            str(ROOT / "policy.yaml"),
+        ],
+        out=out,
+    )
+    assert "Visibility: post it in #support_assigned-support-eng yourself" in out.getvalue()
+    assert "posted in" not in out.getvalue()
