@@ -16,7 +16,8 @@ from .apply import Result
 def _request_line(ev: Evaluated) -> str:
     issue = ev.req.issue
     if ev.req.request is None:
-        return f"#{issue.iid:<4} {issue.author:<12} needs info: " + "; ".join(ev.problems)
+        found = "; ".join(p.message for p in ev.problems)
+        return f"#{issue.iid:<4} {issue.author:<12} needs info: {found}"
     r = ev.request
     head = f"#{ev.iid:<4} {r.engineer:<12} {r.start} – {r.end}  {r.kind:<9}"
     state = ev.state.replace("-", " ") if ev.status is Status.ACTIVE else ev.status.value
@@ -34,7 +35,7 @@ def _request_line(ev: Evaluated) -> str:
     if ev.uncovered:
         parts.append("open: " + ", ".join(c.account.name for c in ev.uncovered))
     if ev.problems and ev.status is Status.NEEDS_INFO:
-        parts.append("problems: " + "; ".join(ev.problems))
+        parts.append("problems: " + "; ".join(p.message for p in ev.problems))
     return " · ".join(parts)
 
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..domain.policy import Policy
+from ..domain.policy import Policy, label_reference
 from ..domain.policy_file import load_policy, policy_schema
 from ..domain.request_fields import FIELDS, extract_fields, visible_text
 from ..errors import ConfigError
@@ -58,8 +58,8 @@ def _check_playbook_template(root: Path, label: str, choices: tuple[str, ...]) -
         ]
     problems = _label_line_problems(PLAYBOOK_TEMPLATE, text, label)
     problems += [
-        f"{PLAYBOOK_TEMPLATE}: does not mention the label {_reference(choice)}; explain when to "
-        "choose each priority and coverage label"
+        f"{PLAYBOOK_TEMPLATE}: does not mention the label {label_reference(choice)}; explain "
+        "when to choose each priority and coverage label"
         for choice in choices
         if not _mentions_label(text, choice)
     ]
@@ -79,8 +79,8 @@ def _label_line_problems(template: Path, text: str, label: str) -> list[str]:
     if any(_mentions_label(line, label) for line in quick_actions):
         return []
     return [
-        f"{template}: no `/label {_reference(label)}` line; add it on a line of its own so new "
-        "issues get the label"
+        f"{template}: no `/label {label_reference(label)}` line; add it on a line of its own so "
+        "new issues get the label"
     ]
 
 
@@ -89,10 +89,6 @@ def _mentions_label(text: str, label: str) -> bool:
     quoted = re.escape(f'~"{label}"')
     bare = re.escape(f"~{label}") + r"(?![\w.:\-])"
     return re.search(f"{quoted}|{bare}", text) is not None
-
-
-def _reference(label: str) -> str:
-    return f"~{label}" if re.fullmatch(r"[\w.\-]+", label) else f'~"{label}"'
 
 
 def validate(

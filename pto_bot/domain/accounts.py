@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from .policy import Policy
+from .policy import Policy, label_reference
+from .problems import Code, Problem, problem
 from .snapshot import Issue
 
 Priority = Literal["high", "normal"]
@@ -31,7 +32,7 @@ class Account:
     model: Model
     edited_at: datetime  # when a person last worked on the playbook (see edited_at())
     web_url: str
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
     @property
     def key(self) -> str:
@@ -60,7 +61,7 @@ def account_of(policy: Policy, issue: Issue, bot: str) -> Account:
     """The account a playbook issue describes."""
     labels = policy.labels
     name = _PLAYBOOK_PREFIX.sub("", issue.title).strip()
-    problems = []
+    problems: list[Problem] = []
     if labels.priority_high in issue.labels:
         priority: Priority = "high"
     elif labels.priority_normal in issue.labels:
@@ -68,8 +69,13 @@ def account_of(policy: Policy, issue: Issue, bot: str) -> Account:
     else:
         priority = "high"
         problems.append(
-            f"no ~{labels.priority_high} or ~{labels.priority_normal} label: "
-            "treated as high priority (it gets a named backup) until one is set"
+            problem(
+                "labels",
+                "no {0} or {1} label: treated as high priority (it gets a named backup) "
+                "until one is set",
+                Code(label_reference(labels.priority_high)),
+                Code(label_reference(labels.priority_normal)),
+            )
         )
     if labels.coverage_auto in issue.labels:
         model: Model = "auto-assigned"
@@ -78,15 +84,25 @@ def account_of(policy: Policy, issue: Issue, bot: str) -> Account:
     else:
         model = "global-support"
         problems.append(
-            f"no ~{labels.coverage_auto} or ~{labels.coverage_global} label: "
-            "treated as global-support"
+            problem(
+                "labels",
+                "no {0} or {1} label: treated as global-support",
+                Code(label_reference(labels.coverage_auto)),
+                Code(label_reference(labels.coverage_global)),
+            )
         )
     owners = [a for a in issue.assignees if a in policy.engineers]
     if not issue.assignees:
-        problems.append("no assignee: assign the engineer who owns this account")
+        problems.append(
+            problem("assignee", "no assignee: assign the engineer who owns this account")
+        )
     elif not owners:
         problems.append(
-            f"the assignee ({', '.join(issue.assignees)}) is not on the roster in policy.yaml"
+            problem(
+                "assignee",
+                "the assignee ({0}) is not on the roster in policy.yaml",
+                ", ".join(issue.assignees),
+            )
         )
     return Account(
         name=name or f"#{issue.iid}",

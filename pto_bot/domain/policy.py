@@ -83,6 +83,11 @@ GITLAB_QUICK_ACTIONS = frozenset(
 )
 
 
+def label_reference(label: str) -> str:
+    """How a label is written in GitLab Markdown and quick actions: ``~name`` or ``~"a::b c"``."""
+    return f"~{label}" if re.fullmatch(r"[\w.\-]+", label) else f'~"{label}"'
+
+
 def _username(value: str) -> str:
     if not isinstance(value, str) or not USERNAME_RE.match(value) or value.endswith((".", "-")):
         raise ValueError(f"{value!r} is not a GitLab username")

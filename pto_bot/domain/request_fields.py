@@ -1,7 +1,8 @@
 """Reading the field list of a PTO request description: ``- **Start:** 2026-12-21`` lines.
 
 Tolerant about how people type: bold or plain names, bullets or numbers, case, aliases
-(``First day off``), hints in parentheses, HTML comments and line endings. Returns raw values;
+(``First day off``), hints in parentheses, HTML comments, line endings and the zero-width
+characters copying from a page brings along. Returns raw values;
 :mod:`.request_form` gives them meaning.
 """
 
@@ -37,6 +38,8 @@ _ALIASES: dict[str, str] = {
     "note": "Notes",
 }
 
+# zero-width and byte-order characters come along when text is copied from a rendered page
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 # Possessive quantifiers (*+, ++) keep every pattern linear on hostile input.
 _SPACE = r"[^\S\n]"
@@ -61,7 +64,7 @@ def visible_text(description: object) -> str:
     if not isinstance(description, str):
         return ""
     text = description[:MAX_CHARS].replace("\r\n", "\n").replace("\r", "\n")
-    return _COMMENT.sub("", text)
+    return _COMMENT.sub("", text).translate(_INVISIBLE)
 
 
 def extract_fields(description: str) -> dict[str, list[str]]:

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from .problems import Problem, problem
 from .request_fields import FIELDS, extract_fields, plain_value, shown, unwrap_backticks
-from .request_people import BackupChoice, Problem, Roster, parse_backups, resolve_engineer
+from .request_people import BackupChoice, Roster, parse_backups, resolve_engineer
 
 Kind = Literal["planned", "emergency"]
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -88,7 +89,7 @@ def _fields_given_twice(fields: dict[str, list[str]]) -> list[Problem]:
         if len(distinct) > 1:
             times = "twice" if len(raw) == 2 else f"{len(raw)} times"
             values = ", ".join(shown(value) for value in distinct)
-            problems.append(Problem(name, f"{name} is given {times} ({values}); keep one"))
+            problems.append(problem(name, f"{name} is given {times} ({{0}}); keep one", values))
     return problems
 
 
@@ -98,7 +99,7 @@ def _parse_day(name: str, raw: str | None, problems: list[Problem]) -> date | No
     example = _EXAMPLE_DATE[name]
     if not value:
         problems.append(
-            Problem(
+            problem(
                 name,
                 f"{name} is missing: add the line `- **{name}:** YYYY-MM-DD` with "
                 f"{_DAY_ROLE[name]}, e.g. {example} (as in the PTO request template)",
@@ -107,16 +108,17 @@ def _parse_day(name: str, raw: str | None, problems: list[Problem]) -> date | No
         return None
     if _PLACEHOLDER_DATE.match(value):
         problems.append(
-            Problem(
+            problem(
                 name,
-                f"{name}: {shown(value)} is still the template placeholder; replace it with "
+                f"{name}: {{0}} is still the template placeholder; replace it with "
                 f"{_DAY_ROLE[name]} as YYYY-MM-DD, e.g. {example}",
+                shown(value),
             )
         )
         return None
     day, complaint = _iso_day(value)
     if complaint:
-        problems.append(Problem(name, f"{name}: {shown(value)} {complaint}, e.g. {example}"))
+        problems.append(problem(name, f"{name}: {{0}} {complaint}, e.g. {example}", shown(value)))
     return day
 
 
@@ -137,7 +139,7 @@ def _iso_day(value: str) -> tuple[date | None, str]:
 def _span_problems(start: date, end: date, max_days: int) -> list[Problem]:
     if end < start:
         return [
-            Problem(
+            problem(
                 "End",
                 f"End {end.isoformat()} is before Start {start.isoformat()}; End is the last "
                 "day off (inclusive) and must be on or after Start",
@@ -146,7 +148,7 @@ def _span_problems(start: date, end: date, max_days: int) -> list[Problem]:
     length = (end - start).days + 1
     if length > max_days:
         return [
-            Problem(
+            problem(
                 "End",
                 f"End: {start.isoformat()} to {end.isoformat()} is {length} calendar days; a "
                 f"request may span at most {max_days} days (Start to End inclusive): check the "
@@ -167,10 +169,10 @@ def _parse_kind(raw: str | None, problems: list[Problem]) -> Kind | None:
     if value == "emergency":
         return "emergency"
     problems.append(
-        Problem(
+        problem(
             "Type",
-            f"Type: {shown(plain_value(raw or ''))} is not a request type; "
-            "write planned or emergency",
+            "Type: {0} is not a request type; write planned or emergency",
+            shown(plain_value(raw or "")),
         )
     )
     return None

@@ -10,20 +10,16 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from .problems import Problem, problem
 from .request_fields import plain_value, shown, unwrap_backticks
 
 _SPELLING = "check the spelling of the GitLab username of the engineer who is out"
+_EXAMPLE = "`@dbass90 Acme Corp; @andsmith3 Initech`"
 _USER = r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?"  # GitLab: no trailing '.' or '-'
 _MENTION = re.compile(rf"@({_USER})")
 _BACKUP_ENTRY = re.compile(rf"^(?P<at>@?)(?P<user>{_USER})(?P<rest>.*)$", re.DOTALL)
 _OPTIONAL_HINT = re.compile(r"\(optional\b[^()]*+\)\s*+$", re.IGNORECASE)
 _NOTHING = frozenset({"", "none", "-", "n/a", "na", "no"})  # an optional field left empty
-
-
-@dataclass(frozen=True)
-class Problem:
-    field: str  # a name of FIELDS, or "request" for whole-body problems
-    message: str  # names what is wrong and the expected form
 
 
 @dataclass(frozen=True)
@@ -63,16 +59,17 @@ def resolve_engineer(
     if len(names) > 1:
         listed = ", ".join(f"@{name}" for name in names)
         problems.append(
-            Problem(
+            problem(
                 "Engineer",
-                f"Engineer names {len(names)} people ({listed}); one engineer per request: "
+                f"Engineer names {len(names)} people ({{0}}); one engineer per request: "
                 "open a separate request for each",
+                listed,
             )
         )
         return None, True
     engineer = team.find(names[0])
     if engineer is None:
-        problems.append(Problem("Engineer", _off_roster("Engineer", names[0], _SPELLING)))
+        problems.append(_off_roster("Engineer", names[0], _SPELLING))
     return engineer, True
 
 
@@ -82,19 +79,22 @@ def _engineer_from_author(author: str, team: Roster, problems: list[Problem]) ->
     if engineer is None:
         who = f"the issue author @{author}" if author else "the issue author"
         problems.append(
-            Problem(
+            problem(
                 "Engineer",
-                f"Engineer is not filled in and {who} is not on the team roster in policy.yaml; "
+                "Engineer is not filled in and {0} is not on the team roster in policy.yaml; "
                 "write the engineer who is out as `- **Engineer:** @username`",
+                who,
             )
         )
     return engineer
 
 
-def _off_roster(name: str, username: str, hint: str) -> str:
+def _off_roster(name: str, username: str, hint: str) -> Problem:
     if not re.fullmatch(_USER, username):
-        return f"{name}: {shown(username)} is not a GitLab username; write it as @username"
-    return f"{name}: @{username} is not on the team roster in policy.yaml; {hint}"
+        text = f"{name}: {{0}} is not a GitLab username; write it as `@username`"
+        return problem(name, text, shown(username))
+    text = f"{name}: {{0}} is not on the team roster in policy.yaml; {hint}"
+    return problem(name, text, f"@{username}")
 
 
 # -- backups -------------------------------------------------------------------------------------
@@ -120,10 +120,11 @@ def _backup_entry(
     match = _BACKUP_ENTRY.match(entry)
     if match is None or not (match["at"] or team.find(match["user"])):
         problems.append(
-            Problem(
+            problem(
                 "Backups",
-                f"Backups: {shown(entry)} does not start with a username; write each backup "
-                "as @user Account name, separated by ';'",
+                "Backups: {0} does not start with a username; write each backup "
+                "as `@user Account name`, separated by `;`",
+                shown(entry),
             )
         )
         return []
@@ -134,10 +135,11 @@ def _backup_entry(
     account = _account_name(rest)
     if account and _MENTION.search(account):
         problems.append(
-            Problem(
+            problem(
                 "Backups",
-                f"Backups: {shown(entry)} names another user inside an account name; separate "
-                "backups with ';', e.g. @dbass90 Acme Corp; @andsmith3 Initech",
+                "Backups: {0} names another user inside an account name; separate "
+                f"backups with `;`, e.g. {_EXAMPLE}",
+                shown(entry),
             )
         )
         return []
@@ -165,15 +167,15 @@ def _backup(
 ) -> BackupChoice | None:
     backup = team.find(username)
     if backup is None:
-        hint = "choose backups from the roster, e.g. @dbass90 Acme Corp"
-        problems.append(Problem("Backups", _off_roster("Backups", username, hint)))
+        hint = "choose backups from the roster, e.g. `@dbass90 Acme Corp`"
+        problems.append(_off_roster("Backups", username, hint))
         return None
     if backup == engineer:
         problems.append(
-            Problem(
+            problem(
                 "Backups",
-                f"Backups: @{backup} is the engineer taking this PTO and cannot be their "
-                "own backup",
+                "Backups: {0} is the engineer taking this PTO and cannot be their own backup",
+                f"@{backup}",
             )
         )
         return None
@@ -186,11 +188,12 @@ def _accounts_named_twice(choices: list[BackupChoice]) -> list[Problem]:
         if choice.account is not None:
             by_account.setdefault(choice.account.casefold(), []).append(choice)
     return [
-        Problem(
+        problem(
             "Backups",
-            f"Backups: account {shown(same[0].account or '')} is given "
-            f"{len(same)} backups ({', '.join('@' + c.username for c in same)}); "
+            f"Backups: account {{0}} is given {len(same)} backups ({{1}}); "
             "name one backup per account",
+            shown(same[0].account or ""),
+            ", ".join("@" + c.username for c in same),
         )
         for same in by_account.values()
         if len({c.username for c in same}) > 1

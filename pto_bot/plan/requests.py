@@ -61,7 +61,7 @@ def _needs_info(ctx: Context, ev: Evaluated) -> list[Action]:
     if not issue.is_open:
         return []
     if ev.status is Status.NEEDS_INFO:
-        body = wording.needs_info_note(issue.author, list(ev.problems))
+        body = wording.needs_info_note(issue.author, ev.problems)
         return ensure_note(existing, issue.iid, "needs-info", body, "the request has problems")
     if has_note(existing, "needs-info"):
         body = wording.needs_info_note(issue.author, [])

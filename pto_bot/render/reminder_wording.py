@@ -7,6 +7,7 @@ from ..domain.accounts import Account
 from ..domain.policy import Policy
 from ..rules.evaluation import Cover, Evaluated
 from .engine import Trusted, render
+from .wording import markdown
 
 
 def playbooks_note(ev: Evaluated, policy: Policy, stale: list[Account]) -> str:
@@ -75,4 +76,4 @@ def playbook_cover_note(
 
 
 def playbook_labels_note(account: Account) -> str:
-    return render("playbook_labels.md.j2", problems=list(account.problems))
+    return render("playbook_labels.md.j2", problems=[markdown(p) for p in account.problems])

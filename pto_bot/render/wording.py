@@ -14,11 +14,13 @@ from typing import Any
 
 from ..domain.calendar import holidays_in
 from ..domain.policy import Policy
+from ..domain.problems import Code, Problem
 from ..domain.request_form import PtoRequest
 from ..rules.counting import informs_manager, posts_for_visibility
 from ..rules.coverage import weight
 from ..rules.evaluation import Cover, Evaluated, Status
 from .engine import Trusted, render
+from .text import code, safe
 
 
 def _peak(ev: Evaluated) -> Trusted:
@@ -133,7 +135,7 @@ def coverage_news(ev: Evaluated, changes: Sequence[Any], next_step: str) -> str:
 
 def status_summary(ev: Evaluated, policy: Policy) -> Trusted:
     if ev.req.request is None:
-        problems = "; ".join(ev.problems) or "the request cannot be read"
+        problems = "; ".join(p.message for p in ev.problems) or "the request cannot be read"
         return Trusted(render("needs_info.md.j2", author=ev.req.issue.author, problems=[problems]))
     r = ev.request
     label = ev.state.replace("-", " ") if ev.status is Status.ACTIVE else ev.status.value
@@ -151,8 +153,16 @@ def status_summary(ev: Evaluated, policy: Policy) -> Trusted:
     )
 
 
-def needs_info_note(author: str, problems: list[str]) -> str:
-    return render("needs_info.md.j2", author=author, problems=problems)
+def needs_info_note(author: str, problems: Sequence[Problem]) -> str:
+    return render("needs_info.md.j2", author=author, problems=[markdown(p) for p in problems])
+
+
+def markdown(found: Problem) -> Trusted:
+    """A problem as Markdown: the bot's wording as written (the forms people copy must work when
+    pasted), what people typed through the one escaping function, a :class:`Code` value as an
+    inert code span."""
+    shown = [code(v) if isinstance(v, Code) else safe(v) for v in found.values]
+    return Trusted(found.text.format(*shown))
 
 
 def approval_note(ev: Evaluated, policy: Policy, would: Evaluated | None = None) -> str:

@@ -69,7 +69,7 @@ def _request_row(ev: Evaluated, today: date) -> RequestRow:
         is_open=ev.req.issue.is_open,
         out_today=ev.counted and r.start <= today <= r.end,
         return_day=ev.return_day,
-        problems=tuple(ev.problems),
+        problems=tuple(p.message for p in ev.problems),
     )
 
 
@@ -122,7 +122,7 @@ def _waiting(plan: Plan) -> list[WaitingRow]:
                 start=r.start if r else None,
                 end=r.end if r else None,
                 count=ev.count,
-                problems=tuple(ev.problems),
+                problems=tuple(p.message for p in ev.problems),
                 opened_at=issue.created_at,
                 web_url=issue.web_url,
             )

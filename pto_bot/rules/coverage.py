@@ -27,6 +27,7 @@ from ..domain.accounts import Account, account_key
 from ..domain.calendar import holidays_in
 from ..domain.ledger import Decisions, How
 from ..domain.policy import Pod, Policy
+from ..domain.problems import Code, Problem, problem
 from ..domain.request_form import PtoRequest
 from .counting import OutIndex, days_off
 from .evaluation import Cover
@@ -169,7 +170,7 @@ def hand_picked(
     mine: Iterable[Account],
     decisions: Decisions,
     backups: Backups,
-) -> tuple[list[Cover], list[str]]:
+) -> tuple[list[Cover], list[Problem]]:
     """The covers the ``Backups:`` field names, and what is wrong with it. An account the
     manager or a pod lead assigned by command goes to that person instead."""
     by_key = {a.key: a for a in mine}
@@ -179,7 +180,7 @@ def hand_picked(
         if user != r.engineer and backups.available(user, r)
     }
     named = sorted(named, key=cover_order)
-    problems: list[str] = []
+    problems: list[Problem] = []
     explicit: dict[str, str] = {}
     general: list[str] = []
     named_by_choice = {account_key(c.account) for c in r.backups if c.account is not None}
@@ -193,16 +194,26 @@ def hand_picked(
         )
         if not replaced and not backups.available(choice.username, r):
             problems.append(
-                f"Backups: @{choice.username} is out during {r.start} – {r.end}; "
-                "choose someone who is available for the whole period"
+                problem(
+                    "Backups",
+                    f"Backups: {{0}} is out during {r.start} – {r.end}; "
+                    "choose someone who is available for the whole period",
+                    f"@{choice.username}",
+                )
             )
         if choice.account is None:
             general.append(choice.username)
         elif account_key(choice.account) not in by_key:
             names = ", ".join(a.name for a in by_key.values()) or "none"
             problems.append(
-                f"Backups: {choice.account!r} is not one of @{r.engineer}'s accounts "
-                f"(playbooks: {names}); use the playbook title"
+                problem(
+                    "Backups",
+                    "Backups: {0} is not one of {1}'s accounts (playbooks: {2}); "
+                    "use the playbook title",
+                    repr(choice.account),
+                    f"@{r.engineer}",
+                    names,
+                )
             )
         else:
             explicit[account_key(choice.account)] = choice.username
@@ -217,8 +228,13 @@ def hand_picked(
             chosen = min(general, key=lambda u: (backups.load(u, r), u))
         if chosen is None:
             problems.append(
-                f"Backups: nobody named for {account.name!r} ({account.priority} priority, "
-                f"{account.model}); add `@user {account.name}` to the Backups field"
+                problem(
+                    "Backups",
+                    f"Backups: nobody named for {{0}} ({account.priority} priority, "
+                    f"{account.model}); add {{1}} to the Backups field",
+                    repr(account.name),
+                    Code(f"@user {account.name}"),
+                )
             )
         covers.append(backups.take(r, account, chosen, "hand-picked" if chosen else None, False))
     return covers, problems

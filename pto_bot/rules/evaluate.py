@@ -46,7 +46,7 @@ def _judge(
     """Rules 8 and 1: cancelled, denied, or counted (and held for approval)."""
     r = req.request
     if r is None:
-        problems = tuple(p.message for p in req.parsed.problems)
+        problems = tuple(req.parsed.problems)
         return _Judged(Evaluated(req, Status.NEEDS_INFO, problems, decisions=decisions))
     person = policy.engineers.get(r.engineer)
     back = first_working_day_after(

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from ..domain.accounts import Account
 from ..domain.ledger import NO_DECISIONS, Decisions, How
+from ..domain.problems import Problem
 from ..domain.request_form import PtoRequest
 from ..domain.world import RequestIssue
 
@@ -40,7 +41,7 @@ class Evaluated:
 
     req: RequestIssue
     status: Status
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
     counted: bool = False  # counts as "out" for everyone else
     count: int = 0  # the most people out on one working day (requests queued before + this)
     daily: Mapping[date, int] = field(default_factory=dict)

@@ -414,7 +414,7 @@ REFUSED = [
     pytest.param(
         "- Engineer: Harish Srinivasan\n" + DATES,
         "harishsr",
-        [("Engineer", "'Harish Srinivasan' is not a GitLab username; write it as @username")],
+        [("Engineer", "'Harish Srinivasan' is not a GitLab username; write it as `@username`")],
         id="display name instead of a username",
     ),
     pytest.param(
@@ -474,7 +474,7 @@ REFUSED = [
     pytest.param(
         DATES + "- **Backups:** @dbass90 Acme Corp, @andsmith3 Initech",
         "harishsr",
-        [("Backups", "names another user inside an account name; separate backups with ';'")],
+        [("Backups", "names another user inside an account name; separate backups with `;`")],
         id="entries separated by commas",
     ),
     pytest.param(

@@ -472,3 +472,40 @@ def test_13_check_says_the_same(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     )
     assert "Visibility: post it in #support_assigned-support-eng yourself" in out.getvalue()
     assert "posted in" not in out.getvalue()
+
+
+# -- 15 ----------------------------------------------------------------------------------------
+def test_15_text_a_person_is_told_to_copy_works_when_pasted() -> None:
+    p = Project()
+    bad = p.raw_request("- **Start:** 2026-12-07\n- **Type:** holiday\n", "klang", "2026-11-05")
+    pb = p.playbook("Mystery", "klang", None, None)
+    p.run("2026-11-20")
+    note = strip_marker(p.note(bad, "needs-info"))
+    assert "add the line `- **End:** YYYY-MM-DD`" in note  # as typed in the template
+    assert "'holiday' is not a request type" in note  # what they typed, shown, made inert
+    assert "\u200b" not in note.split("'holiday'")[0] and "\\*" not in note
+    labels = strip_marker(p.note(pb, "playbook"))
+    assert '`~"priority::high"`' in labels and '`~"coverage::auto-assigned"`' in labels
+    assert "\u200b" not in labels and "\\" not in labels
+
+
+def test_15_the_parser_tolerates_zero_width_characters_people_paste() -> None:
+    p = Project()
+    pasted = (
+        "- **Start:\u200b** 2026\u200b-12-07\n- **End:**\u200b 2026-12-11\ufeff\n"
+        "- **Type:** planned\u2060"
+    )
+    req = p.raw_request(pasted, "klang", "2026-11-05")
+    plan = p.plan("2026-11-20")
+    ev = plan.evaluation.get(req)
+    assert ev is not None and ev.req.request is not None
+    assert (ev.request.start, ev.request.end) == (date(2026, 12, 7), date(2026, 12, 11))
+
+
+def test_15_what_people_typed_still_passes_the_one_escaping_function() -> None:
+    p = Project()
+    bad = p.raw_request("- **Start:** @all /close <b>x</b>\n- **End:** 2026-12-11", "klang")
+    p.run("2026-11-20")
+    note = p.note(bad, "needs-info")
+    assert "@all" not in note and "<b>" not in note
+    assert not any(line.startswith("/") for line in note.splitlines())

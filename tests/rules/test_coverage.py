@@ -116,7 +116,7 @@ def test_hand_picked_backups_are_validated() -> None:
         "Acme Corp": "dbass90",
         "Initech": "klang",
     }
-    assert sorted(problems) == [
+    assert sorted(p.message for p in problems) == [
         "Backups: 'Globex' is not one of @harishsr's accounts (playbooks: Acme Corp, Initech); "
         "use the playbook title",
         "Backups: @klang is out during 2026-12-07 – 2026-12-11; choose someone who is available "
@@ -126,6 +126,6 @@ def test_hand_picked_backups_are_validated() -> None:
     assigned = Decisions(manual={"initech": ("jdoe-se", "assigned")})
     covers, problems = coverage.hand_picked(r, mine, mine, assigned, backups)
     assert {c.account.name: (c.backup, c.how) for c in covers}["Initech"] == ("jdoe-se", "assigned")
-    assert [p for p in problems if "klang" in p] == []
+    assert [p for p in problems if "klang" in p.message] == []
     _, missing = coverage.hand_picked(request("harishsr"), mine, mine, Decisions(), backups)
-    assert "nobody named for 'Acme Corp'" in missing[0]
+    assert "nobody named for 'Acme Corp'" in missing[0].message
