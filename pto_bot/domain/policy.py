@@ -304,10 +304,20 @@ class Reports(_Strict):
     weeks: int = Field(default=8, ge=1, le=52, description="Weeks ahead the reports show.")
 
 
+class ChecklistItem(_Strict):
+    text: str = Field(min_length=1, description="The item, one line of Markdown.")
+    only_with_backups: bool = Field(
+        default=False, description="Only for a request that had backups (e.g. meet them)."
+    )
+
+
+Item = str | ChecklistItem
+
+
 class Checklists(_Strict):
-    before: list[str] = Field(min_length=1)
-    backup: list[str] = Field(default_factory=list)
-    returning: list[str] = Field(min_length=1, alias="return")
+    before: list[Item] = Field(min_length=1)
+    backup: list[Item] = Field(default_factory=list)
+    returning: list[Item] = Field(min_length=1, alias="return")
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

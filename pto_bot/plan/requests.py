@@ -25,6 +25,12 @@ def plan_request(ctx: Context, ev: Evaluated) -> list[Action]:
     actions = _labels(ctx, ev) + _needs_info(ctx, ev)
     if ev.req.request is None:
         return actions
+    if ctx.world.bot_note(issue.iid, "coverage") is None and ctx.today > ev.request.end:
+        # over before the bot announced anything: no coverage to announce now; at most a
+        # welcome back on the first working day back
+        if ev.status is Status.ACTIVE and ctx.today == ev.return_day:
+            actions += _returned(ctx, ev)
+        return actions
     fallback_ref = reference(ctx, ev)
     actions += plan_fallback(ctx, ev)
     actions += _coverage(ctx, ev, fallback_ref)
@@ -206,9 +212,13 @@ def _reminders(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Ac
         body = reminder_wording.backup_return_note(ev, policy)
         actions += announce(existing, iid, "backup-return", body, "the day before return")
     if reminders.is_return_due(ev, today, policy):
-        body = reminder_wording.returned_note(ev, policy)
-        actions += announce(existing, iid, "returned", body, "first working day back")
+        actions += _returned(ctx, ev)
     return actions
+
+
+def _returned(ctx: Context, ev: Evaluated) -> list[Action]:
+    body = reminder_wording.returned_note(ev, ctx.policy)
+    return announce(ctx.notes(ev.iid), ev.iid, "returned", body, "first working day back")
 
 
 def _playbook_notes(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Action]:

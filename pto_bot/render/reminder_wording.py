@@ -6,6 +6,7 @@ from __future__ import annotations
 from ..domain.accounts import Account
 from ..domain.policy import Policy
 from ..rules.evaluation import Cover, Evaluated
+from ..rules.reminders import checklist
 from .engine import Trusted, render
 from .wording import markdown
 
@@ -32,13 +33,13 @@ def checklist_note(ev: Evaluated, policy: Policy) -> str:
         engineer=r.engineer,
         start=r.start,
         end=r.end,
-        items=policy.checklists.before,
+        items=checklist(policy.checklists.before, ev),
         rows=rows,
     )
 
 
 def backup_return_note(ev: Evaluated, policy: Policy) -> str:
-    items = policy.checklists.backup or [
+    items = checklist(policy.checklists.backup, ev) or [
         "Tell them what happened: requests, decisions, open items."
     ]
     return render(
@@ -51,7 +52,8 @@ def backup_return_note(ev: Evaluated, policy: Policy) -> str:
 
 
 def returned_note(ev: Evaluated, policy: Policy) -> str:
-    return render("returned.md.j2", engineer=ev.request.engineer, items=policy.checklists.returning)
+    items = checklist(policy.checklists.returning, ev)
+    return render("returned.md.j2", engineer=ev.request.engineer, items=items)
 
 
 def released_note(ev: Evaluated, backups: list[str]) -> str:

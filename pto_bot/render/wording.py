@@ -82,8 +82,7 @@ def coverage_note(
         loads=loads(ev, policy),
         capacity=policy.coverage.capacity_hours_per_week,
         manager_cc=policy.team.manager if policy.coverage.mention_manager else None,
-        own_holidays=[f"{d:%a %Y-%m-%d} {name}" for d, name in _holidays_of(policy, r)],
-        backup_holidays=_backup_holidays(ev),
+        holidays=_holidays(ev, policy) if ev.status is Status.ACTIVE else [],
     )
 
 
@@ -95,13 +94,21 @@ def _holidays_of(policy: Policy, r: PtoRequest) -> list[tuple[date, str]]:
     return holidays_in(person.country, person.subdivision, r.start, r.end, policy.working_weekdays)
 
 
-def _backup_holidays(ev: Evaluated) -> list[tuple[str, list[str]]]:
-    """Each backup with a public holiday in the period, once (not on every row)."""
-    found: dict[str, list[str]] = {}
+def _holidays(ev: Evaluated, policy: Policy) -> list[dict[str, Any]]:
+    """Each public holiday in the period once, with who it is a holiday for: the engineer (not
+    counted as a day out) and the backups."""
+    found: dict[tuple[date, str], dict[str, Any]] = {}
+    for day, name in _holidays_of(policy, ev.request):
+        found.setdefault((day, name), {"engineer": False, "backups": []})["engineer"] = True
     for c in ev.covers:
-        if c.backup and c.holidays and c.backup not in found:
-            found[c.backup] = [f"{d} {name}" for d, name in c.holidays]
-    return sorted(found.items())
+        for day, name in c.holidays if c.backup else ():
+            entry = found.setdefault((day, name), {"engineer": False, "backups": []})
+            if c.backup not in entry["backups"]:
+                entry["backups"].append(c.backup)
+    return [
+        {"when": f"{day} {name}", **entry, "backups": sorted(entry["backups"])}
+        for (day, name), entry in sorted(found.items())
+    ]
 
 
 def coverage_news(ev: Evaluated, changes: Sequence[Any], next_step: str) -> str:

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from ..domain.accounts import Account
 from ..domain.calendar import last_working_day_before
-from ..domain.policy import Policy
+from ..domain.policy import ChecklistItem, Policy
 from .evaluation import Evaluated, Status
 
 
@@ -68,6 +68,15 @@ def is_backup_reminder_due(ev: Evaluated, today: date, policy: Policy) -> bool:
     if not policy.reminders.backup_before_return or not ev.backups or ev.return_day is None:
         return False
     return max(backup_cue(ev, policy), ev.request.start) <= today < ev.return_day
+
+
+def checklist(items: Iterable[str | ChecklistItem], ev: Evaluated) -> list[str]:
+    """The items of a checklist that apply to ``ev``: those about backups only if it had any."""
+    return [
+        item if isinstance(item, str) else item.text
+        for item in items
+        if isinstance(item, str) or not item.only_with_backups or ev.backups
+    ]
 
 
 def is_return_due(ev: Evaluated, today: date, policy: Policy) -> bool:

@@ -308,8 +308,8 @@ def test_7_public_holidays_are_not_working_days_for_counting() -> None:
     assert {"out::1", "pto::covered"} <= set(p.labels(req))
     note = p.note(req, "coverage")
     assert (
-        "Public holidays in this period are not counted as days out: Fri 2026-12-25 Christmas Day"
-        in note
+        "Public holidays in this period (not counted as days out): "
+        "holiday 2026-12-25 Christmas Day for `a.conrad`" in note
     )
 
 
@@ -509,3 +509,60 @@ def test_15_what_people_typed_still_passes_the_one_escaping_function() -> None:
     note = p.note(bad, "needs-info")
     assert "@all" not in note and "<b>" not in note
     assert not any(line.startswith("/") for line in note.splitlines())
+
+
+# -- 16 ----------------------------------------------------------------------------------------
+def test_16_no_coverage_note_on_a_request_that_ended_before_the_bot_first_saw_it() -> None:
+    p = Project()
+    p.playbook("Acme Corp", "klang", "high", "auto-assigned")
+    req = p.request("klang", "2026-11-09", "2026-11-13", created="2026-11-16")  # entered after
+    p.run("2026-11-20")
+    assert p.notes(req) == []
+    # seen first on the day they are back: only the welcome back
+    q = Project()
+    q.playbook("Acme Corp", "klang", "high", "auto-assigned")
+    back = q.request("klang", "2026-11-09", "2026-11-13", created="2026-11-02")
+    q.run("2026-11-16")
+    assert [(read_marker(n) or {}).get("t") for n in q.notes(back)] == ["returned"]
+
+
+def test_16_the_return_checklist_does_not_say_meet_your_backups_to_someone_who_had_none() -> None:
+    p = Project()
+    alone = p.request("magomez3", "2026-11-09", "2026-11-13", created="2026-11-01")  # no accounts
+    p.run("2026-11-10")
+    p.run("2026-11-16")
+    note = p.note(alone, "returned")
+    assert "welcome back" in note and "backups" not in note.lower()
+    q = Project()
+    q.playbook("Acme Corp", "klang", "high", "auto-assigned")
+    covered = q.request("klang", "2026-11-09", "2026-11-13", created="2026-11-01")
+    q.run("2026-11-10")
+    q.run("2026-11-16")
+    assert "Meet your backups" in q.note(covered, "returned")
+
+
+def test_16_a_holiday_is_shown_once_per_note() -> None:
+    p = Project()
+    for name in ("S1", "S2", "S3"):
+        p.playbook(name, "a.conrad", "high", "global-support")  # gamma: all in the US
+    req = p.request("a.conrad", "2026-11-25", "2026-11-27")
+    p.run("2026-11-20")
+    note = p.note(req, "coverage")
+    assert note.count("Thanksgiving") == 1
+    assert (
+        "holiday 2026-11-26 Thanksgiving Day for `a.conrad` and backups `malmendarez`, `michwalker`"
+        in note
+    )
+
+
+def test_16_see_the_fallback_request_none_never_appears() -> None:
+    from pto_bot.render.wording import coverage_note
+
+    p = Project()
+    p.playbook("Northwind", "dbass90", "high", "auto-assigned")
+    p.request("andsmith3", "2026-12-07", "2026-12-11", created="2026-11-01")
+    req = p.request("dbass90", "2026-12-07", "2026-12-11", created="2026-11-02")
+    ev = p.plan("2026-11-20").evaluation.get(req)
+    assert ev is not None and ev.uncovered
+    text = coverage_note(ev, p.policy, None)
+    assert "None" not in text and "needs a backup" in text
