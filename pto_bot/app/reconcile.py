@@ -18,7 +18,7 @@ from ..reports.coverage_view import build_view
 from ..reports.dashboard import dashboard_actions
 from .account import problems_of
 from .apply import Result, apply
-from .exits import EXIT_OK, EXIT_PARTIAL
+from .exits import EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL
 from .read import ReadOptions, labels_to_read, open_project
 
 
@@ -34,6 +34,10 @@ class Run:
 
     @property
     def exit_code(self) -> int:
+        """0 done; 1 some issues could not be processed; 2 the tracker refused the run (token,
+        role, project, unreachable) before anything was written."""
+        if self.result.stopped is not None and not self.result.writes:
+            return EXIT_CONFIG
         return EXIT_PARTIAL if self.problems else EXIT_OK
 
 
@@ -53,7 +57,7 @@ def reconcile(
         scope = event_scope(the_plan.world, the_plan.evaluation, event_iid)
         the_plan = replace(the_plan, actions=tuple(within(the_plan.actions, scope)))
     result = apply(tracker, the_plan.actions, dry_run=dry_run, notifier=notifier)
-    if event_iid is None and policy.reports.dashboard:
+    if event_iid is None and policy.reports.dashboard and result.stopped is None:
         _dashboard(policy, tracker, now, dry_run, the_plan, result, snapshot.project)
     if not dry_run and isinstance(tracker, OfflineTracker):
         tracker.save()
