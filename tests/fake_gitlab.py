@@ -223,6 +223,11 @@ class FakeGitLab:
             }
         )
 
+    def rename_bot(self, username: str) -> None:
+        """The token belongs to ``username`` from now on (with the same role)."""
+        self.members[username] = self.members.pop(self.bot)
+        self.bot = username
+
     @property
     def role(self) -> int:
         """The access level of the token's user in the project (0: not a member)."""

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from fake_gitlab import BASE_URL, BOT, PROJECT_ID, PROJECT_PATH, TOKEN, FakeGitLab
+from fake_gitlab import BASE_URL, PROJECT_ID, PROJECT_PATH, TOKEN, FakeGitLab
 from project import ROOT, at
 from pto_bot.adapters.gitlab.client import GitLabTracker
 from pto_bot.cli import main
@@ -140,7 +140,7 @@ class Team:
         return [
             n["body"]
             for n in self.fake.notes[iid]
-            if n["author"] == BOT
+            if n["author"] == self.fake.bot
             and (topic is None or (read_marker(n["body"]) or {}).get("t") == topic)
         ]
 

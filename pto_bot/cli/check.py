@@ -49,6 +49,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         args.end,
         args.emergency,
         args.backups,
+        project.bot,
     )
     out.write(render_what_if(answer))
     problems = problems_of(the_plan)

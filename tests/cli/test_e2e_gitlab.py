@@ -458,7 +458,7 @@ def test_irrelevant_events_exit_at_once_without_any_request(team: Team, case: st
     assert run.calls == [] and team.fake.calls == []
 
 
-def test_a_warm_cache_makes_a_quiet_scheduled_run_cost_five_requests(team: Team) -> None:
+def test_a_warm_cache_makes_a_quiet_scheduled_run_cost_six_requests(team: Team) -> None:
     cache = str(team.tmp / "pto-cache.json")
     beta_accounts(team)
     for n in range(6):  # history: requests closed over the past year
@@ -481,15 +481,17 @@ def test_a_warm_cache_makes_a_quiet_scheduled_run_cost_five_requests(team: Team)
     # the run's own writes moved the request's updated_at, so its cached notes are stale once
     assert settling.writes == []
     assert settling.count("GET", "/notes") == 1
-    assert len(settling.calls) == 5 + 1
+    assert len(settling.calls) == 6 + 1
 
     quiet = team.reconcile("2026-11-20T16:00", "--cache", cache)
 
-    # N = 5: one list of open issues per label the bot reads (pto, playbook, pto-fallback,
-    # pto-dashboard; each fits one page of 100) + one list of issues closed or changed since
-    # the last sync. Every issue's notes come from the cache (updated_at and note count
-    # unchanged, read more than CACHE_SETTLE after the last change), old history costs nothing.
-    assert len(quiet.calls) == 5, quiet.calls
+    # N = 6: who the token belongs to (GET /user, the bot's identity) + one list of open issues
+    # per label the bot reads (pto, playbook, pto-fallback, pto-dashboard; each fits one page of
+    # 100) + one list of issues closed or changed since the last sync. Every issue's notes come
+    # from the cache (updated_at and note count unchanged, read more than CACHE_SETTLE after the
+    # last change), old history costs nothing.
+    assert len(quiet.calls) == 6, quiet.calls
+    assert quiet.calls[0] == ("GET", "/user")
     assert quiet.count("GET", "/notes") == 0 and quiet.writes == []
     assert quiet.code == 0 and "nothing to do" in quiet.text
     assert team.labels(req) == ["pto", "out::1", "pto::covered"]
@@ -499,7 +501,7 @@ def test_a_warm_cache_makes_a_quiet_scheduled_run_cost_five_requests(team: Team)
     answered = team.reconcile("2026-11-20T17:00", "--cache", cache)
     assert len(team.bot_notes(req, "reply")) == 1
     assert answered.count("GET", "/notes") == 1
-    assert len(answered.calls) == 5 + 1 + 1  # the lists, that issue's notes, the reply
+    assert len(answered.calls) == 6 + 1 + 1  # identity and lists, that issue's notes, the reply
 
 
 def test_the_dashboard_issue_is_created_once_and_edited_only_when_coverage_changes(
