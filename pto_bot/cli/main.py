@@ -12,9 +12,19 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from . import check, demo, handle_event, metrics, reconcile, report, schema, validate
+from . import check, demo, handle_event, init, metrics, reconcile, report, schema, validate
 
-SUBCOMMANDS = (reconcile, handle_event, demo, validate, report, metrics, check, schema)
+SUBCOMMANDS = (
+    reconcile,
+    handle_event,
+    demo,
+    init,
+    validate,
+    report,
+    metrics,
+    check,
+    schema,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
