@@ -24,6 +24,7 @@ import pytest
 from fake_gitlab import BASE_URL, PROJECT_ID, PROJECT_PATH, TOKEN, FakeGitLab
 from project import ROOT, at
 from pto_bot.adapters.gitlab.client import GitLabTracker
+from pto_bot.adapters.gitlab.inspect import Inspector
 from pto_bot.cli import main
 from pto_bot.domain.markers import read_marker
 
@@ -179,6 +180,13 @@ def team(
         return original(env, **kw)
 
     monkeypatch.setattr(GitLabTracker, "from_env", from_env)  # the CLI calls it on the class
+    inspect_from_env = Inspector.from_env
+
+    def inspector(env: Mapping[str, str], **kw: Any) -> Inspector:
+        kw.update(sleep=fake_gitlab.sleep, clock=fake_gitlab.monotonic, now=lambda: fake_gitlab.now)
+        return inspect_from_env(env, **kw)
+
+    monkeypatch.setattr(Inspector, "from_env", inspector)  # pto-bot doctor
     fake_gitlab.now = at("2026-11-20T14:00")
     # The dashboard issue has its own test below; here it would only add one write per run.
     quiet = tmp_path / "policy.yaml"

@@ -12,13 +12,25 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from . import check, demo, handle_event, init, metrics, reconcile, report, schema, validate
+from . import (
+    check,
+    demo,
+    doctor,
+    handle_event,
+    init,
+    metrics,
+    reconcile,
+    report,
+    schema,
+    validate,
+)
 
 SUBCOMMANDS = (
     reconcile,
     handle_event,
     demo,
     init,
+    doctor,
     validate,
     report,
     metrics,
