@@ -36,7 +36,7 @@ TITLES = {
     "buddy": "buddy pairs: each engineer's buddy covers every account",
 }
 #: Where teams include the component from: pto_bot's project on the same GitLab instance.
-COMPONENT = f"$CI_SERVER_FQDN/tools/pto-bot/pto-bot@{__version__}"
+COMPONENT = f"$CI_SERVER_FQDN/tools/pto-bot/pto-bot@v{__version__}"
 Ask = Callable[[str], str]
 
 

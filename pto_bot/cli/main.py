@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from .. import __version__
 from . import (
     check,
     demo,
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 done, 1 some issues failed (others were processed), "
         "2 bad configuration or usage.",
     )
+    parser.add_argument("--version", action="version", version=f"pto-bot {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in SUBCOMMANDS:
         module.register(sub)

@@ -42,7 +42,7 @@ def ready(team: Team) -> None:
     for path in TEMPLATES:
         fake.files[path] = (ROOT / path).read_text()
     fake.files[".gitlab-ci.yml"] = (
-        "include:\n  - component: $CI_SERVER_FQDN/tools/pto-bot/pto-bot@0.1.0\n"
+        "include:\n  - component: $CI_SERVER_FQDN/tools/pto-bot/pto-bot@v0.1.0\n"
     )
     fake.add_schedule()
     fake.add_hook(TRIGGER)

@@ -71,7 +71,7 @@ def test_the_ci_file_includes_the_component_in_a_dry_run_week(tmp_path: Path) ->
 
     [include] = config["include"]
     assert include["component"].startswith("$CI_SERVER_FQDN/")
-    assert include["component"].endswith("/pto-bot@0.1.0")
+    assert include["component"].endswith("/pto-bot@v0.1.0")
     assert include["inputs"] == {"policy": "policy.yaml", "dry_run": True}
     assert set(config) == {"include"}
 
