@@ -155,7 +155,10 @@ class FakeGitLab:
         assignees: Iterable[str] = (),
         state: str = "opened",
         age: timedelta = timedelta(days=1),
+        quick_actions: bool = False,
     ) -> int:
+        """An issue as a person opened it; with ``quick_actions`` its description's quick
+        actions run, as when it is opened from an issue template in GitLab's UI."""
         iid = max(self.issues, default=0) + 1
         moment = self.now - age
         self.issues[iid] = {
@@ -172,6 +175,9 @@ class FakeGitLab:
         }
         self.notes[iid] = []
         self._add_labels(self.issues[iid], labels)
+        if quick_actions:
+            issue = self.issues[iid]
+            issue["description"] = self._run_quick_actions(issue, description)
         return iid
 
     def add_note(self, iid: int, body: str, *, author: str = "alice", system: bool = False) -> int:
