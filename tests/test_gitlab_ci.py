@@ -108,7 +108,8 @@ def test_the_inputs_a_team_can_set() -> None:
     assert all(spec.get("description") for spec in inputs.values())
     assert all("default" in spec for spec in inputs.values())  # an include needs no input
     booleans = {name for name, spec in inputs.items() if spec.get("type") == "boolean"}
-    assert booleans == {"schedule", "events", "pages", "public_calendar", "dry_run"}
+    assert booleans == {"schedule", "events", "pages", "dry_run"}
+    assert inputs["public_calendar"]["options"] == ["none", "also", "only"]
     # the component ships with the image of the same version: jobs start without pip install
     assert inputs["image"]["default"] == f"$CI_REGISTRY/tools/pto-bot:v{__version__}"
     assert COMPONENT.endswith(f"/tools/pto-bot/pto-bot@v{__version__}")  # what init writes
@@ -149,12 +150,12 @@ def test_dry_run_makes_every_writing_job_write_nothing() -> None:
 
 
 def test_the_report_follows_the_scheduled_reconcile_and_can_be_turned_off() -> None:
-    jobs = with_inputs(COMPONENT_FILE.read_text(), {"pages": False, "public_calendar": True})
+    jobs = with_inputs(COMPONENT_FILE.read_text(), {"pages": False, "public_calendar": "only"})
     pages = job(jobs, "pages")
     assert pages["needs"] == [{"job": "pto-bot-reconcile", "optional": True}]
     assert rules(pages) == ['$CI_PIPELINE_SOURCE == "schedule" && "false" == "true"']
     assert 'pto-bot report --policy "$PTO_BOT_POLICY" --out public $PTO_BOT_FEED' in script(pages)
-    assert '[ "true" != "true" ] || PTO_BOT_FEED="--public-calendar"' in script(pages)
+    assert '[ "only" != only ] || PTO_BOT_FEED="--public-calendar-only"' in script(pages)
     assert pages["artifacts"]["paths"] == ["public"]
 
 

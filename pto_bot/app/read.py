@@ -54,12 +54,18 @@ def open_tracker(
     return GitLabTracker.from_env(env, cache_path=cache)
 
 
-def bot_identity(policy: Policy, tracker: Tracker, source: str | Path = "policy.yaml") -> str:
+def bot_identity(
+    policy: Policy, tracker: Tracker, source: str | Path = "policy.yaml", writes: bool = True
+) -> str:
     """Who the bot is: the token's user on GitLab (one ``GET /user``), the policy's name on an
-    offline file. A ``bot.username`` that names someone else stops the run here, before anything
-    is read or written: the bot would not recognise its own notes and would post them again."""
-    actual = tracker.bot_username
+    offline file. For a run that writes, a ``bot.username`` that names someone else stops it
+    here, before anything is read or written: the bot would not recognise its own notes and would
+    post them again. A read-only command (report, metrics, check) takes ``bot.username`` as
+    given, without asking: its token may be a reader's, not the bot's."""
     expected = policy.bot.username
+    if not writes and expected is not None:
+        return expected
+    actual = tracker.bot_username
     if expected is not None and expected.casefold() != actual.casefold():
         raise ConfigError(
             [
@@ -104,18 +110,24 @@ class Opened:
 
 
 def open_project(
-    options: ReadOptions, env: Mapping[str, str], policy: Policy | None = None
+    options: ReadOptions,
+    env: Mapping[str, str],
+    policy: Policy | None = None,
+    *,
+    writes: bool = True,
 ) -> Opened:
     """The policy (read from ``options`` unless given), the moment, the tracker and the bot's
-    identity, before anything is read."""
+    identity (:func:`bot_identity`), before anything is read."""
     policy = policy or load_policy(options.policy)
     moment = parse_now(options.now)
     tracker = open_tracker(policy, options.offline, moment, env, cache_path(options.cache, env))
-    return Opened(policy, moment, tracker, bot_identity(policy, tracker, options.policy))
+    bot = bot_identity(policy, tracker, options.policy, writes)
+    return Opened(policy, moment, tracker, bot)
 
 
 def read_project(options: ReadOptions, env: Mapping[str, str]) -> Project:
-    o = open_project(options, env)
+    """The read of the read-only commands (report, metrics, check)."""
+    o = open_project(options, env, writes=False)
     return Project(o.policy, o.now, o.tracker, o.bot, o.tracker.read(labels_to_read(o.policy)))
 
 

@@ -207,9 +207,10 @@ OFFLINE_BOT = "pto-bot"
 class Bot(_Strict):
     username: Username | None = Field(
         default=None,
-        description="Optional: the GitLab user of the bot's token. Every GitLab run asks GitLab "
-        "who the token belongs to (GET /user) and stops before writing anything when this "
-        "differs. Set it so the webhook job can ignore the bot's own events without asking.",
+        description="Optional: the GitLab user of the bot's token. Every reconcile and webhook "
+        "run asks GitLab who the token belongs to (GET /user) and stops before writing anything "
+        "when this differs. Set it so the webhook job can ignore the bot's own events without "
+        "asking, and so reports can run with a reader's token.",
     )
     command: str = Field(default="/pto", description="Command word people type in comments.")
 

@@ -4,6 +4,7 @@ the webhook job still ignores most irrelevant events without a request."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,17 @@ def test_without_a_bot_username_its_own_label_change_costs_one_request(team: Tea
 
     assert run.code == 0 and run.calls == [("GET", "/user")]
     assert f"ignored: issue event caused by the bot itself (@{TOKEN_USER})" in run.text
+
+
+def test_a_report_with_a_readers_token_trusts_the_bot_username_it_is_given(team: Team) -> None:
+    team.playbook("Acme Corp", "klang")
+    req = team.request("klang", "2026-12-07", "2026-12-11")
+    assert team.reconcile("2026-11-20T14:00").code == 0
+    team.fake.rename_bot("calendar-reader")  # a read_api token of another user
+
+    run = team.run("report", "--out", str(team.tmp / "public"), now="2026-11-20T15:00")
+
+    assert run.code == 0 and ("GET", "/user") not in run.calls  # no identity to check
+    report = json.loads((team.tmp / "public" / "report.json").read_text())
+    [row] = [r for r in report["requests"] if r["iid"] == req]
+    assert row["covers"] and all(c["backup"] for c in row["covers"])  # the bot's notes read
