@@ -54,6 +54,8 @@ class Project:
         }
     )
     next_note: int = 100
+    chat: bool = False  # a team-channel webhook is set up
+    messages: list[str] = field(default_factory=list)  # what reached the team channel
 
     # -- building ---------------------------------------------------------------------------------
     def _issue(
@@ -100,6 +102,8 @@ class Project:
             f"Playbook: {name}", "Account notes", labels, owner, "2026-01-05", (owner,)
         )
         self.raw(iid)["updated_at"] = iso(at(updated))
+        # the owner edited the description then: GitLab records it as a system note
+        self.comment(iid, owner, "changed the description", when=updated, system=True)
         return iid
 
     def request(
@@ -122,7 +126,9 @@ class Project:
     def raw_request(self, description: str, author: str, created: str = "2026-11-01") -> int:
         return self._issue("PTO", description, ["pto"], author, created)
 
-    def comment(self, iid: int, author: str, body: str, when: str = "2026-11-02") -> int:
+    def comment(
+        self, iid: int, author: str, body: str, when: str = "2026-11-02", system: bool = False
+    ) -> int:
         self.next_note += 1
         self.data["notes"].setdefault(str(iid), []).append(
             {
@@ -131,7 +137,7 @@ class Project:
                 "author": {"username": author},
                 "created_at": iso(at(when)),
                 "updated_at": iso(at(when)),
-                "system": False,
+                "system": system,
             }
         )
         return self.next_note
@@ -146,14 +152,17 @@ class Project:
     def tracker(self, now: datetime) -> OfflineTracker:
         return OfflineTracker(None, self.policy.bot.username, lambda: now, data=self.data)
 
-    def plan(self, now: str) -> Plan:
+    def plan(self, now: str, chat: bool | None = None) -> Plan:
+        """The plan at ``now``; ``chat``: a team-channel webhook is set up (default: the
+        project's ``chat``)."""
         moment = at(now)
         snapshot = self.tracker(moment).read(["pto", "playbook", "pto-fallback", "pto-dashboard"])
-        return plan(self.policy, snapshot, moment)
+        return plan(self.policy, snapshot, moment, chat=self.chat if chat is None else chat)
 
     def run(self, now: str) -> tuple[Plan, Result]:
         the_plan = self.plan(now)
-        return the_plan, apply(self.tracker(at(now)), the_plan.actions)
+        notifier = self.messages.append if self.chat else None
+        return the_plan, apply(self.tracker(at(now)), the_plan.actions, notifier=notifier)
 
     # -- reading results --------------------------------------------------------------------------
     def labels(self, iid: int) -> list[str]:

@@ -9,7 +9,7 @@ the project, GitLab unreachable), every remaining action is skipped and the run 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..adapters.tracker import Notifier, Tracker
 from ..errors import AccessError, TrackerError
@@ -55,11 +55,18 @@ def apply(
 ) -> Result:
     result = Result()
     broken: set[int] = set()
+    unsent: set[str] = set()  # team-channel messages that were not sent
     for action in actions:
         iid = target(action)
         if result.stopped is not None:
             result.done.append(Done(action, "skipped", "the run stopped"))
             continue
+        if (
+            isinstance(action, PostNote | EditNote)
+            and action.unsent
+            and action.unsent.key in unsent
+        ):
+            action = replace(action, body=action.unsent.body)  # the note must not claim it
         if iid is not None and iid in broken:
             result.done.append(Done(action, "skipped", f"an earlier write to #{iid} failed"))
             continue
@@ -69,6 +76,8 @@ def apply(
         try:
             detail = _execute(tracker, action, result.created, notifier)
         except TrackerError as exc:
+            if isinstance(action, Notify):
+                unsent.add(action.key)
             where = iid if iid is not None else exc.iid
             result.failures.append((where, exc.explained))
             result.done.append(Done(action, "failed", str(exc)))
@@ -77,6 +86,8 @@ def apply(
             if where is not None:
                 broken.add(where)
             continue
+        if detail == "not sent" and isinstance(action, Notify):
+            unsent.add(action.key)
         result.done.append(Done(action, "done" if detail != "not sent" else "skipped", detail))
     return result
 

@@ -90,7 +90,9 @@ def wanted_labels(policy: Policy) -> dict[str, tuple[str, str]]:
     for key in Labels.model_fields:
         if key in LABELS:
             wanted[str(getattr(policy.labels, key))] = LABELS[key]
-    for n in range(1, policy.thresholds.approval + 1):
+    thresholds = policy.thresholds
+    top = thresholds.approval or thresholds.visibility + 1  # no approval: more are made on need
+    for n in range(1, top + 1):
         color = OUT_COLORS[min(n, len(OUT_COLORS)) - 1]
         wanted.setdefault(out_label(n, policy), (color, "PTO request: engineers out on one day"))
     return wanted
@@ -267,12 +269,12 @@ def _roster(policy: Policy, facts: Facts) -> Finding:
     return Finding("ok", f"the {len(set(people))} people of the policy are project members")
 
 
-def _playbooks(policy: Policy, playbooks: list[Issue]) -> list[Finding]:
+def _playbooks(policy: Policy, playbooks: list[Issue], bot: str) -> list[Finding]:
     labels = policy.labels
     lines = []
-    names = Counter(account_key(account_of(policy, issue).name) for issue in playbooks)
+    names = Counter(account_key(account_of(policy, issue, bot).name) for issue in playbooks)
     for issue in sorted(playbooks, key=lambda i: i.iid):
-        account = account_of(policy, issue)
+        account = account_of(policy, issue, bot)
         problems = list(account.problems)
         if len(issue.assignees) > 1:
             problems.append(f"{len(issue.assignees)} owners: keep one assignee, the owner")
@@ -300,7 +302,7 @@ def findings(policy: Policy, facts: Facts, policy_path: str = "policy.yaml") -> 
         _schedule(facts),
         _webhook(facts),
         _roster(policy, facts),
-        *_playbooks(policy, facts.playbooks),
+        *_playbooks(policy, facts.playbooks, policy.bot.username or facts.user.username),
     ]
 
 

@@ -146,3 +146,9 @@ def history_horizon(options: ReadOptions, now: datetime) -> date | None:
     from ..adapters.gitlab.config import CLOSED_LOOKBACK
 
     return (now - CLOSED_LOOKBACK).date()
+
+
+def chat_configured(options: ReadOptions, env: Mapping[str, str]) -> bool:
+    """Team-channel messages can be sent: a Slack webhook is set, and this is no offline trial
+    (its messages would reach the real team channel)."""
+    return options.offline is None and bool((env.get("PTO_BOT_SLACK_WEBHOOK") or "").strip())

@@ -54,7 +54,7 @@ def reconcile(
     the scheduled run takes care of the rest. ``bot`` is the bot's username, as
     :func:`~.read.bot_identity` found it (default: the policy's)."""
     snapshot = tracker.read(labels_to_read(policy))
-    the_plan = plan(policy, snapshot, now, bot)
+    the_plan = plan(policy, snapshot, now, bot, chat=notifier is not None)
     if event_iid is not None:
         scope = event_scope(the_plan.world, the_plan.evaluation, event_iid)
         the_plan = replace(the_plan, actions=tuple(within(the_plan.actions, scope)))

@@ -36,8 +36,9 @@ def register(sub: Subparsers) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..app.account import problems_of
     from ..app.exits import EXIT_OK, EXIT_PARTIAL
-    from ..app.read import read_project
-    from ..reports.whatif import render_what_if, what_if
+    from ..app.read import chat_configured, read_project
+    from ..reports.whatif import what_if
+    from ..reports.whatif_text import render_what_if
 
     project = read_project(read_options(args), os.environ)
     answer, the_plan = what_if(
@@ -49,7 +50,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         args.end,
         args.emergency,
         args.backups,
-        project.bot,
+        chat=chat_configured(read_options(args), os.environ),
+        bot=project.bot,
     )
     out.write(render_what_if(answer))
     problems = problems_of(the_plan)

@@ -34,7 +34,10 @@ class Command:
 def _command_re(policy: Policy, bot: str) -> re.Pattern[str]:
     word = re.escape(policy.bot.command)
     mention = re.escape("@" + bot)
-    return re.compile(rf"^\s{{0,3}}(?:{word}|{mention})(?:\s+(\S+))?[ \t]*(.*)$", re.IGNORECASE)
+    # the word must stand alone: "/ptoday" or "@pto-bot's" is not a command
+    return re.compile(
+        rf"^\s{{0,3}}(?:{word}|{mention})(?=\s|$)(?:\s+(\S+))?[ \t]*(.*)$", re.IGNORECASE
+    )
 
 
 def command_lines(body: str, policy: Policy, bot: str) -> list[tuple[str, str]]:
@@ -63,14 +66,11 @@ def new_commands(world: World) -> list[Command]:
     """Commands not yet answered, oldest first."""
     done = {e.key for e in world.ledger}
     policy = world.policy
-    open_requests = {r.iid for r in world.requests if r.issue.is_open}
-    issues: list[tuple[Issue, int | None]] = [
-        (r.issue, r.iid) for r in world.requests if r.iid in open_requests
-    ]
-    # a closed fallback request still takes commands (a withdrawal reopens it)
-    issues += [
-        (fb.issue, fb.request) for fb in world.fallbacks.values() if fb.request in open_requests
-    ]
+    known = {r.iid for r in world.requests}
+    issues: list[tuple[Issue, int | None]] = [(r.issue, r.iid) for r in world.requests]
+    # a closed fallback request still takes commands (a withdrawal reopens it); commands on a
+    # closed PTO request are answered too (that it is closed)
+    issues += [(fb.issue, fb.request) for fb in world.fallbacks.values() if fb.request in known]
     found = []
     for issue, request_iid in issues:
         for note in issue.notes:

@@ -79,12 +79,17 @@ class _Run:
         names = ", ".join(f"‘{safe(u)}’" for u in unknown)
         return f"no account named {names} in this request (accounts needing a backup: {listed})"
 
-    def active_request(self) -> Evaluated | str:
+    def active_request(self, *, to_fix_backups: bool = False) -> Evaluated | str:
+        """The request, when accounts can be covered on it now; ``to_fix_backups``: also one
+        held only by its hand-picked backups (the manager assigns someone else)."""
         if self.req is None:
             return "this issue is not linked to a PTO request the bot knows"
-        if self.req.status is not Status.ACTIVE:
-            return f"the request is {self.req.status.value}, so nothing can be covered yet"
-        return self.req
+        if self.req.status is Status.ACTIVE:
+            return self.req
+        fixable = self.req.status is Status.NEEDS_INFO and self.req.req.request is not None
+        if to_fix_backups and fixable:
+            return self.req
+        return f"the request is {self.req.status.value}, so nothing can be covered yet"
 
 
 def split_accounts(args: str) -> list[str]:
@@ -107,6 +112,11 @@ def run_command(world: World, evaluation: Evaluation, command: Command) -> Outco
         return run.no(
             f"‘{safe(command.verb)}’ is not a command I know. "
             f"Try `{word} help` ({', '.join(VERBS)})."
+        )
+    if run.req is not None and not run.req.req.issue.is_open and command.verb != "help":
+        return run.no(
+            "this request is closed, so nothing can change on it; reopen it, or open a new "
+            "request for new dates"
         )
     return handler(run)
 
@@ -248,7 +258,7 @@ def _assign(run: _Run) -> Outcome:
     policy = run.policy
     if not (run.is_manager or run.is_lead()):
         return run.no(f"only the manager (`{policy.team.manager}`) or a pod lead can assign")
-    req = run.active_request()
+    req = run.active_request(to_fix_backups=True)
     if isinstance(req, str):
         return run.no(req)
     match = re.fullmatch(r"(.+?)\s+@?([A-Za-z0-9_][A-Za-z0-9_.\-]*)", run.cmd.args.strip())

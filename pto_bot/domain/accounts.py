@@ -29,7 +29,7 @@ class Account:
     owner: str | None
     priority: Priority
     model: Model
-    updated_at: datetime
+    edited_at: datetime  # when a person last worked on the playbook (see edited_at())
     web_url: str
     problems: tuple[str, ...] = ()
 
@@ -43,7 +43,20 @@ def account_key(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip().casefold()
 
 
-def account_of(policy: Policy, issue: Issue) -> Account:
+def edited_at(issue: Issue, bot: str) -> datetime:
+    """When a person last worked on the playbook: a comment, or an edit of its description
+    (GitLab records it as a system note "changed the description" by whoever edited). The
+    issue's ``updated_at`` would not do: every note the bot leaves bumps it."""
+    times = [issue.created_at]
+    for note in issue.notes:
+        if note.author == bot:
+            continue
+        if not note.system or note.body.strip().startswith("changed the description"):
+            times.append(note.created_at)
+    return max(times)
+
+
+def account_of(policy: Policy, issue: Issue, bot: str) -> Account:
     """The account a playbook issue describes."""
     labels = policy.labels
     name = _PLAYBOOK_PREFIX.sub("", issue.title).strip()
@@ -81,7 +94,7 @@ def account_of(policy: Policy, issue: Issue) -> Account:
         owner=owners[0] if owners else None,
         priority=priority,
         model=model,
-        updated_at=issue.updated_at,
+        edited_at=edited_at(issue, bot),
         web_url=issue.web_url,
         problems=tuple(problems),
     )

@@ -77,6 +77,7 @@ class CoverageState(State):
     end: date | None = None
     sent: tuple[str, ...] = ()  # team-channel messages already sent
     told: dict[str, str] | None = None  # account -> backup, as the backups were told (mentioned)
+    q: datetime | None = None  # when the request joined the queue (first became valid)
 
 
 class FallbackState(State):
@@ -88,6 +89,7 @@ class FallbackState(State):
     end: date | None = None
     eng: str | None = None
     accounts: dict[str, str | None]  # account -> volunteer or assignee (None while open)
+    window_from: datetime | None = None  # the volunteer window's start when it was reopened
 
 
 class ReplyState(State):

@@ -226,11 +226,16 @@ class Bot(_Strict):
 
 class Thresholds(_Strict):
     visibility: int = Field(default=2, ge=2, description="This many out: post for visibility.")
-    approval: int = Field(default=3, ge=2, description="This many out: manager approves first.")
+    approval: int | None = Field(
+        default=3,
+        ge=2,
+        description="This many out: planned PTO waits for the manager's approval. null: never "
+        "held (the classic workflow, the buddy program).",
+    )
 
     @model_validator(mode="after")
     def _order(self) -> Thresholds:
-        if self.approval < self.visibility:
+        if self.approval is not None and self.approval < self.visibility:
             raise ValueError(
                 f"approval ({self.approval}) must be at least visibility ({self.visibility})"
             )
@@ -250,7 +255,11 @@ class Coverage(_Strict):
         default_factory=lambda: dict(DEFAULT_HOURS),
         description="Expected weekly hours a backup spends on one account of each kind.",
     )
-    capacity_hours_per_week: PositiveHours = 8.0
+    capacity_hours_per_week: PositiveHours | None = Field(
+        default=8.0,
+        description="Hours a week one backup takes on; beyond it accounts go to a fallback "
+        "request. null: no cap (a buddy covers the whole book, lightly).",
+    )
     pod_out_limit: int = Field(
         default=2, ge=2, description="This many of a pod out together: the pod cannot cover."
     )

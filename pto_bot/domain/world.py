@@ -41,6 +41,12 @@ class FallbackIssue:
     start: date | None
     end: date | None
     engineer: str | None
+    window_from: datetime | None = None  # set when it was reopened: a fresh volunteer window
+
+    @property
+    def window_start(self) -> datetime:
+        """When the current volunteer window opened: at the opening, or the last reopening."""
+        return self.window_from or self.opened_at
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,7 @@ class RequestIssue:
     issue: Issue
     parsed: ParseResult
     coverage: CoverageState | None  # what the bot's coverage note announced, if readable
+    queued_at: datetime  # when it joined the queue: first became valid (see _queued_at)
 
     @property
     def request(self) -> PtoRequest | None:
@@ -140,6 +147,21 @@ def _coverage_state(
     return state
 
 
+def _queued_at(
+    issue: Issue, parsed: ParseResult, coverage: CoverageState | None, mine: Iterable[BotNote]
+) -> datetime:
+    """When a request joined the queue: as its coverage note recorded it; else, for a request
+    the bot found wrong before (it has a needs-info note) and that reads well now, the last edit
+    (its fix); else its opening. A late fix so joins the queue when it was fixed, after the
+    requests judged meanwhile, and never takes back a decision already announced."""
+    if coverage is not None and coverage.q is not None:
+        return coverage.q
+    fixed_later = parsed.request is not None and any(n.topic == "needs-info" for n in mine)
+    if fixed_later and coverage is None:
+        return max(issue.updated_at, issue.created_at)
+    return issue.created_at
+
+
 def _fallback(issue: Issue, bot: str, problems: list[str]) -> FallbackIssue | None:
     label_hint = "remove the fallback label or close it"
     if issue.author != bot:
@@ -177,6 +199,7 @@ def _fallback(issue: Issue, bot: str, problems: list[str]) -> FallbackIssue | No
         state.start,
         state.end,
         state.eng,
+        state.window_from,
     )
 
 
@@ -227,7 +250,8 @@ def read_world(policy: Policy, snapshot: Snapshot, bot: str | None = None) -> Wo
                     max_days=policy.requests.max_days,
                 )
                 coverage = _coverage_state(issue.iid, mine, problems)
-                requests.append(RequestIssue(issue, parsed, coverage))
+                queued = _queued_at(issue, parsed, coverage, mine)
+                requests.append(RequestIssue(issue, parsed, coverage, queued))
                 ledger.extend(_ledger_of(issue.iid, mine, problems))
             elif labels.playbook in issue.labels and issue.is_open:
                 playbooks[issue.iid] = issue
@@ -236,13 +260,16 @@ def read_world(policy: Policy, snapshot: Snapshot, bot: str | None = None) -> Wo
         except Exception as exc:  # one unreadable issue never stops the others
             problems.append(f"#{issue.iid}: could not be read ({type(exc).__name__}: {exc})")
     accounts = tuple(
-        sorted((account_of(policy, i) for i in playbooks.values()), key=lambda a: (a.key, a.iid))
+        sorted(
+            (account_of(policy, i, bot) for i in playbooks.values()), key=lambda a: (a.key, a.iid)
+        )
     )
     by_owner: dict[str, list[Account]] = defaultdict(list)
     for account in accounts:
         if account.owner is not None:
             by_owner[account.owner].append(account)
     ledger.sort(key=lambda e: (e.note_id, e.index))
+    requests.sort(key=lambda r: (r.queued_at, r.issue.created_at, r.iid))
     return World(
         policy=policy,
         bot=bot,

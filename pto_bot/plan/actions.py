@@ -31,11 +31,20 @@ class SetLabels:
 
 
 @dataclass(frozen=True)
+class Unsent:
+    """What a note says instead when the team-channel message ``key`` was not sent."""
+
+    key: str
+    body: str
+
+
+@dataclass(frozen=True)
 class PostNote:
     iid: int
     topic: str
     body: str
     why: str
+    unsent: Unsent | None = None
 
     def describe(self) -> str:
         return f"post note [{self.topic}]"
@@ -48,6 +57,7 @@ class EditNote:
     topic: str
     body: str
     why: str
+    unsent: Unsent | None = None
 
     def describe(self) -> str:
         return f"edit note {self.note_id} [{self.topic}]"

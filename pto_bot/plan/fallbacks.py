@@ -4,11 +4,13 @@ escalate to the manager once when the window closes with accounts open."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..domain.markers import with_marker
 from ..domain.snapshot import Issue
-from ..render import wording
+from ..render import fallback_wording as wording
+from ..render.engine import local_time
 from ..rules import fallback as rule
 from ..rules.evaluation import Evaluated, Status
 from .actions import Action, CreateIssue, Notify, SetState, ref
@@ -41,9 +43,13 @@ def plan_fallback(ctx: Context, ev: Evaluated) -> list[Action]:
     issue = fb.issue
     if not wanted:
         return _close(ctx, issue, _closing_reason(ctx, ev)) if issue.is_open else []
-    actions = ensure_description(issue, body(ctx, ev, fb.opened_at), "fallback accounts changed")
-    if ev.uncovered and not issue.is_open:
+    # an account given back after the request was closed: reopen it with a fresh window
+    reopening = bool(ev.uncovered) and not issue.is_open
+    window = Window(fb.opened_at, ctx.now if reopening else fb.window_from)
+    actions = ensure_description(issue, body(ctx, ev, window), "fallback accounts changed")
+    if reopening:
         actions.append(SetState(issue.iid, "reopen", "an account needs a backup again"))
+        actions += ensure_labels(issue, set(), {ctx.policy.labels.escalated}, "a fresh window")
     if not ev.uncovered and issue.is_open:
         volunteers = sorted({c.backup for c in ev.fallback_covers if c.backup})
         actions += announce(
@@ -52,51 +58,73 @@ def plan_fallback(ctx: Context, ev: Evaluated) -> list[Action]:
             "covered",
             wording.fallback_closed_note(volunteers, True, ""),
             "all accounts covered",
+            key=",".join(volunteers),
         )
         actions.append(SetState(issue.iid, "close", "all accounts covered"))
-    actions += _escalation(ctx, ev, issue, fb.opened_at)
+    if issue.is_open or reopening:  # the state this run leaves it in
+        actions += _escalation(ctx, ev, issue, window.start)
     return actions
+
+
+@dataclass(frozen=True)
+class Window:
+    """A fallback request's volunteer window: from its opening, or from its last reopening."""
+
+    opened_at: datetime
+    reopened_at: datetime | None = None
+
+    @property
+    def start(self) -> datetime:
+        return self.reopened_at or self.opened_at
 
 
 def _open(ctx: Context, ev: Evaluated) -> list[Action]:
     request = ev.request
     key = _key(ev)
     due = rule.deadline(request.kind, ctx.now, ctx.policy)
-    return [
+    opened: list[Action] = [
         CreateIssue(
             key=key,
             title=f"Fallback coverage: {request.engineer} out {request.start} – {request.end}",
-            description=body(ctx, ev, ctx.now),
+            description=body(ctx, ev, Window(ctx.now)),
             labels=(ctx.policy.labels.fallback,),
             link_to=ev.iid,
             why=f"{len(ev.uncovered)} account(s) the pod cannot cover",
-        ),
-        Notify(
-            f"fallback:{ev.iid}",
-            f"{request.engineer}'s pod cannot cover {len(ev.uncovered)} account(s) for "
-            f"{request.start} – {request.end}: volunteers wanted in fallback request "
-            f"{ref(key)} before {due:%Y-%m-%d %H:%M} UTC. {ev.req.issue.web_url}".rstrip(),
-            "fallback request opened",
-            about=ev.iid,
-        ),
+        )
     ]
+    if ctx.chat:
+        opened.append(
+            Notify(
+                f"fallback:{ev.iid}",
+                f"{request.engineer}'s pod cannot cover {len(ev.uncovered)} account(s) for "
+                f"{request.start} – {request.end}: volunteers wanted in fallback request "
+                f"{ref(key)} before {local_time(due, ctx.policy.tz)}. "
+                f"{ev.req.issue.web_url}".rstrip(),
+                "fallback request opened",
+                about=ev.iid,
+            )
+        )
+    return opened
 
 
-def body(ctx: Context, ev: Evaluated, opened_at: datetime) -> str:
+def body(ctx: Context, ev: Evaluated, window: Window) -> str:
     """The fallback request's description, with its hidden state."""
     r = ev.request
-    text = wording.fallback_description(ev, ctx.evaluation, ctx.policy, opened_at)
-    accounts = {c.account.name: c.backup for c in ev.fallback_covers}
-    return with_marker(
-        text,
-        "fallback",
-        request=ev.iid,
-        opened_at=opened_at.isoformat(),
-        start=r.start.isoformat(),
-        end=r.end.isoformat(),
-        eng=r.engineer,
-        accounts=accounts,
+    text = wording.fallback_description(
+        ev, ctx.evaluation, ctx.policy, window.start, reopened=window.reopened_at is not None
     )
+    accounts = {c.account.name: c.backup for c in ev.fallback_covers}
+    state: dict[str, object] = {
+        "request": ev.iid,
+        "opened_at": window.opened_at.isoformat(),
+        "start": r.start.isoformat(),
+        "end": r.end.isoformat(),
+        "eng": r.engineer,
+        "accounts": accounts,
+    }
+    if window.reopened_at is not None:
+        state["window_from"] = window.reopened_at.isoformat()
+    return with_marker(text, "fallback", **state)
 
 
 def _closing_reason(ctx: Context, ev: Evaluated) -> str:
@@ -117,13 +145,17 @@ def _close(ctx: Context, issue: Issue, reason: str) -> list[Action]:
     ]
 
 
-def _escalation(ctx: Context, ev: Evaluated, issue: Issue, opened_at: datetime) -> list[Action]:
-    if not (issue.is_open and rule.is_escalation_due(ev, opened_at, ctx.now, ctx.policy)):
+def _escalation(ctx: Context, ev: Evaluated, issue: Issue, window: datetime) -> list[Action]:
+    """Once per volunteer window: the manager is mentioned when it closes with accounts open."""
+    if not rule.is_escalation_due(ev, window, ctx.now, ctx.policy):
         return []
-    due = rule.deadline(ev.request.kind, opened_at, ctx.policy)
-    existing = ctx.notes(issue.iid)
+    due = rule.deadline(ev.request.kind, window, ctx.policy)
+    key = window.isoformat()
+    # an escalation note from before keys counts for the first window
+    first = ctx.world.fallbacks[ev.iid].opened_at.isoformat()
+    existing = [n for n in ctx.notes(issue.iid) if n.data.get("k", first) == key]
     actions: list[Action] = []
-    if not any(n.topic == "escalated" for n in existing):
+    if ctx.chat and not any(n.topic == "escalated" for n in existing):
         actions.append(
             Notify(
                 f"escalated:{ev.iid}",
@@ -134,13 +166,8 @@ def _escalation(ctx: Context, ev: Evaluated, issue: Issue, opened_at: datetime) 
                 about=ev.iid,
             )
         )
-    actions += announce(
-        existing,
-        issue.iid,
-        "escalated",
-        wording.escalated_note(ev, ctx.policy, due),
-        "deadline passed",
-    )
+    note = wording.escalated_note(ev, ctx.policy, due)
+    actions += announce(existing, issue.iid, "escalated", note, "deadline passed", key=key)
     actions += ensure_labels(issue, {ctx.policy.labels.escalated}, set(), "deadline passed")
     return actions
 

@@ -23,7 +23,7 @@ from ..domain.markers import with_marker
 from ..domain.snapshot import Issue
 from ..domain.world import BotNote
 from ..render.text import unmention
-from .actions import Action, EditIssue, EditNote, PostNote
+from .actions import Action, EditIssue, EditNote, PostNote, Unsent
 
 
 def _same(a: str, b: str) -> bool:
@@ -36,16 +36,24 @@ def ensure_note(
     topic: str,
     body: str,
     why: str,
+    unsent: tuple[str, str, dict[str, Any]] | None = None,
     **data: Any,
 ) -> list[Action]:
-    """A live note: post it, or edit it in place (without live mentions) when its text changed."""
+    """A live note: post it, or edit it in place (without live mentions) when its text changed.
+
+    ``unsent`` is (message key, body, data): what the note says instead if the team-channel
+    message of that key is not sent in this run, so it never claims a post that did not happen.
+    """
     full = with_marker(body, topic, **data)
+    alternative = with_marker(unsent[1], topic, **unsent[2]) if unsent else None
     note = next((n for n in existing if n.topic == topic), None)
     if note is None:
-        return [PostNote(iid, topic, full, why)]
+        instead = Unsent(unsent[0], alternative) if unsent and alternative else None
+        return [PostNote(iid, topic, full, why, instead)]
     if _same(note.body, full):
         return []
-    return [EditNote(iid, note.note_id, topic, unmention(full), why)]
+    instead = Unsent(unsent[0], unmention(alternative)) if unsent and alternative else None
+    return [EditNote(iid, note.note_id, topic, unmention(full), why, instead)]
 
 
 def announce(

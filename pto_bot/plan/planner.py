@@ -43,15 +43,20 @@ class Plan:
     now: datetime
 
 
-def plan(policy: Policy, snapshot: Snapshot, now: datetime, bot: str | None = None) -> Plan:
-    """Plan a run at ``now``; ``bot`` is the bot's username (default: the policy's)."""
+def plan(
+    policy: Policy, snapshot: Snapshot, now: datetime, bot: str | None = None, chat: bool = False
+) -> Plan:
+    """Plan a run at ``now``; ``bot`` is the bot's username (default: the policy's); ``chat``:
+    a team-channel webhook is set up (without one no message is planned, and notes ask people
+    to post instead)."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     world = read_world(policy, snapshot, bot)
     today = now.astimezone(policy.tz).date()
     failures: list[Failure] = []
     evaluation, answered = _run_commands(world, today, failures)
-    ctx = Context(world, evaluation, now)
+    ledger = (*world.ledger, *(outcome.entry for _, outcome in answered))
+    ctx = Context(world, evaluation, now, ledger, chat)
     actions: list[Action] = reply_actions(answered)
     for ev in evaluation.requests:
         actions += _one_issue(ev.iid, "planning", partial(plan_request, ctx, ev), failures)

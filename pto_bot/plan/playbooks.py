@@ -4,7 +4,7 @@ owner on the roster), edited to a thank-you once fixed."""
 from __future__ import annotations
 
 from ..domain.accounts import Account
-from ..render import wording
+from ..render import reminder_wording as wording
 from .actions import Action
 from .context import Context
 from .notes import ensure_note, has_note

@@ -4,14 +4,13 @@ nothing."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-
-from ..render import wording
+from ..render import reminder_wording, wording
 from ..rules import counting, reminders
+from ..rules.evaluate import if_approved
 from ..rules.evaluation import Evaluated, Status
 from .actions import Action, Notify
 from .context import Context
+from .coverage_news import news
 from .fallbacks import plan_fallback, reference
 from .labels import ensure_labels
 from .notes import announce, ensure_note, has_note
@@ -71,79 +70,82 @@ def _needs_info(ctx: Context, ev: Evaluated) -> list[Action]:
 
 
 def _coverage(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Action]:
-    if ev.status is Status.NEEDS_INFO:
-        return []
     issue = ev.req.issue
+    posted = ctx.world.bot_note(issue.iid, "coverage") is not None
+    if ev.status is Status.NEEDS_INFO and not posted:
+        return []  # nothing was announced: the needs-info note says what to fix
     announced = ev.req.coverage
-    if ev.status is Status.CANCELLED and ctx.world.bot_note(issue.iid, "coverage") is None:
+    if ev.status is Status.CANCELLED and not posted:
         return []
     r = ev.request
-    sent = set(announced.sent) if announced else set()
-    actions: list[Action] = []
-    if ev.status is Status.ACTIVE and counting.posts_for_visibility(ev.count, ctx.policy):
-        actions += _notify(ctx, ev, "visibility", sent)
-    if ev.status is Status.NEEDS_APPROVAL:
-        actions += _notify(ctx, ev, "approval", sent)
+    sent = _sent(ev)
+    before = set(sent)
+    notices: list[Action] = []
+    if (
+        ctx.chat
+        and ev.status is Status.ACTIVE
+        and counting.posts_for_visibility(ev.count, ctx.policy)
+    ):
+        notices += _notify(ctx, ev, "visibility", sent)
+    if ctx.chat and ev.status is Status.NEEDS_APPROVAL:
+        notices += _notify(ctx, ev, "approval", sent)
     assign = {c.account.name: c.backup for c in ev.covers if c.backup and c.how == "pod"}
     if ev.status is Status.CANCELLED and announced is not None:
         assign = dict(announced.assign)
-    told, tell = _backups_to_tell(ctx, ev)
+    told, tell = news(ctx, ev, fallback_ref)
+    data = {
+        "assign": assign,
+        "start": r.start.isoformat(),
+        "end": r.end.isoformat(),
+        "told": told,
+        "q": ev.req.queued_at.isoformat(),
+    }
+    posting = "posted" if "visibility" in sent else ("ask" if not ctx.chat else None)
+    unsent = None
+    if notices:  # if the message fails, the note says so and the next run tries again
+        failed = "failed" if "visibility" not in before else posting
+        alternative = wording.coverage_note(ev, ctx.policy, fallback_ref, failed)
+        unsent = (notices[0].key, alternative, {**data, "sent": sorted(before)})  # type: ignore[union-attr]
     return (
-        actions
+        notices
         + tell
         + ensure_note(
             ctx.notes(issue.iid),
             issue.iid,
             "coverage",
-            wording.coverage_note(ev, ctx.policy, fallback_ref),
+            wording.coverage_note(ev, ctx.policy, fallback_ref, posting),
             f"coverage: {ev.status.value}",
-            assign=assign,
-            start=r.start.isoformat(),
-            end=r.end.isoformat(),
+            unsent,
             sent=sorted(sent),
-            told=told,
+            **data,
         )
     )
 
 
-def _backups_to_tell(ctx: Context, ev: Evaluated) -> tuple[dict[str, str], list[Action]]:
-    """Who covers what as the backups know it after this run, and the note that tells the ones
-    who do not know yet.
+def _dates_key(ev: Evaluated) -> str:
+    return f"{ev.request.start}/{ev.request.end}"
 
-    The coverage note's first post mentions every backup; later it is edited, and an edit tells
-    nobody. So a backup assigned after that (after an approval, or when another dropped out) is
-    mentioned in a new note. Volunteers and assignees were told in the reply to their command.
+
+def _sent(ev: Evaluated) -> set[str]:
+    """The team-channel messages already sent for the request (as its coverage note records).
+
+    An approval request is sent once per dates (``approval:<start>/<end>``); a record from before
+    the dates were kept counts for the dates the note announced.
     """
-    pairs = {c.account.name: c.backup for c in ev.covers if c.backup}
     announced = ev.req.coverage
-    posted = ctx.world.bot_note(ev.iid, "coverage") is not None
-    if not posted or announced is None or announced.told is None or ev.status is not Status.ACTIVE:
-        # first post (it mentions them), or a note from before this was recorded
-        return pairs, []
-    new = {
-        c.account.name: c.backup
-        for c in ev.covers
-        if c.backup
-        and c.how not in ("volunteer", "assigned")
-        and announced.told.get(c.account.name) != c.backup
-    }
-    if not new:
-        return pairs, []
-    r = ev.request
-    key = _digest([sorted(new.items()), sorted(announced.told.items()), str(r.start), str(r.end)])
-    body = wording.backups_note(ev, new)
-    return pairs, announce(ctx.notes(ev.iid), ev.iid, "backups", body, "new backups", key=key)
-
-
-def _digest(parts: object) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:12]
+    if announced is None:
+        return set()
+    legacy = f"approval:{announced.start}/{announced.end}"
+    return {legacy if kind == "approval" else kind for kind in announced.sent}
 
 
 def _notify(ctx: Context, ev: Evaluated, kind: str, sent: set[str]) -> list[Action]:
-    """A team-channel message, once per kind (recorded in the coverage note's ``sent``)."""
-    if kind in sent:
+    """A team-channel message, once per kind (recorded in the coverage note's ``sent``); an
+    approval request once per dates."""
+    record = f"approval:{_dates_key(ev)}" if kind == "approval" else kind
+    if record in sent:
         return []
-    sent.add(kind)
+    sent.add(record)
     r = ev.request
     url = ev.req.issue.web_url or f"#{ev.iid}"
     text = {
@@ -158,12 +160,20 @@ def _notify(ctx: Context, ev: Evaluated, kind: str, sent: set[str]) -> list[Acti
 
 def _approval(ctx: Context, ev: Evaluated) -> list[Action]:
     r = ev.request
-    if ev.status is Status.NEEDS_APPROVAL or (
+    held = ev.status is Status.NEEDS_APPROVAL
+    if not held and not (
         ev.status is Status.ACTIVE and counting.informs_manager(ev.count, r.kind, ctx.policy)
     ):
-        body = wording.approval_note(ev, ctx.policy)
-        return announce(ctx.notes(ev.iid), ev.iid, "approval", body, "too many people out")
-    return []
+        return []
+    key = _dates_key(ev)
+    existing = ctx.notes(ev.iid)
+    announced = ev.req.coverage
+    legacy = f"{announced.start}/{announced.end}" if announced else key
+    if any(n.topic == "approval" and n.data.get("k", legacy) == key for n in existing):
+        return []  # asked for these dates already (a note from before keys: the announced dates)
+    would = if_approved(ctx.world, ctx.ledger, ctx.today, ev) if held else None
+    body = wording.approval_note(ev, ctx.policy, would)
+    return announce(existing, ev.iid, "approval", body, "too many people out", key=key)
 
 
 def _lead_time(ctx: Context, ev: Evaluated) -> list[Action]:
@@ -178,21 +188,25 @@ def _reminders(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Ac
     policy, today, iid = ctx.policy, ctx.today, ev.iid
     existing = ctx.notes(iid)
     actions: list[Action] = []
-    if reminders.is_week_before(ev, today, policy):
-        mine = ctx.world.accounts_of(ev.request.engineer)
-        stale = reminders.stale_playbooks(mine, ctx.now, policy)
-        if stale:
-            body = wording.playbooks_note(ev, policy, stale)
-            actions += announce(existing, iid, "playbooks", body, "playbooks not updated lately")
-        body = wording.checklist_note(ev, policy)
+    week_before = reminders.is_week_before(ev, today, policy)
+    # posted the week before; once posted, kept true to the dates (and the playbooks list to
+    # what is still stale) until the first day off
+    if week_before or (has_note(existing, "playbooks") and today < ev.request.start):
+        covered = [c.account for c in ev.covers]  # the accounts someone covers for them
+        stale = reminders.stale_playbooks(covered, ctx.now, policy)
+        if stale or has_note(existing, "playbooks"):
+            body = reminder_wording.playbooks_note(ev, policy, stale)
+            actions += ensure_note(existing, iid, "playbooks", body, "playbooks not updated lately")
+    if week_before or has_note(existing, "checklist"):
+        body = reminder_wording.checklist_note(ev, policy)
         actions += ensure_note(existing, iid, "checklist", body, "week before PTO")
     if policy.reminders.playbook_note_on_start and reminders.is_out_today(ev, today):
         actions += _playbook_notes(ctx, ev, fallback_ref)
     if reminders.is_backup_reminder_due(ev, today, policy):
-        body = wording.backup_return_note(ev, policy)
+        body = reminder_wording.backup_return_note(ev, policy)
         actions += announce(existing, iid, "backup-return", body, "the day before return")
     if reminders.is_return_due(ev, today, policy):
-        body = wording.returned_note(ev, policy)
+        body = reminder_wording.returned_note(ev, policy)
         actions += announce(existing, iid, "returned", body, "first working day back")
     return actions
 
@@ -206,7 +220,7 @@ def _playbook_notes(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> li
                 ctx.notes(playbook.iid),
                 playbook.iid,
                 f"cover:{ev.iid}",
-                wording.playbook_cover_note(ev, cover, fallback_ref),
+                reminder_wording.playbook_cover_note(ev, cover, fallback_ref),
                 f"coverage for #{ev.iid} starts",
             )
     return actions
@@ -221,12 +235,12 @@ def _release(ctx: Context, ev: Evaluated) -> list[Action]:
         backups |= {v for v in fb.accounts.values() if v}
     actions: list[Action] = []
     if backups:
-        body = wording.released_note(ev, sorted(backups))
+        body = reminder_wording.released_note(ev, sorted(backups))
         actions += announce(ctx.notes(ev.iid), ev.iid, "released", body, "cancelled")
     topic = f"cover:{ev.iid}"
     for playbook in ctx.world.playbooks.values():
         existing = ctx.notes(playbook.iid)
         if has_note(existing, topic):
-            body = wording.playbook_cover_note(ev, None, None, ended=True)
+            body = reminder_wording.playbook_cover_note(ev, None, None, ended=True)
             actions += ensure_note(existing, playbook.iid, topic, body, "cancelled")
     return actions

@@ -8,14 +8,14 @@ usernames.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..domain.policy import USERNAME_RE
-from .text import safe
+from .text import code, safe
 
 
 class Trusted(str):
@@ -28,7 +28,8 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, Trusted):
         return str(value)
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M UTC")
+        # a time must say its zone: wording passes local_time(...), in the team's zone
+        raise TypeError(f"a time reached a template unformatted ({value!r}): use local_time()")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool | int | float):
@@ -53,6 +54,11 @@ def _dates(start: date, end: date) -> Trusted:
     return Trusted(f"{start.strftime('%a %Y-%m-%d')} – {end.strftime('%a %Y-%m-%d')}")
 
 
+def local_time(moment: datetime, tz: tzinfo) -> Trusted:
+    """A time as people read it: in the team's zone, which it names (``2026-11-22 09:00 EST``)."""
+    return Trusted(moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z"))
+
+
 def _hours(value: float) -> Trusted:
     return Trusted(f"{value:g}")
 
@@ -71,6 +77,7 @@ def environment() -> Environment:
     env.filters["mention"] = mention
     env.filters["plain"] = plain
     env.filters["hours"] = _hours
+    env.filters["code"] = lambda value: Trusted(code(value))
     env.globals["dates"] = _dates
     env.globals["eol"] = Trusted("")  # ends a line whose last tag is a block: keeps its newline
     return env

@@ -45,3 +45,17 @@ def unmention(body: str) -> str:
         last = span.end()
     out.append(_LIVE_MENTION.sub(r"`\1`", body[last:]))
     return "".join(out)
+
+
+_BACKTICKS = re.compile(r"`+")
+
+
+def code(value: object, limit: int = 200) -> str:
+    """``value`` as an inline code span people can copy: shown as typed, inert (no mention, no
+    quick action, no markup), on one line, in a fence longer than any backtick run inside."""
+    text = _WS.sub(" ", str(value)).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

@@ -1,4 +1,6 @@
-"""What each bot note and issue body says: the template context built from an evaluation.
+"""What the notes on a PTO request say: coverage, coverage changes, status, needs-info, approval,
+lead time. The template context is built from an evaluation; reminders are in
+:mod:`.reminder_wording`, fallback requests in :mod:`.fallback_wording`.
 
 Wording only: every decision (who covers, the deadline, the band) comes from :mod:`pto_bot.rules`.
 """
@@ -6,15 +8,16 @@ Wording only: every decision (who covers, the deadline, the band) comes from :mo
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
-from ..domain.accounts import Account
+from ..domain.calendar import holidays_in
 from ..domain.policy import Policy
+from ..domain.request_form import PtoRequest
 from ..rules.counting import informs_manager, posts_for_visibility
 from ..rules.coverage import weight
-from ..rules.evaluation import Cover, Evaluated, Evaluation, Status
-from ..rules.fallback import deadline, suggestions, window_hours
+from ..rules.evaluation import Cover, Evaluated, Status
 from .engine import Trusted, render
 
 
@@ -26,7 +29,7 @@ def _peak(ev: Evaluated) -> Trusted:
     return Trusted(shown + (f" and {len(days) - 5} more" if len(days) > 5 else ""))
 
 
-def _cover_row(c: Cover) -> dict[str, Any]:
+def cover_row(c: Cover) -> dict[str, Any]:
     return {
         "name": c.account.name,
         "priority": c.account.priority,
@@ -46,7 +49,12 @@ def loads(ev: Evaluated, policy: Policy) -> list[tuple[str, float]]:
     return sorted(total.items())
 
 
-def coverage_note(ev: Evaluated, policy: Policy, fallback_ref: str | None) -> str:
+def coverage_note(
+    ev: Evaluated, policy: Policy, fallback_ref: str | None, posting: str | None = None
+) -> str:
+    """The coverage note. ``posting`` is how the team channel heard of it when two or more are
+    out: ``posted``, ``failed`` (the bot tries again), or ``ask`` (no chat webhook: the engineer
+    posts it, the seeds' step)."""
     r = ev.request
     reason = ev.decisions.denied[2] if ev.decisions.denied else ""
     return render(
@@ -64,29 +72,62 @@ def coverage_note(ev: Evaluated, policy: Policy, fallback_ref: str | None) -> st
         reason=reason,
         fallback=Trusted(fallback_ref or "(none)") if fallback_ref else None,
         uncovered=ev.uncovered,
-        visibility=posts_for_visibility(ev.count, policy),
+        visibility=(posting or "ask") if posts_for_visibility(ev.count, policy) else None,
         channel=policy.team.channel,
         emergency_over=informs_manager(ev.count, r.kind, policy),
-        covers=[_cover_row(c) for c in ev.covers],
+        covers=[cover_row(c) for c in ev.covers],
         global_support=[a.name for a in ev.global_support],
         loads=loads(ev, policy),
         capacity=policy.coverage.capacity_hours_per_week,
         manager_cc=policy.team.manager if policy.coverage.mention_manager else None,
+        own_holidays=[f"{d:%a %Y-%m-%d} {name}" for d, name in _holidays_of(policy, r)],
+        backup_holidays=_backup_holidays(ev),
     )
 
 
-def backups_note(ev: Evaluated, new: dict[str, str]) -> str:
-    """Telling backups who were not told yet which accounts they now cover."""
-    by_user: dict[str, list[str]] = defaultdict(list)
-    for account, user in new.items():
-        by_user[user].append(account)
+def _holidays_of(policy: Policy, r: PtoRequest) -> list[tuple[date, str]]:
+    """The engineer's public holidays on working days of the request."""
+    person = policy.engineers.get(r.engineer)
+    if person is None:
+        return []
+    return holidays_in(person.country, person.subdivision, r.start, r.end, policy.working_weekdays)
+
+
+def _backup_holidays(ev: Evaluated) -> list[tuple[str, list[str]]]:
+    """Each backup with a public holiday in the period, once (not on every row)."""
+    found: dict[str, list[str]] = {}
+    for c in ev.covers:
+        if c.backup and c.holidays and c.backup not in found:
+            found[c.backup] = [f"{d} {name}" for d, name in c.holidays]
+    return sorted(found.items())
+
+
+def coverage_news(ev: Evaluated, changes: Sequence[Any], next_step: str) -> str:
+    """A change of backups after the coverage was announced, told to everyone it concerns."""
     r = ev.request
+    lost = [c for c in changes if c.was]
+    people = ([r.engineer] if lost else []) + sorted(
+        {c.was for c in lost if c.was} | {c.now for c in changes if c.now}
+    )
     return render(
-        "backups.md.j2",
-        backups=[{"user": u, "accounts": sorted(a)} for u, a in sorted(by_user.items())],
+        "coverage_news.md.j2",
+        people=people,
         engineer=r.engineer,
         start=r.start,
         end=r.end,
+        changes=[
+            {
+                "account": c.account,
+                "was": c.was,
+                "now": c.now,
+                "out": c.was_out,
+            }
+            for c in changes
+        ],
+        next_step=Trusted(next_step),  # bot text: it may hold the reference to a new issue
+        released=sorted({c.was for c in lost if c.was} - {c.now for c in changes if c.now}),
+        newcomers=sorted({c.now for c in changes if c.now}),
+        lost=bool(lost),
     )
 
 
@@ -104,7 +145,7 @@ def status_summary(ev: Evaluated, policy: Policy) -> Trusted:
             end=r.end,
             status=label,
             count=ev.count,
-            covers=[_cover_row(c) for c in ev.covers],
+            covers=[cover_row(c) for c in ev.covers],
             global_support=[a.name for a in ev.global_support],
         )
     )
@@ -114,15 +155,24 @@ def needs_info_note(author: str, problems: list[str]) -> str:
     return render("needs_info.md.j2", author=author, problems=problems)
 
 
-def approval_note(ev: Evaluated, policy: Policy) -> str:
+def approval_note(ev: Evaluated, policy: Policy, would: Evaluated | None = None) -> str:
+    """The manager's one note per decision: who would be out, and the coverage the request would
+    get if approved (``would``), so they can judge whether it is feasible."""
     return render(
         "approval.md.j2",
         emergency=ev.request.kind == "emergency",
         manager=policy.team.manager,
+        engineer=ev.request.engineer,
+        start=ev.request.start,
+        end=ev.request.end,
         count=ev.count,
         peak=_peak(ev),
+        others=ev.overlapping,
         threshold=policy.thresholds.approval,
         command=Trusted(policy.bot.command),
+        covers=[cover_row(c) for c in would.covers] if would else [],
+        global_support=[a.name for a in would.global_support] if would else [],
+        judged=would is not None,
     )
 
 
@@ -133,126 +183,3 @@ def lead_time_note(ev: Evaluated, policy: Policy, days: int) -> str:
         days=days,
         lead=policy.requests.lead_time_days,
     )
-
-
-def playbooks_note(ev: Evaluated, policy: Policy, stale: list[Account]) -> str:
-    return render(
-        "playbooks.md.j2",
-        engineer=ev.request.engineer,
-        start=ev.request.start,
-        stale_days=policy.reminders.playbook_stale_days,
-        accounts=[{"name": a.name, "iid": a.iid, "updated": a.updated_at.date()} for a in stale],
-    )
-
-
-def checklist_note(ev: Evaluated, policy: Policy) -> str:
-    r = ev.request
-    rows = [{"name": c.account.name, "backup": c.backup} for c in ev.covers]
-    rows += [{"name": a.name, "backup": None} for a in ev.global_support]
-    return render(
-        "checklist.md.j2",
-        engineer=r.engineer,
-        start=r.start,
-        end=r.end,
-        items=policy.checklists.before,
-        rows=rows,
-    )
-
-
-def backup_return_note(ev: Evaluated, policy: Policy) -> str:
-    items = policy.checklists.backup or [
-        "Tell them what happened: requests, decisions, open items."
-    ]
-    return render(
-        "backup_return.md.j2",
-        backups=ev.backups,
-        engineer=ev.request.engineer,
-        return_day=ev.return_day,
-        items=items,
-    )
-
-
-def returned_note(ev: Evaluated, policy: Policy) -> str:
-    return render("returned.md.j2", engineer=ev.request.engineer, items=policy.checklists.returning)
-
-
-def released_note(ev: Evaluated, backups: list[str]) -> str:
-    r = ev.request
-    return render("released.md.j2", backups=backups, engineer=r.engineer, start=r.start, end=r.end)
-
-
-def playbook_cover_note(
-    ev: Evaluated, cover: Cover | None, fallback_ref: str | None, ended: bool = False
-) -> str:
-    r = ev.request
-    return render(
-        "playbook_cover.md.j2",
-        status="ended" if ended else "active",
-        engineer=r.engineer,
-        start=r.start,
-        end=r.end,
-        backup=cover.backup if cover else None,
-        model=cover.account.model if cover else "",
-        fallback=Trusted(fallback_ref or "the fallback request"),
-    )
-
-
-def playbook_labels_note(account: Account) -> str:
-    return render("playbook_labels.md.j2", problems=list(account.problems))
-
-
-def fallback_reason(ev: Evaluated, policy: Policy) -> str:
-    if ev.pod is None:
-        return f"{ev.request.engineer} is in no pod for these dates"
-    if not ev.pod_covers:
-        return (
-            f"{policy.coverage.pod_out_limit} or more of the pod are out, "
-            "or nobody in it is available for the whole period"
-        )
-    return (
-        f"the pod's backups would exceed about {policy.coverage.capacity_hours_per_week:g} h/week"
-    )
-
-
-def fallback_description(
-    ev: Evaluated, evaluation: Evaluation, policy: Policy, opened_at: datetime
-) -> str:
-    r = ev.request
-    return render(
-        "fallback.md.j2",
-        engineer=r.engineer,
-        start=r.start,
-        end=r.end,
-        pod=ev.pod,
-        reason=fallback_reason(ev, policy),
-        request=Trusted(str(ev.iid)),
-        kind=r.kind,
-        accounts=[_cover_row(c) for c in ev.fallback_covers],
-        command=Trusted(policy.bot.command),
-        limit=policy.fallback.max_accounts_per_volunteer,
-        deadline=deadline(r.kind, opened_at, policy),
-        window=window_hours(r.kind, policy),
-        manager=policy.team.manager,
-        suggestions=[
-            {
-                "user": s.user,
-                "weeks": f"{s.weeks:g}",
-                "holidays": [f"{d} {name}" for d, name in s.holidays],
-            }
-            for s in suggestions(ev, evaluation, policy)
-        ],
-    )
-
-
-def escalated_note(ev: Evaluated, policy: Policy, at: datetime) -> str:
-    return render(
-        "escalated.md.j2",
-        manager=policy.team.manager,
-        deadline=at,
-        accounts=[c.account.name for c in ev.uncovered],
-        command=Trusted(policy.bot.command),
-    )
-
-
-def fallback_closed_note(volunteers: list[str], covered: bool, reason: str) -> str:
-    return render("fallback_closed.md.j2", covered=covered, volunteers=volunteers, reason=reason)

@@ -82,7 +82,8 @@ def _fallbacks(plan: Plan, now: datetime, today: date) -> list[FallbackRow]:
         r = ev.request
         fb = world.fallbacks.get(ev.iid)
         opened_at = fb.opened_at if fb is not None else now
-        due = fallback.deadline(r.kind, opened_at, policy)
+        window = fb.window_start if fb is not None else now
+        due = fallback.deadline(r.kind, window, policy)
         labelled = fb is not None and policy.labels.escalated in fb.issue.labels
         rows.append(
             FallbackRow(
@@ -99,7 +100,7 @@ def _fallbacks(plan: Plan, now: datetime, today: date) -> list[FallbackRow]:
                 ),
                 opened_at=opened_at,
                 deadline=due,
-                escalated=labelled or fallback.is_escalation_due(ev, opened_at, now, policy),
+                escalated=labelled or fallback.is_escalation_due(ev, window, now, policy),
             )
         )
     rows.sort(key=lambda f: (f.deadline, f.request))
@@ -207,13 +208,13 @@ def build_view(plan: Plan, weeks: int = 8, *, project: str | None = None) -> Cov
             a.name,
             a.iid,
             a.owner,
-            a.updated_at.astimezone(policy.tz).date(),
-            (now - a.updated_at).days,
+            a.edited_at.astimezone(policy.tz).date(),
+            (now - a.edited_at).days,
             a.web_url,
         )
         for a in sorted(
             reminders.stale_playbooks(world.accounts, now, policy),
-            key=lambda a: (a.updated_at, a.key),
+            key=lambda a: (a.edited_at, a.key),
         )
     )
 

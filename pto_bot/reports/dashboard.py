@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from ..domain.markers import with_marker
 from ..domain.world import World
 from ..plan.actions import Action, CreateIssue, EditIssue
-from ..render.engine import Trusted, render
+from ..render.engine import Trusted, local_time, render
 from ..render.text import safe
 from .view import CoverageView, DayCount, RequestRow
 
@@ -85,7 +86,7 @@ def render_dashboard(view: CoverageView, weekdays: list[int], problems: list[str
             "request": f.request,
             "engineer": f.engineer,
             "open": ", ".join(f.accounts_open) or "none",
-            "deadline": f.deadline,
+            "deadline": local_time(f.deadline, ZoneInfo(view.timezone)),
             "escalated": f.escalated,
         }
         for f in view.fallbacks

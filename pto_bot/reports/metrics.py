@@ -69,6 +69,7 @@ class FallbackStat:
 @dataclass(frozen=True)
 class Metrics:
     team: str
+    timezone: str  # the team's: times are shown in it
     since: date
     until: date | None
     today: date
@@ -132,7 +133,9 @@ def compute_metrics(plan: Plan, since: date, until: date | None) -> Metrics:
             chosen.append(ev)
     requests = dict.fromkeys(STATES, 0)
     off = dict.fromkeys((s for s in STATES if s in GOING_AHEAD), 0)
-    overlap = {band(n, policy): 0 for n in range(1, policy.thresholds.approval + 1)}
+    counted = [ev.count for ev in chosen if ev.counted]
+    top = policy.thresholds.approval or max([policy.thresholds.visibility + 1, *counted])
+    overlap = {band(n, policy): 0 for n in range(1, top + 1)}
     planned = on_time = 0
     for ev in chosen:
         state = ev.state
@@ -160,6 +163,7 @@ def compute_metrics(plan: Plan, since: date, until: date | None) -> Metrics:
     target = policy.fallback.weeks_per_year
     return Metrics(
         team=policy.team.name,
+        timezone=policy.team.timezone,
         since=since,
         until=until,
         today=evaluation.today,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .metrics import STATES, Metrics
 
@@ -70,8 +71,9 @@ def render_markdown(m: Metrics) -> str:
         for f in m.fallbacks:
             where = f"#{f.issue}" if f.issue is not None else "(this run)"
             state = f.state + (", escalated" if f.escalated else "")
+            opened = f.opened_at.astimezone(ZoneInfo(m.timezone))
             lines.append(
-                f"| {where} | #{f.request} | {f.engineer} | {f.opened_at:%Y-%m-%d %H:%M %Z} | "
+                f"| {where} | #{f.request} | {f.engineer} | {opened:%Y-%m-%d %H:%M %Z} | "
                 f"{f.accounts} | {state} | {_hours(f.hours_to_cover)} |"
             )
     low, high = m.weeks_target

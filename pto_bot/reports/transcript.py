@@ -20,6 +20,9 @@ def transcript(snapshot: Snapshot, bot: str) -> str:
             out += ["Description:", "", strip_marker(issue.description), ""]
         for note in issue.notes:
             who = "pto_bot" if note.author == bot else note.author
+            if note.system:  # GitLab shows these as one line of activity
+                out += [f"· {who} {note.body} ({note.created_at:%Y-%m-%d %H:%M})", ""]
+                continue
             out += [
                 f"**{who}** ({note.created_at:%Y-%m-%d %H:%M}):",
                 "",

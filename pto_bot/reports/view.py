@@ -18,7 +18,7 @@ Standing = fairness.Standing
 @dataclass(frozen=True)
 class Thresholds:
     visibility: int
-    approval: int
+    approval: int | None  # None: nothing is held for approval
 
 
 @dataclass(frozen=True)

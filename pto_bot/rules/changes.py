@@ -18,11 +18,12 @@ def dates_of(request: PtoRequest) -> tuple[str, str]:
 
 
 def is_cancelled(issue: Issue, request: PtoRequest, policy: Policy) -> bool:
+    """Labelled cancelled, or closed before its first day off (the team's day)."""
     if policy.labels.cancelled in issue.labels:
         return True
-    return (
-        not issue.is_open and issue.closed_at is not None and issue.closed_at.date() < request.start
-    )
+    if issue.is_open or issue.closed_at is None:
+        return False
+    return issue.closed_at.astimezone(policy.tz).date() < request.start
 
 
 def is_approved(decisions: Decisions, request: PtoRequest) -> bool:

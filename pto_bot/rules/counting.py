@@ -1,13 +1,15 @@
 """Rule 1 of SPEC: count-based thresholds.
 
 For a request, count the distinct engineers out on each working day of its period, taking the
-requests queued before it plus itself. The 1 / 2 / 3+ banding, the visibility post and the
-approval hold are decided here and nowhere else:
+requests queued before it plus itself. A public holiday of an engineer's country is not a working
+day for them: nobody is "out" on a day the team is off anyway (:func:`days_off`). The 1 / 2 / 3+
+banding, the visibility post and the approval hold are decided here and nowhere else:
 
 - 1 out: coordinate with the pod (``out::1``);
 - ``thresholds.visibility`` out: also post for visibility in the team channel;
 - ``thresholds.approval`` out and more: planned PTO waits for the manager's approval; emergency
-  PTO is never held, the manager is informed instead.
+  PTO is never held, the manager is informed instead. ``approval: null`` (the classic workflow,
+  the buddy program) holds nothing.
 """
 
 from __future__ import annotations
@@ -36,9 +38,14 @@ class OutIndex:
         self._by_engineer: dict[str, list[tuple[date, date]]] = defaultdict(list)
 
     def add(self, engineer: str, start: date, end: date, days: Iterable[date]) -> None:
+        """``engineer`` is out from ``start`` to ``end``, on ``days`` (their working days off)."""
         for day in days:
             self._by_day[day].add(engineer)
         self._by_engineer[engineer].append((start, end))
+
+    def is_out_on(self, user: str, days: Iterable[date]) -> bool:
+        """``user`` is out on one of ``days``."""
+        return any(user in self._by_day.get(day, ()) for day in days)
 
     def out_on(self, day: date) -> set[str]:
         return self._by_day.get(day, set())
@@ -86,16 +93,22 @@ def days_off(policy: Policy, r: PtoRequest) -> list[date]:
 def band(people: int, policy: Policy) -> str:
     """``"0"``, ``"1"``, ``"2"``, ... up to ``"3+"``: the approval threshold and above share one."""
     top = policy.thresholds.approval
-    return f"{top}+" if people >= top else str(people)
+    return f"{top}+" if top is not None and people >= top else str(people)
 
 
 def level(people: int, policy: Policy) -> Level:
     """What a number of people out asks of the team."""
-    if people >= policy.thresholds.approval:
+    if reaches_approval(people, policy):
         return "approval"
     if people >= policy.thresholds.visibility:
         return "visibility"
     return "pod" if people else "none"
+
+
+def reaches_approval(people: int, policy: Policy) -> bool:
+    """The approval threshold is set and ``people`` reach it."""
+    top = policy.thresholds.approval
+    return top is not None and people >= top
 
 
 def out_label(people: int, policy: Policy) -> str:
@@ -108,9 +121,9 @@ def posts_for_visibility(people: int, policy: Policy) -> bool:
 
 def held_for_approval(people: int, kind: Kind, approved: bool, policy: Policy) -> bool:
     """Planned PTO at the approval threshold waits for the manager, unless approved."""
-    return people >= policy.thresholds.approval and kind == "planned" and not approved
+    return reaches_approval(people, policy) and kind == "planned" and not approved
 
 
 def informs_manager(people: int, kind: Kind, policy: Policy) -> bool:
     """Emergency PTO at the approval threshold is not held, but the manager is told."""
-    return people >= policy.thresholds.approval and kind == "emergency"
+    return reaches_approval(people, policy) and kind == "emergency"

@@ -5,8 +5,10 @@
 - **Pod coverage** (rule 2): the pod in force on the start date covers, unless
   ``coverage.pod_out_limit`` of it are out together. Backups must be free for the whole period;
   a backup with a public holiday in it is avoided when another is free. Load is balanced in hours
-  per week (``coverage.hours_per_week``, auto-assigned weighing more) against
-  ``coverage.capacity_hours_per_week``. Ties break by username. An announced assignment, and one
+  per week (``coverage.hours_per_week``, auto-assigned weighing more; two periods load a backup
+  together only on the working days they share, public holidays excluded) against
+  ``coverage.capacity_hours_per_week`` (null: no cap, as a buddy covering the whole book).
+  Ties break by username. An announced assignment, and one
   made by command, stays while it is valid.
 - **Hand-picked backups** (rule 3, the classic workflow): the ``Backups:`` field is validated
   instead: known engineer, free for the whole period, every account that needs one covered.
@@ -26,7 +28,7 @@ from ..domain.calendar import holidays_in
 from ..domain.ledger import Decisions, How
 from ..domain.policy import Pod, Policy
 from ..domain.request_form import PtoRequest
-from .counting import OutIndex
+from .counting import OutIndex, days_off
 from .evaluation import Cover
 
 
@@ -58,14 +60,25 @@ class Backups:
     def __init__(self, policy: Policy, out: OutIndex) -> None:
         self.policy = policy
         self.out = out
-        self._loads: dict[str, list[tuple[date, date, float]]] = defaultdict(list)
+        self._loads: dict[str, list[tuple[frozenset[date], float]]] = defaultdict(list)
         self._holidays: dict[tuple[str, date, date], tuple[tuple[date, str], ...]] = {}
+        self._days: dict[tuple[str, date, date], frozenset[date]] = {}
+
+    def days(self, r: PtoRequest) -> frozenset[date]:
+        """The working days ``r`` needs covering: its engineer's days off."""
+        key = (r.engineer, r.start, r.end)
+        if key not in self._days:
+            self._days[key] = frozenset(days_off(self.policy, r))
+        return self._days[key]
 
     def available(self, user: str, r: PtoRequest) -> bool:
-        return user in self.policy.engineers and not self.out.is_out(user, r.start, r.end)
+        """On the roster and not out on a working day of ``r``."""
+        return user in self.policy.engineers and not self.out.is_out_on(user, self.days(r))
 
     def load(self, user: str, r: PtoRequest) -> float:
-        return sum(w for s, e, w in self._loads[user] if s <= r.end and r.start <= e)
+        """The hours a week ``user`` already carries on working days of ``r``."""
+        days = self.days(r)
+        return sum(w for covered, w in self._loads[user] if covered & days)
 
     def holidays(self, user: str, r: PtoRequest) -> tuple[tuple[date, str], ...]:
         key = (user, r.start, r.end)
@@ -86,7 +99,7 @@ class Backups:
     ) -> Cover:
         if user is None:
             return Cover(account, None, None, fallback)
-        self._loads[user].append((r.start, r.end, weight(self.policy, account)))
+        self._loads[user].append((self.days(r), weight(self.policy, account)))
         return Cover(account, user, how, fallback, self.holidays(user, r))
 
 
@@ -140,7 +153,7 @@ def assign_from_pod(
     covers = []
     for account in sorted(rest, key=cover_order):
         w = weight(backups.policy, account)
-        options = [c for c in pool if backups.load(c, r) + w <= capacity]
+        options = [c for c in pool if capacity is None or backups.load(c, r) + w <= capacity]
         if not options:
             covers.append(backups.take(r, account, None, None, fallback=True))
             continue
@@ -151,15 +164,34 @@ def assign_from_pod(
 
 # -- rule 3: hand-picked backups ----------------------------------------------------------------
 def hand_picked(
-    r: PtoRequest, named: Iterable[Account], mine: Iterable[Account], backups: Backups
+    r: PtoRequest,
+    named: Iterable[Account],
+    mine: Iterable[Account],
+    decisions: Decisions,
+    backups: Backups,
 ) -> tuple[list[Cover], list[str]]:
-    """The covers the ``Backups:`` field names, and what is wrong with it."""
+    """The covers the ``Backups:`` field names, and what is wrong with it. An account the
+    manager or a pod lead assigned by command goes to that person instead."""
     by_key = {a.key: a for a in mine}
+    manual = {
+        key: (user, how)
+        for key, (user, how) in decisions.manual.items()
+        if user != r.engineer and backups.available(user, r)
+    }
+    named = sorted(named, key=cover_order)
     problems: list[str] = []
     explicit: dict[str, str] = {}
     general: list[str] = []
+    named_by_choice = {account_key(c.account) for c in r.backups if c.account is not None}
+    left_to_general = [a for a in named if a.key not in named_by_choice]
     for choice in r.backups:
-        if not backups.available(choice.username, r):
+        # a backup whose accounts were all assigned to someone else by command is not needed
+        replaced = (
+            account_key(choice.account) in manual
+            if choice.account is not None
+            else bool(left_to_general) and all(a.key in manual for a in left_to_general)
+        )
+        if not replaced and not backups.available(choice.username, r):
             problems.append(
                 f"Backups: @{choice.username} is out during {r.start} – {r.end}; "
                 "choose someone who is available for the whole period"
@@ -175,14 +207,18 @@ def hand_picked(
         else:
             explicit[account_key(choice.account)] = choice.username
     covers = []
-    for account in sorted(named, key=cover_order):
-        user = explicit.get(account.key)
-        if user is None and general:
-            user = min(general, key=lambda u: (backups.load(u, r), u))
-        if user is None:
+    for account in named:
+        if account.key in manual:
+            user, how = manual[account.key]
+            covers.append(backups.take(r, account, user, how, fallback=False))
+            continue
+        chosen = explicit.get(account.key)
+        if chosen is None and general:
+            chosen = min(general, key=lambda u: (backups.load(u, r), u))
+        if chosen is None:
             problems.append(
                 f"Backups: nobody named for {account.name!r} ({account.priority} priority, "
                 f"{account.model}); add `@user {account.name}` to the Backups field"
             )
-        covers.append(backups.take(r, account, user, "hand-picked" if user else None, False))
+        covers.append(backups.take(r, account, chosen, "hand-picked" if chosen else None, False))
     return covers, problems

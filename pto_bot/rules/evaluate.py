@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from ..domain.accounts import Account
-from ..domain.calendar import first_working_day_after, working_days
+from ..domain.calendar import first_working_day_after
 from ..domain.ledger import NO_DECISIONS, Decisions, LedgerEntry, fold_ledger
 from ..domain.policy import Policy
 from ..domain.world import RequestIssue, World
@@ -60,7 +60,7 @@ def _judge(
         return _Judged(replace(base, status=Status.CANCELLED))
     if changes.is_denied(decisions, r):
         return _Judged(replace(base, status=Status.DENIED))
-    days = working_days(r.start, r.end, policy.working_weekdays)
+    days = counting.days_off(policy, r)
     found = counting.count(r.engineer, days, out)
     held = counting.held_for_approval(
         found.count, r.kind, changes.is_approved(decisions, r), policy
@@ -94,7 +94,7 @@ def _cover(world: World, judged: list[_Judged], backups: coverage.Backups) -> li
         named = [a for a in accounts if coverage.needs_named_backup(policy, a)]
         global_support = tuple(a for a in accounts if not coverage.needs_named_backup(policy, a))
         if policy.coverage.mode == "hand-picked" or r.backups:
-            covers, problems = coverage.hand_picked(r, named, accounts, backups)
+            covers, problems = coverage.hand_picked(r, named, accounts, ev.decisions, backups)
             result[index] = replace(
                 ev,
                 status=Status.NEEDS_INFO if problems else ev.status,
@@ -123,3 +123,22 @@ def _cover(world: World, judged: list[_Judged], backups: coverage.Backups) -> li
         covers.sort(key=lambda c: coverage.cover_order(c.account))
         result[index] = replace(ev, covers=tuple(covers))
     return result
+
+
+def if_approved(
+    world: World, ledger: tuple[LedgerEntry, ...], today: date, ev: Evaluated
+) -> Evaluated | None:
+    """``ev`` as it would be judged once the manager approved it: the coverage it would get."""
+    r = ev.request
+    approval = LedgerEntry(
+        note_id=0,
+        index=0,
+        key=f"if-approved:{ev.iid}",
+        verb="approve",
+        ok=True,
+        by=world.policy.team.manager,
+        request=ev.iid,
+        start=r.start.isoformat(),
+        end=r.end.isoformat(),
+    )
+    return evaluate(world, (*ledger, approval), today).get(ev.iid)

@@ -128,4 +128,5 @@ class Evaluation:
         )
 
     def out_on(self, day: date) -> list[Evaluated]:
-        return [e for e in self.requests if e.counted and e.request.start <= day <= e.request.end]
+        """The requests that have someone out on ``day`` (a working day off for them)."""
+        return [e for e in self.requests if e.counted and day in e.daily]

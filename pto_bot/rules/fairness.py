@@ -11,7 +11,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Literal
 
-from ..domain.calendar import working_days
 from ..domain.policy import Policy
 from .evaluation import Evaluated, Status
 
@@ -24,11 +23,10 @@ def fallback_days(evaluated: Iterable[Evaluated], policy: Policy) -> dict[str, d
     for ev in evaluated:
         if ev.status is not Status.ACTIVE:
             continue
-        r = ev.request
         people = {c.backup for c in ev.covers if c.fallback and c.backup}
         if not people:
             continue
-        for day in working_days(r.start, r.end, policy.working_weekdays):
+        for day in ev.daily:  # the working days covered: the engineer's days off
             for person in people:
                 days[person][day.year] += 1
     return {k: dict(v) for k, v in days.items()}

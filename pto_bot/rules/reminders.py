@@ -49,9 +49,9 @@ def is_week_before(ev: Evaluated, today: date, policy: Policy) -> bool:
 
 
 def stale_playbooks(accounts: Iterable[Account], now: datetime, policy: Policy) -> list[Account]:
-    """Playbooks not updated in the last ``playbook_stale_days`` days."""
+    """Playbooks nobody worked on (a comment, a description edit) in ``playbook_stale_days``."""
     before = now - timedelta(days=policy.reminders.playbook_stale_days)
-    return [a for a in accounts if a.updated_at < before]
+    return [a for a in accounts if a.edited_at < before]
 
 
 def is_out_today(ev: Evaluated, today: date) -> bool:

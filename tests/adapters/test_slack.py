@@ -116,7 +116,7 @@ def test_only_the_three_control_characters_are_escaped() -> None:
 
 # -- with the planner and the applier -------------------------------------------------------------
 def two_out() -> tuple[Project, int]:
-    p = Project()
+    p = Project(chat=True)
     p.playbook("Acme Corp", "klang", "high", "auto-assigned")
     p.request("klang", "2026-12-07", "2026-12-11", created="2026-11-01")
     second = p.request("harishsr", "2026-12-09", "2026-12-10", created="2026-11-02")

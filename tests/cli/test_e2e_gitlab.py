@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -94,7 +95,7 @@ def test_two_out_in_a_pod_opens_a_linked_fallback_issue_with_a_48_hour_deadline(
     description = strip_marker(fallback["description"])
     assert "| Northwind | high | auto-assigned | **open** |" in description
     assert "| Contoso | high | global-support | **open** |" in description
-    assert "**2026-11-22 14:00 UTC** (48 h after this request opened)" in description
+    assert "**2026-11-22 09:00 EST** (48 h after this request opened)" in description
     assert f"PTO request: #{second} (planned)" in description
     assert {"out::2", "pto::needs-coverage"} <= set(team.labels(second))
     assert f"#{fb}" in team.note(second, "coverage")
@@ -196,7 +197,8 @@ def test_the_manager_is_mentioned_once_when_the_fallback_deadline_passes(
     fb = team.fallback_of(req)
     assert fb is not None
     deadline = opened + timedelta(hours=hours)
-    assert f"**{deadline:%Y-%m-%d %H:%M} UTC** ({hours} h" in team.fake.issues[fb]["description"]
+    shown = deadline.astimezone(ZoneInfo("America/New_York"))  # the team's time zone
+    assert f"**{shown:%Y-%m-%d %H:%M %Z}** ({hours} h" in team.fake.issues[fb]["description"]
 
     before = team.reconcile((deadline - timedelta(minutes=1)).isoformat())
 
@@ -208,7 +210,7 @@ def test_the_manager_is_mentioned_once_when_the_fallback_deadline_passes(
 
     assert due.code == 0
     escalated = team.note(fb, "escalated")
-    assert f"@{MANAGER} the volunteer window closed at {deadline:%Y-%m-%d %H:%M} UTC" in escalated
+    assert f"@{MANAGER} the volunteer window closed at {shown:%Y-%m-%d %H:%M %Z}" in escalated
     assert "Northwind" in escalated and "Contoso" in escalated
     assert "fallback::escalated" in team.labels(fb)
     assert sorted(due.writes) == [

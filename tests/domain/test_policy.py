@@ -130,7 +130,8 @@ def test_tam_buddy_example_pairs_tams_without_leads() -> None:
     }
     assert policy.coverage.named_backup.all_accounts is True
     assert max(policy.coverage.hours_per_week.values()) <= 1
-    assert policy.coverage.capacity_hours_per_week == 8
+    assert policy.coverage.capacity_hours_per_week is None  # the buddy covers the whole book
+    assert policy.thresholds.approval is None  # nothing waits for approval
     assert policy.reminders.backup_before_return is True
     assert policy.checklists.backup
 

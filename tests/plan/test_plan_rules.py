@@ -51,13 +51,13 @@ def test_only_requests_opened_before_count_and_weekends_do_not() -> None:
 
 
 def test_two_out_is_posted_for_visibility_once() -> None:
-    p = Project()
+    p = Project(chat=True)  # a team-channel webhook is set up
     p.request("klang", "2026-12-07", "2026-12-11", created="2026-11-01")
     second = p.request("harishsr", "2026-12-09", "2026-12-10", created="2026-11-02")
     plan, _ = p.run("2026-11-20")
     notices = [a for a in plan.actions if isinstance(a, Notify)]
     assert [n.key for n in notices] == [f"visibility:{second}"]
-    assert "#support\\_assigned-support-eng" in p.note(second, "coverage")
+    assert "is posted in `#support_assigned-support-eng`" in p.note(second, "coverage")
     assert p.plan("2026-11-21").actions == ()
 
 
@@ -228,7 +228,7 @@ def two_out_in_alpha(p: Project) -> tuple[int, int]:
 
 
 def test_two_out_in_a_pod_opens_one_linked_fallback_request() -> None:
-    p = Project()
+    p = Project(chat=True)  # a team-channel webhook is set up
     _, second = two_out_in_alpha(p)
     plan, _ = p.run("2026-11-20")
     created = [a for a in plan.actions if isinstance(a, CreateIssue)]
@@ -236,7 +236,7 @@ def test_two_out_in_a_pod_opens_one_linked_fallback_request() -> None:
     fallback = p.fallback_of(second)
     assert fallback is not None
     assert "Northwind" in fallback["description"]
-    assert "2026-11-22 14:00 UTC" in fallback["description"]  # 48 h after opening
+    assert "2026-11-22 09:00 EST" in fallback["description"]  # 48 h after opening
     assert f"#{fallback['iid']}" in p.note(second, "coverage")
     assert "pto::needs-coverage" in p.labels(second)
     assert p.data["links"] == [{"source": second, "target": fallback["iid"]}]
@@ -244,12 +244,12 @@ def test_two_out_in_a_pod_opens_one_linked_fallback_request() -> None:
     assert "@adamlauzon" in fallback["description"] and "@harishsr" not in fallback["description"]
     assert p.plan("2026-11-20T15:00").actions == ()
     notices = {a.key: a.text for a in plan.actions if isinstance(a, Notify)}
-    assert "before 2026-11-22 14:00 UTC" in notices[f"fallback:{second}"]
+    assert "before 2026-11-22 09:00 EST" in notices[f"fallback:{second}"]
 
 
 @pytest.mark.parametrize(("kind", "hours"), [("planned", 48), ("emergency", 4)])
 def test_deadline_lapse_mentions_the_manager_once(kind: str, hours: int) -> None:
-    p = Project()
+    p = Project(chat=True)  # a team-channel webhook is set up
     p.playbook("Northwind", "dbass90", "high", "auto-assigned")
     p.request("andsmith3", "2026-12-07", "2026-12-11", created="2026-11-01")
     req = p.request("dbass90", "2026-12-07", "2026-12-11", kind=kind, created="2026-11-02")

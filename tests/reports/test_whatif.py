@@ -111,7 +111,7 @@ def test_two_of_a_pod_out_opens_a_fallback_with_its_accounts(
     assert "48 h for volunteers" in text
     suggested = next(line for line in text.splitlines() if "Suggested volunteers" in line)
     assert "@a.conrad (0 wk)" in suggested and "@harishsr" not in suggested  # outside the pod
-    assert "Visibility: posted in #support_assigned-support-eng." in text
+    assert "Visibility: post it in #support_assigned-support-eng yourself." in text  # no webhook
 
 
 def test_holidays_lead_time_and_existing_bookings(check: Callable[[Project], Check]) -> None:

@@ -111,16 +111,21 @@ def test_hand_picked_backups_are_validated() -> None:
             BackupChoice("jdoe-se", "Globex"),
         ),
     )
-    covers, problems = coverage.hand_picked(r, mine, mine, backups)
+    covers, problems = coverage.hand_picked(r, mine, mine, Decisions(), backups)
     assert {c.account.name: c.backup for c in covers} == {
         "Acme Corp": "dbass90",
         "Initech": "klang",
     }
-    assert problems == [
-        "Backups: @klang is out during 2026-12-07 – 2026-12-11; choose someone who is available "
-        "for the whole period",
+    assert sorted(problems) == [
         "Backups: 'Globex' is not one of @harishsr's accounts (playbooks: Acme Corp, Initech); "
         "use the playbook title",
+        "Backups: @klang is out during 2026-12-07 – 2026-12-11; choose someone who is available "
+        "for the whole period",
     ]
-    _, missing = coverage.hand_picked(request("harishsr"), mine, mine, backups)
+    # the manager assigns Initech to someone else: klang being out is no problem any more
+    assigned = Decisions(manual={"initech": ("jdoe-se", "assigned")})
+    covers, problems = coverage.hand_picked(r, mine, mine, assigned, backups)
+    assert {c.account.name: (c.backup, c.how) for c in covers}["Initech"] == ("jdoe-se", "assigned")
+    assert [p for p in problems if "klang" in p] == []
+    _, missing = coverage.hand_picked(request("harishsr"), mine, mine, Decisions(), backups)
     assert "nobody named for 'Acme Corp'" in missing[0]

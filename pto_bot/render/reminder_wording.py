@@ -1,0 +1,78 @@
+"""What the reminders say: stale playbooks, the week-before checklist, the note to the backups
+before the return, the return checklist, the notes left on playbooks, and cancellation."""
+
+from __future__ import annotations
+
+from ..domain.accounts import Account
+from ..domain.policy import Policy
+from ..rules.evaluation import Cover, Evaluated
+from .engine import Trusted, render
+
+
+def playbooks_note(ev: Evaluated, policy: Policy, stale: list[Account]) -> str:
+    return render(
+        "playbooks.md.j2",
+        engineer=ev.request.engineer,
+        start=ev.request.start,
+        stale_days=policy.reminders.playbook_stale_days,
+        accounts=[
+            {"name": a.name, "iid": a.iid, "updated": a.edited_at.astimezone(policy.tz).date()}
+            for a in stale
+        ],
+    )
+
+
+def checklist_note(ev: Evaluated, policy: Policy) -> str:
+    r = ev.request
+    rows = [{"name": c.account.name, "backup": c.backup} for c in ev.covers]
+    rows += [{"name": a.name, "backup": None} for a in ev.global_support]
+    return render(
+        "checklist.md.j2",
+        engineer=r.engineer,
+        start=r.start,
+        end=r.end,
+        items=policy.checklists.before,
+        rows=rows,
+    )
+
+
+def backup_return_note(ev: Evaluated, policy: Policy) -> str:
+    items = policy.checklists.backup or [
+        "Tell them what happened: requests, decisions, open items."
+    ]
+    return render(
+        "backup_return.md.j2",
+        backups=ev.backups,
+        engineer=ev.request.engineer,
+        return_day=ev.return_day,
+        items=items,
+    )
+
+
+def returned_note(ev: Evaluated, policy: Policy) -> str:
+    return render("returned.md.j2", engineer=ev.request.engineer, items=policy.checklists.returning)
+
+
+def released_note(ev: Evaluated, backups: list[str]) -> str:
+    r = ev.request
+    return render("released.md.j2", backups=backups, engineer=r.engineer, start=r.start, end=r.end)
+
+
+def playbook_cover_note(
+    ev: Evaluated, cover: Cover | None, fallback_ref: str | None, ended: bool = False
+) -> str:
+    r = ev.request
+    return render(
+        "playbook_cover.md.j2",
+        status="ended" if ended else "active",
+        engineer=r.engineer,
+        start=r.start,
+        end=r.end,
+        backup=cover.backup if cover else None,
+        model=cover.account.model if cover else "",
+        fallback=Trusted(fallback_ref or "the fallback request"),
+    )
+
+
+def playbook_labels_note(account: Account) -> str:
+    return render("playbook_labels.md.j2", problems=list(account.problems))

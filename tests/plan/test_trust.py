@@ -1,0 +1,474 @@
+"""The defects found when the three seed processes were run for real: decisions that must never be
+taken back, and people who must always be told. One test per point, named after it."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from project import ROOT, Project, at, kinds, policy_file
+from pto_bot.app.apply import apply
+from pto_bot.commands.parse import command_lines
+from pto_bot.domain.accounts import Account
+from pto_bot.domain.markers import read_marker, strip_marker
+from pto_bot.domain.request_form import PtoRequest
+from pto_bot.errors import TrackerError
+from pto_bot.plan.actions import Notify
+from pto_bot.rules import coverage
+from pto_bot.rules.counting import OutIndex
+
+NOW = datetime(2026, 11, 20, tzinfo=UTC)
+
+# alpha: harishsr (lead), dbass90, andsmith3 · beta: klang (lead), adamlauzon, magomez3
+# gamma: a.conrad (lead), malmendarez, michwalker · manager: melroberts
+
+
+def two_out_in_alpha(p: Project) -> tuple[int, int]:
+    p.playbook("Northwind", "dbass90", "high", "auto-assigned")
+    first = p.request("andsmith3", "2026-12-07", "2026-12-11", created="2026-11-01")
+    second = p.request("dbass90", "2026-12-07", "2026-12-11", created="2026-11-02")
+    return first, second
+
+
+# -- 14 ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("line", ["/ptoday is a holiday", "@pto-bot's table is wrong", "/pto-bot"])
+def test_14_a_word_that_only_starts_like_the_command_is_not_a_command(line: str) -> None:
+    assert command_lines(line, Project().policy, "pto-bot") == []
+
+
+def test_14_commands_on_closed_requests_get_a_reply() -> None:
+    p = Project()
+    _, second = two_out_in_alpha(p)
+    p.run("2026-11-20")
+    p.edit(second, state="closed", closed_at="2026-11-21T10:00:00Z")
+    p.comment(second, "klang", "/pto volunteer Northwind", when="2026-11-21T11:00")
+    p.run("2026-11-21T12:00")
+    (reply,) = p.notes(second, "reply")
+    assert "@klang" in reply and "❌" in reply and "this request is closed" in reply
+    p.run("2026-11-21T13:00")
+    assert len(p.notes(second, "reply")) == 1  # read once
+
+
+# -- 5 -----------------------------------------------------------------------------------------
+def test_5_a_request_closed_on_sunday_evening_in_new_york_is_closed_before_a_monday_start() -> None:
+    p = Project()
+    p.playbook("Acme Corp", "klang", "high", "auto-assigned")
+    req = p.request("klang", "2026-12-07", "2026-12-11")  # Monday to Friday
+    p.run("2026-11-20")
+    # Sunday 2026-12-06 21:30 in New York is Monday 02:30 UTC
+    p.edit(req, state="closed", closed_at="2026-12-07T02:30:00Z")
+    p.run("2026-12-07T03:00")
+    assert "pto::cancelled" in p.labels(req)
+    assert "Cancelled" in p.note(req, "coverage")
+
+
+def test_5_deadlines_printed_in_issues_are_in_the_teams_time_zone() -> None:
+    p = Project(chat=True)  # a team-channel webhook is set up
+    _, second = two_out_in_alpha(p)
+    plan, _ = p.run("2026-11-20T14:00")  # 09:00 in New York
+    fallback = p.fallback_of(second)
+    assert fallback is not None
+    assert "2026-11-22 09:00 EST" in fallback["description"]  # 48 h later, New York time
+    assert "UTC" not in fallback["description"]
+    (notice,) = [a for a in plan.actions if isinstance(a, Notify) and a.key == f"fallback:{second}"]
+    assert "before 2026-11-22 09:00 EST" in notice.text
+
+
+# -- 8 -----------------------------------------------------------------------------------------
+def test_8_the_buddy_program_covers_the_whole_book_whatever_its_size() -> None:
+    p = Project(policy=policy_file("tam-buddy.yaml"))
+    tam, buddy = p.policy.pods["buddy-1"].members
+    for n in range(10):
+        p.playbook(f"Account {n:02}", tam, "normal", "global-support")
+    req = p.request(tam, "2026-12-07", "2026-12-11")
+    plan, _ = p.run("2026-11-20")
+    ev = plan.evaluation.get(req)
+    assert ev is not None
+    assert [c.backup for c in ev.covers] == [buddy] * 10
+    assert p.fallback_of(req) is None
+    assert "pto::covered" in p.labels(req)
+
+
+# -- 9 -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["classic.yaml", "tam-buddy.yaml"])
+def test_9_the_classic_workflow_and_the_buddy_program_never_hold_a_request(name: str) -> None:
+    policy = policy_file(name)
+    assert policy.thresholds.approval is None
+    p = Project(policy=policy)
+    people = list(policy.engineers)[:4]
+    iids = [
+        p.request(
+            who,
+            "2026-12-07",
+            "2026-12-11",
+            created=f"2026-11-0{i + 1}",
+            backups=f"@{people[(i + 1) % 4]}",
+        )
+        for i, who in enumerate(people)
+    ]
+    p.run("2026-11-20")
+    last = p.labels(iids[-1])
+    assert "pto::needs-approval" not in last and "out::4" in last
+    assert p.notes(iids[-1], "approval") == []
+
+
+def test_9_the_pod_pilot_holds_at_three() -> None:
+    assert policy_file().thresholds.approval == 3
+
+
+def three_out(p: Project) -> int:
+    p.playbook("Acme Corp", "harishsr", "high", "auto-assigned")
+    p.playbook("Initech", "harishsr", "high", "global-support")
+    p.playbook("Globex", "harishsr", "normal", "global-support")
+    p.request("klang", "2026-12-07", "2026-12-11", created="2026-11-01")
+    p.request("a.conrad", "2026-12-07", "2026-12-11", created="2026-11-02")
+    return p.request("harishsr", "2026-12-07", "2026-12-11", created="2026-11-03")
+
+
+# -- 2 -----------------------------------------------------------------------------------------
+def test_2_approval_after_an_edit_is_asked_again_in_a_new_note() -> None:
+    p = Project(chat=True)  # a team-channel webhook is set up
+    req = three_out(p)
+    p.run("2026-11-20")
+    p.comment(req, "melroberts", "/pto approve", when="2026-11-20T15:00")
+    p.run("2026-11-20T16:00")
+    assert "pto::covered" in p.labels(req)
+    p.edit(req, description=p.raw(req)["description"].replace("2026-12-11", "2026-12-14"))
+    plan, _ = p.run("2026-11-21")
+    assert "pto::needs-approval" in p.labels(req)
+    asked = p.notes(req, "approval")
+    assert len(asked) == 2 and all("@melroberts" in note for note in asked)
+    assert "2026-12-14" in asked[1]
+    notices = [a.key for a in plan.actions if isinstance(a, Notify)]
+    assert notices == [f"approval:{req}"]  # the team channel hears of it again too
+    assert p.plan("2026-11-21T13:00").actions == ()
+
+
+# -- 12 ----------------------------------------------------------------------------------------
+def test_12_the_manager_is_asked_once_per_decision_with_what_they_need_to_decide() -> None:
+    p = Project()
+    req = three_out(p)
+    p.run("2026-11-20")
+    mentions = [note for note in p.notes(req) if "@melroberts" in note]
+    assert len(mentions) == 1
+    asked = p.note(req, "approval")
+    # what coverage the request would get if approved: the accounts and their backups
+    assert "| Acme Corp |" in asked and "| Initech |" in asked
+    assert "`dbass90`" in asked or "`andsmith3`" in asked
+    assert "Globex" in asked  # left to Global Support
+
+
+def test_12_an_emergency_that_makes_three_out_mentions_the_manager_once() -> None:
+    p = Project()
+    p.playbook("Acme Corp", "harishsr", "high", "auto-assigned")
+    p.request("klang", "2026-12-07", "2026-12-11", created="2026-11-01")
+    p.request("a.conrad", "2026-12-07", "2026-12-11", created="2026-11-02")
+    sick = p.request(
+        "harishsr", "2026-12-07", "2026-12-08", kind="emergency", created="2026-12-07T13:00"
+    )
+    p.run("2026-12-07T14:00")
+    mentions = [note for note in p.notes(sick) if "@melroberts" in strip_marker(note)]
+    assert len(mentions) == 1 and "for your information" in mentions[0]
+
+
+# -- 1 -----------------------------------------------------------------------------------------
+def test_1_an_older_request_fixed_later_joins_the_queue_when_it_was_fixed() -> None:
+    p = Project()
+    p.playbook("Soylent", "a.conrad", "high", "auto-assigned")
+    broken = p.raw_request(
+        "- **Start:** 12/07/2026\n- **End:** 2026-12-11", "harishsr", "2026-11-01"
+    )
+    first = p.request("klang", "2026-12-07", "2026-12-11", created="2026-11-05")
+    second = p.request("a.conrad", "2026-12-07", "2026-12-11", created="2026-11-06")
+    p.run("2026-11-10")
+    assert "pto::needs-info" in p.labels(broken)
+    assert {"out::2", "pto::covered"} <= set(p.labels(second))
+    announced = p.note(second, "coverage")
+    # three weeks later the old request is fixed: it comes after the two already judged
+    p.edit(
+        broken,
+        description="- **Start:** 2026-12-07\n- **End:** 2026-12-11",
+        updated_at="2026-11-20T13:00:00Z",
+    )
+    p.run("2026-11-20")
+    assert {"out::2", "pto::covered"} <= set(p.labels(second))  # not taken back
+    assert p.note(second, "coverage") == announced
+    assert "pto::needs-approval" in p.labels(broken) and "out::3+" in p.labels(broken)
+    assert "out::1" in p.labels(first)
+    p.run("2026-11-27")  # and it stays so on later runs
+    assert "pto::needs-approval" in p.labels(broken) and "pto::covered" in p.labels(second)
+
+
+# -- 3 -----------------------------------------------------------------------------------------
+def test_3_assign_replaces_a_hand_picked_backup() -> None:
+    p = Project(policy=policy_file("classic.yaml"))
+    p.playbook("Acme Corp", "harishsr", "normal", "global-support")
+    p.playbook("Initech", "harishsr", "high", "global-support")
+    req = p.request(
+        "harishsr", "2026-12-14", "2026-12-18", backups="@dbass90 Acme Corp; @jdoe-se Initech"
+    )
+    p.run("2026-11-20")
+    p.comment(req, "melroberts", "/pto assign Acme Corp @rpatel-se", when="2026-11-20T15:00")
+    plan, _ = p.run("2026-11-20T16:00")
+    ev = plan.evaluation.get(req)
+    assert ev is not None
+    assert {c.account.name: (c.backup, c.how) for c in ev.covers} == {
+        "Acme Corp": ("rpatel-se", "assigned"),
+        "Initech": ("jdoe-se", "hand-picked"),
+    }
+    assert "`rpatel-se` (assigned)" in p.note(req, "coverage")
+    assert "@rpatel-se" in p.notes(req, "reply")[0]
+
+
+def test_3_assign_resolves_a_hand_picked_backup_who_is_out() -> None:
+    p = Project(policy=policy_file("classic.yaml"))
+    p.playbook("Acme Corp", "harishsr", "normal", "global-support")
+    p.request("klang", "2026-12-14", "2026-12-15", created="2026-10-01", backups="@dbass90")
+    req = p.request("harishsr", "2026-12-14", "2026-12-18", backups="@klang Acme Corp")
+    p.run("2026-11-20")
+    assert "pto::needs-info" in p.labels(req)
+    p.comment(req, "melroberts", "/pto assign Acme Corp @jdoe-se", when="2026-11-20T15:00")
+    p.run("2026-11-20T16:00")
+    assert "✅" in p.notes(req, "reply")[0]
+    assert "pto::covered" in p.labels(req) and "pto::needs-info" not in p.labels(req)
+    assert "@jdoe-se (assigned)" in p.note(req, "coverage")  # first posted now: it tells them
+
+
+# -- 4 -----------------------------------------------------------------------------------------
+def test_4_a_reopened_fallback_request_gets_a_fresh_volunteer_window() -> None:
+    p = Project(chat=True)  # a team-channel webhook is set up
+    _, second = two_out_in_alpha(p)
+    p.run("2026-11-20T14:00")  # opened: volunteers until 2026-11-22 09:00 EST
+    fb = p.fallback_of(second)
+    assert fb is not None
+    p.comment(fb["iid"], "klang", "/pto volunteer Northwind", when="2026-11-20T15:00")
+    p.run("2026-11-20T16:00")
+    assert p.raw(fb["iid"])["state"] == "closed"
+    # after the first window has passed, klang gives the account back
+    p.comment(fb["iid"], "klang", "/pto withdraw Northwind", when="2026-11-23T14:30")
+    p.run("2026-11-23T15:00")
+    assert p.raw(fb["iid"])["state"] == "opened"
+    description = p.raw(fb["iid"])["description"]
+    assert "**2026-11-25 10:00 EST**" in description  # 48 h from the reopening
+    assert p.notes(fb["iid"], "escalated") == []  # not escalated at once
+    p.run("2026-11-25T14:59")
+    assert p.notes(fb["iid"], "escalated") == []
+    plan, _ = p.run("2026-11-25T15:00")
+    assert "@melroberts" in p.note(fb["iid"], "escalated")
+    assert [a.key for a in plan.actions if isinstance(a, Notify)] == [f"escalated:{second}"]
+
+
+def test_4_escalation_is_decided_on_the_state_after_this_runs_commands() -> None:
+    p = Project()
+    _, second = two_out_in_alpha(p)
+    p.run("2026-11-20T14:00")
+    fb = p.fallback_of(second)
+    assert fb is not None
+    # past the deadline, in the run that escalates, a volunteer takes the account
+    p.comment(fb["iid"], "klang", "/pto volunteer Northwind", when="2026-11-22T14:30")
+    p.run("2026-11-22T15:00")
+    assert p.notes(fb["iid"], "escalated") == []
+    assert p.raw(fb["iid"])["state"] == "closed"
+
+
+# -- 6 -----------------------------------------------------------------------------------------
+def test_6_stale_playbooks_are_judged_by_what_people_did_and_only_covered_ones_are_listed() -> None:
+    p = Project()
+    touched = p.playbook("Acme Corp", "klang", "high", "auto-assigned", updated="2026-10-01")
+    p.playbook("Fresh Co", "klang", "high", "global-support", updated="2026-11-25")
+    p.playbook("Quiet Inc", "klang", "normal", "global-support", updated="2026-09-01")
+    req = p.request("klang", "2026-12-07", "2026-12-11")
+    p.run("2026-11-20")
+    # the bot's own note bumps the playbook's updated_at; nobody touched its content
+    p.comment(touched, "pto-bot", "an earlier note of the bot", when="2026-11-29")
+    p.edit(touched, updated_at="2026-11-29T14:00:00Z")
+    p.run("2026-11-30")
+    note = p.note(req, "playbooks")
+    assert "Acme Corp" in note and "last updated 2026-10-01" in note
+    assert "Fresh Co" not in note
+    assert "Quiet Inc" not in note  # Global Support handles it: not one the request covers
+
+
+# -- 7 -----------------------------------------------------------------------------------------
+def test_7_public_holidays_are_not_working_days_for_counting() -> None:
+    p = Project()
+    p.playbook("Soylent", "a.conrad", "high", "auto-assigned")
+    p.request("klang", "2026-12-24", "2026-12-25", created="2026-11-01")
+    p.request("harishsr", "2026-12-24", "2026-12-25", created="2026-11-02")
+    req = p.request("a.conrad", "2026-12-25", "2026-12-28", created="2026-11-03")
+    plan, _ = p.run("2026-11-20")
+    ev = plan.evaluation.get(req)
+    assert ev is not None
+    # Christmas (Fri 2026-12-25) is a US public holiday: nobody is "out" that day
+    assert dict(ev.daily) == {date(2026, 12, 28): 1}
+    assert {"out::1", "pto::covered"} <= set(p.labels(req))
+    note = p.note(req, "coverage")
+    assert (
+        "Public holidays in this period are not counted as days out: Fri 2026-12-25 Christmas Day"
+        in note
+    )
+
+
+def test_7_public_holidays_are_not_working_days_for_capacity() -> None:
+    policy = Project().policy
+    backups = coverage.Backups(policy, OutIndex())
+    accounts = [Account(f"K{n}", n, "klang", "high", "global-support", NOW, "") for n in range(4)]
+
+    def out(engineer: str, start: str, end: str) -> PtoRequest:
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+        return PtoRequest(engineer, True, first, last, "planned", (), "")
+
+    # magomez3 carries 8 h while klang is out until Christmas ...
+    assert all(
+        c.backup
+        for c in coverage.assign_from_pod(
+            out("klang", "2026-12-21", "2026-12-25"), accounts, ["magomez3"], backups
+        )
+    )
+    # ... and adamlauzon is out from Christmas: their requests share no working day (2026-12-25
+    # is a public holiday in the US and in Canada), so magomez3 has room for all of it again
+    second = coverage.assign_from_pod(
+        out("adamlauzon", "2026-12-25", "2026-12-31"), accounts, ["magomez3"], backups
+    )
+    assert [c.backup for c in second] == ["magomez3"] * 4
+
+
+# -- 10 ----------------------------------------------------------------------------------------
+def test_10_a_pod_backup_who_books_pto_is_replaced_and_everyone_concerned_is_told() -> None:
+    p = Project()
+    p.playbook("A1", "klang", "high", "auto-assigned")
+    req = p.request("klang", "2026-12-07", "2026-12-11")
+    p.run("2026-11-20")
+    first = read_marker(p.note(req, "coverage"))["assign"]["A1"]  # type: ignore[index]
+    other = ({"adamlauzon", "magomez3"} - {first}).pop()
+    p.request(first, "2026-12-10", "2026-12-11", created="2026-11-21")
+    p.run("2026-11-21")
+    (news,) = p.notes(req, "backups")
+    assert "@klang" in news and f"@{first}" in news and f"@{other}" in news
+    assert (
+        f"A1: `{other}` covers it now (was `{first}`, who is out Thu 2026-12-10 – Fri 2026-12-11)"
+        in strip_marker(news)
+    )
+    p.run("2026-11-22")
+    assert len(p.notes(req, "backups")) == 1  # told once
+
+
+def test_10_a_hand_picked_backup_who_is_now_out_is_told_and_so_is_the_engineer() -> None:
+    p = Project(policy=policy_file("classic.yaml"))
+    p.playbook("Acme Corp", "harishsr", "normal", "global-support")
+    req = p.request("harishsr", "2026-12-14", "2026-12-18", backups="@dbass90 Acme Corp")
+    p.run("2026-11-20")
+    assert "pto::covered" in p.labels(req)
+    p.request("dbass90", "2026-12-16", "2026-12-16", created="2026-11-21", backups="@klang")
+    p.run("2026-11-21")
+    assert "pto::needs-info" in p.labels(req)
+    (news,) = p.notes(req, "backups")
+    assert "@harishsr" in news and "@dbass90" in news
+    assert "Acme Corp: no backup now (was `dbass90`, who is out Wed 2026-12-16)" in strip_marker(
+        news
+    )
+    assert "Backups field" in news
+    assert "Covered" not in p.note(req, "coverage")  # the coverage note no longer says so
+
+
+def test_10_when_the_buddy_is_out_too_both_are_told_and_volunteers_asked() -> None:
+    p = Project(policy=policy_file("tam-buddy.yaml"))
+    tam, buddy = p.policy.pods["buddy-1"].members
+    p.playbook("Acme Corp", tam, "normal", "global-support")
+    req = p.request(tam, "2026-12-07", "2026-12-11")
+    p.run("2026-11-20")
+    p.request(buddy, "2026-12-07", "2026-12-08", created="2026-11-21")
+    p.run("2026-11-21")
+    fallback = p.fallback_of(req)
+    assert fallback is not None
+    (news,) = p.notes(req, "backups")
+    assert f"@{tam}" in news and f"@{buddy}" in news
+    assert f"volunteers are asked in #{fallback['iid']}" in news
+
+
+# -- 11 ----------------------------------------------------------------------------------------
+def test_11_notes_that_carry_dates_follow_the_dates() -> None:
+    p = Project()
+    p.playbook("Acme Corp", "klang", "high", "auto-assigned", updated="2026-10-01")
+    req = p.request("klang", "2026-12-07", "2026-12-11")
+    p.run("2026-11-30")
+    assert "2026-12-07" in p.note(req, "checklist") and "2026-12-07" in p.note(req, "playbooks")
+    p.edit(
+        req,
+        description=p.raw(req)["description"]
+        .replace("2026-12-07", "2026-12-14")
+        .replace("2026-12-11", "2026-12-18"),
+    )
+    plan, _ = p.run("2026-12-01")  # not the week before the new dates yet
+    checklist, playbooks = p.note(req, "checklist"), p.note(req, "playbooks")
+    assert "2026-12-14" in checklist and "2026-12-07" not in checklist
+    assert "| Acme Corp |" in checklist and "2026-12-14 – 2026-12-18" in checklist  # the table
+    assert "2026-12-14" in playbooks and "2026-12-07" not in playbooks
+    assert "post" not in kinds(plan.actions)  # edited in place
+
+
+# -- 13 ----------------------------------------------------------------------------------------
+def two_out(p: Project) -> int:
+    p.request("klang", "2026-12-07", "2026-12-11", created="2026-11-01")
+    return p.request("harishsr", "2026-12-09", "2026-12-10", created="2026-11-02")
+
+
+def test_13_without_a_chat_webhook_the_engineer_is_asked_to_post_it() -> None:
+    p = Project()
+    second = two_out(p)
+    plan, _ = p.run("2026-11-20")
+    note = strip_marker(p.note(second, "coverage"))
+    assert "is posted in" not in note
+    assert "please post this request in `#support_assigned-support-eng`" in note
+    assert [a for a in plan.actions if isinstance(a, Notify)] == []
+
+
+def test_13_with_a_chat_webhook_the_note_says_posted_only_when_it_was() -> None:
+    p = Project()
+    second = two_out(p)
+    sent: list[str] = []
+
+    def down(text: str) -> None:
+        raise TrackerError("Slack webhook: message not posted: HTTP 503, twice")
+
+    plan = p.plan("2026-11-20", chat=True)
+    apply(p.tracker(at("2026-11-20")), plan.actions, notifier=down)
+    note = strip_marker(p.note(second, "coverage"))
+    assert "is posted in" not in note and "could not be posted" in note
+    # the next run tries again, and then the note says so
+    plan = p.plan("2026-11-20T15:00", chat=True)
+    apply(p.tracker(at("2026-11-20T15:00")), plan.actions, notifier=sent.append)
+    assert len(sent) == 1
+    assert "this request is posted in `#support_assigned-support-eng`" in strip_marker(
+        p.note(second, "coverage")
+    )
+    assert p.plan("2026-11-20T16:00", chat=True).actions == ()
+
+
+def test_13_check_says_the_same(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from pto_bot.cli import main
+
+    p = Project()
+    p.request("klang", "2026-12-07", "2026-12-11", created="2026-11-01")
+    path = tmp_path / "project.json"
+    path.write_text(json.dumps(p.data))
+    out = io.StringIO()
+    args = ["check", "--engineer", "harishsr", "--start", "2026-12-09", "--end", "2026-12-10"]
+    main(
+        [
+            *args,
+            "--offline",
+            str(path),
+            "--now",
+            "2026-11-20T14:00Z",
+            "--policy",
+            str(ROOT / "policy.yaml"),
+        ],
+        out=out,
+    )
+    assert "Visibility: post it in #support_assigned-support-eng yourself" in out.getvalue()
+    assert "posted in" not in out.getvalue()
