@@ -338,13 +338,23 @@ def gather(inspector: Inspector, policy: Policy, policy_path: str, fix: bool) ->
     return facts
 
 
+def _in_repository(path: Path) -> str:
+    """The policy's path in the repository: relative to the project folder the doctor runs in."""
+    if path.is_absolute():
+        try:
+            path = path.resolve().relative_to(Path.cwd().resolve())
+        except ValueError:
+            path = Path(path.name)
+    return path.as_posix()
+
+
 def run_doctor(
     policy_path: str, fix: bool, env: Mapping[str, str], inspector: Inspector | None = None
 ) -> tuple[int, list[str]]:
     """The exit code (0 all is well, 1 something to do) and the lines to print."""
     policy = load_policy(policy_path)
     inspector = inspector or Inspector.from_env(env)
-    shown = Path(policy_path).as_posix()
+    shown = _in_repository(Path(policy_path))
     try:
         facts = gather(inspector, policy, shown, fix)
     except AccessError as exc:

@@ -73,6 +73,8 @@ def test_a_ready_project_is_all_well_and_nothing_is_written(here: Team) -> None:
     assert "✓ 1 open playbooks, each with one owner" in text
     assert text.rstrip().splitlines()[-1].startswith("All is well. (")
     assert {method for method, _ in calls} == {"GET"}
+    # the user, the project, the labels, 4 files, schedules, hooks, members, open playbooks
+    assert len(calls) == 11 and text.rstrip().endswith("(11 API requests)")
 
 
 def test_a_brand_new_project_gets_a_list_of_what_to_do_and_no_write(here: Team) -> None:
