@@ -16,8 +16,26 @@ class ConfigError(PtoBotError):
 
 
 class TrackerError(PtoBotError):
-    """A read or write against the issue tracker failed after retries."""
+    """A read or write against the issue tracker failed after retries.
 
-    def __init__(self, message: str, iid: int | None = None) -> None:
+    ``kind`` names the failure for a person and for tests (``failed``, ``unauthorized``,
+    ``forbidden``, ``not-found``, ``spam``, ``unreachable``); ``hint`` says what to do about it.
+    """
+
+    def __init__(
+        self, message: str, iid: int | None = None, *, kind: str = "failed", hint: str = ""
+    ) -> None:
         super().__init__(message)
         self.iid = iid
+        self.kind = kind
+        self.hint = hint
+
+    @property
+    def explained(self) -> str:
+        """What failed and, when known, what to do: one line."""
+        return f"{self} — {self.hint}" if self.hint else str(self)
+
+
+class AccessError(TrackerError):
+    """The tracker refused the token, its role or the project, or cannot be reached: nothing
+    more can be done in this run, so it stops (exit 2 when nothing was written yet)."""

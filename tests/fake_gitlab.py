@@ -7,12 +7,20 @@ descriptions (a commands-only note is not stored and answers 202), Free-tier lab
 are NOT exclusive), ``updated_at`` bumped on every change (``touch_interval`` emulates GitLab's
 one-minute throttle for notes), requests counted by method and path, and injectable faults.
 
+Beside issues and notes it keeps what ``pto-bot doctor`` looks at: the token's state (an expired or
+revoked token answers 401 with GitLab's OAuth-style body), project members and their access levels
+(the bot's role decides what it may do: a Guest's label changes are silently dropped, as GitLab
+does), project labels (created on the fly when an issue gets one, 409 when created twice), files
+on the default branch, pipeline schedules and webhooks (each readable only with the role GitLab
+requires), and GitLab's spam check refusing new issues (``spam = 400`` or ``409``).
+
 Time is the fake's own: ``now`` (aware datetime), ``monotonic()`` and ``sleep()`` (which records
 the wait and advances ``now``) are meant to be injected into the tracker under test.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import re
@@ -20,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
 
 import requests
 import responses
@@ -31,6 +39,16 @@ PROJECT_ID = 42
 PROJECT_PATH = "support/ase"
 TOKEN = "glpat-FAKE-secret-token-0123"
 BOT = "pto-bot"
+GUEST, PLANNER, REPORTER, DEVELOPER, MAINTAINER = 10, 15, 20, 30, 40
+LABEL_COLOR = "#6699cc"
+EXPIRED = (
+    '{"error":"invalid_token","error_description":"Token is expired. You can either do '
+    're-authorization or token refresh."}'
+)
+REVOKED = (
+    '{"error":"invalid_token","error_description":"Token was revoked. You have to re-authorize '
+    'from the user."}'
+)
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 Json = dict[str, Any]
@@ -49,6 +67,7 @@ class Fault:
     path: str
     status: int = 502
     error: type[requests.RequestException] | None = None
+    message: str = ""
     after: bool = False
     retry_after: int | None = None
     times: int = 1
@@ -80,9 +99,25 @@ class FakeGitLab:
         self.quick_actions_run: list[str] = []
         self.faults: list[Fault] = []
         self._users: dict[str, int] = {}
+        self.token_state = "active"  # or "expired", "revoked"
+        self.members: dict[str, int] = {bot: REPORTER}  # username -> access level
+        self.labels: dict[str, Json] = {}
+        self.files: dict[str, str] = {}  # path on the default branch -> text
+        self.default_branch = "main"
+        self.schedules: list[Json] = []
+        self.hooks: list[Json] = []
+        self.spam: int | None = None  # 400 or 409: the spam check refuses new issues
         self._next_note_id = 500
         self._routes: list[tuple[str, re.Pattern[str], Callable[..., Reply]]] = [
             ("GET", re.compile(r"/user"), self._get_user),
+            ("GET", re.compile(r"/projects/([^/]+)"), self._get_project),
+            ("GET", re.compile(r"/projects/([^/]+)/members/all"), self._list_members),
+            ("GET", re.compile(r"/projects/([^/]+)/members/all/(\d+)"), self._get_member),
+            ("GET", re.compile(r"/projects/([^/]+)/labels"), self._list_labels),
+            ("POST", re.compile(r"/projects/([^/]+)/labels"), self._create_label),
+            ("GET", re.compile(r"/projects/([^/]+)/repository/files/([^/]+)"), self._get_file),
+            ("GET", re.compile(r"/projects/([^/]+)/pipeline_schedules"), self._list_schedules),
+            ("GET", re.compile(r"/projects/([^/]+)/hooks"), self._list_hooks),
             ("GET", re.compile(r"/projects/([^/]+)/issues"), self._list_issues),
             ("POST", re.compile(r"/projects/([^/]+)/issues"), self._create_issue),
             ("GET", re.compile(r"/projects/([^/]+)/issues/(\d+)"), self._get_issue),
@@ -120,14 +155,17 @@ class FakeGitLab:
         assignees: Iterable[str] = (),
         state: str = "opened",
         age: timedelta = timedelta(days=1),
+        quick_actions: bool = False,
     ) -> int:
+        """An issue as a person opened it; with ``quick_actions`` its description's quick
+        actions run, as when it is opened from an issue template in GitLab's UI."""
         iid = max(self.issues, default=0) + 1
         moment = self.now - age
         self.issues[iid] = {
             "iid": iid,
             "title": title,
             "description": description,
-            "labels": list(labels),
+            "labels": [],
             "state": state,
             "author": author,
             "assignees": list(assignees),
@@ -136,11 +174,70 @@ class FakeGitLab:
             "closed_at": moment if state == "closed" else None,
         }
         self.notes[iid] = []
+        self._add_labels(self.issues[iid], labels)
+        if quick_actions:
+            issue = self.issues[iid]
+            issue["description"] = self._run_quick_actions(issue, description)
         return iid
 
     def add_note(self, iid: int, body: str, *, author: str = "alice", system: bool = False) -> int:
         """A note as a person (or GitLab) wrote it: stored as is, no quick actions."""
         return int(self._store_note(iid, body, author, system)["id"])
+
+    def add_label(self, name: str, color: str = LABEL_COLOR, description: str = "") -> None:
+        self.labels.setdefault(name, self._label_json(name, color, description or None))
+
+    def add_schedule(self, cron: str = "0 * * * *", *, active: bool = True) -> None:
+        self.schedules.append(
+            {
+                "id": len(self.schedules) + 1,
+                "description": "pto-bot reconcile",
+                "ref": f"refs/heads/{self.default_branch}",
+                "cron": cron,
+                "cron_timezone": "UTC",
+                "next_run_at": _iso(self.now + timedelta(hours=1)),
+                "active": active,
+                "created_at": _iso(self.now),
+                "updated_at": _iso(self.now),
+                "owner": self._user("melroberts"),
+            }
+        )
+
+    def add_hook(self, url: str, *, issues: bool = True, notes: bool = True) -> None:
+        self.hooks.append(
+            {
+                "id": len(self.hooks) + 1,
+                "url": url,
+                "name": "",
+                "description": "",
+                "project_id": PROJECT_ID,
+                "push_events": False,
+                "issues_events": issues,
+                "confidential_issues_events": issues,
+                "merge_requests_events": False,
+                "tag_push_events": False,
+                "note_events": notes,
+                "confidential_note_events": notes,
+                "job_events": False,
+                "pipeline_events": False,
+                "wiki_page_events": False,
+                "enable_ssl_verification": True,
+                "alert_status": "executable",
+                "disabled_until": None,
+                "url_variables": [],
+                "created_at": _iso(self.now),
+            }
+        )
+
+    def rename_bot(self, username: str) -> None:
+        """The token belongs to ``username`` from now on (with the same role)."""
+        self.members[username] = self.members.pop(self.bot)
+        self.bot = username
+
+    @property
+    def role(self) -> int:
+        """The access level of the token's user in the project (0: not a member)."""
+        return self.members.get(self.bot, 0)
 
     def fail(self, method: str, path: str, **kw: Any) -> None:
         self.faults.append(Fault(method, path, **kw))
@@ -167,6 +264,9 @@ class FakeGitLab:
         self.calls.append((method, path))
         if request.headers.get("PRIVATE-TOKEN") != self.token:
             return _message(401, "401 Unauthorized")
+        if self.token_state != "active":
+            body = EXPIRED if self.token_state == "expired" else REVOKED
+            return 401, {"Content-Type": "application/json"}, body
         fault = self._take_fault(method, path)
         if fault is not None and not fault.after:
             return self._fail(fault)
@@ -181,7 +281,9 @@ class FakeGitLab:
                 project, *ids = match.groups() or ("",)
                 if project and project not in (str(PROJECT_ID), PROJECT_PATH.replace("/", "%2F")):
                     return _message(404, "404 Project Not Found")
-                return handler(params, request, *(int(i) for i in ids))
+                return handler(
+                    params, request, *(int(i) if i.isdigit() else unquote(i) for i in ids)
+                )
         return _message(404, "404 Not Found")
 
     def _take_fault(self, method: str, path: str) -> Fault | None:
@@ -193,7 +295,7 @@ class FakeGitLab:
 
     def _fail(self, fault: Fault) -> Reply:
         if fault.error is not None:
-            raise fault.error(f"fake: {fault.error.__name__}")
+            raise fault.error(fault.message or f"fake: {fault.error.__name__}")
         headers = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
         return _json_reply(fault.status, {"message": f"{fault.status} (injected)"}, headers)
 
@@ -307,7 +409,9 @@ class FakeGitLab:
         return {
             "close": lambda issue, _: self._set_state(issue, "close"),
             "reopen": lambda issue, _: self._set_state(issue, "reopen"),
-            "label": lambda issue, arg: self._add_labels(issue, _label_refs(arg)),
+            "label": lambda issue, arg: self._add_labels(  # only labels that already exist
+                issue, [label for label in _label_refs(arg) if label in self.labels]
+            ),
             "unlabel": lambda issue, arg: self._remove_labels(issue, _label_refs(arg)),
             "assign": lambda issue, arg: issue["assignees"].extend(
                 name.lstrip("@") for name in arg.split() if name.startswith("@")
@@ -318,10 +422,13 @@ class FakeGitLab:
         issue["state"] = "closed" if event == "close" else "opened"
         issue["closed_at"] = self.now if event == "close" else None
 
-    @staticmethod
-    def _add_labels(issue: Json, labels: Iterable[str]) -> None:
-        # Free tier: scoped labels are not exclusive, an old `scope::value` stays.
-        issue["labels"].extend(label for label in labels if label not in issue["labels"])
+    def _add_labels(self, issue: Json, labels: Iterable[str]) -> None:
+        # Free tier: scoped labels are not exclusive, an old `scope::value` stays. The API
+        # creates a label that does not exist yet (with a default colour).
+        for label in labels:
+            self.add_label(label)
+            if label not in issue["labels"]:
+                issue["labels"].append(label)
 
     @staticmethod
     def _remove_labels(issue: Json, labels: Iterable[str]) -> None:
@@ -332,6 +439,106 @@ class FakeGitLab:
 
     def _get_user(self, params: Json, request: requests.PreparedRequest) -> Reply:
         return _json_reply(200, self._user(self.bot))
+
+    def _get_project(self, params: Json, request: requests.PreparedRequest) -> Reply:
+        if not self.role:
+            return _message(404, "404 Project Not Found")
+        body: Json = {
+            "id": PROJECT_ID,
+            "name": "ASE",
+            "path_with_namespace": PROJECT_PATH,
+            "web_url": f"{BASE_URL}/{PROJECT_PATH}",
+            "visibility": "private",
+            "issues_enabled": True,
+            "permissions": {
+                "project_access": {"access_level": self.role, "notification_level": 3},
+                "group_access": None,
+            },
+        }
+        if self.role >= REPORTER:  # exposed only to users who may read code
+            body["default_branch"] = self.default_branch
+        return _json_reply(200, body)
+
+    def _member_json(self, username: str) -> Json:
+        return {**self._user(username), "access_level": self.members[username], "expires_at": None}
+
+    def _list_members(self, params: Json, request: requests.PreparedRequest) -> Reply:
+        members = [self._member_json(name) for name in sorted(self.members)]
+        return self._page(request, params, members)
+
+    def _get_member(self, params: Json, request: requests.PreparedRequest, user_id: int) -> Reply:
+        for name in self.members:
+            if self._users.get(name) == user_id:
+                return _json_reply(200, self._member_json(name))
+        return _message(404, "404 Not found")
+
+    @staticmethod
+    def _label_json(name: str, color: str, description: str | None) -> Json:
+        return {
+            "id": abs(hash(name)) % 100000,
+            "name": name,
+            "color": color,
+            "text_color": "#FFFFFF",
+            "description": description,
+            "description_html": description or "",
+            "open_issues_count": 0,
+            "closed_issues_count": 0,
+            "open_merge_requests_count": 0,
+            "subscribed": False,
+            "priority": None,
+            "is_project_label": True,
+            "archived": False,
+        }
+
+    def _list_labels(self, params: Json, request: requests.PreparedRequest) -> Reply:
+        found = [label for name, label in sorted(self.labels.items())]
+        return self._page(request, params, found)
+
+    def _create_label(self, params: Json, request: requests.PreparedRequest) -> Reply:
+        if self.role < PLANNER:
+            return _message(403, "403 Forbidden")
+        for key in ("name", "color"):
+            if not params.get(key):
+                return _json_reply(400, {"error": f"{key} is missing"})
+        if not re.fullmatch(r"#[0-9A-Fa-f]{6}", params["color"]):
+            return _json_reply(400, {"message": {"color": ["must be a valid color code"]}})
+        if params["name"] in self.labels:
+            return _message(409, "Label already exists")
+        self.add_label(params["name"], params["color"], params.get("description") or "")
+        return _json_reply(201, self.labels[params["name"]])
+
+    def _get_file(self, params: Json, request: requests.PreparedRequest, path: str) -> Reply:
+        if self.role < REPORTER:  # a private project's code: Planner and Guest may not read it
+            return _message(403, "403 Forbidden")
+        if params.get("ref") not in (self.default_branch, "HEAD"):
+            return _message(404, "404 Commit Not Found")
+        if path not in self.files:
+            return _message(404, "404 File Not Found")
+        content = self.files[path].encode()
+        return _json_reply(
+            200,
+            {
+                "file_name": path.rsplit("/", 1)[-1],
+                "file_path": path,
+                "size": len(content),
+                "encoding": "base64",
+                "content": base64.b64encode(content).decode(),
+                "ref": params["ref"],
+                "blob_id": "0" * 40,
+                "commit_id": "1" * 40,
+                "last_commit_id": "1" * 40,
+            },
+        )
+
+    def _list_schedules(self, params: Json, request: requests.PreparedRequest) -> Reply:
+        if self.role < REPORTER:
+            return _message(403, "403 Forbidden")
+        return self._page(request, params, list(self.schedules))
+
+    def _list_hooks(self, params: Json, request: requests.PreparedRequest) -> Reply:
+        if self.role < MAINTAINER:
+            return _message(403, "403 Forbidden")
+        return self._page(request, params, list(self.hooks))
 
     def _list_issues(self, params: Json, request: requests.PreparedRequest) -> Reply:
         wanted = [label for label in params.get("labels", "").split(",") if label]
@@ -347,6 +554,21 @@ class FakeGitLab:
     def _create_issue(self, params: Json, request: requests.PreparedRequest) -> Reply:
         if not params.get("title"):
             return _json_reply(400, {"error": "title is missing"})
+        if self.spam == 400:
+            text = "Your issue has been recognized as spam. Please, change the content to proceed."
+            return _json_reply(400, {"message": {"base": [text]}})
+        if self.spam == 409:
+            text = (
+                "Your issue has been recognized as spam. Please, change the content or solve "
+                "the reCAPTCHA to proceed."
+            )
+            body = {
+                "needs_captcha_response": True,
+                "spam_log_id": 42,
+                "captcha_site_key": "site-key",
+                "message": {"error": text},
+            }
+            return _json_reply(409, body)
         labels = params.get("labels", "")
         iid = self.add_issue(
             params["title"],
@@ -367,8 +589,14 @@ class FakeGitLab:
         issue = self.issues.get(iid)
         if issue is None:
             return _message(404, "404 Issue Not Found")
+        if self.role < PLANNER:
+            if params.get("state_event") and issue["author"] != self.bot:
+                return _message(403, "403 Forbidden")
+            for key in ("labels", "add_labels", "remove_labels"):  # silently dropped, as GitLab
+                params.pop(key, None)
         if "labels" in params:
-            issue["labels"] = [label for label in params["labels"].split(",") if label]
+            issue["labels"] = []
+            self._add_labels(issue, [label for label in params["labels"].split(",") if label])
         self._add_labels(issue, [x for x in params.get("add_labels", "").split(",") if x])
         self._remove_labels(issue, [x for x in params.get("remove_labels", "").split(",") if x])
         if params.get("state_event") in ("close", "reopen"):

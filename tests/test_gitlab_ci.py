@@ -1,50 +1,224 @@
-"""The CI configuration runs the jobs SPEC asks for, and never two bot jobs at once."""
+"""The CI/CD component (templates/pto-bot.yml) runs the jobs SPEC asks for, never two bot jobs
+at once and never a trigger pipeline without a job; pto_bot's own .gitlab-ci.yml tests, builds
+the image and releases; every file is valid against GitLab's CI schema (check-jsonschema's copy,
+offline).
+
+check-jsonschema reads one YAML document per file (python-jsonschema/check-jsonschema#561), and
+a component is two (the ``spec`` header, ``---``, the jobs): each is validated on its own, the
+jobs once as written and once with the inputs' defaults in place.
+"""
 
 from __future__ import annotations
 
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from project import ROOT
+from pto_bot import __version__
+from pto_bot.app.init import COMPONENT
+from pto_bot.cli import main
+
+COMPONENT_FILE = ROOT / "templates" / "pto-bot.yml"
+INPUT = re.compile(r"\$\[\[\s*inputs\.(\w+)\s*\]\]")
+BOT_JOBS = ("pto-bot-reconcile", "pto-bot-event", "pto-bot-dry-run", "pages")
 
 
-def jobs() -> dict[str, Any]:
-    config = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text())
-    template = config[".bot"]
-    found = {}
-    for name, job in config.items():
-        if isinstance(job, dict) and "script" in job and not name.startswith("."):
-            merged = {**template, **job} if job.get("extends") == ".bot" else job
-            found[name] = merged
-    return found
+def documents() -> tuple[dict[str, Any], dict[str, Any]]:
+    header, jobs = yaml.safe_load_all(COMPONENT_FILE.read_text())
+    return header, jobs
 
 
-def sources(job: dict[str, Any]) -> str:
-    return " ".join(str(rule.get("if", "")) for rule in job.get("rules", []))
+def defaults() -> dict[str, Any]:
+    return {name: spec.get("default") for name, spec in documents()[0]["spec"]["inputs"].items()}
 
 
-def test_scheduled_reconcile_and_triggered_event_jobs_share_one_resource_group() -> None:
-    found = jobs()
-    assert 'CI_PIPELINE_SOURCE == "schedule"' in sources(found["reconcile"])
-    assert found["reconcile"]["script"] == ["pto-bot reconcile --policy policy.yaml"]
-    assert 'CI_PIPELINE_SOURCE == "trigger"' in sources(found["handle-event"])
-    assert found["handle-event"]["script"][-1] == "pto-bot handle-event --policy policy.yaml"
-    assert found["reconcile"]["resource_group"] == found["handle-event"]["resource_group"]
+def with_inputs(text: str, given: dict[str, Any]) -> dict[str, Any]:
+    """The jobs as GitLab interpolates them (every input here sits inside a string)."""
+    values = {**defaults(), **given}
+
+    def value(match: re.Match[str]) -> str:
+        found = values[match.group(1)]
+        return str(found).lower() if isinstance(found, bool) else str(found)
+
+    return dict(yaml.safe_load(INPUT.sub(value, text.split("\n---\n", 1)[1])))
 
 
-def test_merge_requests_are_linted_and_tested_and_the_dry_run_is_manual() -> None:
-    found = jobs()
-    assert found["lint-and-test"]["script"] == ["bash .ci/run"]
-    assert "merge_request_event" in sources(found["lint-and-test"])
-    assert "--dry-run" in found["dry-run"]["script"][0]
-    assert all(rule.get("when") == "manual" for rule in found["dry-run"]["rules"])
+def job(jobs: dict[str, Any], name: str) -> dict[str, Any]:
+    """A job with its ``extends`` template merged in, as GitLab does (one level)."""
+    found = jobs[name]
+    base = jobs.get(found.get("extends", ""), {})
+    return {**base, **found}
 
 
-def test_the_report_is_published_on_pages_after_the_scheduled_run() -> None:
-    config = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text())
-    pages = config["pages"]
-    assert config["stages"].index(pages["stage"]) > config["stages"].index(config[".bot"]["stage"])
-    assert pages["script"] == ["pto-bot report --policy policy.yaml --out public"]
+def script(job: dict[str, Any]) -> str:
+    return "\n".join([*job.get("before_script", []), *job["script"]])
+
+
+def rules(job: dict[str, Any]) -> list[str]:
+    return [str(rule.get("if", "")) for rule in job.get("rules", [])]
+
+
+def schema_check(tmp_path: Path, name: str, document: Any) -> None:
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(document))
+    found = subprocess.run(
+        [
+            *(sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.gitlab-ci"),
+            *("--regex-variant", "nonunicode", str(path)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert found.returncode == 0, found.stdout + found.stderr
+
+
+# -- the component -------------------------------------------------------------------------------
+
+
+def test_the_component_is_valid_against_gitlabs_ci_schema(tmp_path: Path) -> None:
+    header, jobs = documents()
+    schema_check(tmp_path, "header", header)
+    schema_check(tmp_path, "jobs", jobs)
+    off = {k: False for k, v in defaults().items() if isinstance(v, bool)}
+    schema_check(tmp_path, "jobs-defaults", with_inputs(COMPONENT_FILE.read_text(), {}))
+    schema_check(tmp_path, "jobs-off", with_inputs(COMPONENT_FILE.read_text(), off))
+
+
+def test_the_inputs_a_team_can_set() -> None:
+    inputs = documents()[0]["spec"]["inputs"]
+    assert set(inputs) == {
+        "policy",
+        "image",
+        "stage",
+        "schedule",
+        "events",
+        "pages",
+        "public_calendar",
+        "dry_run",
+    }
+    assert all(spec.get("description") for spec in inputs.values())
+    assert all("default" in spec for spec in inputs.values())  # an include needs no input
+    booleans = {name for name, spec in inputs.items() if spec.get("type") == "boolean"}
+    assert booleans == {"schedule", "events", "pages", "dry_run"}
+    assert inputs["public_calendar"]["options"] == ["none", "also", "only"]
+    # the component ships with the image of the same version: jobs start without pip install
+    assert inputs["image"]["default"] == f"$CI_REGISTRY/tools/pto-bot:v{__version__}"
+    assert COMPONENT.endswith(f"/tools/pto-bot/pto-bot@v{__version__}")  # what init writes
+    used = set(INPUT.findall(COMPONENT_FILE.read_text().split("\n---\n", 1)[1]))
+    assert used == set(inputs)  # each input does something
+
+
+def test_the_bot_jobs_run_on_their_pipelines_and_never_two_at_once() -> None:
+    jobs = with_inputs(COMPONENT_FILE.read_text(), {})
+    reconcile, event = job(jobs, "pto-bot-reconcile"), job(jobs, "pto-bot-event")
+    assert rules(reconcile) == ['$CI_PIPELINE_SOURCE == "schedule" && "true" == "true"']
+    assert 'pto-bot reconcile --policy "$PTO_BOT_POLICY" $PTO_BOT_WRITE' in script(reconcile)
+    assert 'pto-bot handle-event --policy "$PTO_BOT_POLICY" $PTO_BOT_WRITE' in script(event)
+    assert {job(jobs, name)["resource_group"] for name in BOT_JOBS} == {"pto-bot"}
+    assert {job(jobs, name)["stage"] for name in BOT_JOBS} == {"deploy"}
+    assert job(jobs, name="pto-bot-reconcile")["image"]["name"].endswith(f":v{__version__}")
+    dry = job(jobs, "pto-bot-dry-run")
+    assert "--dry-run" in dry["script"][0]
+    assert all(rule.get("when") == "manual" for rule in dry["rules"])
+
+
+@pytest.mark.parametrize("events", [True, False])
+def test_a_trigger_pipeline_always_gets_a_job(events: bool) -> None:
+    """GitLab answers the webhook 400 when a trigger pipeline has no job, and disables a webhook
+    that keeps failing: no input may take the event job's rule away."""
+    jobs = with_inputs(COMPONENT_FILE.read_text(), {"events": events, "schedule": False})
+    event = job(jobs, "pto-bot-event")
+    assert event["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "trigger"'}]
+    assert ("pto-bot handle-event" in script(event)) and ("turned off" in script(event))
+    assert f'if [ "{str(events).lower()}" = "true" ]' in script(event)
+
+
+def test_dry_run_makes_every_writing_job_write_nothing() -> None:
+    jobs = with_inputs(COMPONENT_FILE.read_text(), {"dry_run": True})
+    before = job(jobs, "pto-bot-reconcile")["before_script"]
+    assert '[ "true" != "true" ] || PTO_BOT_WRITE="--dry-run"' in before[-1]
+    assert "$PTO_BOT_WRITE" in script(job(jobs, "pto-bot-event"))
+
+
+def test_the_report_follows_the_scheduled_reconcile_and_can_be_turned_off() -> None:
+    jobs = with_inputs(COMPONENT_FILE.read_text(), {"pages": False, "public_calendar": "only"})
+    pages = job(jobs, "pages")
+    assert pages["needs"] == [{"job": "pto-bot-reconcile", "optional": True}]
+    assert rules(pages) == ['$CI_PIPELINE_SOURCE == "schedule" && "false" == "true"']
+    assert 'pto-bot report --policy "$PTO_BOT_POLICY" --out public $PTO_BOT_FEED' in script(pages)
+    assert '[ "only" != only ] || PTO_BOT_FEED="--public-calendar-only"' in script(pages)
     assert pages["artifacts"]["paths"] == ["public"]
-    assert 'CI_PIPELINE_SOURCE == "schedule"' in sources(pages)
+
+
+def test_merge_requests_validate_the_policy() -> None:
+    validate = job(with_inputs(COMPONENT_FILE.read_text(), {}), "pto-bot-validate")
+    assert rules(validate) == ['$CI_PIPELINE_SOURCE == "merge_request_event"']
+    assert validate["script"] == ['pto-bot validate "$PTO_BOT_POLICY"']
+
+
+def test_the_include_init_writes_is_valid(tmp_path: Path) -> None:
+    out = io.StringIO()
+    argv = ["init", "--dir", str(tmp_path), "--manager", "m", "--pod", "a=x,y"]
+    assert main(argv, out=out) == 0
+    schema_check(tmp_path, "team", yaml.safe_load((tmp_path / ".gitlab-ci.yml").read_text()))
+
+
+# -- pto_bot's own pipeline ----------------------------------------------------------------------
+
+
+def own() -> dict[str, Any]:
+    return dict(yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text()))
+
+
+def test_pto_bots_own_pipeline_is_valid(tmp_path: Path) -> None:
+    schema_check(tmp_path, "own", own())
+
+
+def test_merge_requests_and_the_default_branch_are_tested() -> None:
+    config = own()
+    assert config["test"]["script"] == ["bash .ci/run"]
+    assert rules(config["test"])[:2] == [
+        '$CI_PIPELINE_SOURCE == "merge_request_event"',
+        "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH",
+    ]
+
+
+def test_a_release_tag_builds_the_image_without_a_privileged_daemon_and_publishes() -> None:
+    config = own()
+    image, release = config["container-image"], config["release"]
+    assert re.fullmatch(config["variables"]["RELEASE_TAG"].strip("/"), f"v{__version__}")
+    assert image["image"]["name"] == "moby/buildkit:rootless"
+    assert "privileged" not in json.dumps(image) and "dind" not in json.dumps(image)
+    assert "buildctl-daemonless.sh build" in image["script"][0]
+    assert "$CI_REGISTRY_IMAGE:$CI_COMMIT_TAG" in image["script"][0]
+    assert release["release"]["tag_name"] == "$CI_COMMIT_TAG"
+    assert release["needs"] == ["test", "container-image"]
+    for name in ("container-image", "release"):
+        assert rules(config[name]) == ["$CI_COMMIT_TAG =~ $RELEASE_TAG"]
+
+
+def test_the_image_is_slim_runs_as_a_user_and_keeps_no_build_tools() -> None:
+    lines = (ROOT / "Dockerfile").read_text().splitlines()
+    froms = [line for line in lines if line.startswith("FROM ")]
+    assert froms == ["FROM python:3.12-slim AS build", "FROM python:3.12-slim"]
+    final = lines[lines.index(froms[-1]) :]
+    assert any(line.startswith("USER ") and "root" not in line for line in final)
+    assert not any(re.search(r"gcc|build-essential|apt-get", line) for line in final)
+    assert "rm -rf /wheels" in "\n".join(final)
+
+
+def test_the_version_has_one_source(capsys: pytest.CaptureFixture[str]) -> None:
+    text = (ROOT / "pyproject.toml").read_text()
+    assert 'dynamic = ["version"]' in text
+    assert 'version = { attr = "pto_bot.__version__" }' in text
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"pto-bot {__version__}\n"

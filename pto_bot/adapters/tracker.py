@@ -19,6 +19,12 @@ class Tracker(Protocol):
     concerned) when they fail for good; the applier reports it and goes on with other issues.
     """
 
+    @property
+    def bot_username(self) -> str:
+        """Who the bot is on this tracker: on GitLab the token's user (``GET /user``, asked
+        once)."""
+        ...
+
     def read(self, labels: Sequence[str]) -> Snapshot:
         """Issues carrying any of ``labels`` (open ones, and closed ones that can still matter),
         each with its notes, oldest first."""

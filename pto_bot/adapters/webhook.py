@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from ..domain.markers import looks_like_the_bots
+
 _HOOK_TIME_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
 
 
@@ -121,10 +123,14 @@ def parse_event(
     *,
     project_id: int | None,
     project_path: str | None,
-    bot_username: str,
+    bot_username: str | None,
 ) -> EventResult:
     """The event in a webhook body (or a pipeline trigger's payload file: webhook body plus
-    ``id`` and ``ref``), or why it is ignored."""
+    ``id`` and ``ref``), or why it is ignored.
+
+    The bot's own events are ignored: by its username when it is known; otherwise only its
+    comments can be told from the payload (they end with its hidden marker), and the caller
+    checks the event's actor once it has asked GitLab who the bot is."""
     data = _load(raw)
     if isinstance(data, Ignored):
         return data
@@ -140,8 +146,14 @@ def parse_event(
     elsewhere = _foreign_project(hook.project, project_id, project_path)
     if elsewhere:
         return Ignored(reason=elsewhere)
-    if hook.user.username.casefold() == bot_username.casefold():
+    if bot_username is not None and hook.user.username.casefold() == bot_username.casefold():
         return Ignored(reason=f"{kind} event caused by the bot itself (@{hook.user.username})")
+    if (
+        bot_username is None
+        and isinstance(hook, _NoteHook)
+        and looks_like_the_bots(hook.object_attributes.note)
+    ):
+        return Ignored(reason=f"comment by the bot itself (@{hook.user.username}: its marker)")
     if isinstance(hook, _IssueHook):
         return _issue_event(hook)
     return _note_event(hook)

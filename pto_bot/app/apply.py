@@ -1,7 +1,9 @@
 """Carrying out a plan through a tracker: the thin shell around the pure planner.
 
 One issue's failure is recorded and the remaining actions on that issue are skipped (so a note
-never claims a state its labels did not reach); every other issue still gets its writes.
+never claims a state its labels did not reach); every other issue still gets its writes. When the
+tracker refuses the run as a whole (an :class:`~pto_bot.errors.AccessError`: the token, the role,
+the project, GitLab unreachable), every remaining action is skipped and the run is ``stopped``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from ..adapters.tracker import Notifier, Tracker
-from ..errors import TrackerError
+from ..errors import AccessError, TrackerError
 from ..plan.actions import (
     Action,
     CreateIssue,
@@ -37,6 +39,7 @@ class Result:
     done: list[Done] = field(default_factory=list)
     failures: list[tuple[int | None, str]] = field(default_factory=list)
     created: dict[str, int] = field(default_factory=dict)
+    stopped: AccessError | None = None  # the tracker refused the run: nothing more was tried
 
     @property
     def writes(self) -> int:
@@ -55,6 +58,9 @@ def apply(
     unsent: set[str] = set()  # team-channel messages that were not sent
     for action in actions:
         iid = target(action)
+        if result.stopped is not None:
+            result.done.append(Done(action, "skipped", "the run stopped"))
+            continue
         if (
             isinstance(action, PostNote | EditNote)
             and action.unsent
@@ -73,8 +79,10 @@ def apply(
             if isinstance(action, Notify):
                 unsent.add(action.key)
             where = iid if iid is not None else exc.iid
-            result.failures.append((where, str(exc)))
+            result.failures.append((where, exc.explained))
             result.done.append(Done(action, "failed", str(exc)))
+            if isinstance(exc, AccessError):
+                result.stopped = exc
             if where is not None:
                 broken.add(where)
             continue

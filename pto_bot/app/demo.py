@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..adapters.offline import OfflineTracker
+from ..domain.policy import OFFLINE_BOT
 from ..domain.policy_file import load_policy
 from ..plan.planner import plan
 from ..reports.coverage_view import build_view
@@ -28,6 +29,7 @@ def bundled(name: str) -> Path:
 
 def run_demo(workdir: Path, policy_path: str | None, out: TextIO) -> int:
     policy = load_policy(policy_path or bundled("policy.yaml"))
+    bot = policy.bot.username or OFFLINE_BOT
     workdir.mkdir(parents=True, exist_ok=True)
     project = workdir / "project.json"
     shutil.copyfile(bundled("project.json"), project)
@@ -37,15 +39,15 @@ def run_demo(workdir: Path, policy_path: str | None, out: TextIO) -> int:
     )
     first = reconcile(
         policy,
-        OfflineTracker(project, policy.bot.username, lambda: DEMO_NOW),
+        OfflineTracker(project, bot, lambda: DEMO_NOW),
         DEMO_NOW,
         dry_run=False,
     )
     out.write(describe(first.plan, first.result, dry_run=False, snapshot=first.snapshot))
-    tracker = OfflineTracker(project, policy.bot.username, lambda: DEMO_NOW)
+    tracker = OfflineTracker(project, bot, lambda: DEMO_NOW)
     second = reconcile(policy, tracker, DEMO_NOW, dry_run=False)
     after = tracker.read(labels_to_read(policy))
-    (workdir / "transcript.md").write_text(transcript(after, policy.bot.username), "utf-8")
+    (workdir / "transcript.md").write_text(transcript(after, bot), "utf-8")
     view = build_view(plan(policy, after, DEMO_NOW), policy.reports.weeks, project=after.project)
     report = workdir / "public"
     write_report(view, policy, report)

@@ -1,14 +1,16 @@
 """Exit codes, and the one edge where a failure becomes what a person reads.
 
 Every error that reaches the user passes :func:`explain`: it names what failed and what to do, on
-one line each, with every secret (the GitLab token, the Slack webhook URL) scrubbed out.
+one line each, with every secret (the GitLab token, the Slack webhook URL) scrubbed out. A
+tracker error carries its own advice (``hint``, set where the failure was understood: the
+GitLab adapter); one that refused the whole run (:class:`~pto_bot.errors.AccessError`) exits 2.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from ..errors import ConfigError, PtoBotError
+from ..errors import AccessError, ConfigError, PtoBotError, TrackerError
 
 EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG = 0, 1, 2
 SECRET_VARIABLES = ("GITLAB_TOKEN", "PTO_BOT_SLACK_WEBHOOK")
@@ -31,6 +33,10 @@ def explain(exc: BaseException, secrets: Iterable[str]) -> tuple[int, list[str]]
     secrets = list(secrets)
     if isinstance(exc, ConfigError):
         code, lines = EXIT_CONFIG, list(exc.messages)
+    elif isinstance(exc, TrackerError):
+        # an AccessError escaping a run stopped it before anything was written
+        code = EXIT_CONFIG if isinstance(exc, AccessError) else EXIT_PARTIAL
+        lines = [exc.explained]
     elif isinstance(exc, PtoBotError):
         code, lines = EXIT_PARTIAL, [str(exc)]
     elif isinstance(exc, OSError):

@@ -1,39 +1,64 @@
 """The webhook job: one Issue Hook or Note Hook payload in; an irrelevant event exits at once,
 from the payload alone, without an API request; a relevant one runs a reconcile that writes only
-the issues the event can change."""
+the issues the event can change.
+
+Without ``bot.username`` in the policy the payload cannot say every time whether the bot caused
+the event: its comments carry its hidden marker, but its label changes and issue edits do not,
+and a comment ``@<bot> <verb>`` names a user the job does not know yet. Those events cost one
+request (``GET /user``, which every GitLab run makes) before they are ignored.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from ..adapters.slack import notifier_from_env
 from ..adapters.webhook import Event, Ignored, parse_event
-from ..commands.parse import command_lines
+from ..commands.parse import VERBS, command_lines
 from ..domain.policy import Policy
 from ..domain.policy_file import load_policy
-from .read import ReadOptions, cache_path, open_tracker, parse_now
+from .read import ReadOptions, open_project
 from .reconcile import Run, reconcile
+
+#: A line that may be a command addressed to the bot by mention, when its username is unknown.
+_MENTION_COMMAND = re.compile(rf"^\s{{0,3}}@[\w.\-]+\s+(?:{'|'.join(VERBS)})\b", re.I | re.M)
 
 
 def triage(raw: bytes, policy: Policy, env: Mapping[str, str]) -> Event | Ignored:
-    """The event to act on, or why it is ignored."""
+    """The event to act on, or why it is ignored, from the payload alone."""
     project = env.get("PTO_BOT_PROJECT") or env.get("CI_PROJECT_ID")
+    bot = policy.bot.username
     event = parse_event(
         raw,
         project_id=int(project) if project and project.isdigit() else None,
         project_path=project if project and not project.isdigit() else None,
-        bot_username=policy.bot.username,
+        bot_username=bot,
     )
     if isinstance(event, Ignored):
         return event
     ours = {policy.labels.request, policy.labels.playbook, policy.labels.fallback}
     if not ours & set(event.labels):
         return Ignored(reason=f"#{event.iid} carries none of the labels {', '.join(sorted(ours))}")
-    if event.kind == "note" and not command_lines(
-        event.note_body or "", policy, policy.bot.username
-    ):
+    body = event.note_body or ""
+    if event.kind == "note" and bot is None and _MENTION_COMMAND.search(body):
+        return event  # perhaps `@<bot> <verb>`: told once the bot's username is known
+    return _without_command(event, policy, bot) or event
+
+
+def _without_command(event: Event, policy: Policy, bot: str | None) -> Ignored | None:
+    # an unknown bot matches no mention: no line of a comment contains a line break
+    mention = bot if bot is not None else "\n"
+    if event.kind == "note" and not command_lines(event.note_body or "", policy, mention):
         return Ignored(reason=f"the comment on #{event.iid} has no {policy.bot.command} command")
-    return event
+    return None
+
+
+def _once_the_bot_is_known(event: Event, policy: Policy, bot: str) -> Ignored | None:
+    """Why the event is ignored after all, now that the bot's username is known."""
+    if event.actor.casefold() == bot.casefold():
+        return Ignored(reason=f"{event.kind} event caused by the bot itself (@{event.actor})")
+    return _without_command(event, policy, bot)
 
 
 def handle_event(
@@ -45,8 +70,12 @@ def handle_event(
     event = triage(raw, policy, env)
     if isinstance(event, Ignored):
         return f"ignored: {event.reason}", None
-    now = parse_now(options.now)
-    tracker = open_tracker(policy, options.offline, now, env, cache_path(options.cache, env))
+    o = open_project(options, env, policy)
+    late = _once_the_bot_is_known(event, policy, o.bot)
+    if late is not None:
+        return f"ignored: {late.reason}", None
     notifier = notifier_from_env(env) if options.offline is None else None
-    done = reconcile(policy, tracker, now, dry_run, event_iid=event.iid, notifier=notifier)
+    done = reconcile(
+        policy, o.tracker, o.now, dry_run, event_iid=event.iid, notifier=notifier, bot=o.bot
+    )
     return f"{event.kind} event on #{event.iid} by {event.actor}: reconciling", done

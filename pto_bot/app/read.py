@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..adapters.offline import OfflineTracker
 from ..adapters.tracker import Tracker
-from ..domain.policy import Policy
+from ..domain.policy import OFFLINE_BOT, Policy
 from ..domain.policy_file import load_policy
 from ..domain.snapshot import Snapshot
 from ..errors import ConfigError
@@ -48,10 +48,33 @@ def open_tracker(
 ) -> Tracker:
     """The offline file when given, else GitLab from the environment."""
     if offline is not None:
-        return OfflineTracker(offline, policy.bot.username, clock=lambda: now)
+        return OfflineTracker(offline, policy.bot.username or OFFLINE_BOT, clock=lambda: now)
     from ..adapters.gitlab.client import GitLabTracker  # python-gitlab is loaded only here
 
-    return GitLabTracker.from_env(env, bot_username=policy.bot.username, cache_path=cache)
+    return GitLabTracker.from_env(env, cache_path=cache)
+
+
+def bot_identity(
+    policy: Policy, tracker: Tracker, source: str | Path = "policy.yaml", writes: bool = True
+) -> str:
+    """Who the bot is: the token's user on GitLab (one ``GET /user``), the policy's name on an
+    offline file. For a run that writes, a ``bot.username`` that names someone else stops it
+    here, before anything is read or written: the bot would not recognise its own notes and would
+    post them again. A read-only command (report, metrics, check) takes ``bot.username`` as
+    given, without asking: its token may be a reader's, not the bot's."""
+    expected = policy.bot.username
+    if not writes and expected is not None:
+        return expected
+    actual = tracker.bot_username
+    if expected is not None and expected.casefold() != actual.casefold():
+        raise ConfigError(
+            [
+                f"{source}: bot.username is {expected!r}, but GITLAB_TOKEN belongs to "
+                f"{actual!r}; nothing was written. Set `bot.username: {actual}` (or delete the "
+                f"line: the token's user is the bot), or store {expected}'s token in GITLAB_TOKEN"
+            ]
+        )
+    return actual
 
 
 @dataclass(frozen=True)
@@ -71,27 +94,48 @@ class Project:
     policy: Policy
     now: datetime
     tracker: Tracker
+    bot: str
     snapshot: Snapshot
 
 
-def open_project(options: ReadOptions, env: Mapping[str, str]) -> tuple[Policy, datetime, Tracker]:
-    """The policy, the moment and the tracker, before anything is read."""
-    policy = load_policy(options.policy)
+@dataclass(frozen=True)
+class Opened:
+    """A project opened, before anything is read: the policy, the moment, the tracker and who
+    the bot is there."""
+
+    policy: Policy
+    now: datetime
+    tracker: Tracker
+    bot: str
+
+
+def open_project(
+    options: ReadOptions,
+    env: Mapping[str, str],
+    policy: Policy | None = None,
+    *,
+    writes: bool = True,
+) -> Opened:
+    """The policy (read from ``options`` unless given), the moment, the tracker and the bot's
+    identity (:func:`bot_identity`), before anything is read."""
+    policy = policy or load_policy(options.policy)
     moment = parse_now(options.now)
     tracker = open_tracker(policy, options.offline, moment, env, cache_path(options.cache, env))
-    return policy, moment, tracker
+    bot = bot_identity(policy, tracker, options.policy, writes)
+    return Opened(policy, moment, tracker, bot)
 
 
 def read_project(options: ReadOptions, env: Mapping[str, str]) -> Project:
-    policy, moment, tracker = open_project(options, env)
-    return Project(policy, moment, tracker, tracker.read(labels_to_read(policy)))
+    """The read of the read-only commands (report, metrics, check)."""
+    o = open_project(options, env, writes=False)
+    return Project(o.policy, o.now, o.tracker, o.bot, o.tracker.read(labels_to_read(o.policy)))
 
 
 def planned(options: ReadOptions, env: Mapping[str, str]) -> tuple[Project, Plan]:
     """The read and the plan of the read-only commands (report, metrics, check): nothing is
     applied."""
     project = read_project(options, env)
-    return project, plan(project.policy, project.snapshot, project.now)
+    return project, plan(project.policy, project.snapshot, project.now, project.bot)
 
 
 def history_horizon(options: ReadOptions, now: datetime) -> date | None:

@@ -18,7 +18,7 @@ from ..reports.coverage_view import build_view
 from ..reports.dashboard import dashboard_actions
 from .account import problems_of
 from .apply import Result, apply
-from .exits import EXIT_OK, EXIT_PARTIAL
+from .exits import EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL
 from .read import ReadOptions, labels_to_read, open_project
 
 
@@ -34,6 +34,10 @@ class Run:
 
     @property
     def exit_code(self) -> int:
+        """0 done; 1 some issues could not be processed; 2 the tracker refused the run (token,
+        role, project, unreachable) before anything was written."""
+        if self.result.stopped is not None and not self.result.writes:
+            return EXIT_CONFIG
         return EXIT_PARTIAL if self.problems else EXIT_OK
 
 
@@ -44,16 +48,18 @@ def reconcile(
     dry_run: bool,
     event_iid: int | None = None,
     notifier: Notifier | None = None,
+    bot: str | None = None,
 ) -> Run:
     """Read, plan, apply. With ``event_iid`` only the issues that event can change are written;
-    the scheduled run takes care of the rest."""
+    the scheduled run takes care of the rest. ``bot`` is the bot's username, as
+    :func:`~.read.bot_identity` found it (default: the policy's)."""
     snapshot = tracker.read(labels_to_read(policy))
-    the_plan = plan(policy, snapshot, now, chat=notifier is not None)
+    the_plan = plan(policy, snapshot, now, bot, chat=notifier is not None)
     if event_iid is not None:
         scope = event_scope(the_plan.world, the_plan.evaluation, event_iid)
         the_plan = replace(the_plan, actions=tuple(within(the_plan.actions, scope)))
     result = apply(tracker, the_plan.actions, dry_run=dry_run, notifier=notifier)
-    if event_iid is None and policy.reports.dashboard:
+    if event_iid is None and policy.reports.dashboard and result.stopped is None:
         _dashboard(policy, tracker, now, dry_run, the_plan, result, snapshot.project)
     if not dry_run and isinstance(tracker, OfflineTracker):
         tracker.save()
@@ -73,7 +79,7 @@ def _dashboard(
     problems = problems_of(the_plan, result)
     shown = the_plan
     if result.writes and not dry_run:
-        shown = plan(policy, tracker.read(labels_to_read(policy)), now)
+        shown = plan(policy, tracker.read(labels_to_read(policy)), now, the_plan.world.bot)
     view = build_view(shown, policy.reports.weeks, project=project)
     actions = dashboard_actions(shown.world, view, problems)
     extra = apply(tracker, actions, dry_run=dry_run)
@@ -83,7 +89,7 @@ def _dashboard(
 
 def run_reconcile(options: ReadOptions, dry_run: bool, env: Mapping[str, str]) -> Run:
     """The scheduled job."""
-    policy, now, tracker = open_project(options, env)
+    o = open_project(options, env)
     # no channel messages from a trial on an export: they would reach the real team channel
     notifier = notifier_from_env(env) if options.offline is None else None
-    return reconcile(policy, tracker, now, dry_run, notifier=notifier)
+    return reconcile(o.policy, o.tracker, o.now, dry_run, notifier=notifier, bot=o.bot)

@@ -51,6 +51,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         args.emergency,
         args.backups,
         chat=chat_configured(read_options(args), os.environ),
+        bot=project.bot,
     )
     out.write(render_what_if(answer))
     problems = problems_of(the_plan)

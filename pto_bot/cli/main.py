@@ -12,9 +12,32 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from . import check, demo, handle_event, metrics, reconcile, report, schema, validate
+from .. import __version__
+from . import (
+    check,
+    demo,
+    doctor,
+    handle_event,
+    init,
+    metrics,
+    reconcile,
+    report,
+    schema,
+    validate,
+)
 
-SUBCOMMANDS = (reconcile, handle_event, demo, validate, report, metrics, check, schema)
+SUBCOMMANDS = (
+    reconcile,
+    handle_event,
+    demo,
+    init,
+    doctor,
+    validate,
+    report,
+    metrics,
+    check,
+    schema,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 done, 1 some issues failed (others were processed), "
         "2 bad configuration or usage.",
     )
+    parser.add_argument("--version", action="version", version=f"pto-bot {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in SUBCOMMANDS:
         module.register(sub)

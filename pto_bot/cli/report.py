@@ -21,10 +21,22 @@ def register(sub: Subparsers) -> None:
         description="Read the project, plan as the scheduled job would (without applying "
         "anything) and write OUT/index.html (a timeline of who is out, who covers, open "
         "fallback requests, fairness and rotations), OUT/pto.ics (a calendar of the PTO) and "
-        "OUT/report.json (the same data).",
+        "OUT/report.json (the same data). They name customers and who is out: publish them "
+        "behind Pages access control; --public-calendar adds a feed of who is out only.",
     )
     p.add_argument("--out", default="public", metavar="DIR", help="folder (default: %(default)s)")
     add_read_options(p)
+    p.add_argument(
+        "--public-calendar",
+        action="store_true",
+        help="also write OUT/pto-public.ics: who is out and when, no customer, backup or link "
+        "(for a public place a calendar app can subscribe to)",
+    )
+    p.add_argument(
+        "--public-calendar-only",
+        action="store_true",
+        help="write OUT/pto-public.ics and nothing else (for a separate public Pages site)",
+    )
     p.add_argument(
         "--weeks",
         type=int,
@@ -50,7 +62,13 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     weeks = args.weeks if args.weeks is not None else policy.reports.weeks  # policy: 1-52
     view = build_view(the_plan, weeks, project=project.snapshot.project or None)
     out_dir = Path(args.out)
-    sizes = write_report(view, policy, out_dir)
+    sizes = write_report(
+        view,
+        policy,
+        out_dir,
+        public_calendar=args.public_calendar,
+        public_only=args.public_calendar_only,
+    )
     for name, size in sizes.items():
         out.write(f"{out_dir / name} ({size:,} bytes)\n")
     problems = problems_of(the_plan)

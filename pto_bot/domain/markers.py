@@ -47,6 +47,15 @@ def read_marker(body: str) -> dict[str, Any] | None:
     return data
 
 
+def looks_like_the_bots(body: str) -> bool:
+    """Whether ``body`` ends the way the bot's notes end: its marker on a line of its own (not in
+    a quote). How the webhook job tells the bot's own comments when it does not know the bot's
+    username; a hint only, never trusted as state (:func:`read_marker` is read only from bodies
+    the bot wrote)."""
+    lines = (body or "").rstrip().splitlines()
+    return bool(lines) and lines[-1].startswith(_PREFIX) and read_marker(lines[-1]) is not None
+
+
 def strip_marker(body: str) -> str:
     return _MARKER_RE.sub("", body or "").rstrip()
 

@@ -205,8 +205,18 @@ class Pilot(_Strict):
     review: date | None = None
 
 
+#: The bot's name where no GitLab says who it is: the offline file, the demo.
+OFFLINE_BOT = "pto-bot"
+
+
 class Bot(_Strict):
-    username: Username = Field(description="The GitLab user the bot's token belongs to.")
+    username: Username | None = Field(
+        default=None,
+        description="Optional: the GitLab user of the bot's token. Every reconcile and webhook "
+        "run asks GitLab who the token belongs to (GET /user) and stops before writing anything "
+        "when this differs. Set it so the webhook job can ignore the bot's own events without "
+        "asking, and so reports can run with a reader's token.",
+    )
     command: str = Field(default="/pto", description="Command word people type in comments.")
 
     @field_validator("command")
@@ -343,7 +353,12 @@ class Labels(_Strict):
 
 class Policy(_Strict):
     team: Team
-    bot: Bot
+    bot: Bot = Field(default_factory=Bot)
+    go_live: date | None = Field(
+        default=None,
+        description="The day the bot went live in this project (YYYY-MM-DD): PTO requests that "
+        "ended before it are history, never written to.",
+    )
     pilot: Pilot = Field(default_factory=Pilot)
     engineers: dict[Username, Engineer] = Field(min_length=1)
     pods: dict[str, Pod] = Field(default_factory=dict)

@@ -17,7 +17,7 @@ from typing import Any
 from .accounts import Account, account_of
 from .ledger import LedgerEntry
 from .markers import CoverageState, FallbackState, ReplyState, read_marker, read_state
-from .policy import Policy
+from .policy import OFFLINE_BOT, Policy
 from .request_form import ParseResult, PtoRequest, parse_request
 from .snapshot import Issue, Snapshot
 
@@ -221,7 +221,7 @@ def _repaired_fallback(issue: Issue, data: dict[str, Any]) -> FallbackState | No
 
 def read_world(policy: Policy, snapshot: Snapshot, bot: str | None = None) -> World:
     """The world of ``snapshot``; ``bot`` is the bot's username (default: the policy's)."""
-    bot = bot or policy.bot.username
+    bot = bot or policy.bot.username or OFFLINE_BOT
     labels = policy.labels
     roster = list(policy.engineers)
     problems: list[str] = list(snapshot.errors)

@@ -1,4 +1,6 @@
-"""The static coverage report: ``index.html`` (an SVG timeline), ``pto.ics`` and ``report.json``.
+"""The static coverage report: ``index.html`` (an SVG timeline), ``pto.ics`` and ``report.json``;
+on request ``pto-public.ics``, a feed of who is out and when, and nothing else (no customer, no
+backup, no link), for a place a calendar app can subscribe to without logging in.
 
 Everything is rendered from a :class:`~pto_bot.reports.view.CoverageView`. The page is
 self-contained (inline CSS, inline SVG, no script, no external asset), so it can be published as
@@ -101,29 +103,32 @@ def _description(r: RequestRow) -> str:
     return "\n".join(lines)
 
 
-def render_ics(view: CoverageView) -> bytes:
+def render_ics(view: CoverageView, public: bool = False) -> bytes:
+    """The PTO as a calendar; ``public``: who is out and when only, for a feed anyone with the
+    link can read (no customer, backup, status detail or link to the private project)."""
     cal = Calendar()
     cal.add("prodid", "-//pto-bot//coverage report//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{view.team} PTO")
+    cal.add("x-wr-calname", f"{view.team} {'out of office' if public else 'PTO'}")
     stamp = view.now.astimezone(UTC)
     project = _slug(view.project)
     for r in view.requests:
         if r.status not in ICS_STATUSES:
             continue
         event = Event()
-        event.add("uid", f"pto-{project}-{r.iid}@pto-bot")
+        event.add("uid", f"pto-{project}-{r.iid}{'-public' if public else ''}@pto-bot")
         event.add("dtstamp", stamp)
         event.add("dtstart", r.start)
         event.add("dtend", r.end + timedelta(days=1))  # exclusive: the day after the last day off
-        event.add("summary", f"PTO: {r.engineer}")
-        event.add("description", _description(r))
+        event.add("summary", f"{r.engineer} out" if public else f"PTO: {r.engineer}")
         event.add("transp", "TRANSPARENT")  # someone else's PTO does not make you busy
         event.add("status", "TENTATIVE" if r.status == "needs-approval" else "CONFIRMED")
-        if _href(r.web_url):
-            event.add("url", r.web_url)
+        if not public:
+            event.add("description", _description(r))
+            if _href(r.web_url):
+                event.add("url", r.web_url)
         cal.add_component(event)
     return bytes(cal.to_ical())
 
@@ -133,15 +138,26 @@ def render_json(view: CoverageView) -> str:
     return json.dumps(view_to_json(view), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_report(view: CoverageView, policy: Policy, out_dir: Path) -> dict[str, int]:
-    """Write ``index.html``, ``pto.ics`` and ``report.json`` into ``out_dir``; name -> bytes."""
+def write_report(
+    view: CoverageView,
+    policy: Policy,
+    out_dir: Path,
+    *,
+    public_calendar: bool = False,
+    public_only: bool = False,
+) -> dict[str, int]:
+    """Write ``index.html``, ``pto.ics`` and ``report.json`` into ``out_dir`` (none of them with
+    ``public_only``), and ``pto-public.ics`` with ``public_calendar`` or ``public_only``;
+    name -> bytes."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    files: dict[str, bytes] = {
-        "index.html": render_html(view, policy).encode("utf-8"),
-        "pto.ics": render_ics(view),
-        "report.json": render_json(view).encode("utf-8"),
-    }
+    files: dict[str, bytes] = {}
+    if not public_only:
+        files["index.html"] = render_html(view, policy).encode("utf-8")
+        files["pto.ics"] = render_ics(view)
+        files["report.json"] = render_json(view).encode("utf-8")
+    if public_calendar or public_only:
+        files["pto-public.ics"] = render_ics(view, public=True)
     sizes = {}
     for name, data in files.items():
         (out_dir / name).write_bytes(data)

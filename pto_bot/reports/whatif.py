@@ -89,8 +89,10 @@ def what_if(
     emergency: bool = False,
     backups: str = "",
     chat: bool = False,
+    bot: str | None = None,
 ) -> tuple[WhatIf, Plan]:
-    """Plan the project with the hypothetical request added; ConfigError when it cannot be read."""
+    """Plan the project with the hypothetical request added; ConfigError when it cannot be read.
+    ``bot`` is the bot's username (default: the policy's)."""
     body = description(engineer, start, end, emergency, backups)
     parsed = parse_request(
         body,
@@ -104,7 +106,7 @@ def what_if(
     extended = Snapshot(
         (*snapshot.issues, issue), snapshot.project, snapshot.web_url, snapshot.errors
     )
-    with_it = plan(policy, extended, now)
+    with_it = plan(policy, extended, now, bot)
     ev = with_it.evaluation.get(issue.iid)
     assert ev is not None and ev.req.request is not None
     names = _names(with_it.evaluation, ev)
@@ -113,7 +115,9 @@ def what_if(
         result.if_approved = if_approved(
             with_it.world, with_it.world.ledger, with_it.evaluation.today, ev
         )
-    result.changes = _changes(plan(policy, snapshot, now).evaluation, with_it.evaluation, ev.iid)
+    result.changes = _changes(
+        plan(policy, snapshot, now, bot).evaluation, with_it.evaluation, ev.iid
+    )
     result.already = [
         o
         for o in with_it.evaluation.requests

@@ -356,10 +356,14 @@ def test_bot_username_is_read_once_from_the_api(fake_gitlab: FakeGitLab) -> None
 
 def test_the_fake_really_runs_quick_actions(fake_gitlab: FakeGitLab) -> None:
     iid = fake_gitlab.add_issue("PTO", labels=["pto"])
+    fake_gitlab.add_label("x")  # /label applies only labels that exist
     url = f"{API}/projects/{PROJECT_ID}/issues/{iid}/notes"
 
     reply = requests.post(
-        url, json={"body": "/close\n/label ~x"}, headers={"PRIVATE-TOKEN": TOKEN}, timeout=5
+        url,
+        json={"body": "/close\n/label ~x ~missing"},
+        headers={"PRIVATE-TOKEN": TOKEN},
+        timeout=5,
     )
 
     assert reply.status_code == 202

@@ -510,3 +510,23 @@ def test_events_are_frozen() -> None:
 
     with pytest.raises(ValueError, match="frozen"):
         event.iid = 3
+
+
+# --- the bot's own events when its username is not configured --------------------------------
+
+
+def without_name(payload: Any) -> Any:
+    return parse_event(json.dumps(payload), project_id=None, project_path=None, bot_username=None)
+
+
+def test_without_the_bots_name_its_comments_are_told_by_their_marker() -> None:
+    signed = 'Backups for your PTO\n\n<!-- pto-bot {"t":"coverage"} -->\n'
+    event = without_name(changed(NOTE_HOOK, "object_attributes.note", signed))
+    assert event == Ignored(reason="comment by the bot itself (@root: its marker)")
+
+
+def test_a_quoted_marker_or_a_person_is_not_taken_for_the_bot() -> None:
+    quoted = '> Backups for your PTO\n> <!-- pto-bot {"t":"coverage"} -->\n\n/pto status'
+    assert isinstance(without_name(changed(NOTE_HOOK, "object_attributes.note", quoted)), Event)
+    assert isinstance(without_name(NOTE_HOOK), Event)
+    assert isinstance(without_name(ISSUE_HOOK), Event)  # left to the job, once it knows the bot

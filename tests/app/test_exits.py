@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pto_bot.app.exits import EXIT_CONFIG, EXIT_PARTIAL, explain, secrets_in
-from pto_bot.errors import ConfigError, TrackerError
+from pto_bot.errors import AccessError, ConfigError, TrackerError
 
 TOKEN = "glpat-abcdef0123456789"
 
@@ -32,3 +32,10 @@ def test_tracker_errors_and_files_say_what_failed() -> None:
     )
     error = IsADirectoryError(21, "Is a directory", "public/index.html")
     assert explain(error, []) == (EXIT_CONFIG, ["public/index.html: Is a directory"])
+
+
+def test_a_tracker_error_with_advice_is_one_line_and_a_refused_run_exits_2() -> None:
+    refused = AccessError("GitLab: read the bot's user failed: 401", kind="unauthorized", hint="x")
+    assert explain(refused, []) == (EXIT_CONFIG, ["GitLab: read the bot's user failed: 401 — x"])
+    one = TrackerError("GitLab: open issue failed: 400", 7, kind="spam", hint="trust the user")
+    assert explain(one, []) == (EXIT_PARTIAL, ["GitLab: open issue failed: 400 — trust the user"])

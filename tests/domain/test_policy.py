@@ -171,6 +171,7 @@ def test_schema_lists_every_top_level_key_and_refuses_others() -> None:
     assert set(schema["properties"]) == {
         "team",
         "bot",
+        "go_live",
         "pilot",
         "engineers",
         "pods",
@@ -184,7 +185,7 @@ def test_schema_lists_every_top_level_key_and_refuses_others() -> None:
         "checklists",
         "labels",
     }
-    assert set(schema["required"]) == {"team", "bot", "engineers", "checklists"}
+    assert set(schema["required"]) == {"team", "engineers", "checklists"}
     assert schema["additionalProperties"] is False
     assert set(schema["$defs"]["Checklists"]["properties"]) == {"before", "backup", "return"}
 

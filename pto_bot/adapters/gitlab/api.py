@@ -1,6 +1,7 @@
 """One connection to GitLab's REST API: python-gitlab over the counted, paced, retrying
 :mod:`.transport`, the project, and the one place a failure of a request becomes a
-:class:`~pto_bot.errors.TrackerError` naming what failed (the token never shown)."""
+:class:`~pto_bot.errors.TrackerError` naming what failed and what to do (the token never
+shown)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ import requests
 from gitlab.exceptions import GitlabError
 from gitlab.v4.objects import ProjectIssue
 
-from ...errors import TrackerError
 from .config import Connection
+from .failures import BOT_ROLE, translate
 from .transport import RollingLimit, Transport, TransportError
 
 PAGE = 100
@@ -68,14 +69,20 @@ class Api:
 
     def where(self, op: str, iid: int | None, detail: str) -> str:
         where = f" on issue #{iid}" if iid is not None else ""
-        text = f"GitLab: {op}{where} failed: {detail}"
+        return self.scrub(f"GitLab: {op}{where} failed: {detail}")
+
+    def scrub(self, text: str) -> str:
         token = self.connection.token
         return text.replace(token, "[token]") if token else text
 
     @contextmanager
-    def reporting(self, op: str, iid: int | None) -> Iterator[None]:
-        """Turn any failure of the block into a :class:`TrackerError` naming ``op`` and ``iid``."""
+    def reporting(self, op: str, iid: int | None, *, role: str = BOT_ROLE) -> Iterator[None]:
+        """Turn any failure of the block into a :class:`TrackerError` naming ``op`` and ``iid``,
+        with what to do about it (:mod:`.failures`); ``role`` is the least role ``op`` needs."""
         try:
             yield
         except (TransportError, GitlabError, requests.RequestException) as exc:
-            raise TrackerError(self.where(op, iid, str(exc) or type(exc).__name__), iid) from exc
+            c = self.connection
+            error = translate(exc, op, iid, url=c.url, project=str(c.project), role=role)
+            error.args = (self.scrub(str(error)),)
+            raise error from exc

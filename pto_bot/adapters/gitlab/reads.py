@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ...domain.snapshot import Issue, Note, Snapshot
-from ...errors import TrackerError
+from ...errors import AccessError, TrackerError
 from .api import PAGE, Api
 from .cache import CACHE_SETTLE, NoteCache
 from .config import CLOSED_LOOKBACK
@@ -35,6 +35,8 @@ def read_snapshot(api: Api, labels: Sequence[str], cache_path: Path | None) -> S
         try:
             notes, skipped = _notes(api, found[iid], cache, started)
             issues.append(issue_from_api(found[iid], notes))
+        except AccessError:
+            raise  # the token, the role or GitLab itself: no other issue can be read either
         except (TrackerError, KeyError, TypeError, ValueError) as exc:
             errors.append(f"issue #{iid} left out of this run: it could not be read ({exc})")
             continue

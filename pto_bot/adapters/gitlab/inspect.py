@@ -1,0 +1,214 @@
+"""GitLab as ``pto-bot doctor`` sees it: plain facts about the project and the token, and the one
+write the doctor makes (a missing label, on ``--fix``).
+
+Every read the token's role may forbid answers :data:`HIDDEN` instead of failing: which role
+GitLab asks for is in the method's docstring, and the doctor says what to check by hand. The
+token, the project and the network failing stop the doctor like any run (an
+:class:`~pto_bot.errors.AccessError`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from gitlab.exceptions import GitlabCreateError, GitlabGetError
+
+from ...domain.snapshot import Issue
+from ...errors import AccessError
+from .api import PAGE, Api
+from .config import connection_from_env
+from .convert import issue_from_api
+
+T = TypeVar("T")
+Hidden = Literal["hidden"]
+HIDDEN: Hidden = "hidden"
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    bot: bool  # a project or group access token's user
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    path: str
+    web_url: str
+    default_branch: str | None  # GitLab shows it only to roles that may read code
+    access_level: int | None  # the token user's, direct or through the project's group
+
+
+@dataclass(frozen=True)
+class Schedule:
+    description: str
+    ref: str
+    cron: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class Hook:
+    url: str
+    issues: bool
+    notes: bool
+    status: str  # executable | temporarily_disabled | disabled
+
+
+class Inspector:
+    """Reads for the doctor, each one request or one listing of every page."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], **kw: Any) -> Inspector:
+        return cls(Api(connection_from_env(env), **kw))
+
+    @property
+    def requests_made(self) -> int:
+        return self.api.transport.requests_made
+
+    @property
+    def trigger_url(self) -> str:
+        c = self.api.connection
+        return f"{c.url.rstrip('/')}/api/v4/projects/{c.project}/ref/<branch>/trigger/pipeline"
+
+    def _visible(self, op: str, role: str, read: Callable[[], T]) -> T | Hidden:
+        try:
+            with self.api.reporting(op, None, role=role):
+                return read()
+        except AccessError as exc:
+            if exc.kind == "forbidden":
+                return HIDDEN
+            raise
+
+    def whoami(self) -> User:
+        """``GET /user``: who the token belongs to."""
+        with self.api.reporting("read the token's user (GET /user)", None):
+            self.api.gl.auth()
+            user = self.api.gl.user
+            assert user is not None
+            raw = user.attributes
+        return User(int(raw["id"]), str(raw["username"]), bool(raw.get("bot")))
+
+    def project(self) -> ProjectInfo:
+        """``GET /projects/:id``, with the token user's access level (any member may)."""
+        c = self.api.connection
+        with self.api.reporting("read the project", None):
+            raw = self.api.gl.projects.get(c.project).attributes
+        levels = [
+            access.get("access_level")
+            for access in (raw.get("permissions") or {}).values()
+            if isinstance(access, dict)
+        ]
+        known = [int(level) for level in levels if level is not None]
+        return ProjectInfo(
+            path=str(raw.get("path_with_namespace") or c.project),
+            web_url=str(raw.get("web_url") or ""),
+            default_branch=raw.get("default_branch"),
+            access_level=max(known) if known else None,
+        )
+
+    def access_level(self, user_id: int) -> int | None:
+        """The user's effective access level (inherited and invited groups too); None when
+        not a member. Any member may ask."""
+        with self.api.reporting("read the token user's membership", None):
+            try:
+                member = self.api.project.members_all.get(user_id)
+            except GitlabGetError as exc:
+                if exc.response_code == 404:
+                    return None
+                raise
+        return int(member.attributes["access_level"])
+
+    def member_usernames(self) -> set[str] | Hidden:
+        """Every member, inherited ones included (Guest and up)."""
+
+        def read() -> set[str]:
+            listed = self.api.project.members_all.list(per_page=PAGE, iterator=True)
+            return {str(member.attributes["username"]) for member in listed}
+
+        return self._visible("list the project's members", "Guest", read)
+
+    def labels(self) -> set[str]:
+        """The labels issues of the project can carry (its own and its groups')."""
+        with self.api.reporting("list the project's labels", None):
+            listed = self.api.project.labels.list(per_page=PAGE, iterator=True)
+            return {str(label.attributes["name"]) for label in listed}
+
+    def create_label(self, name: str, color: str, description: str) -> bool:
+        """Create a project label (Planner or Reporter and up); False when it exists (409)."""
+        data = {"name": name, "color": color, "description": description}
+        with self.api.reporting(f"create the label {name!r}", None):
+            try:
+                self.api.project.labels.create(data)
+            except GitlabCreateError as exc:
+                if exc.response_code == 409:
+                    return False
+                raise
+        return True
+
+    def file(self, path: str, ref: str) -> str | Hidden | None:
+        """A file's text on ``ref``, None when it is not there. Reading code takes Reporter on
+        a private project: Planner and Guest may not."""
+
+        def read() -> str | None:
+            try:
+                found = self.api.project.files.get(file_path=path, ref=ref)
+            except GitlabGetError as exc:
+                if exc.response_code == 404:
+                    return None
+                raise
+            return bytes(found.decode()).decode("utf-8", errors="replace")
+
+        return self._visible(f"read {path} on {ref}", "Reporter", read)
+
+    def schedules(self) -> list[Schedule] | Hidden:
+        """The pipeline schedules (Reporter and up)."""
+
+        def read() -> list[Schedule]:
+            listed = self.api.project.pipelineschedules.list(per_page=PAGE, iterator=True)
+            return [
+                Schedule(
+                    str(s.attributes.get("description") or ""),
+                    str(s.attributes.get("ref") or ""),
+                    str(s.attributes.get("cron") or ""),
+                    bool(s.attributes.get("active")),
+                )
+                for s in listed
+            ]
+
+        return self._visible("list the pipeline schedules", "Reporter", read)
+
+    def hooks(self) -> list[Hook] | Hidden:
+        """The project's webhooks (Maintainer and up)."""
+
+        def read() -> list[Hook]:
+            listed = self.api.project.hooks.list(per_page=PAGE, iterator=True)
+            return [
+                Hook(
+                    str(h.attributes.get("url") or ""),
+                    bool(h.attributes.get("issues_events")),
+                    bool(h.attributes.get("note_events")),
+                    str(h.attributes.get("alert_status") or "executable"),
+                )
+                for h in listed
+            ]
+
+        return self._visible("list the webhooks", "Maintainer", read)
+
+    def open_issues(self, label: str) -> list[Issue]:
+        """Open issues labelled ``label``, without their notes."""
+        listed = self.api.list_issues(
+            f"list open issues labelled {label!r}", state="opened", labels=[label]
+        )
+        issues = []
+        for raw in listed:
+            try:
+                issues.append(issue_from_api(raw, ()))
+            except ValueError:
+                continue  # the runs report it; the doctor looks at playbooks it can read
+        return issues

@@ -1,0 +1,234 @@
+"""``pto-bot init``: scaffold a team project — ``policy.yaml`` (commented, from a template),
+``policy.schema.json``, the two issue templates and a ``.gitlab-ci.yml`` that includes pto_bot's
+CI/CD component.
+
+Nothing is overwritten without ``force``: when a file exists, nothing at all is written and the
+message names the files. What the command line did not give is asked through ``ask`` (a prompt,
+when standard input is a terminal), else it is an error naming the option. The policy written is
+validated before anything is written, so ``pto-bot validate`` passes on it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from .. import __version__
+from ..domain.policy import USERNAME_RE
+from ..domain.policy_file import parse_policy, policy_schema
+from ..errors import ConfigError
+from .validate import PLAYBOOK_TEMPLATE, PTO_TEMPLATE
+
+Process = Literal["pods", "classic", "buddy"]
+PROCESSES: tuple[Process, ...] = ("pods", "classic", "buddy")
+TITLES = {
+    "pods": "coverage pods: the pod covers its members' accounts",
+    "classic": "classic: each engineer hand-picks backups in the request",
+    "buddy": "buddy pairs: each engineer's buddy covers every account",
+}
+#: Where teams include the component from: pto_bot's project on the same GitLab instance.
+COMPONENT = f"$CI_SERVER_FQDN/tools/pto-bot/pto-bot@v{__version__}"
+Ask = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Answers:
+    """What the command line said; ``None`` or empty = not given."""
+
+    manager: str | None = None
+    pods: Sequence[str] = ()  # NAME=user,user,...
+    engineers: Sequence[str] = ()  # user,user,... (classic: the roster)
+    process: str | None = None
+    team: str = "Support team"
+    channel: str = "#support-team"
+    timezone: str = "America/New_York"
+    country: str = "US"
+    component: str = COMPONENT
+
+
+@dataclass
+class Scaffold:
+    """The files to write, relative to the project folder, and what to tell the user."""
+
+    files: dict[Path, str] = field(default_factory=dict)
+
+
+def _yaml(value: Any) -> str:
+    """A YAML scalar that reads back as ``value``: bare when it can be, else JSON-quoted."""
+    text = str(value)
+    plain = re.fullmatch(r"[A-Za-z0-9_][\w.\-/ ]*", text) and not text.endswith(" ")
+    if plain and yaml.safe_load(text) == text:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("pto_bot", "scaffold"),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,  # YAML, not HTML: values pass the yaml filter instead
+    )
+    env.filters["yaml"] = _yaml
+    return env
+
+
+def _username(option: str, value: str) -> str:
+    name = value.strip().removeprefix("@")
+    if not USERNAME_RE.match(name) or name.endswith((".", "-")):
+        raise ConfigError([f"{option}: {value!r} is not a GitLab username (e.g. melroberts)"])
+    return name
+
+
+def _users(option: str, text: str) -> list[str]:
+    return [_username(option, part) for part in text.split(",") if part.strip()]
+
+
+def _pod(text: str) -> tuple[str, list[str]]:
+    name, sep, members = text.partition("=")
+    name = name.strip()
+    if not sep or not re.fullmatch(r"[A-Za-z0-9][\w\-]*", name):
+        raise ConfigError(
+            [f"--pod: {text!r} is not NAME=user,user,... (e.g. alpha=harishsr,dbass90,andsmith3)"]
+        )
+    users = _users(f"--pod {name}", members)
+    if len(users) < 2:
+        raise ConfigError([f"--pod {name}: a pod needs at least two members, got {users}"])
+    return name, users
+
+
+def _missing(option: str, how: str = "") -> ConfigError:
+    return ConfigError(
+        [
+            f"init: {option} is missing (standard input is not a terminal, so it cannot be "
+            f"asked); give {option}{how}"
+        ]
+    )
+
+
+def _given(value: str | None, option: str, question: str, ask: Ask | None) -> str:
+    if value:
+        return value
+    if ask is None:
+        raise _missing(option)
+    answer = ask(question).strip()
+    if not answer:
+        raise ConfigError([f"init: no answer for {option}; nothing was written"])
+    return answer
+
+
+def _collect(given: Sequence[str], option: str, question: str, ask: Ask | None) -> list[str]:
+    if given:
+        return list(given)
+    if ask is None:
+        raise _missing(option, " once or more")
+    found: list[str] = []
+    while answer := ask(question).strip():
+        found.append(answer)
+    if not found:
+        raise ConfigError([f"init: no answer for {option}; nothing was written"])
+    return found
+
+
+def _process(answers: Answers, ask: Ask | None) -> Process:
+    chosen = answers.process
+    if chosen is None and ask is not None:
+        chosen = ask(f"Process ({' | '.join(PROCESSES)}) [pods]: ").strip() or "pods"
+    for process in PROCESSES:
+        if (chosen or "pods") == process:
+            return process
+    raise ConfigError([f"--process: {chosen!r} is not one of {', '.join(PROCESSES)}"])
+
+
+def _roster(
+    process: Process, answers: Answers, ask: Ask | None
+) -> tuple[dict[str, list[str]], list[str]]:
+    """The pods and every engineer, checked: one pod per engineer, pairs for buddies."""
+    pods: dict[str, list[str]] = {}
+    if process != "classic":
+        for text in _collect(
+            answers.pods, "--pod", "Pod as NAME=user,user,... (empty line when done): ", ask
+        ):
+            name, members = _pod(text)
+            if name in pods:
+                raise ConfigError([f"--pod {name}: given twice"])
+            pods[name] = members
+    extra = [u for text in answers.engineers for u in _users("--engineers", text)]
+    if process == "classic" and not extra:
+        text = _given(None, "--engineers", "Engineers (user,user,...): ", ask)
+        extra = _users("--engineers", text)
+    problems = []
+    seen: dict[str, str] = {}
+    for name, members in pods.items():
+        if process == "buddy" and len(members) != 2:
+            problems.append(f"--pod {name}: buddies come in pairs, got {len(members)} members")
+        for member in members:
+            if member in seen:
+                problems.append(f"--pod {name}: {member} is already in pod {seen[member]}")
+            seen[member] = name
+    if problems:
+        raise ConfigError(problems)
+    engineers = list(dict.fromkeys([u for m in pods.values() for u in m] + extra))
+    return pods, engineers
+
+
+def scaffold(answers: Answers, today: date, ask: Ask | None) -> Scaffold:
+    """The files ``init`` writes, validated; ``ask`` prompts for what is missing (None: not a
+    terminal, so a missing option is an error)."""
+    process = _process(answers, ask)
+    manager = _username(
+        "--manager", _given(answers.manager, "--manager", "Manager's GitLab username: ", ask)
+    )
+    pods, engineers = _roster(process, answers, ask)
+    context = {
+        "team": answers.team,
+        "manager": manager,
+        "channel": answers.channel,
+        "timezone": answers.timezone,
+        "country": answers.country.upper(),
+        "today": today.isoformat(),
+        "process": process,
+        "process_title": TITLES[process],
+        "pods": pods,
+        "engineers": engineers,
+        "component": answers.component,
+    }
+    env = _environment()
+    policy_text = env.get_template("policy.yaml.j2").render(context)
+    parse_policy(yaml.safe_load(policy_text), "policy.yaml")  # ConfigError names the problem
+    templates = resources.files("pto_bot") / "scaffold" / "issue_templates"
+    files = {
+        Path("policy.yaml"): policy_text,
+        Path("policy.schema.json"): policy_schema(),
+        PTO_TEMPLATE: (templates / PTO_TEMPLATE.name).read_text(encoding="utf-8"),
+        PLAYBOOK_TEMPLATE: (templates / PLAYBOOK_TEMPLATE.name).read_text(encoding="utf-8"),
+        Path(".gitlab-ci.yml"): env.get_template("gitlab-ci.yml.j2").render(context),
+    }
+    return Scaffold(files)
+
+
+def write_scaffold(made: Scaffold, root: Path, force: bool) -> list[Path]:
+    """Write every file under ``root``; none at all when one exists and ``force`` is off."""
+    existing = [path for path in made.files if (root / path).exists()]
+    if existing and not force:
+        names = ", ".join(str(path) for path in existing)
+        raise ConfigError(
+            [
+                f"init: {names} already exist in {root}; nothing was written. Give --force to "
+                "overwrite them"
+            ]
+        )
+    for path, text in made.files.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return list(made.files)

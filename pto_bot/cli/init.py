@@ -1,0 +1,89 @@
+"""``pto-bot init``: scaffold a team project (policy, schema, issue templates, CI include)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from .options import Subparsers
+
+
+def register(sub: Subparsers) -> None:
+    p = sub.add_parser(
+        "init",
+        help="write policy.yaml, the issue templates and .gitlab-ci.yml for a team project",
+        description="Write policy.yaml (commented; go_live is today), policy.schema.json, "
+        ".gitlab/issue_templates/{PTO request,Account playbook}.md and a .gitlab-ci.yml that "
+        "includes pto_bot's CI/CD component, in a first dry-run week. Asks for what is missing "
+        "when standard input is a terminal. Never overwrites a file without --force.",
+    )
+    p.add_argument("--dir", default=".", help="the project folder (default: %(default)s)")
+    p.add_argument("--manager", metavar="USER", help="the manager's GitLab username")
+    p.add_argument(
+        "--pod",
+        action="append",
+        default=[],
+        metavar="NAME=user,user,...",
+        help="a pod and its members (repeat for each pod; pairs with --process buddy)",
+    )
+    p.add_argument(
+        "--engineers",
+        action="append",
+        default=[],
+        metavar="user,user,...",
+        help="engineers in no pod (with --process classic: the whole roster)",
+    )
+    p.add_argument(
+        "--process",
+        choices=("pods", "classic", "buddy"),
+        help="pods: the pod covers (default); classic: backups hand-picked in each request; "
+        "buddy: pairs that cover each other's accounts",
+    )
+    p.add_argument("--team", default="Support team", help="team name (default: %(default)s)")
+    p.add_argument(
+        "--channel", default="#support-team", help="team chat channel (default: %(default)s)"
+    )
+    p.add_argument(
+        "--timezone", default="America/New_York", help="IANA time zone (default: %(default)s)"
+    )
+    p.add_argument(
+        "--country",
+        default="US",
+        metavar="CODE",
+        help="public holidays of every engineer, to edit per engineer (default: %(default)s)",
+    )
+    p.add_argument("--force", action="store_true", help="overwrite files that exist")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    from ..app.exits import EXIT_OK
+    from ..app.init import Answers, scaffold, write_scaffold
+
+    def ask(question: str) -> str:
+        out.write(question)
+        out.flush()
+        return sys.stdin.readline()
+
+    answers = Answers(
+        manager=args.manager,
+        pods=args.pod,
+        engineers=args.engineers,
+        process=args.process,
+        team=args.team,
+        channel=args.channel,
+        timezone=args.timezone,
+        country=args.country,
+    )
+    made = scaffold(answers, date.today(), ask if sys.stdin.isatty() else None)
+    root = Path(args.dir)
+    for path in write_scaffold(made, root, args.force):
+        out.write(f"wrote {root / path}\n")
+    out.write(
+        "\nNext: fill in names, countries and the channel in policy.yaml, run `pto-bot validate`, "
+        "commit, then `pto-bot doctor --fix` (README: Go live in fifteen minutes).\n"
+    )
+    return EXIT_OK

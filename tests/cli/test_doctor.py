@@ -1,0 +1,249 @@
+"""``pto-bot doctor [--fix]`` against the fake GitLab, and its wording from plain facts."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from fake_gitlab import API, BOT, GUEST, MAINTAINER, PLANNER, PROJECT_ID, REPORTER, TOKEN
+from gitlab_team import Team
+from project import ROOT
+from pto_bot.adapters.gitlab.inspect import HIDDEN, Hook, ProjectInfo, Schedule, User
+from pto_bot.app.doctor import Facts, findings, wanted_labels
+from pto_bot.cli import main
+from pto_bot.domain.policy_file import load_policy
+
+POLICY = load_policy(ROOT / "policy.yaml")
+TEMPLATES = [
+    ".gitlab/issue_templates/PTO request.md",
+    ".gitlab/issue_templates/Account playbook.md",
+]
+TRIGGER = f"{API}/projects/{PROJECT_ID}/ref/main/trigger/pipeline?token=trigger-token"
+
+
+def doctor(team: Team, *argv: str) -> tuple[int, str, list[tuple[str, str]]]:
+    mark = len(team.fake.calls)
+    out = io.StringIO()
+    code = main(["doctor", "--policy", team.policy, *argv], out=out)
+    return code, out.getvalue(), team.fake.calls[mark:]
+
+
+def ready(team: Team) -> None:
+    """Everything in place, as README's set-up leaves it."""
+    fake = team.fake
+    fake.members[BOT] = MAINTAINER
+    for person in [*POLICY.engineers, POLICY.team.manager]:
+        fake.members.setdefault(person, REPORTER)
+    for name, (color, description) in wanted_labels(POLICY).items():
+        fake.add_label(name, color, description)
+    fake.files["policy.yaml"] = Path(team.policy).read_text()
+    for path in TEMPLATES:
+        fake.files[path] = (ROOT / path).read_text()
+    fake.files[".gitlab-ci.yml"] = (
+        "include:\n  - component: $CI_SERVER_FQDN/tools/pto-bot/pto-bot@v0.1.0\n"
+    )
+    fake.add_schedule()
+    fake.add_hook(TRIGGER)
+
+
+@pytest.fixture
+def here(team: Team, monkeypatch: pytest.MonkeyPatch) -> Team:
+    """The team's policy as ./policy.yaml, as in a checkout of the team's project."""
+    monkeypatch.chdir(team.tmp)
+    team.policy = "policy.yaml"
+    return team
+
+
+def test_a_ready_project_is_all_well_and_nothing_is_written(here: Team) -> None:
+    ready(here)
+    here.playbook("Acme Corp", "klang")
+
+    code, text, calls = doctor(here)
+
+    assert code == 0, text
+    assert text.splitlines()[0] == "✓ the token works: it is a personal access token of @pto-bot"
+    assert "✓ bot.username matches the token's user @pto-bot" in text
+    assert "✓ role Maintainer: it may comment, label, close and open issues (more than" in text
+    assert f"✓ the {len(wanted_labels(POLICY))} labels the policy names exist" in text
+    assert "✓ policy.yaml is on main and valid" in text
+    assert "✓ pipeline schedule 'pto-bot reconcile' (0 * * * *) on main" in text
+    assert "✓ a webhook sends issue and comment events to the pipeline trigger" in text
+    assert "✓ 1 open playbooks, each with one owner" in text
+    assert text.rstrip().splitlines()[-1].startswith("All is well. (")
+    assert {method for method, _ in calls} == {"GET"}
+    # the user, the project, the labels, 4 files, schedules, hooks, members, open playbooks
+    assert len(calls) == 11 and text.rstrip().endswith("(11 API requests)")
+
+
+def test_a_brand_new_project_gets_a_list_of_what_to_do_and_no_write(here: Team) -> None:
+    code, text, calls = doctor(here)
+
+    assert code == 1
+    assert "✗ labels missing: pto, playbook, pto-fallback" in text
+    assert "run `pto-bot doctor --fix` to create them" in text
+    assert "✗ policy.yaml is not on main: commit it, then push" in text
+    assert "✗ .gitlab/issue_templates/PTO request.md is not on main: `pto-bot init` writes it" in (
+        text
+    )
+    assert "✗ no active pipeline schedule on main: Build > Pipeline schedules > New" in text
+    # the recommended role cannot see webhooks: said, not failed
+    assert "? webhooks are visible to Maintainers only (the token's role is Reporter)" in text
+    assert f"{API}/projects/{PROJECT_ID}/ref/<branch>/trigger/pipeline?token=" in text
+    assert "✗ not members of support/ase: a.conrad, adamlauzon" in text
+    assert [c for c in calls if c[0] != "GET"] == []
+
+
+def test_fix_creates_the_missing_labels_once(here: Team) -> None:
+    here.fake.add_label("pto")  # already there (a group label, say)
+
+    code, text, calls = doctor(here, "--fix")
+    again_code, again, again_calls = doctor(here, "--fix")
+
+    wanted = wanted_labels(POLICY)
+    assert sum(1 for m, p in calls if m == "POST") == len(wanted) - 1
+    assert "✓ created the labels playbook, pto-fallback" in text
+    assert here.fake.labels["pto::covered"]["color"] == "#108548"
+    assert here.fake.labels["pto::covered"]["description"].startswith("PTO request: every")
+    assert {"out::1", "out::2", "out::3+"} <= set(here.fake.labels)
+    assert [c for c in again_calls if c[0] != "GET"] == []
+    assert f"✓ the {len(wanted)} labels the policy names exist" in again
+    assert code == again_code == 1  # the rest still needs doing
+
+
+def test_fix_with_a_guest_token_says_why_labels_were_not_created(here: Team) -> None:
+    here.fake.members[BOT] = GUEST
+
+    code, text, _ = doctor(here, "--fix")
+
+    assert code == 1
+    assert "✗ role Guest: GitLab lets it comment but silently drops its label changes" in text
+    assert "--fix could not create them (give the token's user the role Reporter" in text
+    assert here.fake.labels == {}
+
+
+def test_a_planner_token_cannot_read_code_or_schedules_and_is_told_what_to_check(
+    here: Team,
+) -> None:
+    ready(here)
+    here.fake.members[BOT] = PLANNER
+
+    code, text, _ = doctor(here)
+
+    assert "✓ role Planner: it may comment, label, close and open issues" in text
+    assert "? role Planner may not read the repository: check by hand that policy.yaml, " in text
+    assert "are on the default branch" in text
+    assert "? role Planner may not see pipeline schedules: check by hand" in text
+    assert code == 0  # nothing it could see needs doing
+
+
+def test_problems_in_what_it_can_see(here: Team) -> None:
+    ready(here)
+    here.fake.files["policy.yaml"] = "team:\n  name: x\n"
+    here.fake.schedules.clear()
+    here.fake.add_schedule(active=False)
+    here.fake.hooks.clear()
+    here.fake.add_hook(TRIGGER, notes=False)
+    del here.fake.members["klang"]
+
+    code, text, _ = doctor(here)
+
+    assert code == 1
+    assert "✗ policy.yaml on main: team.manager: missing (required) (and" in text
+    assert "✗ no active pipeline schedule on main" in text
+    assert "✗ the trigger webhook misses the Issues or Comments events: add both" in text
+    assert "✗ not members of support/ase: klang;" in text
+
+
+def test_playbooks_with_no_owner_two_owners_both_priorities_or_a_twin(here: Team) -> None:
+    ready(here)
+    fine = here.playbook("Umbrella", "klang")
+    first = here.playbook("Acme Corp", "klang")
+    lost = here.fake.add_issue(
+        "Initech", labels=["playbook", "priority::high", "coverage::global-support"]
+    )
+    shared = here.playbook("Globex", "klang")
+    here.fake.issues[shared]["assignees"].append("adamlauzon")
+    both = here.playbook("Hooli", "magomez3")
+    here.fake.issues[both]["labels"].append("priority::normal")
+    twin = here.playbook("acme  corp", "dbass90")
+
+    code, text, _ = doctor(here)
+
+    assert code == 1
+    assert f"#{fine} " not in text
+    assert f"✗ playbook #{lost} Initech: no assignee: assign the engineer who owns" in text
+    assert f"✗ playbook #{shared} Globex: 2 owners: keep one assignee, the owner" in text
+    assert f"✗ playbook #{both} Hooli: both ~priority::high and ~priority::normal: keep one" in text
+    assert f"✗ playbook #{twin} acme  corp: another open playbook is also titled" in text
+    assert f"✗ playbook #{first} Acme Corp: another open playbook is also titled" in text
+
+
+@pytest.mark.parametrize(
+    ("state", "why"), [("expired", "the token has expired"), ("revoked", "the token was revoked")]
+)
+def test_a_dead_token_is_the_one_line_to_fix(here: Team, state: str, why: str) -> None:
+    here.fake.token_state = state
+
+    code, text, calls = doctor(here)
+
+    assert code == 1
+    assert text.startswith(f"✗ GitLab: read the token's user (GET /user) failed: 401, {why} — ")
+    assert "create a new token" in text and TOKEN not in text
+    assert len(calls) == 1
+
+
+def test_a_bot_username_naming_someone_else_is_a_thing_to_fix(here: Team) -> None:
+    ready(here)
+    here.fake.rename_bot("project_42_bot_4ffca233")
+
+    code, text, _ = doctor(here)
+
+    assert code == 1
+    assert "✗ bot.username is 'pto-bot' but the token belongs to @project_42_bot_4ffca233" in text
+
+
+# --- the wording, from plain facts --------------------------------------------------------------
+
+
+def facts(**changes: object) -> Facts:
+    made = Facts(
+        user=User(7, "project_42_bot_x", True),
+        project=ProjectInfo("support/ase", "https://gitlab.example.com/support/ase", "main", 20),
+        access_level=20,
+        branch="main",
+        trigger_url="https://gitlab.example.com/api/v4/projects/42/ref/<branch>/trigger/pipeline",
+        labels=set(wanted_labels(POLICY)),
+        files={"policy.yaml": HIDDEN},
+        schedules=[Schedule("hourly", "refs/heads/main", "0 * * * *", True)],
+        hooks=HIDDEN,
+        members=set(POLICY.engineers) | {POLICY.team.manager},
+    )
+    for key, value in changes.items():
+        setattr(made, key, value)
+    return made
+
+
+def test_a_disabled_webhook_says_how_to_bring_it_back() -> None:
+    hook = Hook(TRIGGER, issues=True, notes=True, status="temporarily_disabled")
+    lines = [str(f) for f in findings(POLICY, facts(hooks=[hook]))]
+    assert (
+        "✗ the trigger webhook is temporarily disabled after failed deliveries: look at its "
+        "Recent events, fix the cause, then re-enable it" in lines
+    )
+
+
+def test_without_bot_username_the_tip_names_the_value_to_set() -> None:
+    policy = POLICY.model_copy(update={"bot": POLICY.bot.model_copy(update={"username": None})})
+    lines = [str(f) for f in findings(policy, facts())]
+    assert lines[1].startswith("✓ the bot is @project_42_bot_x (bot.username is not set). Tip: ")
+    assert "`bot.username: project_42_bot_x`" in lines[1]
+
+
+def test_a_user_that_is_no_member_is_told_to_be_added() -> None:
+    lines = [str(f) for f in findings(POLICY, facts(access_level=None))]
+    assert (
+        "✗ @project_42_bot_x is not a member of support/ase: add it with the role Reporter "
+        "(or Planner) under Manage > Members" in lines
+    )

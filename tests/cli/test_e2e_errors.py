@@ -1,0 +1,127 @@
+"""What a team lead reads when GitLab refuses the bot: one line that says what failed and what to
+do, the token never shown, and the exit code README promises (2 when the run could do nothing,
+1 when some issues could not be processed and the others were)."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from fake_gitlab import TOKEN
+from gitlab_team import Team
+
+
+def scene(team: Team) -> int:
+    team.playbook("Acme Corp", "klang")
+    return team.request("klang", "2026-12-07", "2026-12-11")
+
+
+def error_lines(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    err = capsys.readouterr().err
+    assert TOKEN not in err
+    return err.strip().splitlines()
+
+
+@pytest.mark.parametrize(
+    ("state", "why"),
+    [("expired", "the token has expired"), ("revoked", "the token was revoked")],
+)
+def test_an_expired_or_revoked_token_stops_the_run_and_says_how_to_get_a_new_one(
+    team: Team, capsys: pytest.CaptureFixture[str], state: str, why: str
+) -> None:
+    scene(team)
+    team.fake.token_state = state
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert run.code == 2
+    [line] = error_lines(capsys)
+    assert f"failed: 401, {why} — create a new token with the api scope" in line
+    assert "Settings > Access tokens" in line and "GITLAB_TOKEN" in line
+    assert run.writes == []
+
+
+def test_a_token_gitlab_does_not_know_names_the_likely_causes(
+    team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene(team)
+    monkeypatch.setenv("GITLAB_TOKEN", "glpat-mistyped-000000")
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert run.code == 2
+    [line] = error_lines(capsys)
+    assert "401, GitLab does not accept the token (mistyped, revoked" in line
+    assert "glpat-mistyped" not in line
+
+
+def test_a_role_too_low_to_write_stops_before_any_write_and_names_the_role(
+    team: Team, capsys: pytest.CaptureFixture[str]
+) -> None:
+    req = scene(team)
+    team.fake.fail("PUT", r"/issues/\d+$", status=403, times=99)
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert run.code == 2
+    assert f"#{req}: GitLab: set labels on issue #{req} failed: 403, the token's user may not " in (
+        run.text
+    )
+    assert "give the token's user the role Reporter (or Planner on GitLab 17.7" in run.text
+    assert run.count("PUT") == 1 and run.count("POST") == 0  # it stopped at the first refusal
+    assert "(skipped) post note [coverage] (the run stopped)" in run.text
+
+
+def test_a_wrong_project_says_which_variable_to_fix(
+    team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene(team)
+    monkeypatch.setenv("PTO_BOT_PROJECT", "support/wrong")
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert run.code == 2
+    [line] = error_lines(capsys)
+    assert "404, project support/wrong not found — check PTO_BOT_PROJECT (or CI_PROJECT_ID)" in (
+        line
+    )
+
+
+@pytest.mark.parametrize("status", [400, 409])
+def test_gitlabs_spam_check_refusing_an_issue_fails_that_request_only(
+    team: Team, status: int
+) -> None:
+    team.playbook("Northwind", "dbass90", "high", "auto-assigned")
+    first = team.request("andsmith3", "2026-12-07", "2026-12-11", created="2026-11-01")
+    second = team.request("dbass90", "2026-12-07", "2026-12-11", created="2026-11-02")
+    team.fake.spam = status
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert run.code == 1
+    assert f"failed: {status}, GitLab's spam check refused it" in run.text
+    assert "Admin area > Users > Trust user" in run.text
+    assert "pto::covered" in team.labels(first)  # the other request got its writes
+    assert team.fallback_of(second) is None
+
+    team.fake.spam = None  # the next run opens it
+    assert team.reconcile("2026-11-20T15:00").code == 0
+    assert team.fallback_of(second) is not None
+
+
+def test_gitlab_unreachable_says_to_check_the_url(
+    team: Team, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scene(team)
+    failure = "HTTPSConnectionPool: NameResolutionError: Failed to resolve 'gitlab.example.com'"
+    team.fake.fail("GET", ".", error=requests.ConnectionError, message=failure, times=99)
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert run.code == 2
+    [line] = error_lines(capsys)
+    assert "GitLab at https://gitlab.example.com cannot be reached (its host name cannot be " in (
+        line
+    )
+    assert "check GITLAB_URL" in line
+    assert team.fake.sleeps == [1, 2, 4, 8]  # retried first, as for any connection error

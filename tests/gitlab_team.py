@@ -1,0 +1,271 @@
+"""The harness of the end-to-end tests: the command line run exactly as the CI job runs it
+(environment variables, policy file, ``--now``) against the stateful fake GitLab, and what a person
+would see there afterwards (issues, labels, notes, links, the HTTP requests a run made).
+
+Time: the tracker takes ``sleep``, ``clock`` and ``now`` as constructor defaults bound when the
+module was imported, so monkeypatching ``time.sleep`` would not reach it. The ``team`` fixture
+wraps ``GitLabTracker.from_env`` instead (the CLI still builds its tracker from the environment)
+and injects the fake's clock: retries wait on the fake's ``sleep`` (recorded in ``fake.sleeps``,
+no real waiting) and the tracker's "now" is the fake's ``now``, which every run sets to its
+``--now``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fake_gitlab import BASE_URL, PROJECT_ID, PROJECT_PATH, TOKEN, FakeGitLab
+from project import ROOT, at
+from pto_bot.adapters.gitlab.client import GitLabTracker
+from pto_bot.adapters.gitlab.inspect import Inspector
+from pto_bot.cli import main
+from pto_bot.domain.markers import read_marker
+
+POLICY = str(ROOT / "policy.yaml")
+MANAGER = "melroberts"
+WRITES = ("POST", "PUT", "DELETE")
+
+
+# --- the harness --------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    code: int
+    text: str
+    calls: list[tuple[str, str]]
+
+    @property
+    def writes(self) -> list[tuple[str, str]]:
+        return [(method, path) for method, path in self.calls if method in WRITES]
+
+    def count(self, method: str, path_part: str = "") -> int:
+        return sum(1 for m, p in self.calls if m == method and path_part in p)
+
+
+@dataclass
+class Team:
+    """The AMER ASE project in the fake, and the CLI run against it."""
+
+    fake: FakeGitLab
+    tmp: Path
+    policy: str = POLICY
+
+    # -- setting the scene (no HTTP) --------------------------------------------------------
+    def _issue(
+        self,
+        title: str,
+        labels: list[str],
+        description: str,
+        author: str,
+        created: str,
+        assignees: tuple[str, ...] = (),
+    ) -> int:
+        return self.fake.add_issue(
+            title,
+            labels=labels,
+            description=description,
+            author=author,
+            assignees=assignees,
+            age=self.fake.now - at(created),
+        )
+
+    def playbook(
+        self, name: str, owner: str, priority: str = "high", model: str = "auto-assigned"
+    ) -> int:
+        labels = ["playbook", f"priority::{priority}", f"coverage::{model}"]
+        return self._issue(
+            f"Playbook: {name}", labels, "Account notes", owner, "2026-01-05", (owner,)
+        )
+
+    def request(
+        self,
+        engineer: str,
+        start: str,
+        end: str,
+        kind: str = "planned",
+        created: str = "2026-11-01",
+        author: str | None = None,
+        title: str | None = None,
+    ) -> int:
+        body = (
+            f"- **Engineer:** @{engineer}\n- **Start:** {start}\n- **End:** {end}\n"
+            f"- **Type:** {kind}\n- **Backups:**\n- **Notes:** enjoy\n"
+        )
+        return self._issue(title or f"PTO {engineer}", ["pto"], body, author or engineer, created)
+
+    def raw_request(self, description: str, author: str, created: str = "2026-11-05") -> int:
+        return self._issue("PTO", ["pto"], description, author, created)
+
+    def comment(self, iid: int, author: str, body: str, when: str) -> int:
+        self.fake.now = at(when)
+        return self.fake.add_note(iid, body, author=author)
+
+    def edit(self, iid: int, when: str, **changes: Any) -> None:
+        """A person edits an issue in the UI: fields change, ``updated_at`` moves."""
+        self.fake.now = at(when)
+        self.fake.issues[iid].update(changes)
+        self.fake.issues[iid]["updated_at"] = self.fake.now
+
+    # -- running ----------------------------------------------------------------------------
+    def run(self, *argv: str, now: str) -> Run:
+        self.fake.now = at(now)
+        mark = len(self.fake.calls)
+        out = io.StringIO()
+        code = main([*argv, "--policy", self.policy, "--now", self.fake.now.isoformat()], out=out)
+        return Run(code, out.getvalue(), self.fake.calls[mark:])
+
+    def reconcile(self, now: str, *extra: str) -> Run:
+        return self.run("reconcile", *extra, now=now)
+
+    def event(self, payload: dict[str, Any], now: str) -> Run:
+        path = self.tmp / "trigger_payload.json"
+        path.write_text(json.dumps(payload), encoding="utf-8")
+        return self.run("handle-event", "--payload", str(path), now=now)
+
+    # -- reading what people see ------------------------------------------------------------
+    def labels(self, iid: int) -> list[str]:
+        return list(self.fake.issues[iid]["labels"])
+
+    def state(self, iid: int) -> str:
+        return str(self.fake.issues[iid]["state"])
+
+    def bot_notes(self, iid: int, topic: str | None = None) -> list[str]:
+        return [
+            n["body"]
+            for n in self.fake.notes[iid]
+            if n["author"] == self.fake.bot
+            and (topic is None or (read_marker(n["body"]) or {}).get("t") == topic)
+        ]
+
+    def note(self, iid: int, topic: str) -> str:
+        found = self.bot_notes(iid, topic)
+        assert len(found) == 1, f"expected one [{topic}] note on #{iid}, found {len(found)}"
+        return found[0]
+
+    def fallback_of(self, request_iid: int) -> int | None:
+        for iid, issue in self.fake.issues.items():
+            data = read_marker(issue["description"] or "") or {}
+            if "pto-fallback" in issue["labels"] and data.get("request") == request_iid:
+                return iid
+        return None
+
+
+@pytest.fixture
+def team(
+    fake_gitlab: FakeGitLab, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[Team]:
+    monkeypatch.setenv("GITLAB_URL", BASE_URL)
+    monkeypatch.setenv("GITLAB_TOKEN", TOKEN)
+    monkeypatch.setenv("PTO_BOT_PROJECT", str(PROJECT_ID))
+    for var in (
+        "CI_SERVER_URL",
+        "CI_PROJECT_ID",
+        "TRIGGER_PAYLOAD",
+        "PTO_BOT_CACHE",
+        "PTO_BOT_SLACK_WEBHOOK",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    original = GitLabTracker.from_env  # bound to the class
+
+    def from_env(env: Mapping[str, str], **kw: Any) -> GitLabTracker:
+        kw.update(sleep=fake_gitlab.sleep, clock=fake_gitlab.monotonic, now=lambda: fake_gitlab.now)
+        return original(env, **kw)
+
+    monkeypatch.setattr(GitLabTracker, "from_env", from_env)  # the CLI calls it on the class
+    inspect_from_env = Inspector.from_env
+
+    def inspector(env: Mapping[str, str], **kw: Any) -> Inspector:
+        kw.update(sleep=fake_gitlab.sleep, clock=fake_gitlab.monotonic, now=lambda: fake_gitlab.now)
+        return inspect_from_env(env, **kw)
+
+    monkeypatch.setattr(Inspector, "from_env", inspector)  # pto-bot doctor
+    fake_gitlab.now = at("2026-11-20T14:00")
+    # The dashboard issue has its own test below; here it would only add one write per run.
+    quiet = tmp_path / "policy.yaml"
+    quiet.write_text(Path(POLICY).read_text().replace("dashboard: true", "dashboard: false"))
+    yield Team(fake_gitlab, tmp_path, str(quiet))
+
+
+def note_hook(
+    team: Team, iid: int, note_id: int, author: str, *, project_id: int = PROJECT_ID
+) -> dict[str, Any]:
+    """GitLab's documented "Comment on an issue" Note Hook body (trimmed to what matters, in
+    the documented shape), plus the pipeline trigger's ``id`` and ``ref``."""
+    issue = team.fake.issues[iid]
+    note = next(n for n in team.fake.notes[iid] if n["id"] == note_id)
+    stamp = note["created_at"].strftime("%Y-%m-%d %H:%M:%S UTC")  # the older hook time form
+    return {
+        "object_kind": "note",
+        "event_type": "note",
+        "user": {"id": 17, "name": author.title(), "username": author, "email": "[REDACTED]"},
+        "project_id": project_id,
+        "project": {
+            "id": project_id,
+            "name": "ASE",
+            "path_with_namespace": PROJECT_PATH,
+            "web_url": f"{BASE_URL}/{PROJECT_PATH}",
+        },
+        "object_attributes": {
+            "id": note_id,
+            "note": note["body"],
+            "noteable_type": "Issue",
+            "author_id": 17,
+            "created_at": stamp,
+            "updated_at": stamp,
+            "project_id": project_id,
+            "system": False,
+            "noteable_id": 9000 + iid,
+            "action": "create",
+            "url": f"{BASE_URL}/{PROJECT_PATH}/-/issues/{iid}#note_{note_id}",
+        },
+        "issue": {
+            "id": 9000 + iid,
+            "iid": iid,
+            "title": issue["title"],
+            "description": issue["description"],
+            "state": issue["state"],
+            "labels": [{"id": n, "title": label} for n, label in enumerate(issue["labels"])],
+        },
+        "id": 4711,
+        "ref": "main",
+    }
+
+
+def issue_hook(team: Team, iid: int, author: str, previous: list[str]) -> dict[str, Any]:
+    """GitLab's documented Issue Hook body for a label change (trimmed), plus ``id`` and ``ref``."""
+    issue = team.fake.issues[iid]
+    labels = [{"id": n, "title": label} for n, label in enumerate(issue["labels"])]
+    return {
+        "object_kind": "issue",
+        "event_type": "issue",
+        "user": {"id": 17, "name": author.title(), "username": author},
+        "project": {"id": PROJECT_ID, "path_with_namespace": PROJECT_PATH},
+        "object_attributes": {
+            "id": 9000 + iid,
+            "iid": iid,
+            "title": issue["title"],
+            "description": issue["description"],
+            "state": issue["state"],
+            "action": "update",
+            "labels": labels,
+            "updated_at": issue["updated_at"].strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
+        "changes": {
+            "labels": {
+                "previous": [{"title": label} for label in previous],
+                "current": [{"title": label} for label in issue["labels"]],
+            }
+        },
+        "labels": labels,
+        "assignees": [],
+        "id": 4711,
+        "ref": "main",
+    }
