@@ -9,6 +9,7 @@ from ..domain.markers import strip_marker
 from ..domain.snapshot import Snapshot
 from ..plan.actions import Action, CreateIssue, Notify, resolve_refs, target
 from ..plan.planner import Plan
+from ..rules import going_live
 from ..rules.evaluation import Evaluated, Status
 from .apply import Result
 
@@ -57,6 +58,25 @@ def problems_of(the_plan: Plan, result: Result | None = None) -> list[str]:
     return [*the_plan.world.problems] + [f"#{iid}: {msg}" if iid else msg for iid, msg in failures]
 
 
+def _first_run(plan: Plan) -> list[str]:
+    """On the first run (the bot has written nothing yet): what it found, in one paragraph."""
+    world = plan.world
+    if world.dashboard is not None or any(world.notes.values()) or world.fallbacks:
+        return []
+    policy = world.policy
+    history = sum(1 for r in world.requests if going_live.is_history(r, policy))
+    since = f" since going live on {policy.go_live}" if policy.go_live else ""
+    past = f" ({history} over before going live: counted, never written to)" if history else ""
+    problems = sum(1 for a in world.accounts if a.problems)
+    lacking = f", {problems} of them lacking a label or an owner" if problems else ""
+    return [
+        f"First run{since}: found {len(world.requests)} PTO requests{past}, "
+        f"{len(world.accounts)} account playbook(s){lacking}, {len(policy.engineers)} engineers "
+        "on the roster.",
+        "",
+    ]
+
+
 def describe(plan: Plan, result: Result, *, dry_run: bool, snapshot: Snapshot) -> str:
     policy = plan.world.policy
     now = plan.now or datetime.now().astimezone()
@@ -65,6 +85,7 @@ def describe(plan: Plan, result: Result, *, dry_run: bool, snapshot: Snapshot) -
         f"at {now:%Y-%m-%d %H:%M %Z} (team day {plan.evaluation.today:%a %Y-%m-%d}, "
         f"{policy.team.timezone})",
         "",
+        *_first_run(plan),
         f"PTO requests ({len(plan.evaluation.requests)}):",
     ]
     today = plan.evaluation.today

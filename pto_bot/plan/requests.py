@@ -4,8 +4,11 @@ nothing."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from functools import partial
+
 from ..render import reminder_wording, wording
-from ..rules import counting, reminders
+from ..rules import counting, going_live, reminders
 from ..rules.evaluate import if_approved
 from ..rules.evaluation import Evaluated, Status
 from .actions import Action, Notify
@@ -22,6 +25,8 @@ def plan_request(ctx: Context, ev: Evaluated) -> list[Action]:
     if not issue.is_open and ev.status is not Status.CANCELLED:
         # a closed request writes nothing itself, but its fallback request is closed
         return plan_fallback(ctx, ev) if ev.req.request is not None else []
+    if going_live.is_history(ev.req, ctx.policy):
+        return []  # over before the bot went live: counted and shown, never written to
     actions = _labels(ctx, ev) + _needs_info(ctx, ev)
     if ev.req.request is None:
         return actions
@@ -87,13 +92,10 @@ def _coverage(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Act
     sent = _sent(ev)
     before = set(sent)
     notices: list[Action] = []
-    if (
-        ctx.chat
-        and ev.status is Status.ACTIVE
-        and counting.posts_for_visibility(ev.count, ctx.policy)
-    ):
+    chat = ctx.chat and not going_live.before(r.start, ctx.policy)  # nothing about the past
+    if chat and ev.status is Status.ACTIVE and counting.posts_for_visibility(ev.count, ctx.policy):
         notices += _notify(ctx, ev, "visibility", sent)
-    if ctx.chat and ev.status is Status.NEEDS_APPROVAL:
+    if chat and ev.status is Status.NEEDS_APPROVAL:
         notices += _notify(ctx, ev, "approval", sent)
     assign = {c.account.name: c.backup for c in ev.covers if c.backup and c.how == "pod"}
     if ev.status is Status.CANCELLED and announced is not None:
@@ -167,9 +169,8 @@ def _notify(ctx: Context, ev: Evaluated, kind: str, sent: set[str]) -> list[Acti
 def _approval(ctx: Context, ev: Evaluated) -> list[Action]:
     r = ev.request
     held = ev.status is Status.NEEDS_APPROVAL
-    if not held and not (
-        ev.status is Status.ACTIVE and counting.informs_manager(ev.count, r.kind, ctx.policy)
-    ):
+    informs = ev.status is Status.ACTIVE and counting.informs_manager(ev.count, r.kind, ctx.policy)
+    if not (held or informs) or going_live.before(r.start, ctx.policy):
         return []
     key = _dates_key(ev)
     existing = ctx.notes(ev.iid)
@@ -184,7 +185,8 @@ def _approval(ctx: Context, ev: Evaluated) -> list[Action]:
 
 def _lead_time(ctx: Context, ev: Evaluated) -> list[Action]:
     days = reminders.lead_time_days(ev, ctx.policy)
-    if days is None:
+    opened = ev.req.issue.created_at.astimezone(ctx.policy.tz).date()
+    if days is None or going_live.before(opened, ctx.policy):
         return []
     body = wording.lead_time_note(ev, ctx.policy, days)
     return announce(ctx.notes(ev.iid), ev.iid, "lead-time", body, "opened late")
@@ -194,7 +196,11 @@ def _reminders(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Ac
     policy, today, iid = ctx.policy, ctx.today, ev.iid
     existing = ctx.notes(iid)
     actions: list[Action] = []
-    week_before = reminders.is_week_before(ev, today, policy)
+    r = ev.request
+    passed = partial(going_live.before, policy=policy)  # a reminder's day before going live
+    week_before = reminders.is_week_before(ev, today, policy) and not passed(
+        r.start - timedelta(days=policy.reminders.days_before_start)
+    )
     # posted the week before; once posted, kept true to the dates (and the playbooks list to
     # what is still stale) until the first day off
     if week_before or (has_note(existing, "playbooks") and today < ev.request.start):
@@ -206,12 +212,15 @@ def _reminders(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Ac
     if week_before or has_note(existing, "checklist"):
         body = reminder_wording.checklist_note(ev, policy)
         actions += ensure_note(existing, iid, "checklist", body, "week before PTO")
-    if policy.reminders.playbook_note_on_start and reminders.is_out_today(ev, today):
+    on_leave = reminders.is_out_today(ev, today) and not passed(r.start)
+    if policy.reminders.playbook_note_on_start and on_leave:
         actions += _playbook_notes(ctx, ev, fallback_ref)
-    if reminders.is_backup_reminder_due(ev, today, policy):
+    if reminders.is_backup_reminder_due(ev, today, policy) and not passed(
+        reminders.backup_cue(ev, policy)
+    ):
         body = reminder_wording.backup_return_note(ev, policy)
         actions += announce(existing, iid, "backup-return", body, "the day before return")
-    if reminders.is_return_due(ev, today, policy):
+    if reminders.is_return_due(ev, today, policy) and not passed(ev.return_day or today):
         actions += _returned(ctx, ev)
     return actions
 

@@ -9,6 +9,7 @@
 | 8 changes: cancellation, edited dates | ``changes`` |
 | 9 fairness (fallback weeks) | ``fairness`` |
 | 9 rotation (pods by effective date) | ``rotation`` |
+| going live: history before ``go_live`` | ``going_live`` |
 
 ``evaluate`` runs them in order and returns a frozen :class:`~pto_bot.rules.evaluate.Evaluation`.
 """

@@ -15,7 +15,7 @@ from ..domain.calendar import first_working_day_after
 from ..domain.ledger import NO_DECISIONS, Decisions, LedgerEntry, fold_ledger
 from ..domain.policy import Policy
 from ..domain.world import RequestIssue, World
-from . import changes, counting, coverage
+from . import changes, counting, coverage, going_live
 from .evaluation import Cover, Evaluated, Evaluation, Status
 from .fairness import fallback_days
 from .rotation import pod_of
@@ -62,9 +62,9 @@ def _judge(
         return _Judged(replace(base, status=Status.DENIED))
     days = counting.days_off(policy, r)
     found = counting.count(r.engineer, days, out)
-    held = counting.held_for_approval(
-        found.count, r.kind, changes.is_approved(decisions, r), policy
-    )
+    # a request that had started before the bot went live is not held: that moment passed
+    approved = changes.is_approved(decisions, r) or going_live.before(r.start, policy)
+    held = counting.held_for_approval(found.count, r.kind, approved, policy)
     pod = pod_of(policy, r.engineer, r.start)
     pod_peak = (pod[0], coverage.pod_out_peak(pod[1], r.engineer, days, out)) if pod else None
     out.add(r.engineer, r.start, r.end, days)
