@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from ..adapters.slack import notifier_from_env
 from ..adapters.webhook import Event, Ignored, parse_event
 from ..commands.parse import VERBS, command_lines
 from ..domain.policy import Policy
 from ..domain.policy_file import load_policy
-from .read import ReadOptions, open_project
-from .reconcile import Run, reconcile
+
+if TYPE_CHECKING:  # the planner and the adapters are loaded only for an event that matters
+    from .options import ReadOptions
+    from .reconcile import Run
 
 #: A line that may be a command addressed to the bot by mention, when its username is unknown.
 _MENTION_COMMAND = re.compile(rf"^\s{{0,3}}@[\w.\-]+\s+(?:{'|'.join(VERBS)})\b", re.I | re.M)
@@ -70,6 +72,10 @@ def handle_event(
     event = triage(raw, policy, env)
     if isinstance(event, Ignored):
         return f"ignored: {event.reason}", None
+    from ..adapters.slack import notifier_from_env
+    from .read import open_project
+    from .reconcile import reconcile
+
     o = open_project(options, env, policy)
     late = _once_the_bot_is_known(event, policy, o.bot)
     if late is not None:

@@ -14,6 +14,7 @@ from ..domain.policy_file import load_policy
 from ..domain.snapshot import Snapshot
 from ..errors import ConfigError
 from ..plan.planner import Plan, plan
+from .options import ReadOptions
 
 
 def parse_now(value: str | None) -> datetime:
@@ -75,16 +76,6 @@ def bot_identity(
             ]
         )
     return actual
-
-
-@dataclass(frozen=True)
-class ReadOptions:
-    """Where a command reads from: the policy, the moment, an offline file, a read cache."""
-
-    policy: str | Path = "policy.yaml"
-    now: str | None = None
-    offline: Path | None = None
-    cache: str | None = None
 
 
 @dataclass(frozen=True)

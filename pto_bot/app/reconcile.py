@@ -19,7 +19,8 @@ from ..reports.dashboard import dashboard_actions
 from .account import problems_of
 from .apply import Result, apply
 from .exits import EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL
-from .read import ReadOptions, labels_to_read, open_project
+from .options import ReadOptions
+from .read import labels_to_read, open_project
 
 
 @dataclass(frozen=True)

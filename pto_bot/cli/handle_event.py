@@ -28,7 +28,6 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from ..app.account import describe
     from ..app.exits import EXIT_OK
     from ..app.handle_event import handle_event
     from ..errors import ConfigError
@@ -45,5 +44,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     out.write(said + "\n")
     if done is None:
         return EXIT_OK
+    from ..app.account import describe  # the planner is loaded: the event matters
+
     out.write(describe(done.plan, done.result, dry_run=args.dry_run, snapshot=done.snapshot))
     return done.exit_code

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
-from ..app.read import ReadOptions
+if TYPE_CHECKING:  # the app is imported when a command runs, not to parse its arguments
+    from ..app.options import ReadOptions
 
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def read_options(args: argparse.Namespace) -> ReadOptions:
+    from ..app.options import ReadOptions
+
     return ReadOptions(args.policy, args.now, args.offline, args.cache)
 
 

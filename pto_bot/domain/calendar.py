@@ -12,7 +12,18 @@ import holidays
 
 @cache
 def supported_countries() -> frozenset[str]:
-    return frozenset(holidays.list_supported_countries())
+    """The ISO codes (alpha-2 and alpha-3) of the countries the holidays package knows, read
+    from its registry: without importing every country's module."""
+    try:
+        from holidays.registry import COUNTRIES
+    except ImportError:  # an older holidays without a registry
+        return frozenset(holidays.list_supported_countries())
+    return frozenset(
+        code
+        for entry in COUNTRIES.values()
+        for code in entry[1:]
+        if code.isupper() and len(code) <= 3
+    )
 
 
 @cache

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cached_property
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -416,6 +417,15 @@ class Policy(_Strict):
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.team.timezone)
 
-    @property
+    @cached_property
+    def pod_index(self) -> dict[int, dict[str, tuple[str, Pod]]]:
+        """For each line-up (0: ``pods``, then each rotation in order): member -> (name, pod)."""
+        lineups = [self.pods, *(r.pods for r in self.rotations)]
+        return {
+            i: {m: (name, pod) for name, pod in pods.items() for m in pod.members}
+            for i, pods in enumerate(lineups)
+        }
+
+    @cached_property
     def working_weekdays(self) -> frozenset[int]:
         return frozenset(WEEKDAYS.index(d) for d in self.team.working_days)

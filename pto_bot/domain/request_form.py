@@ -43,10 +43,11 @@ class ParseResult:
 
 
 def parse_request(
-    description: str, *, author: str, roster: Collection[str], max_days: int = 60
+    description: str, *, author: str, roster: Collection[str] | Roster, max_days: int = 60
 ) -> ParseResult:
-    """Read a PTO request; every problem names its field and the form it expects."""
-    team = Roster(roster)
+    """Read a PTO request; every problem names its field and the form it expects. Pass a
+    :class:`Roster` when reading many requests: it is built once."""
+    team = roster if isinstance(roster, Roster) else Roster(roster)
     fields = extract_fields(description)
     problems = _fields_given_twice(fields)
     clashing = {problem.field for problem in problems}

@@ -1,6 +1,9 @@
 """Plain snapshots of the tracker's issues and notes: what the planner reads.
 
-Nothing here knows about GitLab's client library; adapters convert at the edge.
+Nothing here knows about GitLab's client library; adapters convert at the edge. An issue or a
+note the bot did not read again this run, because nothing changed since it last did, stands in
+from the bot's memory (:mod:`.memory`): its text is then only what the planner needs (the hidden
+marker) and ``digest`` fingerprints the text it really has.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ class Note:
     created_at: datetime
     updated_at: datetime
     system: bool = False
+    digest: str | None = None  # a stand-in from memory: the fingerprint of the real body
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,10 @@ class Issue:
     closed_at: datetime | None = None
     web_url: str = ""
     notes: tuple[Note, ...] = ()
+    digest: str | None = None  # a stand-in from memory: the fingerprint of the real description
+    activity: datetime | None = None  # from memory: the last thing a person did on it
+    notes_count: int | None = None  # GitLab's user_notes_count when it was listed
+    read_at: datetime | None = None  # when its notes were read (or remembered as read)
 
     @property
     def is_open(self) -> bool:
@@ -47,6 +55,8 @@ class Snapshot:
     project: str = ""
     web_url: str = ""
     errors: tuple[str, ...] = field(default=())
+    # fallback days of closed requests no longer read: request iid -> engineer -> year -> days
+    folded: dict[int, dict[str, dict[int, int]]] = field(default_factory=dict)
 
     def by_iid(self) -> dict[int, Issue]:
         return {i.iid: i for i in self.issues}

@@ -19,6 +19,7 @@ from .ledger import LedgerEntry
 from .markers import CoverageState, FallbackState, ReplyState, read_marker, read_state
 from .policy import OFFLINE_BOT, Policy
 from .request_form import ParseResult, PtoRequest, parse_request
+from .request_people import Roster
 from .snapshot import Issue, Snapshot
 
 
@@ -30,6 +31,7 @@ class BotNote:
     topic: str
     body: str
     data: dict[str, Any]
+    digest: str | None = None  # remembered, not read again: the fingerprint of its text
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ def bot_notes(issue: Issue, bot: str) -> tuple[BotNote, ...]:
             continue
         data = read_marker(note.body)
         if data is not None:
-            found.append(BotNote(note.id, str(data["t"]), note.body, data))
+            found.append(BotNote(note.id, str(data["t"]), note.body, data, note.digest))
     return tuple(found)
 
 
@@ -223,7 +225,7 @@ def read_world(policy: Policy, snapshot: Snapshot, bot: str | None = None) -> Wo
     """The world of ``snapshot``; ``bot`` is the bot's username (default: the policy's)."""
     bot = bot or policy.bot.username or OFFLINE_BOT
     labels = policy.labels
-    roster = list(policy.engineers)
+    roster = Roster(policy.engineers)  # built once for every request
     problems: list[str] = list(snapshot.errors)
     requests: list[RequestIssue] = []
     playbooks: dict[int, Issue] = {}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ..domain.ledger import LedgerEntry
 from ..domain.policy import Policy
 from ..domain.world import BotNote, World
 from ..rules.evaluation import Evaluation
@@ -16,7 +15,6 @@ class Context:
     world: World
     evaluation: Evaluation
     now: datetime
-    ledger: tuple[LedgerEntry, ...]  # every command read, this run's included
     chat: bool = False  # a team-channel webhook is set up: messages can be sent
 
     @property

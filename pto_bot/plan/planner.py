@@ -55,8 +55,7 @@ def plan(
     today = now.astimezone(policy.tz).date()
     failures: list[Failure] = []
     evaluation, answered = _run_commands(world, today, failures)
-    ledger = (*world.ledger, *(outcome.entry for _, outcome in answered))
-    ctx = Context(world, evaluation, now, ledger, chat)
+    ctx = Context(world, evaluation, now, chat)
     actions: list[Action] = reply_actions(answered)
     for ev in evaluation.requests:
         actions += _one_issue(ev.iid, "planning", partial(plan_request, ctx, ev), failures)

@@ -4,12 +4,12 @@ nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 
 from ..render import reminder_wording, wording
 from ..rules import counting, going_live, reminders
-from ..rules.evaluate import if_approved
 from ..rules.evaluation import Evaluated, Status
 from .actions import Action, Notify
 from .context import Context
@@ -178,7 +178,7 @@ def _approval(ctx: Context, ev: Evaluated) -> list[Action]:
     legacy = f"{announced.start}/{announced.end}" if announced else key
     if any(n.topic == "approval" and n.data.get("k", legacy) == key for n in existing):
         return []  # asked for these dates already (a note from before keys: the announced dates)
-    would = if_approved(ctx.world, ctx.ledger, ctx.today, ev) if held else None
+    would = replace(ev, status=Status.ACTIVE, covers=ev.proposed) if held else None
     body = wording.approval_note(ev, ctx.policy, would)
     return announce(existing, ev.iid, "approval", body, "too many people out", key=key)
 

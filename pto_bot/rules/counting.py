@@ -60,23 +60,29 @@ class Count:
     daily: dict[date, int]  # working day -> people out (this request included)
     count: int  # the peak
     peak_days: tuple[date, ...]
-    overlapping: tuple[str, ...]  # the others out on some day of the period
+    overlapping: tuple[str, ...]  # some of the others out during the period (up to NAMED)
+
+
+NAMED = 12  # the others a note names; in a large team the rest are "and N more"
 
 
 def count(engineer: str, days: Iterable[date], out: OutIndex) -> Count:
-    """The count of a request of ``engineer`` on ``days``, against the requests in ``out``."""
+    """The count of a request of ``engineer`` on ``days``, against the requests in ``out``:
+    its own days' cost, whatever the size of the team."""
     daily: dict[date, int] = {}
     others: set[str] = set()
     for day in days:
-        people = out.out_on(day) - {engineer}
-        others |= people
-        daily[day] = len(people) + 1
+        people = out.out_on(day)
+        mine = engineer in people
+        daily[day] = len(people) - mine + 1
+        if len(others) < NAMED:
+            others.update(p for p in people if p != engineer)
     peak = max(daily.values(), default=1)
     return Count(
         daily=daily,
         count=peak,
         peak_days=tuple(d for d, n in daily.items() if n == peak),
-        overlapping=tuple(sorted(others)),
+        overlapping=tuple(sorted(others)[:NAMED]),
     )
 
 

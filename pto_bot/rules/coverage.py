@@ -104,6 +104,19 @@ class Backups:
         return Cover(account, user, how, fallback, self.holidays(user, r))
 
 
+class Trial(Backups):
+    """``base`` as it stands, plus what one trial assignment adds; ``base`` is left as it is."""
+
+    def __init__(self, base: Backups) -> None:
+        self.policy, self.out = base.policy, base.out
+        self._holidays, self._days = base._holidays, base._days
+        self._base = base
+        self._loads = defaultdict(list)
+
+    def load(self, user: str, r: PtoRequest) -> float:
+        return self._base.load(user, r) + super().load(user, r)
+
+
 # -- rule 2: the pod ----------------------------------------------------------------------------
 def pod_out_peak(pod: Pod, engineer: str, days: Iterable[date], out: OutIndex) -> int:
     """The most of ``pod`` out on one of ``days`` (``engineer`` included), among ``out``."""

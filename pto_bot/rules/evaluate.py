@@ -122,7 +122,32 @@ def _cover(world: World, judged: list[_Judged], backups: coverage.Backups) -> li
         covers = kept + coverage.assign_from_pod(ev.request, rest, pool, backups)
         covers.sort(key=lambda c: coverage.cover_order(c.account))
         result[index] = replace(ev, covers=tuple(covers))
+    for index, item in enumerate(judged):
+        if item.ev.status is Status.NEEDS_APPROVAL:
+            result[index] = _proposed(world, item, backups)
     return result
+
+
+def _proposed(world: World, item: _Judged, backups: coverage.Backups) -> Evaluated:
+    """A request waiting for approval, with the coverage it would get if approved now: for the
+    manager to judge whether it is feasible. Computed on a trial, after every other request."""
+    policy = world.policy
+    ev = item.ev
+    r = ev.request
+    accounts = world.accounts_of(r.engineer)
+    named = [a for a in accounts if coverage.needs_named_backup(policy, a)]
+    global_support = tuple(a for a in accounts if not coverage.needs_named_backup(policy, a))
+    trial = coverage.Trial(backups)
+    if policy.coverage.mode == "hand-picked" or r.backups:
+        covers, _ = coverage.hand_picked(r, named, accounts, ev.decisions, trial)
+    else:
+        pool: list[str] = []
+        found = pod_of(policy, r.engineer, r.start)
+        if item.pod is not None and found is not None:
+            pool = coverage.pod_pool(policy, found[1], r, item.pod[1], trial)
+        covers = coverage.assign_from_pod(r, named, pool, trial)
+    covers.sort(key=lambda c: coverage.cover_order(c.account))
+    return replace(ev, proposed=tuple(covers), global_support=global_support)
 
 
 def if_approved(

@@ -51,6 +51,7 @@ class Evaluated:
     pod_covers: bool = False
     covers: tuple[Cover, ...] = ()
     global_support: tuple[Account, ...] = ()
+    proposed: tuple[Cover, ...] = ()  # waiting for approval: the coverage it would get
     decisions: Decisions = NO_DECISIONS
     return_day: date | None = None
 

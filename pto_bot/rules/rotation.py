@@ -11,21 +11,24 @@ from datetime import date
 from ..domain.policy import Pod, Policy
 
 
+def _lineup(policy: Policy, day: date) -> int:
+    """Which line-up is in force on ``day``: 0 for ``pods``, i for the i-th rotation."""
+    current = 0
+    for i, rotation in enumerate(policy.rotations, start=1):
+        if rotation.effective <= day:
+            current = i
+    return current
+
+
 def pods_on(policy: Policy, day: date) -> dict[str, Pod]:
     """The pod line-up in force on ``day`` (rotations apply from their effective date)."""
-    current = policy.pods
-    for rotation in policy.rotations:
-        if rotation.effective <= day:
-            current = rotation.pods
-    return current
+    index = _lineup(policy, day)
+    return policy.pods if index == 0 else policy.rotations[index - 1].pods
 
 
 def pod_of(policy: Policy, username: str, day: date) -> tuple[str, Pod] | None:
     """The name and pod ``username`` belongs to on ``day``, if any."""
-    for name, pod in pods_on(policy, day).items():
-        if username in pod.members:
-            return name, pod
-    return None
+    return policy.pod_index[_lineup(policy, day)].get(username)
 
 
 def is_lead(policy: Policy, username: str, day: date) -> bool:
