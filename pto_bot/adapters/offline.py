@@ -63,6 +63,10 @@ class OfflineTracker:
             ) from None
         except UnicodeDecodeError:
             raise ConfigError([f"{self.path}: not UTF-8 text"]) from None
+        except RecursionError:  # the JSON parser recurses once per level of nesting
+            raise ConfigError(
+                [f"{self.path}: nested too deeply to read; a project export is a few levels deep"]
+            ) from None
 
     # -- reading ---------------------------------------------------------------------------------
     def read(self, labels: Sequence[str]) -> Snapshot:
