@@ -14,9 +14,10 @@ from ..domain.policy import OFFLINE_BOT
 from ..domain.policy_file import load_policy
 from ..plan.planner import plan
 from ..reports.coverage_view import build_view
-from ..reports.site import write_report
+from ..reports.site import report_files, write_report
 from ..reports.transcript import transcript
 from .account import describe
+from .folders import check_folder
 from .read import labels_to_read
 from .reconcile import reconcile
 
@@ -30,6 +31,9 @@ def bundled(name: str) -> Path:
 def run_demo(workdir: Path, policy_path: str | None, out: TextIO) -> int:
     policy = load_policy(policy_path or bundled("policy.yaml"))
     bot = policy.bot.username or OFFLINE_BOT
+    report = workdir / "public"
+    written = ["project.json", "transcript.md", *(f"public/{name}" for name in report_files())]
+    check_folder("--dir", workdir, written)
     workdir.mkdir(parents=True, exist_ok=True)
     project = workdir / "project.json"
     shutil.copyfile(bundled("project.json"), project)
@@ -49,7 +53,6 @@ def run_demo(workdir: Path, policy_path: str | None, out: TextIO) -> int:
     after = tracker.read(labels_to_read(policy))
     (workdir / "transcript.md").write_text(transcript(after, bot), "utf-8")
     view = build_view(plan(policy, after, DEMO_NOW), policy.reports.weeks, project=after.project)
-    report = workdir / "public"
     write_report(view, policy, report)
     out.write(
         f"\nSecond run on the same file: {second.result.writes} writes"
