@@ -4,6 +4,10 @@ and output piped into a reader that stops early (``| head``) changes nothing the
 from __future__ import annotations
 
 import io
+import shlex
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,3 +94,38 @@ def test_17_a_folder_where_the_report_writes_a_file_stops_it_before_any_write(
         "nothing was written\n"
     )
     assert [p.name for p in tmp_path.iterdir()] == ["pto.ics"]
+
+
+PTO_BOT = Path(sys.executable).with_name("pto-bot")  # the one pip installed beside this Python
+RECONCILE = "reconcile --policy {policy} --offline {folder}/project.json --now 2026-11-23T14:00Z"
+
+
+@pytest.mark.parametrize("reader", ["head -1", "true"])  # true: gone before the first line
+@pytest.mark.parametrize("command", ["demo --dir {folder}", RECONCILE])
+def test_17_output_piped_into_a_reader_that_stops_early_changes_nothing(
+    tmp_path: Path, reader: str, command: str
+) -> None:
+    piped, direct = tmp_path / "piped", tmp_path / "direct"
+    for folder in (piped, direct):
+        folder.mkdir()
+        shutil.copyfile(DEMO / "project.json", folder / "project.json")
+    policy = DEMO / "policy.yaml"
+
+    def line(folder: Path) -> str:
+        return command.format(policy=shlex.quote(str(policy)), folder=shlex.quote(str(folder)))
+
+    assert run(*shlex.split(line(direct)))[0] == 0
+    pipe = f"{shlex.quote(str(PTO_BOT))} {line(piped)} | {reader}"
+    done = subprocess.run(
+        ["bash", "-c", f'{pipe}; exit "${{PIPESTATUS[0]}}"'],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")  # no traceback, no "Exception ignored"
+    assert done.stdout.count("\n") == (1 if reader == "head -1" else 0)
+    written = sorted(p.relative_to(direct) for p in direct.rglob("*"))
+    assert sorted(p.relative_to(piped) for p in piped.rglob("*")) == written
+    for name in written:
+        if (direct / name).is_file():
+            assert (piped / name).read_bytes() == (direct / name).read_bytes(), name
