@@ -1,9 +1,11 @@
-"""``pto-bot demo``: the reconcile on a bundled offline copy of a team project, twice (to show
-nothing is repeated), then the transcript and the coverage report."""
+"""``pto-bot demo``: one of the team's three ways of working (the pods of the AMER ASE pilot, the
+classic hand-picked backups, the TAM buddy pairs) on its own bundled project and policy,
+reconciled twice (the second run writes nothing); then the transcript and the coverage report."""
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -24,23 +26,57 @@ from .reconcile import reconcile
 DEMO_NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 
 
+@dataclass(frozen=True)
+class Process:
+    """A bundled demo: the project and the policy of its way of working."""
+
+    project: str  # file names in pto_bot/demo/
+    policy: str
+    team: str  # what the first line calls it
+
+
+PROCESSES = {
+    "pods": Process(
+        "project.json",
+        "policy.yaml",
+        "the AMER ASE team's project",
+    ),
+    "classic": Process(
+        "classic-project.json",
+        "classic-policy.yaml",
+        "the AMER ASE team's project in the classic workflow (backups hand-picked in each request)",
+    ),
+    "buddy": Process(
+        "buddy-project.json",
+        "buddy-policy.yaml",
+        "the Americas East TAM team's project in the PTO buddy program (pairs cover each "
+        "other's whole book)",
+    ),
+}
+
+
 def bundled(name: str) -> Path:
     return Path(str(resources.files("pto_bot") / "demo" / name))
 
 
-def run_demo(workdir: Path, policy_path: str | None, out: TextIO) -> int:
-    policy = load_policy(policy_path or bundled("policy.yaml"))
+def run_demo(
+    workdir: Path,
+    process: str,
+    policy_path: str | None,
+    out: TextIO,
+) -> int:
+    """The demo of ``process`` in ``workdir``."""
+    demo = PROCESSES[process]
+    source = Path(policy_path) if policy_path else bundled(demo.policy)
+    policy = load_policy(source)
     bot = policy.bot.username or OFFLINE_BOT
     report = workdir / "public"
-    written = ["project.json", "transcript.md", *(f"public/{name}" for name in report_files())]
-    check_folder("--dir", workdir, written)
+    written = ["project.json", "transcript.md"]
+    check_folder("--dir", workdir, [*written, *(f"public/{name}" for name in report_files())])
     workdir.mkdir(parents=True, exist_ok=True)
     project = workdir / "project.json"
-    shutil.copyfile(bundled("project.json"), project)
-    out.write(
-        f"Demo: the AMER ASE team's project ({project}), reconciled as at "
-        f"{DEMO_NOW:%Y-%m-%d %H:%M} UTC.\n\n"
-    )
+    shutil.copyfile(bundled(demo.project), project)
+    out.write(f"Demo: {demo.team} ({project}), reconciled as at {DEMO_NOW:%Y-%m-%d %H:%M} UTC.\n\n")
     first = reconcile(
         policy,
         OfflineTracker(project, bot, lambda: DEMO_NOW),

@@ -1,0 +1,130 @@
+"""``pto-bot demo --process pods|classic|buddy``: each of the team's three ways of working on its
+own bundled project and policy tells its story."""
+
+from __future__ import annotations
+
+import io
+import tomllib
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from project import ROOT
+from pto_bot.app.demo import PROCESSES, bundled
+from pto_bot.cli import main
+from pto_bot.cli.demo import PROCESSES as CHOICES
+
+# what a newcomer reads in each demo's account, in its own words
+STORIES = {
+    "pods": [
+        "#30   klang        2026-12-07 – 2026-12-11  planned   covered, 1 out · backups: "
+        "adamlauzon (pod): Soylent; magomez3 (pod): Cyberdyne Systems",
+        "open issue 'Fallback coverage: harishsr out 2026-12-21 – 2027-01-01', linked to #31",
+        "#33   a.conrad     2026-12-28 – 2026-12-31  planned   needs-approval, 3 out",
+        "#34   adamlauzon   2026-11-23 – 2026-11-25  emergency covered, 1 out",
+    ],
+    "classic": [
+        # valid hand-picked backups, one of them a Support Engineer interested in the ASE role
+        "#30   klang        2026-12-07 – 2026-12-11  planned   covered, 1 out · backups: "
+        "adamlauzon (hand-picked): Soylent; jdoe-se (hand-picked): Cyberdyne Systems; "
+        "magomez3 (hand-picked): Tyrell Corp, Wonka Industries",
+        # a backup who is out, accounts nobody was named for
+        "problems: Backups: @dbass90 is out during 2026-12-21 – 2027-01-01; choose someone who "
+        "is available for the whole period",
+        "Backups: nobody named for 'Gringotts' (normal priority, auto-assigned)",
+        "Backups: nobody named for 'Duff Brewing' (normal priority, global-support)",
+        # an emergency opened by a colleague, naming its backups: covered at once
+        "#34   adamlauzon   2026-11-23 – 2026-11-25  emergency covered, 1 out · backups: "
+        "klang (hand-picked): Oscorp; rpatel-se (hand-picked): Massive Dynamic, Pied Piper, "
+        "Vandelay Imports",
+        "#14   post note [cover:34]",
+        # a cancellation counts for nobody: klang is 1 out in the same week
+        "#38   magomez3     2026-12-07 – 2026-12-11  planned   cancelled",
+        "#37   michwalker   2026-12-01 – 2026-12-02  planned   covered, 2 out",
+        "#37   post note [lead-time]",
+        "#36   post note [checklist] -> note",
+        "#35   post note [returned] -> note",
+    ],
+    "buddy": [
+        # the buddy covers the whole book, twelve accounts
+        "#40   tam-avery    2026-12-07 – 2026-12-18  planned   covered, 1 out · backups: "
+        "tam-blake (pod): Acme Rockets, Bluth Company, Cogswell Cogs, Dharma Initiative, "
+        "Ecorp Holdings, Frobozz Magic, Gekko Partners, Hanso Foundation, Ingen Labs, "
+        "Jupiter Mining, Kramerica, Lacuna Inc",
+        # both buddies out: the rest of the team is asked
+        "open issue 'Fallback coverage: tam-casey out 2026-12-21 – 2026-12-31', linked to #41",
+        "open issue 'Fallback coverage: tam-drew out 2026-12-28 – 2027-01-08', linked to #42",
+        "tam-emery (volunteer): Universal Exports",
+        # the buddy's reminder the day before the TAM returns
+        "#43   post note [backup-return] -> note",
+        "#44   post note [checklist] -> note",
+        "#45   post note [returned] -> note",
+    ],
+}
+# what each demo's transcript shows of it, as the team would read it in GitLab
+TRANSCRIPTS = {
+    "pods": ["only the manager (`melroberts`) can decide"],
+    "classic": [
+        "| Cyberdyne Systems | high | global-support | @jdoe-se (hand-picked) |",
+        "cc @melroberts",
+    ],
+    "buddy": [
+        "@tam-finley `tam-emery` is back on 2026-11-24. Please let them know what happened",
+        "Expected load (no cap in the policy): `tam-blake` 12 h/week.",
+    ],
+}
+
+
+def demo(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(["demo", *argv], out=out)
+    return code, out.getvalue()
+
+
+def test_18_the_command_line_offers_every_bundled_process() -> None:
+    assert set(CHOICES) == set(PROCESSES) == set(STORIES)
+
+
+@pytest.mark.parametrize("process", sorted(STORIES))
+def test_18_each_process_tells_its_story_on_its_own_project_and_policy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, process: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, text = demo("--process", process)
+    assert code == 0
+    for line in STORIES[process]:
+        assert line in text
+    if process == "classic":
+        assert "(pod)" not in text and "Fallback coverage" not in text
+    assert "Second run on the same file: 0 writes (nothing changed, so nothing to do)." in text
+    folder = tmp_path / "pto-demo"
+    transcript = (folder / "transcript.md").read_text()
+    for line in TRANSCRIPTS[process]:
+        assert line in transcript
+
+
+def test_18_demo_without_an_option_is_the_pods_demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert demo() == demo("--process", "pods")
+    assert demo()[1].startswith(
+        "Demo: the AMER ASE team's project (pto-demo/project.json), reconciled as at "
+        "2026-11-23 14:00 UTC.\n"
+    )
+
+
+@pytest.mark.parametrize("process", sorted(STORIES))
+def test_18_bundled_policies_are_the_shipped_ones_and_packaged(process: str) -> None:
+    shipped = {
+        "pods": ROOT / "policy.yaml",
+        "classic": ROOT / "examples/policies/classic.yaml",
+        "buddy": ROOT / "examples/policies/tam-buddy.yaml",
+    }[process]
+    demo_files = PROCESSES[process]
+    assert bundled(demo_files.policy).read_text() == shipped.read_text()
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]["pto_bot"]
+    for name in (demo_files.project, demo_files.policy):
+        assert any(PurePosixPath("demo", name).match(p) for p in patterns), name
