@@ -1,9 +1,12 @@
 """``pto-bot demo --process pods|classic|buddy``: each of the team's three ways of working on its
-own bundled project and policy tells its story."""
+own bundled project and policy tells its story, leaves its policy beside its project, and the
+commands it suggests work exactly as printed from the folder it ran in."""
 
 from __future__ import annotations
 
 import io
+import shlex
+import sys
 import tomllib
 from pathlib import Path, PurePosixPath
 
@@ -13,6 +16,7 @@ from project import ROOT
 from pto_bot.app.demo import PROCESSES, bundled
 from pto_bot.cli import main
 from pto_bot.cli.demo import PROCESSES as CHOICES
+from pto_bot.cli.demo import program
 
 # what a newcomer reads in each demo's account, in its own words
 STORIES = {
@@ -73,6 +77,25 @@ TRANSCRIPTS = {
         "Expected load (no cap in the policy): `tam-blake` 12 h/week.",
     ],
 }
+# what the reconcile a week later (Mon 2026-11-30) does: the next week's reminders
+NEXT_WEEK = {
+    "pods": [
+        "#6    post note [cover:36]",
+        "#30   post note [checklist]",
+        "#39   post note [escalated]",
+    ],
+    "classic": [
+        "#6    post note [cover:36]",
+        "#30   post note [checklist]",
+        "#34   post note [returned]",
+    ],
+    "buddy": [
+        "#26   post note [cover:44]",
+        "#40   post note [checklist]",
+        "#43   post note [returned]",
+        "#46   post note [escalated]",
+    ],
+}
 
 
 def demo(*argv: str) -> tuple[int, str]:
@@ -101,6 +124,9 @@ def test_18_each_process_tells_its_story_on_its_own_project_and_policy(
     transcript = (folder / "transcript.md").read_text()
     for line in TRANSCRIPTS[process]:
         assert line in transcript
+    # its policy beside its project, byte for byte the bundled one
+    policy = (folder / "policy.yaml").read_bytes()
+    assert policy == bundled(PROCESSES[process].policy).read_bytes()
 
 
 def test_18_demo_without_an_option_is_the_pods_demo(
@@ -112,6 +138,76 @@ def test_18_demo_without_an_option_is_the_pods_demo(
         "Demo: the AMER ASE team's project (pto-demo/project.json), reconciled as at "
         "2026-11-23 14:00 UTC.\n"
     )
+
+
+@pytest.mark.parametrize("process", sorted(STORIES))
+def test_18_the_commands_the_demo_prints_work_exactly_as_printed(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    process: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    text = demo("--process", process)[1]
+    commands = [line.strip() for line in text.splitlines() if line.startswith("    pto-bot ")]
+    said = {}
+    for command in commands:
+        argv = shlex.split(command)
+        out = io.StringIO()
+        assert main(argv[1:], out=out) == 0, (command, capsys.readouterr().err)
+        said[argv[1]] = out.getvalue()
+    assert list(said) == ["check", "report", "metrics", "reconcile"]
+    assert said["check"].startswith("What if ") and "\nCoverage:\n" in said["check"]
+    assert said["report"].startswith("pto-demo/public/index.html (")
+    assert said["metrics"].startswith("# PTO coverage metrics: ")
+    assert "at 2026-11-30 14:00 UTC" in said["reconcile"]
+    for line in NEXT_WEEK[process]:
+        assert line in said["reconcile"]
+
+
+def test_18_a_demo_elsewhere_prints_paths_that_work_from_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    elsewhere = tmp_path / "somewhere else" / "demo"
+    text = demo("--process", "buddy", "--dir", str(elsewhere))[1]
+    quoted = shlex.quote(str(elsewhere / "policy.yaml"))
+    assert f"    pto-bot check --policy {quoted} --offline " in text
+    (check,) = [line for line in text.splitlines() if line.startswith("    pto-bot check ")]
+    monkeypatch.chdir(ROOT)  # absolute paths: from anywhere
+    assert main(shlex.split(check)[1:], out=io.StringIO()) == 0
+
+
+def test_18_the_demo_runs_with_a_policy_given_and_leaves_it_beside_its_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(
+        bundled("policy.yaml").read_text().replace("lead_time_days: 14", "lead_time_days: 40")
+    )
+    code, text = demo("--policy", str(mine))
+    assert code == 0
+    assert (tmp_path / "pto-demo/policy.yaml").read_text() == mine.read_text()
+    assert text.count("post note [lead-time]") > 1  # the policy given is the one used
+    # run again on the policy it left there: the same demo, nothing copied over itself
+    assert demo("--policy", "pto-demo/policy.yaml") == (code, text)
+
+
+def test_18_the_demo_never_overwrites_a_teams_own_policy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "policy.yaml").write_text("team: {name: Ours}\n")
+    assert demo("--dir", ".") == (2, "")
+    assert capsys.readouterr().err == (
+        "error: --dir .: policy.yaml is not a demo's policy; nothing was written. Give another "
+        "--dir, or --policy policy.yaml to run the demo with it\n"
+    )
+    assert [p.name for p in tmp_path.iterdir()] == ["policy.yaml"]
+    # a demo's policy left by an earlier demo is the demo's to replace
+    assert demo("--process", "classic")[0] == 0
+    assert demo("--process", "buddy")[0] == 0
 
 
 @pytest.mark.parametrize("process", sorted(STORIES))
@@ -128,3 +224,20 @@ def test_18_bundled_policies_are_the_shipped_ones_and_packaged(process: str) -> 
     ]["pto_bot"]
     for name in (demo_files.project, demo_files.policy):
         assert any(PurePosixPath("demo", name).match(p) for p in patterns), name
+
+
+def test_18_the_commands_start_the_way_pto_bot_was_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = tmp_path / ".venv/bin/pto-bot"
+    script.parent.mkdir(parents=True)
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("sys.argv", [".venv/bin/pto-bot", "demo"])
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    assert program() == ".venv/bin/pto-bot"  # README's first command: the venv is not on PATH
+    monkeypatch.setenv("PATH", f"{script.parent}:/usr/bin:/bin")
+    assert program() == "pto-bot"  # found by name: the same program
+    monkeypatch.setattr("sys.argv", [str(ROOT / "pto_bot/__main__.py"), "demo"])
+    assert program() == f"{shlex.quote(sys.executable)} -m pto_bot"
