@@ -17,7 +17,7 @@ PROCESSES = ("pods", "classic", "buddy")
 def register(sub: Subparsers) -> None:
     p = sub.add_parser(
         "demo",
-        help="run on a bundled offline copy of a team project",
+        help="one of the three ways of working (pods, classic, buddy) on a bundled offline project",
         description="Copy a bundled team project and the policy of its way of working to "
         "DIR (project.json, policy.yaml), reconcile it at 2026-11-23 14:00 UTC, print what "
         "the bot did and why, run again to show that nothing is repeated, write "
@@ -37,6 +37,7 @@ def register(sub: Subparsers) -> None:
     p.add_argument(
         "--policy",
         default=None,
+        metavar="FILE",
         help="policy file (default: the bundled policy of the process, the same as policy.yaml "
         "or examples/policies/*.yaml)",
     )

@@ -4,6 +4,7 @@ commands it suggests work exactly as printed from the folder it ran in."""
 
 from __future__ import annotations
 
+import argparse
 import io
 import shlex
 import sys
@@ -17,6 +18,7 @@ from pto_bot.app.demo import PROCESSES, bundled
 from pto_bot.cli import main
 from pto_bot.cli.demo import PROCESSES as CHOICES
 from pto_bot.cli.demo import program
+from pto_bot.cli.main import build_parser
 
 # what a newcomer reads in each demo's account, in its own words
 STORIES = {
@@ -241,3 +243,18 @@ def test_18_the_commands_start_the_way_pto_bot_was_run(
     assert program() == "pto-bot"  # found by name: the same program
     monkeypatch.setattr("sys.argv", [str(ROOT / "pto_bot/__main__.py"), "demo"])
     assert program() == f"{shlex.quote(sys.executable)} -m pto_bot"
+
+
+def test_18_readme_names_every_option_and_process_of_the_demo() -> None:
+    readme = (ROOT / "README.md").read_text()
+    (usage,) = [line for line in readme.splitlines() if line.startswith("pto-bot demo [")]
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    for action in commands.choices["demo"]._actions:
+        if "--help" in action.option_strings:
+            continue
+        assert f"[{action.option_strings[0]} " in usage
+        if action.choices:
+            assert "|".join(action.choices) in usage
+    for process in CHOICES:
+        if process != "pods":
+            assert f"`pto-bot demo --process {process}` is the " in readme  # its story's table
