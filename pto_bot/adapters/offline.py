@@ -7,6 +7,8 @@ its own project without touching GitLab. The file layout::
      "issues": [<GitLab issue objects>],
      "notes": {"<iid>": [<GitLab note objects>]},
      "links": [{"source": <iid>, "target": <iid>}]}
+
+What a file must hold, and what is left out when it does not: :mod:`.offline_file`.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 from ..domain.snapshot import Snapshot
 from ..errors import ConfigError, TrackerError
-from .gitlab.convert import issue_from_api, notes_from_api
+from .offline_file import iid_of, iids, number, read_snapshot, shaped
 
 
 def _iso(moment: datetime) -> str:
@@ -41,12 +43,8 @@ class OfflineTracker:
         self.path = Path(path) if path is not None else None
         self.bot_username = bot_username
         self.clock = clock
-        self.data: dict[str, Any] = data if data is not None else self._load()
-        if not isinstance(self.data, dict) or not isinstance(self.data.get("issues"), list):
-            raise ConfigError([f"{path}: expected an object with an 'issues' list"])
-        self.data.setdefault("notes", {})
-        self.data.setdefault("links", [])
-        self.data.setdefault("project", {"id": 1, "path_with_namespace": "offline/project"})
+        self.name = str(path) if path is not None else "the offline project"
+        self.data = shaped(data if data is not None else self._load(), self.name)
         self.writes = 0
 
     def _load(self) -> Any:
@@ -63,49 +61,46 @@ class OfflineTracker:
             ) from None
         except UnicodeDecodeError:
             raise ConfigError([f"{self.path}: not UTF-8 text"]) from None
+        except RecursionError:  # the JSON parser recurses once per level of nesting
+            raise ConfigError(
+                [f"{self.path}: nested too deeply to read; a project export is a few levels deep"]
+            ) from None
 
     # -- reading ---------------------------------------------------------------------------------
     def read(self, labels: Sequence[str]) -> Snapshot:
-        wanted = set(labels)
-        issues, errors = [], []
-        for raw in self.data["issues"]:
-            if not wanted & set(raw.get("labels") or ()):
-                continue
-            try:
-                notes, skipped = notes_from_api(self.data["notes"].get(str(raw.get("iid")), []))
-                issues.append(issue_from_api(raw, notes))
-            except (KeyError, TypeError, ValueError) as exc:
-                errors.append(f"issue {raw.get('iid', '?')} in {self.path} is malformed: {exc}")
-                continue
-            errors += [f"#{raw.get('iid')}: {line}" for line in skipped]
-        project = self.data["project"]
-        return Snapshot(
-            tuple(issues),
-            str(project.get("path_with_namespace", "")),
-            str(project.get("web_url", "")),
-            tuple(errors),
-        )
+        return read_snapshot(self.data, self.name, self.bot_username, labels)
 
     # -- writing ---------------------------------------------------------------------------------
     def _issue(self, iid: int) -> dict[str, Any]:
         for raw in self.data["issues"]:
-            if int(raw.get("iid", -1)) == iid:
+            if iid_of(raw) == iid:  # an object, then
                 return raw  # type: ignore[no-any-return]
         raise TrackerError(f"issue #{iid} does not exist", iid)
+
+    def _notes(self, iid: int) -> list[Any]:
+        """The notes of ``iid`` as stored, to append to (a list made where there was none)."""
+        notes = self.data["notes"].get(str(iid))
+        if notes is None:
+            notes = self.data["notes"][str(iid)] = []
+        if not isinstance(notes, list):
+            raise TrackerError(f"the notes of #{iid} in {self.name} are not a list", iid)
+        return notes
 
     def _touch(self, raw: dict[str, Any]) -> None:
         raw["updated_at"] = _iso(self.clock())
         self.writes += 1
 
     def _base_url(self) -> str:
-        return str(self.data["project"].get("web_url", "")).rstrip("/")
+        return str(self.data["project"].get("web_url") or "").rstrip("/")
 
     def post_note(self, iid: int, body: str) -> int:
         raw = self._issue(iid)
-        all_ids = [int(n["id"]) for notes in self.data["notes"].values() for n in notes]
+        notes = self._notes(iid)
+        every = (n for ns in self.data["notes"].values() if isinstance(ns, list) for n in ns)
+        all_ids = [i for n in every if isinstance(n, dict) and (i := number(n.get("id")))]
         note_id = max(all_ids, default=1000) + 1
         now = _iso(self.clock())
-        self.data["notes"].setdefault(str(iid), []).append(
+        notes.append(
             {
                 "id": note_id,
                 "body": body,
@@ -122,8 +117,8 @@ class OfflineTracker:
 
     def edit_note(self, iid: int, note_id: int, body: str) -> None:
         raw = self._issue(iid)
-        for note in self.data["notes"].get(str(iid), []):
-            if int(note["id"]) == note_id:
+        for note in self._notes(iid):
+            if isinstance(note, dict) and number(note.get("id")) == note_id:
                 note["body"] = body
                 note["updated_at"] = _iso(self.clock())
                 self._touch(raw)
@@ -138,7 +133,7 @@ class OfflineTracker:
         self._touch(raw)
 
     def create_issue(self, title: str, description: str, labels: Sequence[str]) -> int:
-        iid = max((int(i["iid"]) for i in self.data["issues"]), default=0) + 1
+        iid = max(iids(self.data), default=0) + 1
         now = _iso(self.clock())
         base = self._base_url()
         self.data["issues"].append(

@@ -131,6 +131,15 @@ def parse_event(
     The bot's own events are ignored: by its username when it is known; otherwise only its
     comments can be told from the payload (they end with its hidden marker), and the caller
     checks the event's actor once it has asked GitLab who the bot is."""
+    try:
+        return _parse(raw, project_id, project_path, bot_username)
+    except RecursionError:  # the JSON parser and pydantic recurse once per level of nesting
+        return Ignored(reason="payload nested too deeply to read")
+
+
+def _parse(
+    raw: bytes | str, project_id: int | None, project_path: str | None, bot_username: str | None
+) -> EventResult:
     data = _load(raw)
     if isinstance(data, Ignored):
         return data

@@ -26,6 +26,7 @@ from .. import __version__
 from ..domain.policy import USERNAME_RE
 from ..domain.policy_file import parse_policy, policy_schema
 from ..errors import ConfigError
+from .folders import check_folder
 from .validate import PLAYBOOK_TEMPLATE, PTO_TEMPLATE
 
 Process = Literal["pods", "classic", "buddy"]
@@ -217,7 +218,9 @@ def scaffold(answers: Answers, today: date, ask: Ask | None) -> Scaffold:
 
 
 def write_scaffold(made: Scaffold, root: Path, force: bool) -> list[Path]:
-    """Write every file under ``root``; none at all when one exists and ``force`` is off."""
+    """Write every file under ``root``; none at all when one exists and ``force`` is off, or
+    when ``root`` is a file."""
+    check_folder("--dir", root, made.files)
     existing = [path for path in made.files if (root / path).exists()]
     if existing and not force:
         names = ", ".join(str(path) for path in existing)

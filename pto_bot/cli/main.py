@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TextIO, cast
 
 from .. import __version__
 from . import (
@@ -25,6 +25,7 @@ from . import (
     schema,
     validate,
 )
+from .stdout import Stdout
 
 SUBCOMMANDS = (
     reconcile,
@@ -55,7 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    out = out or sys.stdout
+    if out is not None:
+        return _run(argv, out)
+    stdout = Stdout(sys.stdout)
+    try:
+        return _run(argv, cast(TextIO, stdout))  # a TextIO in all a subcommand uses: write, flush
+    finally:
+        stdout.flush()  # also what argparse printed straight to sys.stdout (--help)
+
+
+def _run(argv: Sequence[str] | None, out: TextIO) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -103,6 +103,10 @@ def load_policy(path: Path | str) -> Policy:
         raise ConfigError([f"{path}:{where}: not valid YAML: {problem}"]) from None
     except (ValueError, TypeError) as exc:  # e.g. an impossible date such as 2025-11-31
         raise ConfigError([f"{path}: {_unreadable_value(text, exc)}"]) from None
+    except RecursionError:  # the YAML composer recurses once per level of nesting
+        raise ConfigError(
+            [f"{path}: nested too deeply to read; a policy is a few levels deep"]
+        ) from None
     return parse_policy(data, str(path))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -138,6 +139,12 @@ def render_json(view: CoverageView) -> str:
     return json.dumps(view_to_json(view), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
+def report_files(*, public_calendar: bool = False, public_only: bool = False) -> list[str]:
+    """The names of the files :func:`write_report` writes with these options."""
+    names = [] if public_only else ["index.html", "pto.ics", "report.json"]
+    return names + (["pto-public.ics"] if public_calendar or public_only else [])
+
+
 def write_report(
     view: CoverageView,
     policy: Policy,
@@ -151,13 +158,14 @@ def write_report(
     name -> bytes."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    files: dict[str, bytes] = {}
-    if not public_only:
-        files["index.html"] = render_html(view, policy).encode("utf-8")
-        files["pto.ics"] = render_ics(view)
-        files["report.json"] = render_json(view).encode("utf-8")
-    if public_calendar or public_only:
-        files["pto-public.ics"] = render_ics(view, public=True)
+    renderers: dict[str, Callable[[], bytes]] = {
+        "index.html": lambda: render_html(view, policy).encode("utf-8"),
+        "pto.ics": lambda: render_ics(view),
+        "report.json": lambda: render_json(view).encode("utf-8"),
+        "pto-public.ics": lambda: render_ics(view, public=True),
+    }
+    names = report_files(public_calendar=public_calendar, public_only=public_only)
+    files = {name: renderers[name]() for name in names}
     sizes = {}
     for name, data in files.items():
         (out_dir / name).write_bytes(data)

@@ -288,3 +288,45 @@ def test_a_broken_payload_is_ignored_with_a_reason(
         "handle-event", "--policy", str(ROOT / "policy.yaml"), "--payload", str(payload)
     )
     assert code == 0 and "not valid JSON" in text
+
+
+def nested(depth: int) -> str:
+    """``depth`` nested lists as JSON (also YAML's flow form): deeper than the parsers recurse."""
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("depth", [990, 100_000])
+def test_17_a_payload_nested_too_deeply_is_ignored_and_the_job_succeeds(
+    tmp_path: Path, depth: int
+) -> None:
+    payload = tmp_path / "payload.json"
+    hook = json.dumps(note_hook("klang", "/pto status"))
+    payload.write_text(hook[:-1] + f', "extra": {nested(depth)}}}')
+    code, text = run(
+        "handle-event", "--policy", str(ROOT / "policy.yaml"), "--payload", str(payload)
+    )
+    assert (code, text.strip()) == (0, "ignored: payload nested too deeply to read")
+
+
+@pytest.mark.parametrize("depth", [500, 100_000])
+def test_17_a_policy_nested_too_deeply_is_refused_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], depth: int
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(f"team: {nested(depth)}\n")
+    assert run("validate", "--skip-templates", str(policy))[0] == 2
+    err = capsys.readouterr().err
+    assert f"error: {policy}: nested too deeply to read" in err
+    assert "bug" not in err
+
+
+def test_17_an_offline_file_nested_too_deeply_is_refused_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export = tmp_path / "export.json"
+    export.write_text(f'{{"issues": [], "x": {nested(100_000)}}}')
+    policy = str(ROOT / "policy.yaml")
+    assert run("reconcile", "--policy", policy, "--offline", str(export))[0] == 2
+    err = capsys.readouterr().err
+    assert f"error: {export}: nested too deeply to read" in err
+    assert "bug" not in err
