@@ -80,6 +80,13 @@ class CoverageState(State):
     q: datetime | None = None  # when the request joined the queue (first became valid)
 
 
+class NeedsInfoState(State):
+    """On the needs-info note of a PTO request whose dates read well (its backups do not):
+    when it joined the queue, so that the bot's own notes never move it."""
+
+    q: datetime | None = None
+
+
 class FallbackState(State):
     """In the description of a fallback request: which request, since when, who took what."""
 

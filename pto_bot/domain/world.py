@@ -9,29 +9,18 @@ trusted only in a body the bot wrote; a malformed issue, note or marker is repor
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from .accounts import Account, account_of
+from .bot_notes import BotNote, bot_notes, coverage_state, ledger_of, queued_at
 from .ledger import LedgerEntry
-from .markers import CoverageState, FallbackState, ReplyState, read_marker, read_state
+from .markers import CoverageState, FallbackState, read_marker, read_state
 from .policy import OFFLINE_BOT, Policy
 from .request_form import ParseResult, PtoRequest, parse_request
 from .request_people import Roster
 from .snapshot import Issue, Snapshot
-
-
-@dataclass(frozen=True)
-class BotNote:
-    """A note the bot wrote earlier, found by its marker."""
-
-    note_id: int
-    topic: str
-    body: str
-    data: dict[str, Any]
-    digest: str | None = None  # remembered, not read again: the fingerprint of its text
 
 
 @dataclass(frozen=True)
@@ -98,70 +87,6 @@ class World:
     def bot_note(self, iid: int, topic: str) -> BotNote | None:
         """The bot's first note of ``topic`` on ``iid``."""
         return next((n for n in self.bot_notes(iid) if n.topic == topic), None)
-
-
-def bot_notes(issue: Issue, bot: str) -> tuple[BotNote, ...]:
-    """The bot's notes on an issue that carry a marker, oldest first."""
-    found = []
-    for note in issue.notes:
-        if note.author != bot:
-            continue
-        data = read_marker(note.body)
-        if data is not None:
-            found.append(BotNote(note.id, str(data["t"]), note.body, data, note.digest))
-    return tuple(found)
-
-
-def _ledger_of(iid: int, notes: Iterable[BotNote], problems: list[str]) -> list[LedgerEntry]:
-    entries = []
-    for note in notes:
-        if note.topic != "reply":
-            continue
-        state = read_state(ReplyState, note.data)
-        if isinstance(state, str):
-            problems.append(f"#{iid}: the bot's reply note {note.note_id} was edited ({state})")
-            continue
-        for raw in state.cmds:
-            entry = LedgerEntry.from_json(raw)
-            if entry is None:
-                problems.append(
-                    f"#{iid}: a command recorded in reply note {note.note_id} is unreadable "
-                    "and was skipped"
-                )
-            else:
-                entries.append(entry)
-    return entries
-
-
-def _coverage_state(
-    iid: int, notes: Iterable[BotNote], problems: list[str]
-) -> CoverageState | None:
-    note = next((n for n in notes if n.topic == "coverage"), None)
-    if note is None:
-        return None
-    state = read_state(CoverageState, note.data)
-    if isinstance(state, str):
-        problems.append(
-            f"#{iid}: the hidden state of the bot's coverage note was edited ({state}); "
-            "backups are assigned afresh and the note rewritten"
-        )
-        return None
-    return state
-
-
-def _queued_at(
-    issue: Issue, parsed: ParseResult, coverage: CoverageState | None, mine: Iterable[BotNote]
-) -> datetime:
-    """When a request joined the queue: as its coverage note recorded it; else, for a request
-    the bot found wrong before (it has a needs-info note) and that reads well now, the last edit
-    (its fix); else its opening. A late fix so joins the queue when it was fixed, after the
-    requests judged meanwhile, and never takes back a decision already announced."""
-    if coverage is not None and coverage.q is not None:
-        return coverage.q
-    fixed_later = parsed.request is not None and any(n.topic == "needs-info" for n in mine)
-    if fixed_later and coverage is None:
-        return max(issue.updated_at, issue.created_at)
-    return issue.created_at
 
 
 def _fallback(issue: Issue, bot: str, problems: list[str]) -> FallbackIssue | None:
@@ -243,7 +168,7 @@ def read_world(policy: Policy, snapshot: Snapshot, bot: str | None = None) -> Wo
                     fb.request not in fallbacks or fb.issue.iid < fallbacks[fb.request].issue.iid
                 ):
                     fallbacks[fb.request] = fb
-                ledger.extend(_ledger_of(issue.iid, mine, problems))
+                ledger.extend(ledger_of(issue.iid, mine, problems))
             elif labels.request in issue.labels:
                 parsed = parse_request(
                     issue.description,
@@ -251,10 +176,10 @@ def read_world(policy: Policy, snapshot: Snapshot, bot: str | None = None) -> Wo
                     roster=roster,
                     max_days=policy.requests.max_days,
                 )
-                coverage = _coverage_state(issue.iid, mine, problems)
-                queued = _queued_at(issue, parsed, coverage, mine)
+                coverage = coverage_state(issue.iid, mine, problems)
+                queued = queued_at(issue, parsed, coverage, mine)
                 requests.append(RequestIssue(issue, parsed, coverage, queued))
-                ledger.extend(_ledger_of(issue.iid, mine, problems))
+                ledger.extend(ledger_of(issue.iid, mine, problems))
             elif labels.playbook in issue.labels and issue.is_open:
                 playbooks[issue.iid] = issue
             elif labels.dashboard in issue.labels:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ..domain.bot_notes import BotNote
 from ..domain.policy import Policy
-from ..domain.world import BotNote, World
+from ..domain.world import World
 from ..rules.evaluation import Evaluation
 
 

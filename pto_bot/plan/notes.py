@@ -20,9 +20,9 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
+from ..domain.bot_notes import BotNote
 from ..domain.markers import with_marker
 from ..domain.snapshot import Issue
-from ..domain.world import BotNote
 from ..render.text import unmention
 from .actions import Action, EditIssue, EditNote, PostNote, Unsent
 

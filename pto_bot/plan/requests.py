@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from ..render import reminder_wording, wording
 from ..rules import counting, going_live, reminders
@@ -71,12 +72,18 @@ def _needs_info(ctx: Context, ev: Evaluated) -> list[Action]:
     existing = ctx.notes(issue.iid)
     if not issue.is_open:
         return []
+    # its place in the queue, once its dates read well (see domain.world._queued_at)
+    queue: dict[str, Any] = {}
+    if ev.req.request is not None:
+        queue["q"] = ev.req.queued_at.isoformat()
     if ev.status is Status.NEEDS_INFO:
         body = wording.needs_info_note(issue.author, ev.problems)
-        return ensure_note(existing, issue.iid, "needs-info", body, "the request has problems")
+        why = "the request has problems"
+        return ensure_note(existing, issue.iid, "needs-info", body, why, None, **queue)
     if has_note(existing, "needs-info"):
         body = wording.needs_info_note(issue.author, [])
-        return ensure_note(existing, issue.iid, "needs-info", body, "the problems are fixed")
+        why = "the problems are fixed"
+        return ensure_note(existing, issue.iid, "needs-info", body, why, None, **queue)
     return []
 
 

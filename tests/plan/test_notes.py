@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from pto_bot.domain.bot_notes import BotNote
 from pto_bot.domain.markers import read_marker, with_marker
 from pto_bot.domain.snapshot import Issue
-from pto_bot.domain.world import BotNote
 from pto_bot.plan.actions import EditIssue, EditNote, PostNote
 from pto_bot.plan.notes import announce, ensure_description, ensure_note
 

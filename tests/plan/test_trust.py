@@ -203,6 +203,26 @@ def test_1_an_older_request_fixed_later_joins_the_queue_when_it_was_fixed() -> N
     assert "pto::needs-approval" in p.labels(broken) and "pto::covered" in p.labels(second)
 
 
+def test_1_a_request_waiting_for_valid_backups_keeps_its_place_while_the_bot_writes() -> None:
+    # harishsr's dates are fine but his backup is out: needs-info from the first run. The bot's
+    # own notes move his issue's updated_at; his place in the queue must not move with it.
+    p = Project(policy=policy_file("classic.yaml"))
+    p.playbook("Acme Corp", "harishsr", "normal", "global-support")
+    p.playbook("Initech", "dbass90", "high", "global-support")
+    waiting = p.request(
+        "harishsr", "2026-12-14", "2026-12-18", created="2026-11-03", backups="@dbass90 Acme Corp"
+    )
+    valid = p.request(
+        "dbass90", "2026-12-14", "2026-12-18", created="2026-11-05", backups="@jdoe-se Initech"
+    )
+    p.run("2026-11-20")
+    assert "pto::needs-info" in p.labels(waiting)
+    labels, notes = p.labels(valid), p.notes(valid)
+    second, _ = p.run("2026-11-20T15:00")
+    assert [a.describe() for a in second.actions] == []
+    assert (p.labels(valid), p.notes(valid)) == (labels, notes)
+
+
 # -- 3 -----------------------------------------------------------------------------------------
 def test_3_assign_replaces_a_hand_picked_backup() -> None:
     p = Project(policy=policy_file("classic.yaml"))
