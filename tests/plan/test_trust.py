@@ -586,3 +586,59 @@ def test_16_see_the_fallback_request_none_never_appears() -> None:
     assert ev is not None and ev.uncovered
     text = coverage_note(ev, p.policy, None)
     assert "None" not in text and "needs a backup" in text
+
+
+def test_16_cancelling_a_classic_request_tells_its_hand_picked_backups_they_are_free() -> None:
+    p = Project(policy=policy_file("classic.yaml"))
+    p.playbook("Acme Corp", "harishsr", "normal", "global-support")
+    p.playbook("Initech", "harishsr", "high", "global-support")
+    req = p.request(
+        "harishsr", "2026-12-14", "2026-12-18", backups="@dbass90 Acme Corp; @jdoe-se Initech"
+    )
+    p.run("2026-11-20")
+    p.edit(req, state="closed", closed_at="2026-11-25T10:00:00Z")
+    p.run("2026-11-25T12:00")
+    released = p.note(req, "released")
+    assert "@dbass90" in released and "@jdoe-se" in released
+    assert "you are released" in released
+    assert [a.describe() for a in p.plan("2026-11-25T13:00").actions] == []
+
+
+def test_16_a_replaced_backup_is_not_released_twice_and_the_one_assigned_is_released() -> None:
+    p = Project(policy=policy_file("classic.yaml"))
+    p.playbook("Acme Corp", "harishsr", "normal", "global-support")
+    p.playbook("Initech", "harishsr", "high", "global-support")
+    req = p.request(
+        "harishsr", "2026-12-14", "2026-12-18", backups="@dbass90 Acme Corp; @jdoe-se Initech"
+    )
+    p.run("2026-11-20")
+    p.comment(req, "melroberts", "/pto assign Acme Corp @rpatel-se", when="2026-11-20T15:00")
+    p.run("2026-11-20T16:00")
+    assert "@dbass90" in p.note(req, "backups")  # told then that they no longer cover
+    p.edit(req, labels=[*p.labels(req), "pto::cancelled"])
+    p.run("2026-11-25T12:00")
+    released = p.note(req, "released")
+    assert "@rpatel-se" in released and "@jdoe-se" in released
+    assert "dbass90" not in released
+
+
+def test_16_pod_backups_volunteers_and_buddies_are_still_released_once() -> None:
+    p = Project()
+    _, second = two_out_in_alpha(p)
+    p.run("2026-11-20T14:00")
+    fb = p.fallback_of(second)
+    assert fb is not None
+    p.comment(fb["iid"], "klang", "/pto volunteer Northwind", when="2026-11-20T15:00")
+    p.run("2026-11-20T16:00")
+    p.edit(second, labels=[*p.labels(second), "pto::cancelled"])
+    p.run("2026-11-21")
+    assert "@klang" in p.note(second, "released")
+    q = Project(policy=policy_file("tam-buddy.yaml"))
+    tam, buddy = q.policy.pods["buddy-1"].members
+    q.playbook("Acme Corp", tam, "normal", "global-support")
+    req = q.request(tam, "2026-12-07", "2026-12-11")
+    q.run("2026-11-20")
+    q.edit(req, state="closed", closed_at="2026-11-21T10:00:00Z")
+    q.run("2026-11-21T12:00")
+    assert f"@{buddy}" in q.note(req, "released")
+    assert q.plan("2026-11-21T13:00").actions == ()
