@@ -531,6 +531,35 @@ def test_15_what_people_typed_still_passes_the_one_escaping_function() -> None:
     assert not any(line.startswith("/") for line in note.splitlines())
 
 
+def test_15_checklists_read_as_the_policy_wrote_them_and_stay_inert() -> None:
+    from pto_bot.domain.policy_file import parse_policy
+
+    data = policy_file("tam-buddy.yaml").model_dump(by_alias=True)
+    data["checklists"]["before"] += [
+        "Read the [handbook](https://handbook.example.com/pto) *before* you go.",
+        "Wrap up.\n/close",
+        "/label ~urgent",
+        "Ask @all for help, or mail pto@example.com <b>now</b>.",
+    ]
+    p = Project(policy=parse_policy(data))
+    tam, _ = p.policy.pods["buddy-1"].members
+    p.playbook("Acme Corp", tam, "normal", "global-support")
+    req = p.request(tam, "2026-12-07", "2026-12-11")
+    p.run("2026-11-30")
+    note = strip_marker(p.note(req, "checklist"))
+    for written in (
+        "Cadence calls during your PTO: cancel or reschedule them; if one cannot move, prep in"
+        " advance whoever will lead it.",
+        "Tell your account teams (SAL/AE, SA) the dates you will be out.",
+        "Read the [handbook](https://handbook.example.com/pto) *before* you go.",
+    ):
+        assert f"- [ ] {written}\n" in note
+    assert not any(ch in note for ch in "\u200b\u2060\ufeff")
+    assert not any(line.lstrip().startswith("/") for line in note.splitlines())
+    assert "@all" not in note.replace("`@all`", "") and "<b>" not in note
+    assert "pto@example.com" in note
+
+
 # -- 16 ----------------------------------------------------------------------------------------
 def test_16_no_coverage_note_on_a_request_that_ended_before_the_bot_first_saw_it() -> None:
     p = Project()
