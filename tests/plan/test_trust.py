@@ -7,6 +7,7 @@ import io
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -223,14 +224,19 @@ def test_1_a_request_waiting_for_valid_backups_keeps_its_place_while_the_bot_wri
     assert (p.labels(valid), p.notes(valid)) == (labels, notes)
 
 
+def hand_picked(p: Project) -> int:
+    """A classic request whose engineer named a backup for each of their two accounts."""
+    p.playbook("Acme Corp", "harishsr", "normal", "global-support")
+    p.playbook("Initech", "harishsr", "high", "global-support")
+    return p.request(
+        "harishsr", "2026-12-14", "2026-12-18", backups="@dbass90 Acme Corp; @jdoe-se Initech"
+    )
+
+
 # -- 3 -----------------------------------------------------------------------------------------
 def test_3_assign_replaces_a_hand_picked_backup() -> None:
     p = Project(policy=policy_file("classic.yaml"))
-    p.playbook("Acme Corp", "harishsr", "normal", "global-support")
-    p.playbook("Initech", "harishsr", "high", "global-support")
-    req = p.request(
-        "harishsr", "2026-12-14", "2026-12-18", backups="@dbass90 Acme Corp; @jdoe-se Initech"
-    )
+    req = hand_picked(p)
     p.run("2026-11-20")
     p.comment(req, "melroberts", "/pto assign Acme Corp @rpatel-se", when="2026-11-20T15:00")
     plan, _ = p.run("2026-11-20T16:00")
@@ -258,15 +264,22 @@ def test_3_assign_resolves_a_hand_picked_backup_who_is_out() -> None:
     assert "@jdoe-se (assigned)" in p.note(req, "coverage")  # first posted now: it tells them
 
 
-# -- 4 -----------------------------------------------------------------------------------------
-def test_4_a_reopened_fallback_request_gets_a_fresh_volunteer_window() -> None:
-    p = Project(chat=True)  # a team-channel webhook is set up
+def volunteered(p: Project) -> tuple[int, dict[str, Any]]:
+    """Two out in alpha: the second request's fallback request opens at 14:00 and klang
+    volunteers for its account; the request and its fallback request."""
     _, second = two_out_in_alpha(p)
-    p.run("2026-11-20T14:00")  # opened: volunteers until 2026-11-22 09:00 EST
+    p.run("2026-11-20T14:00")
     fb = p.fallback_of(second)
     assert fb is not None
     p.comment(fb["iid"], "klang", "/pto volunteer Northwind", when="2026-11-20T15:00")
     p.run("2026-11-20T16:00")
+    return second, fb
+
+
+# -- 4 -----------------------------------------------------------------------------------------
+def test_4_a_reopened_fallback_request_gets_a_fresh_volunteer_window() -> None:
+    p = Project(chat=True)  # a team-channel webhook is set up
+    second, fb = volunteered(p)  # opened: volunteers until 2026-11-22 09:00 EST
     assert p.raw(fb["iid"])["state"] == "closed"
     # after the first window has passed, klang gives the account back
     p.comment(fb["iid"], "klang", "/pto withdraw Northwind", when="2026-11-23T14:30")
@@ -619,11 +632,7 @@ def test_16_see_the_fallback_request_none_never_appears() -> None:
 
 def test_16_cancelling_a_classic_request_tells_its_hand_picked_backups_they_are_free() -> None:
     p = Project(policy=policy_file("classic.yaml"))
-    p.playbook("Acme Corp", "harishsr", "normal", "global-support")
-    p.playbook("Initech", "harishsr", "high", "global-support")
-    req = p.request(
-        "harishsr", "2026-12-14", "2026-12-18", backups="@dbass90 Acme Corp; @jdoe-se Initech"
-    )
+    req = hand_picked(p)
     p.run("2026-11-20")
     p.edit(req, state="closed", closed_at="2026-11-25T10:00:00Z")
     p.run("2026-11-25T12:00")
@@ -635,11 +644,7 @@ def test_16_cancelling_a_classic_request_tells_its_hand_picked_backups_they_are_
 
 def test_16_a_replaced_backup_is_not_released_twice_and_the_one_assigned_is_released() -> None:
     p = Project(policy=policy_file("classic.yaml"))
-    p.playbook("Acme Corp", "harishsr", "normal", "global-support")
-    p.playbook("Initech", "harishsr", "high", "global-support")
-    req = p.request(
-        "harishsr", "2026-12-14", "2026-12-18", backups="@dbass90 Acme Corp; @jdoe-se Initech"
-    )
+    req = hand_picked(p)
     p.run("2026-11-20")
     p.comment(req, "melroberts", "/pto assign Acme Corp @rpatel-se", when="2026-11-20T15:00")
     p.run("2026-11-20T16:00")
@@ -651,14 +656,9 @@ def test_16_a_replaced_backup_is_not_released_twice_and_the_one_assigned_is_rele
     assert "dbass90" not in released
 
 
-def test_16_pod_backups_volunteers_and_buddies_are_still_released_once() -> None:
+def test_16_fallback_volunteers_and_buddies_are_still_released_once() -> None:
     p = Project()
-    _, second = two_out_in_alpha(p)
-    p.run("2026-11-20T14:00")
-    fb = p.fallback_of(second)
-    assert fb is not None
-    p.comment(fb["iid"], "klang", "/pto volunteer Northwind", when="2026-11-20T15:00")
-    p.run("2026-11-20T16:00")
+    second, _ = volunteered(p)
     p.edit(second, labels=[*p.labels(second), "pto::cancelled"])
     p.run("2026-11-21")
     assert "@klang" in p.note(second, "released")
