@@ -9,6 +9,7 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
+from ..domain.markers import CoverageState
 from ..render import reminder_wording, wording
 from ..rules import counting, going_live, reminders
 from ..rules.evaluation import Evaluated, Status
@@ -253,9 +254,14 @@ def _playbook_notes(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> li
 
 
 def _release(ctx: Context, ev: Evaluated) -> list[Action]:
-    """A cancelled request: its backups are told they are free, its playbook notes ended."""
+    """A cancelled request: its backups are told they are free, its playbook notes ended.
+
+    The backups are those who were told they cover (the coverage note's ``told``: pod, buddy,
+    hand-picked, assigned and volunteers alike; one already told they no longer cover is not
+    told again), and the fallback request's volunteers.
+    """
     announced = ev.req.coverage
-    backups = set(announced.assign.values()) if announced else set()
+    backups = set(_told(announced).values()) if announced else set()
     fb = ctx.world.fallbacks.get(ev.iid)
     if fb is not None:
         backups |= {v for v in fb.accounts.values() if v}
@@ -270,3 +276,9 @@ def _release(ctx: Context, ev: Evaluated) -> list[Action]:
             body = reminder_wording.playbook_cover_note(ev, None, None, ended=True)
             actions += ensure_note(existing, playbook.iid, topic, body, "cancelled")
     return actions
+
+
+def _told(announced: CoverageState) -> dict[str, str]:
+    """Account -> the backup who was told they cover it, as the coverage note records; a note
+    from before ``told`` was recorded names its pod backups only."""
+    return announced.told if announced.told is not None else dict(announced.assign)

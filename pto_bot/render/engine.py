@@ -3,7 +3,8 @@
 Templates hold wording only. Every value a template prints passes :func:`pto_bot.render.text.safe`
 unless it is :class:`Trusted` (text the bot composed itself) — escaping is the default, not a
 filter someone may forget. Mentions go through the ``mention`` filter, which only accepts valid
-usernames.
+usernames; Markdown the team wrote in its policy (checklist items) through ``policy_markdown``,
+which keeps it as written but inert.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..domain.policy import USERNAME_RE
-from .text import code, safe
+from .text import code, policy_markdown, safe
 
 
 class Trusted(str):
@@ -78,6 +79,7 @@ def environment() -> Environment:
     env.filters["plain"] = plain
     env.filters["hours"] = _hours
     env.filters["code"] = lambda value: Trusted(code(value))
+    env.filters["policy_markdown"] = lambda value: Trusted(policy_markdown(value))
     env.globals["dates"] = _dates
     env.globals["eol"] = Trusted("")  # ends a line whose last tag is a block: keeps its newline
     return env

@@ -57,10 +57,6 @@ def test_reconcile_offline_twice_and_dry_run_writes_nothing(tmp_path: Path) -> N
     assert "nothing to do: every issue is up to date" in text
 
 
-def test_bundled_demo_policy_is_the_shipped_policy() -> None:
-    assert (ROOT / "pto_bot/demo/policy.yaml").read_text() == (ROOT / "policy.yaml").read_text()
-
-
 def test_validate_passes_the_shipped_policies_and_templates() -> None:
     code, text = run(
         "validate",

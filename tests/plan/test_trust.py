@@ -7,6 +7,7 @@ import io
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -223,14 +224,19 @@ def test_1_a_request_waiting_for_valid_backups_keeps_its_place_while_the_bot_wri
     assert (p.labels(valid), p.notes(valid)) == (labels, notes)
 
 
+def hand_picked(p: Project) -> int:
+    """A classic request whose engineer named a backup for each of their two accounts."""
+    p.playbook("Acme Corp", "harishsr", "normal", "global-support")
+    p.playbook("Initech", "harishsr", "high", "global-support")
+    return p.request(
+        "harishsr", "2026-12-14", "2026-12-18", backups="@dbass90 Acme Corp; @jdoe-se Initech"
+    )
+
+
 # -- 3 -----------------------------------------------------------------------------------------
 def test_3_assign_replaces_a_hand_picked_backup() -> None:
     p = Project(policy=policy_file("classic.yaml"))
-    p.playbook("Acme Corp", "harishsr", "normal", "global-support")
-    p.playbook("Initech", "harishsr", "high", "global-support")
-    req = p.request(
-        "harishsr", "2026-12-14", "2026-12-18", backups="@dbass90 Acme Corp; @jdoe-se Initech"
-    )
+    req = hand_picked(p)
     p.run("2026-11-20")
     p.comment(req, "melroberts", "/pto assign Acme Corp @rpatel-se", when="2026-11-20T15:00")
     plan, _ = p.run("2026-11-20T16:00")
@@ -258,15 +264,22 @@ def test_3_assign_resolves_a_hand_picked_backup_who_is_out() -> None:
     assert "@jdoe-se (assigned)" in p.note(req, "coverage")  # first posted now: it tells them
 
 
-# -- 4 -----------------------------------------------------------------------------------------
-def test_4_a_reopened_fallback_request_gets_a_fresh_volunteer_window() -> None:
-    p = Project(chat=True)  # a team-channel webhook is set up
+def volunteered(p: Project) -> tuple[int, dict[str, Any]]:
+    """Two out in alpha: the second request's fallback request opens at 14:00 and klang
+    volunteers for its account; the request and its fallback request."""
     _, second = two_out_in_alpha(p)
-    p.run("2026-11-20T14:00")  # opened: volunteers until 2026-11-22 09:00 EST
+    p.run("2026-11-20T14:00")
     fb = p.fallback_of(second)
     assert fb is not None
     p.comment(fb["iid"], "klang", "/pto volunteer Northwind", when="2026-11-20T15:00")
     p.run("2026-11-20T16:00")
+    return second, fb
+
+
+# -- 4 -----------------------------------------------------------------------------------------
+def test_4_a_reopened_fallback_request_gets_a_fresh_volunteer_window() -> None:
+    p = Project(chat=True)  # a team-channel webhook is set up
+    second, fb = volunteered(p)  # opened: volunteers until 2026-11-22 09:00 EST
     assert p.raw(fb["iid"])["state"] == "closed"
     # after the first window has passed, klang gives the account back
     p.comment(fb["iid"], "klang", "/pto withdraw Northwind", when="2026-11-23T14:30")
@@ -531,6 +544,35 @@ def test_15_what_people_typed_still_passes_the_one_escaping_function() -> None:
     assert not any(line.startswith("/") for line in note.splitlines())
 
 
+def test_15_checklists_read_as_the_policy_wrote_them_and_stay_inert() -> None:
+    from pto_bot.domain.policy_file import parse_policy
+
+    data = policy_file("tam-buddy.yaml").model_dump(by_alias=True)
+    data["checklists"]["before"] += [
+        "Read the [handbook](https://handbook.example.com/pto) *before* you go.",
+        "Wrap up.\n/close",
+        "/label ~urgent",
+        "Ask @all for help, or mail pto@example.com <b>now</b>.",
+    ]
+    p = Project(policy=parse_policy(data))
+    tam, _ = p.policy.pods["buddy-1"].members
+    p.playbook("Acme Corp", tam, "normal", "global-support")
+    req = p.request(tam, "2026-12-07", "2026-12-11")
+    p.run("2026-11-30")
+    note = strip_marker(p.note(req, "checklist"))
+    for written in (
+        "Cadence calls during your PTO: cancel or reschedule them; if one cannot move, prep in"
+        " advance whoever will lead it.",
+        "Tell your account teams (SAL/AE, SA) the dates you will be out.",
+        "Read the [handbook](https://handbook.example.com/pto) *before* you go.",
+    ):
+        assert f"- [ ] {written}\n" in note
+    assert not any(ch in note for ch in "\u200b\u2060\ufeff")
+    assert not any(line.lstrip().startswith("/") for line in note.splitlines())
+    assert "@all" not in note.replace("`@all`", "") and "<b>" not in note
+    assert "pto@example.com" in note
+
+
 # -- 16 ----------------------------------------------------------------------------------------
 def test_16_no_coverage_note_on_a_request_that_ended_before_the_bot_first_saw_it() -> None:
     p = Project()
@@ -586,3 +628,46 @@ def test_16_see_the_fallback_request_none_never_appears() -> None:
     assert ev is not None and ev.uncovered
     text = coverage_note(ev, p.policy, None)
     assert "None" not in text and "needs a backup" in text
+
+
+def test_16_cancelling_a_classic_request_tells_its_hand_picked_backups_they_are_free() -> None:
+    p = Project(policy=policy_file("classic.yaml"))
+    req = hand_picked(p)
+    p.run("2026-11-20")
+    p.edit(req, state="closed", closed_at="2026-11-25T10:00:00Z")
+    p.run("2026-11-25T12:00")
+    released = p.note(req, "released")
+    assert "@dbass90" in released and "@jdoe-se" in released
+    assert "you are released" in released
+    assert [a.describe() for a in p.plan("2026-11-25T13:00").actions] == []
+
+
+def test_16_a_replaced_backup_is_not_released_twice_and_the_one_assigned_is_released() -> None:
+    p = Project(policy=policy_file("classic.yaml"))
+    req = hand_picked(p)
+    p.run("2026-11-20")
+    p.comment(req, "melroberts", "/pto assign Acme Corp @rpatel-se", when="2026-11-20T15:00")
+    p.run("2026-11-20T16:00")
+    assert "@dbass90" in p.note(req, "backups")  # told then that they no longer cover
+    p.edit(req, labels=[*p.labels(req), "pto::cancelled"])
+    p.run("2026-11-25T12:00")
+    released = p.note(req, "released")
+    assert "@rpatel-se" in released and "@jdoe-se" in released
+    assert "dbass90" not in released
+
+
+def test_16_fallback_volunteers_and_buddies_are_still_released_once() -> None:
+    p = Project()
+    second, _ = volunteered(p)
+    p.edit(second, labels=[*p.labels(second), "pto::cancelled"])
+    p.run("2026-11-21")
+    assert "@klang" in p.note(second, "released")
+    q = Project(policy=policy_file("tam-buddy.yaml"))
+    tam, buddy = q.policy.pods["buddy-1"].members
+    q.playbook("Acme Corp", tam, "normal", "global-support")
+    req = q.request(tam, "2026-12-07", "2026-12-11")
+    q.run("2026-11-20")
+    q.edit(req, state="closed", closed_at="2026-11-21T10:00:00Z")
+    q.run("2026-11-21T12:00")
+    assert f"@{buddy}" in q.note(req, "released")
+    assert q.plan("2026-11-21T13:00").actions == ()
