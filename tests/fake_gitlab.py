@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
 
@@ -269,9 +270,14 @@ class FakeGitLab:
             return 401, {"Content-Type": "application/json"}, body
         fault = self._take_fault(method, path)
         if fault is not None and not fault.after:
-            return self._fail(fault)
+            return self._dated(self._fail(fault))
         reply = self._route(method, path, request)
-        return self._fail(fault) if fault is not None else reply
+        return self._dated(self._fail(fault) if fault is not None else reply)
+
+    def _dated(self, reply: Reply) -> Reply:
+        """Every HTTP response says when the server sent it (RFC 9110 ``Date``)."""
+        status, headers, body = reply
+        return status, {**headers, "Date": format_datetime(self.now, usegmt=True)}, body
 
     def _route(self, method: str, path: str, request: requests.PreparedRequest) -> Reply:
         params = _params(request)

@@ -21,9 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..domain.memory import Memory
 from ..domain.snapshot import Snapshot
 from ..errors import ConfigError, TrackerError
 from .offline_file import iid_of, iids, number, read_snapshot, shaped
+from .tracker import Wanted
 
 
 def _iso(moment: datetime) -> str:
@@ -67,8 +69,15 @@ class OfflineTracker:
             ) from None
 
     # -- reading ---------------------------------------------------------------------------------
-    def read(self, labels: Sequence[str]) -> Snapshot:
+    pacer = None  # a file takes writes as fast as they come
+
+    def read(self, labels: Sequence[str], wanted: Wanted | None = None) -> Snapshot:
+        """Every issue of ``labels`` in the file, open or closed: a file is read whole."""
         return read_snapshot(self.data, self.name, self.bot_username, labels)
+
+    def seal(self, memory: Memory) -> None:
+        """No memory: the file is read whole every time."""
+        return None
 
     # -- writing ---------------------------------------------------------------------------------
     def _issue(self, iid: int) -> dict[str, Any]:

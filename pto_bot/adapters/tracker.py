@@ -4,12 +4,35 @@ and the team-channel notifier. The planner never sees either."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
+from ..domain.memory import Memory
 from ..domain.snapshot import Snapshot
+from .pacing import Pacer
 
 Notifier = Callable[[str], None]
 """Sends one team-channel message; raises :class:`~pto_bot.errors.TrackerError` when it fails."""
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What a run reads, beyond the open issues of its labels.
+
+    ``closed``: the labels of the closed issues that can still matter, when changed since
+    ``since``. ``board``: the label of the bot's dashboard, where its memory is kept (the
+    dashboard's own comments are never read), trusted only from ``bot``. ``fresh``: issues
+    whose notes are read even when remembered (the issue an event is about). ``remember``: use
+    the memory; without it every closed issue changed since ``since`` is read, with its notes.
+    """
+
+    closed: tuple[str, ...]
+    since: datetime
+    bot: str | None = None
+    board: str | None = None
+    fresh: frozenset[int] = frozenset()
+    remember: bool = True
 
 
 class Tracker(Protocol):
@@ -25,9 +48,20 @@ class Tracker(Protocol):
         once)."""
         ...
 
-    def read(self, labels: Sequence[str]) -> Snapshot:
+    @property
+    def pacer(self) -> Pacer | None:
+        """How writes are paced (None: as fast as they go)."""
+        ...
+
+    def read(self, labels: Sequence[str], wanted: Wanted | None = None) -> Snapshot:
         """Issues carrying any of ``labels`` (open ones, and closed ones that can still matter),
-        each with its notes, oldest first."""
+        each with its notes, oldest first; ``wanted`` says which closed ones (default: every one
+        changed within a year and a month)."""
+        ...
+
+    def seal(self, memory: Memory) -> str | None:
+        """``memory`` as text only this bot can have written, for its dashboard; None where the
+        tracker keeps no memory (an offline file is read whole every time)."""
         ...
 
     def post_note(self, iid: int, body: str) -> int:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from ..adapters.offline import OfflineTracker
-from ..adapters.tracker import Tracker
+from ..adapters.tracker import Tracker, Wanted
 from ..domain.policy import OFFLINE_BOT, Policy
 from ..domain.policy_file import load_policy
 from ..domain.snapshot import Snapshot
 from ..errors import ConfigError
 from ..plan.planner import Plan, plan
+from ..rules import history
 from .options import ReadOptions
 
 
@@ -33,6 +34,36 @@ def parse_now(value: str | None) -> datetime:
 def labels_to_read(policy: Policy) -> list[str]:
     labels = policy.labels
     return [labels.request, labels.playbook, labels.fallback, labels.dashboard]
+
+
+#: How far back ``metrics`` reads closed history (the pilot's year, and a month more).
+FULL_HISTORY = timedelta(days=400)
+
+
+def reading(
+    policy: Policy,
+    now: datetime,
+    bot: str,
+    *,
+    fresh: Collection[int] = (),
+    full: bool = False,
+) -> Wanted:
+    """What a run reads: the closed requests and fallback requests the rules need (since
+    :func:`~..rules.history.horizon`), with the bot's memory in its dashboard; ``full``: every
+    closed one of the last :data:`FULL_HISTORY`, without memory (the pilot's metrics);
+    ``fresh``: the issue an event is about, read afresh."""
+    labels = policy.labels
+    closed = (labels.request, labels.fallback)
+    if full:
+        return Wanted(closed=closed, since=now - FULL_HISTORY, bot=bot, remember=False)
+    today = now.astimezone(policy.tz).date()
+    return Wanted(
+        closed=closed,
+        since=datetime.combine(history.horizon(today), time(0), tzinfo=policy.tz),
+        bot=bot,
+        board=labels.dashboard if policy.reports.dashboard else None,
+        fresh=frozenset(fresh),
+    )
 
 
 def cache_path(option: str | None, env: Mapping[str, str]) -> Path | None:
@@ -116,27 +147,30 @@ def open_project(
     return Opened(policy, moment, tracker, bot)
 
 
-def read_project(options: ReadOptions, env: Mapping[str, str]) -> Project:
-    """The read of the read-only commands (report, metrics, check)."""
+def read_project(options: ReadOptions, env: Mapping[str, str], full: bool = False) -> Project:
+    """The read of the read-only commands (report, metrics, check); ``full``: all the closed
+    history of :data:`FULL_HISTORY` (metrics), not only what the rules need."""
     o = open_project(options, env, writes=False)
-    return Project(o.policy, o.now, o.tracker, o.bot, o.tracker.read(labels_to_read(o.policy)))
+    wanted = reading(o.policy, o.now, o.bot, full=full)
+    snapshot = o.tracker.read(labels_to_read(o.policy), wanted)
+    return Project(o.policy, o.now, o.tracker, o.bot, snapshot)
 
 
-def planned(options: ReadOptions, env: Mapping[str, str]) -> tuple[Project, Plan]:
+def planned(
+    options: ReadOptions, env: Mapping[str, str], full: bool = False
+) -> tuple[Project, Plan]:
     """The read and the plan of the read-only commands (report, metrics, check): nothing is
     applied."""
-    project = read_project(options, env)
+    project = read_project(options, env, full)
     return project, plan(project.policy, project.snapshot, project.now, project.bot)
 
 
 def history_horizon(options: ReadOptions, now: datetime) -> date | None:
-    """The day before which closed history is not read (GitLab only; an offline file is read
-    whole)."""
+    """The day before which closed history is not read by ``metrics`` (GitLab only; an offline
+    file is read whole)."""
     if options.offline is not None:
         return None
-    from ..adapters.gitlab.config import CLOSED_LOOKBACK
-
-    return (now - CLOSED_LOOKBACK).date()
+    return (now - FULL_HISTORY).date()
 
 
 def chat_configured(options: ReadOptions, env: Mapping[str, str]) -> bool:

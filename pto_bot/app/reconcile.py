@@ -1,5 +1,6 @@
 """A run: read, plan, apply (only the issues an event can change, for the webhook job), then
-refresh the dashboard from the state the run's writes produced."""
+refresh the dashboard, and the bot's memory in it, from the state the run's writes produced
+(worked out from the writes, not read back: :mod:`..plan.aftermath`)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from datetime import datetime
 from ..adapters.offline import OfflineTracker
 from ..adapters.slack import notifier_from_env
 from ..adapters.tracker import Notifier, Tracker
-from ..domain.policy import Policy
+from ..domain.policy import OFFLINE_BOT, Policy
 from ..domain.snapshot import Snapshot
+from ..plan.aftermath import after_writes
+from ..plan.memory import remember
 from ..plan.planner import Plan, plan
 from ..plan.scope import event_scope, within
 from ..reports.coverage_view import build_view
@@ -20,7 +23,7 @@ from .account import problems_of
 from .apply import Result, apply
 from .exits import EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL
 from .options import ReadOptions
-from .read import labels_to_read, open_project
+from .read import labels_to_read, open_project, reading
 
 
 @dataclass(frozen=True)
@@ -54,17 +57,41 @@ def reconcile(
     """Read, plan, apply. With ``event_iid`` only the issues that event can change are written;
     the scheduled run takes care of the rest. ``bot`` is the bot's username, as
     :func:`~.read.bot_identity` found it (default: the policy's)."""
-    snapshot = tracker.read(labels_to_read(policy))
+    fresh = () if event_iid is None else (event_iid,)
+    wanted = reading(policy, now, bot or policy.bot.username or OFFLINE_BOT, fresh=fresh)
+    snapshot = tracker.read(labels_to_read(policy), wanted)
     the_plan = plan(policy, snapshot, now, bot, chat=notifier is not None)
     if event_iid is not None:
         scope = event_scope(the_plan.world, the_plan.evaluation, event_iid)
         the_plan = replace(the_plan, actions=tuple(within(the_plan.actions, scope)))
     result = apply(tracker, the_plan.actions, dry_run=dry_run, notifier=notifier)
-    if event_iid is None and policy.reports.dashboard and result.stopped is None:
-        _dashboard(policy, tracker, now, dry_run, the_plan, result, snapshot.project)
+    if policy.reports.dashboard and result.stopped is None:
+        _dashboard(policy, tracker, now, dry_run, the_plan, result, snapshot, event_iid)
     if not dry_run and isinstance(tracker, OfflineTracker):
         tracker.save()
     return Run(snapshot, the_plan, result)
+
+
+#: The next event reads the notes of each issue changed since the bot's memory was written.
+#: An event run after which that would be more than this many (besides the next event's own
+#: issue) refreshes the memory and the dashboard: one more write, so an event reads at most
+#: 7 + this many issues' worth.
+REREAD_LIMIT = 3
+
+
+def _refresh(snapshot: Snapshot, event_iid: int | None, touched: set[int], dry_run: bool) -> bool:
+    """The dashboard and the memory are refreshed by every scheduled run; by an event run when
+    the memory was lost, or when the next event would otherwise read more than
+    :data:`REREAD_LIMIT` issues it has read already (those it read again now, those it wrote
+    to)."""
+    if event_iid is None:
+        return True
+    if snapshot.synced is None or dry_run:  # an offline file: nothing is remembered
+        return False
+    if snapshot.remembered is None:
+        return True
+    reread = {i.iid for i in snapshot.issues if i.read_at == snapshot.synced} - touched
+    return bool(reread) and len(reread | touched) > REREAD_LIMIT
 
 
 def _dashboard(
@@ -74,15 +101,29 @@ def _dashboard(
     dry_run: bool,
     the_plan: Plan,
     result: Result,
-    project: str,
+    snapshot: Snapshot,
+    event_iid: int | None,
 ) -> None:
-    """Rewrite the dashboard from the state the run's writes produced, with the run's problems."""
+    """Rewrite the dashboard from the state the run's writes produced, with the run's problems
+    and what the bot remembers for the next run (an event run: only when it pays,
+    :func:`_refresh`)."""
     problems = problems_of(the_plan, result)
-    shown = the_plan
+    after, touched = snapshot, set[int]()
     if result.writes and not dry_run:
-        shown = plan(policy, tracker.read(labels_to_read(policy)), now, the_plan.world.bot)
-    view = build_view(shown, policy.reports.weeks, project=project)
-    actions = dashboard_actions(shown.world, view, problems)
+        done = [(d.action, d.detail) for d in result.done if d.status == "done"]
+        after, touched = after_writes(snapshot, done, result.created, the_plan.world.bot, now)
+    if not _refresh(snapshot, event_iid, touched, dry_run):
+        return
+    shown = the_plan if after is snapshot and event_iid is None else None
+    shown = shown or plan(policy, after, now, the_plan.world.bot)
+    view = build_view(shown, policy.reports.weeks, project=snapshot.project)
+    sealed = None
+    if not dry_run:
+        memory = remember(after, shown, touched, now)
+        old = snapshot.remembered
+        # nothing new since it was written: the dashboard stays as it is
+        sealed = tracker.seal(old if old is not None and memory.same_as(old) else memory)
+    actions = dashboard_actions(shown.world, view, problems, sealed)
     extra = apply(tracker, actions, dry_run=dry_run)
     result.done.extend(extra.done)
     result.failures.extend(extra.failures)

@@ -52,7 +52,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.until is not None and args.until < args.since:
         raise ConfigError([f"metrics: --until {args.until} is before --since {args.since}"])
     options = read_options(args)
-    project, the_plan = planned(options, os.environ)
+    project, the_plan = planned(options, os.environ, full=True)
     metrics = compute_metrics(the_plan, args.since, args.until)
     if args.json:
         out.write(json.dumps(to_json(metrics), indent=2, ensure_ascii=False) + "\n")

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .memory import Memory
+
 
 @dataclass(frozen=True)
 class Note:
@@ -57,6 +59,8 @@ class Snapshot:
     errors: tuple[str, ...] = field(default=())
     # fallback days of closed requests no longer read: request iid -> engineer -> year -> days
     folded: dict[int, dict[str, dict[int, int]]] = field(default_factory=dict)
+    synced: datetime | None = None  # when the read began
+    remembered: Memory | None = None  # the bot's memory, as the read found it
 
     def by_iid(self) -> dict[int, Issue]:
         return {i.iid: i for i in self.issues}

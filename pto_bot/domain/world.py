@@ -72,6 +72,8 @@ class World:
     issues: dict[int, Issue] = field(default_factory=dict)
     notes: dict[int, tuple[BotNote, ...]] = field(default_factory=dict)  # iid -> the bot's notes
     problems: tuple[str, ...] = ()
+    # fallback days of closed requests no longer read (see domain.memory): iid -> user -> year
+    folded: dict[int, dict[str, dict[int, int]]] = field(default_factory=dict)
     _by_owner: dict[str, tuple[Account, ...]] = field(default_factory=dict, repr=False)
     _by_iid: dict[int, RequestIssue] = field(default_factory=dict, repr=False)
 
@@ -182,8 +184,13 @@ def read_world(policy: Policy, snapshot: Snapshot, bot: str | None = None) -> Wo
                 ledger.extend(ledger_of(issue.iid, mine, problems))
             elif labels.playbook in issue.labels and issue.is_open:
                 playbooks[issue.iid] = issue
-            elif labels.dashboard in issue.labels:
+            elif labels.dashboard in issue.labels and issue.author == bot:
                 dashboards.append(issue)
+            elif labels.dashboard in issue.labels and issue.is_open:
+                problems.append(
+                    f"#{issue.iid}: carries the label {labels.dashboard} but was not opened by "
+                    f"the bot (@{issue.author}): left alone; the bot keeps its own dashboard"
+                )
         except Exception as exc:  # one unreadable issue never stops the others
             problems.append(f"#{issue.iid}: could not be read ({type(exc).__name__}: {exc})")
     accounts = tuple(
@@ -209,6 +216,7 @@ def read_world(policy: Policy, snapshot: Snapshot, bot: str | None = None) -> Wo
         issues=snapshot.by_iid(),
         notes=notes,
         problems=tuple(problems),
+        folded=snapshot.folded,
         _by_owner={k: tuple(v) for k, v in by_owner.items()},
         _by_iid={r.iid: r for r in requests},
     )

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..domain.markers import CoverageState
 from ..render import reminder_wording, wording
-from ..rules import counting, going_live, reminders
+from ..rules import counting, going_live, history, reminders
 from ..rules.evaluation import Evaluated, Status
 from .actions import Action, Notify
 from .context import Context
@@ -29,6 +29,8 @@ def plan_request(ctx: Context, ev: Evaluated) -> list[Action]:
         return plan_fallback(ctx, ev) if ev.req.request is not None else []
     if going_live.is_history(ev.req, ctx.policy):
         return []  # over before the bot went live: counted and shown, never written to
+    if history.is_settled(ev.req, ctx.today):
+        return plan_fallback(ctx, ev)  # long over: nothing changes on it; a stray fallback closes
     actions = _labels(ctx, ev) + _needs_info(ctx, ev)
     if ev.req.request is None:
         return actions

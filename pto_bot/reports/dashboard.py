@@ -101,9 +101,14 @@ def render_dashboard(view: CoverageView, weekdays: list[int], problems: list[str
     )
 
 
-def dashboard_actions(world: World, view: CoverageView, problems: list[str]) -> list[Action]:
+def dashboard_actions(
+    world: World, view: CoverageView, problems: list[str], memory: str | None = None
+) -> list[Action]:
+    """Open the dashboard, or rewrite it when it changed; ``memory``: the bot's memory, sealed,
+    kept in its hidden marker (:mod:`..domain.memory`)."""
     weekdays = sorted(world.policy.working_weekdays)
-    body = with_marker(render_dashboard(view, weekdays, problems), "dashboard")
+    extra = {"memory": memory} if memory is not None else {}
+    body = with_marker(render_dashboard(view, weekdays, problems), "dashboard", **extra)
     existing = world.dashboard
     if existing is None:
         return [

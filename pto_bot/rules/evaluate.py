@@ -17,7 +17,7 @@ from ..domain.policy import Policy
 from ..domain.world import RequestIssue, World
 from . import changes, counting, coverage, going_live
 from .evaluation import Cover, Evaluated, Evaluation, Status
-from .fairness import fallback_days
+from .fairness import fallback_days, with_folded
 from .rotation import pod_of
 
 
@@ -31,7 +31,10 @@ def evaluate(world: World, ledger: tuple[LedgerEntry, ...], today: date) -> Eval
     backups = coverage.Backups(policy, out)
     covered = _cover(world, judged, backups)
     evaluated = tuple(covered)
-    return Evaluation.of(today, evaluated, fallback_days(evaluated, policy))
+    days = fallback_days(evaluated, policy)
+    if world.folded:
+        days = with_folded(days, world.folded, {r.iid for r in world.requests})
+    return Evaluation.of(today, evaluated, days)
 
 
 @dataclass(frozen=True)

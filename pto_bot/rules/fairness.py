@@ -32,6 +32,24 @@ def fallback_days(evaluated: Iterable[Evaluated], policy: Policy) -> dict[str, d
     return {k: dict(v) for k, v in days.items()}
 
 
+def with_folded(
+    days: dict[str, dict[int, int]],
+    folded: dict[int, dict[str, dict[int, int]]],
+    known: set[int],
+) -> dict[str, dict[int, int]]:
+    """``days`` plus what closed requests no longer read gave (``folded``, by request), except
+    those ``known`` (read again, so counted already)."""
+    total: dict[str, dict[int, int]] = {k: dict(v) for k, v in days.items()}
+    for iid, by_user in folded.items():
+        if iid in known:
+            continue
+        for user, years in by_user.items():
+            for year, count in years.items():
+                total.setdefault(user, {})
+                total[user][year] = total[user].get(year, 0) + count
+    return total
+
+
 def standing(weeks: float, policy: Policy) -> Standing:
     """Where ``weeks`` of fallback in a year stand against the team's target."""
     target = policy.fallback.weeks_per_year

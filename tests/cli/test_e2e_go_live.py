@@ -83,8 +83,13 @@ def test_from_an_empty_project_to_a_first_correct_run(
 
     # 6. live: the request is covered by the pod, once
     live = team.reconcile(now)
+    # the next run reads the issues it wrote to once more, and only its memory changes (in the
+    # dashboard's hidden marker); from then on a run writes nothing
     again = team.reconcile(f"{TODAY}T15:00")
-    assert live.code == 0 and again.code == 0 and again.writes == []
+    board = next(iid for iid, i in fake.issues.items() if "pto-dashboard" in i["labels"])
+    assert again.writes == [("PUT", f"/projects/{PROJECT_ID}/issues/{board}")]
+    quiet = team.reconcile(f"{TODAY}T16:00")
+    assert live.code == 0 and again.code == 0 and quiet.code == 0 and quiet.writes == []
     assert fake.issues[req]["labels"] == ["pto", "out::1", "pto::covered"]
     [coverage] = [n for n in fake.notes[req] if (read_marker(n["body"]) or {}).get("t")]
     assert coverage["author"] == fake.bot and "Acme Corp" in coverage["body"]

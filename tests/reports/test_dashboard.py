@@ -97,3 +97,25 @@ def test_the_dashboard_can_be_switched_off(tmp_path: Path) -> None:
         out=io.StringIO(),
     )
     assert dashboards(project) == []
+
+
+def test_an_issue_a_person_labelled_as_the_dashboard_is_never_rewritten(tmp_path: Path) -> None:
+    project = demo(tmp_path)
+    data = json.loads(project.read_text())
+    mine = {
+        "iid": 900,
+        "title": "My own coverage notes",
+        "description": "Please keep",
+        "labels": ["pto-dashboard"],
+        "state": "opened",
+        "author": {"username": "melroberts"},
+        "created_at": "2026-11-01T10:00:00Z",
+        "updated_at": "2026-11-01T10:00:00Z",
+    }
+    data["issues"].append(mine)
+    project.write_text(json.dumps(data))
+    text = reconcile(project)
+    assert "open issue 'PTO coverage dashboard'" in text
+    board = next(b for b in dashboards(project) if b["iid"] == 900)
+    assert board["description"] == "Please keep"
+    assert "#900: carries the label pto-dashboard but was not opened by the bot" in text

@@ -8,7 +8,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import gitlab
@@ -21,6 +22,8 @@ from .failures import BOT_ROLE, translate
 from .transport import RollingLimit, Transport, TransportError
 
 PAGE = 100
+#: How far the runner's clock may be from GitLab's.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def utc_now() -> datetime:
@@ -57,6 +60,16 @@ class Api:
             user_agent="pto-bot",
         )
         self.project = self.gl.projects.get(connection.project, lazy=True)
+
+    def server_now(self) -> datetime:
+        """GitLab's time, as its last response said (``Date``); without one, the runner's clock
+        less :data:`CLOCK_SKEW`: never later than GitLab's."""
+        try:
+            if self.transport.server_date:
+                return parsedate_to_datetime(self.transport.server_date).astimezone(UTC)
+        except (TypeError, ValueError):
+            pass
+        return self.now() - CLOCK_SKEW
 
     def issue(self, iid: int) -> ProjectIssue:
         return self.project.issues.get(iid, lazy=True)

@@ -7,6 +7,7 @@ is looked up before it is repeated, so a note that succeeded behind a 502 is nev
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -17,13 +18,16 @@ from typing import Any
 from gitlab.exceptions import GitlabCreateError
 
 from ...domain.markers import read_marker
+from ...domain.memory import Memory, seal
 from ...domain.snapshot import Snapshot
 from ...errors import TrackerError
+from ..pacing import NOTES_PER_MINUTE, Pacer
+from ..tracker import Wanted
 from .api import Api, utc_now
 from .config import CLOSED_LOOKBACK, Connection, connection_from_env
 from .convert import api_time, parse_time
 from .reads import read_snapshot
-from .transport import RollingLimit, Unsure, backoff
+from .transport import Unsure, backoff
 
 __all__ = ["CLOSED_LOOKBACK", "GitLabTracker"]
 
@@ -49,7 +53,9 @@ class GitLabTracker:
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = utc_now,
         max_attempts: int = 5,
-        notes_per_minute: int = 50,
+        writes_per_minute: int = 20,
+        write_minutes: float = 10,
+        notes_per_minute: int = NOTES_PER_MINUTE,
         requests_per_minute: int = 600,
     ) -> None:
         self._api = Api(
@@ -63,7 +69,9 @@ class GitLabTracker:
         )
         self._bot_username = bot_username
         self._cache_path = cache_path
-        self._note_pace = RollingLimit(notes_per_minute, 60.0, clock, sleep)
+        self._pacer = Pacer(
+            writes_per_minute, write_minutes * 60, clock, sleep, notes_per_minute=notes_per_minute
+        )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], **kw: Any) -> GitLabTracker:
@@ -88,10 +96,22 @@ class GitLabTracker:
             self._bot_username = str(self._api.gl.user.username)
         return self._bot_username
 
+    @property
+    def pacer(self) -> Pacer:
+        return self._pacer
+
     # -- reading ----------------------------------------------------------------------------
 
-    def read(self, labels: Sequence[str]) -> Snapshot:
-        return read_snapshot(self._api, labels, self._cache_path)
+    def read(self, labels: Sequence[str], wanted: Wanted | None = None) -> Snapshot:
+        return read_snapshot(self._api, labels, wanted, self._cache_path, self._memory_key)
+
+    @property
+    def _memory_key(self) -> bytes:
+        c = self._api.connection
+        return hashlib.sha256(f"pto-bot memory\n{c.project}\n{c.token}".encode()).digest()
+
+    def seal(self, memory: Memory) -> str:
+        return seal(memory, self._memory_key)
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -99,8 +119,8 @@ class GitLabTracker:
         _refuse_quick_actions("post note", iid, body)
 
         def post() -> int:
-            self._note_pace.acquire()
-            return int(self._api.issue(iid).notes.create({"body": body}).id)
+            with self._pacer.write(note=True):
+                return int(self._api.issue(iid).notes.create({"body": body}).id)
 
         return self._post_once(
             "post note", iid, post, lambda since: self._find_note(iid, body, since)
@@ -108,7 +128,7 @@ class GitLabTracker:
 
     def edit_note(self, iid: int, note_id: int, body: str) -> None:
         _refuse_quick_actions("edit note", iid, body)
-        with self._api.reporting(f"edit note {note_id}", iid):
+        with self._api.reporting(f"edit note {note_id}", iid), self._pacer.write(note=True):
             self._api.issue(iid).notes.update(note_id, {"body": body})
 
     def set_labels(self, iid: int, add: Sequence[str], remove: Sequence[str]) -> None:
@@ -121,7 +141,7 @@ class GitLabTracker:
             if labels
         }
         if change:
-            with self._api.reporting("set labels", iid):
+            with self._api.reporting("set labels", iid), self._pacer.write():
                 self._api.project.issues.update(iid, change)
 
     def create_issue(self, title: str, description: str, labels: Sequence[str]) -> int:
@@ -129,7 +149,8 @@ class GitLabTracker:
         data = {"title": title, "description": description, "labels": ",".join(labels)}
 
         def post() -> int:
-            return int(self._api.project.issues.create(data).iid)
+            with self._pacer.write():
+                return int(self._api.project.issues.create(data).iid)
 
         def find(since: datetime) -> int | None:
             return self._find_issue(title, description, labels, since)
@@ -145,7 +166,8 @@ class GitLabTracker:
 
         def post() -> int:
             try:
-                self._api.issue(iid).links.create(data)
+                with self._pacer.write():
+                    self._api.issue(iid).links.create(data)
             except GitlabCreateError as exc:
                 if exc.response_code != 409:  # 409: "Issue(s) already assigned": linked already
                     raise
@@ -155,13 +177,13 @@ class GitLabTracker:
 
     def edit_description(self, iid: int, description: str) -> None:
         _refuse_quick_actions("edit description", iid, description)
-        with self._api.reporting("edit description", iid):
+        with self._api.reporting("edit description", iid), self._pacer.write():
             self._api.project.issues.update(iid, {"description": description})
 
     def set_state(self, iid: int, state: str) -> None:
         if state not in ("close", "reopen"):
             raise TrackerError(f"set state: {state!r} is neither 'close' nor 'reopen'", iid)
-        with self._api.reporting(f"{state} issue", iid):
+        with self._api.reporting(f"{state} issue", iid), self._pacer.write():
             self._api.project.issues.update(iid, {"state_event": state})
 
     # -- helpers ----------------------------------------------------------------------------

@@ -100,6 +100,7 @@ class ApiIssue(_Shape):
             closed_at=self.closed_at,
             web_url=self.web_url,
             notes=notes,
+            notes_count=self.user_notes_count,
         )
 
 

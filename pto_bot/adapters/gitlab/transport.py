@@ -99,6 +99,7 @@ class Transport(requests.Session):
     def __init__(self, *, max_attempts: int, pace: RollingLimit, sleep: Callable[[float], None]):
         super().__init__()
         self.requests_made = 0
+        self.server_date: str | None = None  # the Date header of the last response
         self._max_attempts = max_attempts
         self._pace = pace
         self._sleep = sleep
@@ -114,6 +115,7 @@ class Transport(requests.Session):
             except _TRANSIENT_ERRORS as exc:
                 delay = self._after_error(request, exc, attempt)
             else:
+                self.server_date = response.headers.get("Date") or self.server_date
                 if response.status_code not in _RETRYABLE_STATUS:
                     return response
                 response.close()

@@ -1,0 +1,91 @@
+"""Pacing the bot's writes under GitLab's limits, including the pipelines they cause.
+
+Every write to an issue comes back as a webhook event, and the webhook starts a pipeline: GitLab.com
+creates at most 25 pipelines a minute per project, and answers the webhook 429 beyond; a webhook
+that fails 4 times in a row is disabled. So all writes together stay under ``per_minute`` in any
+rolling minute (``limits.writes_per_minute``, default 20), and comments under
+:data:`NOTES_PER_MINUTE` (GitLab.com's notes limit is 60 a minute).
+
+A write is counted from the moment it finished: GitLab handled it before then, so two writes a
+window apart by these stamps were handled at least a window apart. A run has ``budget`` seconds
+of writing (``limits.write_minutes``, from its first write); :meth:`Pacer.fits` tells whether
+more writes can still start within it, so the applier leaves what does not fit to the next run.
+Waiting goes through an injected ``sleep`` and ``clock``: tests never really wait.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+NOTES_PER_MINUTE = 50
+WINDOW = 60.0
+
+
+class Pacer:
+    def __init__(
+        self,
+        per_minute: int,
+        budget: float,
+        clock: Callable[[], float],
+        sleep: Callable[[float], None],
+        notes_per_minute: int = NOTES_PER_MINUTE,
+    ) -> None:
+        self.per_minute = per_minute
+        self.notes_per_minute = min(notes_per_minute, per_minute)
+        self.budget = budget
+        self._clock = clock
+        self._sleep = sleep
+        self._writes: deque[float] = deque()  # when each write finished
+        self._notes: deque[float] = deque()
+        self._started: float | None = None
+        self.log: list[tuple[float, bool]] = []  # (finished, is a note): what a test checks
+
+    def _forget(self, now: float) -> None:
+        for stamps in (self._writes, self._notes):
+            while stamps and now - stamps[0] >= WINDOW:
+                stamps.popleft()
+
+    def _start_of(self, notes: Sequence[bool], now: float) -> float:
+        """When the last of ``notes`` (True: a comment) could start, each after the one before,
+        every write taken to finish as it starts."""
+        writes, comments = list(self._writes), list(self._notes)
+        moment = now
+        for is_note in notes:
+            if len(writes) >= self.per_minute:
+                moment = max(moment, writes[-self.per_minute] + WINDOW)
+            if is_note and len(comments) >= self.notes_per_minute:
+                moment = max(moment, comments[-self.notes_per_minute] + WINDOW)
+            writes.append(moment)
+            if is_note:
+                comments.append(moment)
+        return moment
+
+    def fits(self, notes: Sequence[bool]) -> bool:
+        """These writes (True: a comment) can all start within the run's writing budget."""
+        now = self._clock()
+        if self._started is None:
+            self._started = now
+        self._forget(now)
+        return self._start_of(notes, now) <= self._started + self.budget
+
+    @contextmanager
+    def write(self, note: bool = False) -> Iterator[None]:
+        """Wait until one more write (a comment, with ``note``) is within the limits; count it
+        when it finished, whether it succeeded or not."""
+        now = self._clock()
+        if self._started is None:
+            self._started = now
+        self._forget(now)
+        start = self._start_of([note], now)
+        if start > now:
+            self._sleep(start - now)
+        try:
+            yield
+        finally:
+            done = self._clock()
+            self._writes.append(done)
+            if note:
+                self._notes.append(done)
+            self.log.append((done, note))

@@ -1,0 +1,108 @@
+"""What the bot remembers between runs, kept in GitLab itself (a hidden marker in the dashboard
+issue's description), so that a runner with no cache reads what changed, not the history.
+
+For each issue that can still matter: the ``updated_at`` and note count it had when the bot last
+read its notes, and when that was; the last thing a person did on it; and what the planner needs
+of its notes: the bot's own (their hidden markers and a fingerprint of their text) and the
+people's comments that carry a command (their text). For a closed issue kept because it can
+still matter (a request whose days are recent, its fallback request), what the planner needs of
+the issue itself: a closed issue is not listed again unless it changes. And the folded facts of
+the closed history no longer kept: the fallback days each closed request gave each engineer.
+
+The memory is sealed with a key only the bot has (derived from its token): a person's edit, a
+forgery, a new token or a new version all read as no memory. Losing it costs requests, never
+correctness: the next run reads everything that can still matter and remembers again.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import zlib
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+VERSION = 1
+_MAC = 16  # bytes of HMAC-SHA256 kept
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RememberedNote(_Shape):
+    """A note the planner needs: the bot's (``data``, ``digest``) or a person's command
+    (``author``, ``body``)."""
+
+    id: int
+    created_at: datetime
+    updated_at: datetime
+    author: str | None = None  # None: the bot
+    data: dict[str, Any] | None = None  # the bot's note: its hidden marker
+    digest: str | None = None  # the bot's note: the fingerprint of its text
+    body: str | None = None  # a person's note: its text (it carries a command)
+
+
+class RememberedFields(_Shape):
+    """A closed issue kept as history: what the planner reads of the issue itself."""
+
+    title: str
+    description: str  # a fallback request's: its hidden marker only (see ``digest``)
+    digest: str | None = None  # the fingerprint of the real description, when shortened
+    labels: tuple[str, ...]
+    state: str
+    author: str
+    assignees: tuple[str, ...] = ()
+    created_at: datetime
+    closed_at: datetime | None = None
+    web_url: str = ""
+
+
+class RememberedIssue(_Shape):
+    updated_at: datetime
+    notes_count: int | None = None  # GitLab's user_notes_count
+    read_at: datetime | None = None  # when its notes were read; None: read them next time
+    activity: datetime | None = None  # the last thing a person did on it
+    notes: tuple[RememberedNote, ...] = ()
+    fields: RememberedFields | None = None  # only for a closed issue kept as history
+
+
+class Memory(_Shape):
+    version: int = VERSION
+    synced: datetime  # when the run that wrote it started reading
+    issues: dict[int, RememberedIssue] = Field(default_factory=dict)
+    # fallback days of closed requests no longer kept: request iid -> engineer -> year -> days
+    folded: dict[int, dict[str, dict[int, int]]] = Field(default_factory=dict)
+
+    def same_as(self, other: Memory | None) -> bool:
+        """Says what ``other`` says, whenever each was synced."""
+        return other is not None and self == other.model_copy(update={"synced": self.synced})
+
+
+def seal(memory: Memory, key: bytes) -> str:
+    """Compact text for a marker: JSON, deflated, signed with ``key``, base64."""
+    raw = zlib.compress(memory.model_dump_json().encode(), 9)
+    mac = hmac.new(key, raw, hashlib.sha256).digest()[:_MAC]
+    return base64.b64encode(mac + raw).decode("ascii")
+
+
+def unseal(text: object, key: bytes) -> Memory | None:
+    """The memory sealed in ``text`` with ``key``; None when it is missing, edited, signed with
+    another key or of another version."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        blob = base64.b64decode(text.encode("ascii"), validate=True)
+        mac, raw = blob[:_MAC], blob[_MAC:]
+        if not hmac.compare_digest(mac, hmac.new(key, raw, hashlib.sha256).digest()[:_MAC]):
+            return None
+        data = json.loads(zlib.decompress(raw))
+        if not isinstance(data, dict) or data.get("version") != VERSION:
+            return None
+        return Memory.model_validate(data)
+    except (ValueError, zlib.error, ValidationError, UnicodeError, RecursionError):
+        return None

@@ -1,0 +1,137 @@
+"""What the bot remembers after a run (:mod:`..domain.memory`), from the state its writes produced.
+
+Kept: every open issue of the bot's labels (the dashboard aside); closed requests that can still
+matter to open ones (their days are recent: :func:`..rules.history.keeps`) and changed within the
+history the rules need (:func:`..rules.history.horizon`), with the fallback requests of kept
+requests. Folded: the fallback days of every other closed request, for the fairness counts of
+this year and later. Pure: the same state always gives the same memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, time
+
+from ..commands.parse import command_lines
+from ..domain.accounts import edited_at
+from ..domain.markers import marker, read_marker
+from ..domain.memory import Memory, RememberedFields, RememberedIssue, RememberedNote
+from ..domain.snapshot import Issue, Snapshot
+from ..rules import fairness, history
+from .notes import digest
+from .planner import Plan
+
+Folded = dict[int, dict[str, dict[int, int]]]
+
+
+def remember(snapshot: Snapshot, plan: Plan, unsettled: Iterable[int], now: datetime) -> Memory:
+    """The memory of ``snapshot`` (as the run's writes left it) and its ``plan``; the notes of
+    the ``unsettled`` issues (written to) are read again next time: GitLab, not this copy, has
+    the last word on them."""
+    world = plan.world
+    policy = world.policy
+    labels = policy.labels
+    today = plan.evaluation.today
+    since = datetime.combine(history.horizon(today), time(0), tzinfo=policy.tz)
+    kept: set[int] = set()
+    folded: Folded = {}
+    for req in world.requests:
+        issue = req.issue
+        r = req.request
+        recent = r is not None and history.keeps(r.end, today) and issue.updated_at >= since
+        if issue.is_open or recent:  # closed, its days recent: it may overlap open ones
+            kept.add(issue.iid)
+        else:
+            ev = plan.evaluation.get(issue.iid)
+            days = fairness.fallback_days([ev], policy) if ev is not None else {}
+            if days:
+                folded[issue.iid] = days
+    for fb in world.fallbacks.values():
+        if fb.request in kept and (fb.issue.is_open or fb.issue.updated_at >= since):
+            kept.add(fb.issue.iid)
+    known = {r.iid for r in world.requests}
+    folded.update({iid: by for iid, by in snapshot.folded.items() if iid not in known})
+    unsettled = set(unsettled)
+    issues = {
+        issue.iid: _entry(issue, plan, issue.iid in unsettled)
+        for issue in snapshot.issues
+        if labels.dashboard not in issue.labels and (issue.is_open or issue.iid in kept)
+    }
+    return Memory(
+        synced=snapshot.synced or now,
+        issues=issues,
+        folded=_this_year_on(folded, today.year),
+    )
+
+
+def _this_year_on(folded: Folded, year: int) -> Folded:
+    """Only the years fairness still counts."""
+    kept: Folded = {}
+    for iid, by_user in sorted(folded.items()):
+        users = {
+            user: {y: days for y, days in sorted(years.items()) if y >= year}
+            for user, years in sorted(by_user.items())
+        }
+        users = {user: years for user, years in users.items() if years}
+        if users:
+            kept[iid] = users
+    return kept
+
+
+def _entry(issue: Issue, plan: Plan, unsettled: bool) -> RememberedIssue:
+    world = plan.world
+    bot = world.bot
+    notes = []
+    for n in issue.notes:
+        if n.author == bot:
+            data = read_marker(n.body)
+            if data is not None:
+                notes.append(
+                    RememberedNote(
+                        id=n.id,
+                        created_at=n.created_at,
+                        updated_at=n.updated_at,
+                        data=data,
+                        digest=n.digest or digest(n.body),
+                    )
+                )
+        elif not n.system and command_lines(n.body, world.policy, bot):
+            notes.append(
+                RememberedNote(
+                    id=n.id,
+                    created_at=n.created_at,
+                    updated_at=n.updated_at,
+                    author=n.author,
+                    body=n.body,
+                )
+            )
+    return RememberedIssue(
+        updated_at=issue.updated_at,
+        notes_count=issue.notes_count,
+        read_at=None if unsettled else issue.read_at,
+        activity=edited_at(issue, bot),
+        notes=tuple(notes),
+        fields=None if issue.is_open else _fields(issue, plan),
+    )
+
+
+def _fields(issue: Issue, plan: Plan) -> RememberedFields:
+    """A closed issue kept as history; a fallback request's description is its marker only."""
+    description, fingerprint = issue.description, issue.digest
+    data = read_marker(issue.description) if issue.author == plan.world.bot else None
+    if data is not None and plan.world.policy.labels.fallback in issue.labels:
+        rest = {k: v for k, v in data.items() if k != "t"}
+        description = marker(str(data["t"]), **rest)
+        fingerprint = issue.digest or digest(issue.description)
+    return RememberedFields(
+        title=issue.title,
+        description=description,
+        digest=fingerprint,
+        labels=issue.labels,
+        state=issue.state,
+        author=issue.author,
+        assignees=issue.assignees,
+        created_at=issue.created_at,
+        closed_at=issue.closed_at,
+        web_url=issue.web_url,
+    )

@@ -1,0 +1,194 @@
+"""Request budgets with no runner cache, counted against the fake GitLab.
+
+A runner may have no cache at all (a new or autoscaled runner, an expired or cleared cache), so
+every budget here is met without one: what the next run needs is kept in GitLab itself, in the
+bot's memory (a sealed hidden marker in the dashboard issue).
+
+| run | budget |
+| --- | --- |
+| steady scheduled run, any history | 6 requests |
+| event run (a `/pto volunteer` comment; a new request) | at most 10 requests, writes apart |
+| event the bot ignores | 0 requests (tests/cli/test_e2e_gitlab.py) |
+| first run with a year of history | one request per issue that can still matter, and lists |
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+
+from fake_gitlab import PROJECT_ID
+from gitlab_team import POLICY, Run, Team, issue_hook, note_hook
+from project import at
+from pto_bot.domain.markers import read_marker, strip_marker, with_marker
+
+TODAY = date(2026, 11, 20)
+READS = 1 + 4 + 1  # GET /user, the open issues of each of the 4 labels, closed ones changed
+
+
+def reads(run: Run) -> list[tuple[str, str]]:
+    return [call for call in run.calls if call[0] == "GET"]
+
+
+def board(team: Team) -> int:
+    (iid,) = [i for i, issue in team.fake.issues.items() if "pto-dashboard" in issue["labels"]]
+    return iid
+
+
+def year_of_history(team: Team, closed: int = 300, open_: int = 40) -> dict[str, int]:
+    """A year of PTO: ``closed`` requests over (closed the day after they ended, with a comment),
+    ``open_`` to come, the playbooks of the alpha pod; andsmith3 and dbass90 out together in
+    December (the pod cannot cover dbass90's Northwind: a fallback request)."""
+    team.policy = POLICY  # the shipped policy: the dashboard, and the memory in it
+    rnd = random.Random(7)
+    people = ["klang", "adamlauzon", "magomez3", "a.conrad", "malmendarez", "michwalker"]
+    for name in ("Acme Corp", "Initech", "Globex"):
+        team.playbook(name, "klang", "high", "auto-assigned")
+    team.playbook("Northwind", "dbass90", "high", "auto-assigned")
+    counts = {"closed since January 1": 0}
+    for _ in range(closed):
+        start = TODAY - timedelta(days=rnd.randrange(10, 360))
+        end = start + timedelta(days=rnd.randrange(0, 5))
+        engineer = rnd.choice(people)
+        iid = team.request(engineer, str(start), str(end), created=str(start - timedelta(20)))
+        back = end + timedelta(days=1)
+        team.fake.now = at(str(back))
+        team.fake.add_note(iid, "Back, thanks!", author=engineer)
+        team.edit(iid, str(back), state="closed", closed_at=at(str(back)))
+        counts["closed since January 1"] += back >= date(2026, 1, 1)
+    for n in range(open_ - 2):
+        start = TODAY + timedelta(days=30 + 7 * n)
+        team.request(people[n % len(people)], str(start), str(start + timedelta(2)))
+    team.request("andsmith3", "2026-12-07", "2026-12-11", created="2026-11-01")
+    counts["dbass90"] = team.request("dbass90", "2026-12-07", "2026-12-11", created="2026-11-02")
+    counts["open"] = open_ + 4  # requests and playbooks
+    counts["all"] = counts["open"] + counts["closed since January 1"]
+    return counts
+
+
+def settle(team: Team) -> Run:
+    """The first run, and the next (it reads the issues it wrote to once more)."""
+    first = team.reconcile(f"{TODAY}T14:00")
+    assert first.code == 0, first.text
+    team.reconcile(f"{TODAY}T15:00")
+    return first
+
+
+def test_a_first_run_reads_each_issue_that_can_still_matter_once_and_later_runs_cost_six(
+    team: Team,
+) -> None:
+    counts = year_of_history(team)
+    first = settle(team)
+
+    # every open issue, and every request closed since January 1 (fallback weeks count per
+    # year): one page of notes each; older history is not read at all
+    matter = counts["open"] + counts["closed since January 1"]
+    assert first.count("GET", "/notes") == matter
+    lists = len(reads(first)) - matter - 1  # GET /user aside
+    assert lists == 4 + 3 + 1  # open: a page per label; closed requests: 3 pages; fallbacks: 1
+
+    steady = team.reconcile(f"{TODAY}T16:00")
+    assert len(steady.calls) == READS == 6, steady.calls
+    assert steady.writes == [] and "nothing to do" in steady.text
+
+    # a week later reminders are due: still six reads, then the notes it wrote, once more
+    a_week_later = team.reconcile(f"{TODAY + timedelta(7)}T16:00")
+    assert len(reads(a_week_later)) == READS and a_week_later.writes
+    written = {p.removesuffix("/notes") for _, p in a_week_later.writes if "/dashboard" not in p}
+    written.discard(f"/projects/{PROJECT_ID}/issues/{board(team)}")
+    settling = team.reconcile(f"{TODAY + timedelta(7)}T17:00")
+    assert {p.removesuffix("/notes") for _, p in reads(settling)[READS:]} == written
+
+
+def new_request_event(team: Team, engineer: str, start: str, when: str) -> Run:
+    iid = team.request(engineer, start, start, created=f"{TODAY}T{when}")
+    payload = issue_hook(team, iid, engineer, previous=[])
+    payload["object_attributes"]["action"] = "open"
+    run = team.event(payload, now=f"{TODAY}T{when}")
+    assert run.code == 0 and "pto::covered" in team.labels(iid), run.text
+    return run
+
+
+def test_an_event_costs_seven_reads_and_one_more_per_issue_changed_since_the_memory(
+    team: Team,
+) -> None:
+    counts = year_of_history(team)
+    settle(team)
+    fb = team.fallback_of(counts["dbass90"])
+    assert fb is not None
+
+    # from a steady state: GET /user, 4 open lists, closed issues changed since the memory,
+    # and the notes of the issue the event is about
+    note_id = team.comment(fb, "klang", "/pto volunteer Northwind", when=f"{TODAY}T15:30")
+    event = team.event(note_hook(team, fb, note_id, "klang"), now=f"{TODAY}T15:31")
+    assert event.code == 0, event.text
+    assert "you now cover Northwind" in team.bot_notes(fb, "reply")[0]
+    assert reads(event)[READS:] == [("GET", f"/projects/{PROJECT_ID}/issues/{fb}/notes")]
+    assert event.writes  # apart from the budget
+
+    # right after: the issues that event wrote to are read once more (GitLab has the last word)
+    opened = new_request_event(team, "magomez3", "2027-02-01", "15:40")
+    assert len(reads(opened)) == READS + 1 + 2 <= 10, reads(opened)
+
+    # a burst of new requests, one every two minutes (the event jobs run one at a time): each
+    # event stays within 10 reads; one that had to read more than REREAD_LIMIT other issues
+    # refreshes the memory in the dashboard (one more write), so the next reads less
+    costs = []
+    for n, who in enumerate(["adamlauzon", "malmendarez", "michwalker", "klang", "a.conrad"]):
+        run = new_request_event(team, who, f"2027-03-0{n + 1}", f"15:{42 + 2 * n}")
+        costs.append(len(reads(run)))
+    assert max(costs) <= 10, costs
+    assert team.reconcile(f"{TODAY}T17:00").code == 0
+
+
+def test_a_steady_run_costs_six_requests_whatever_the_history(team: Team) -> None:
+    costs = []
+    for size in (0, 120):
+        team.fake.issues.clear()
+        team.fake.notes.clear()
+        year_of_history(team, closed=size, open_=4)
+        settle(team)
+        steady = team.reconcile(f"{TODAY}T16:00")
+        costs.append(len(steady.calls))
+    assert costs == [READS, READS]
+
+
+def test_a_lost_or_edited_memory_costs_requests_never_a_duplicate_write(team: Team) -> None:
+    counts = year_of_history(team, closed=60, open_=6)
+    settle(team)
+    dashboard = team.fake.issues[board(team)]
+    notes_before = {iid: list(ns) for iid, ns in team.fake.notes.items()}
+
+    # a person edits the dashboard: the marker survives but no longer matches its seal
+    data = read_marker(dashboard["description"]) or {}
+    forged = dict(data, memory=data["memory"][:-8] + "AAAAAAA=")
+    text = strip_marker(dashboard["description"]) + "\n\nEdited by hand."
+    forged.pop("t")
+    dashboard["description"] = with_marker(text, "dashboard", **forged)
+
+    rebuilt = team.reconcile(f"{TODAY}T16:00")
+
+    assert rebuilt.code == 0, rebuilt.text
+    assert rebuilt.count("GET", "/notes") == counts["all"] + 1  # and the fallback request
+    # the dashboard is rewritten (with a good memory); nothing else is written
+    assert rebuilt.writes == [("PUT", f"/projects/{PROJECT_ID}/issues/{board(team)}")]
+    assert {iid: list(ns) for iid, ns in team.fake.notes.items()} == notes_before
+    assert len(team.reconcile(f"{TODAY}T17:00").calls) == READS
+
+
+@pytest.mark.parametrize("where", ["deleted", "someone else's dashboard"])
+def test_memory_not_written_by_the_bot_is_never_trusted(team: Team, where: str) -> None:
+    counts = year_of_history(team, closed=20, open_=4)
+    settle(team)
+    dashboard = team.fake.issues[board(team)]
+    kept = dashboard["description"]
+    dashboard["description"] = "Cleared by hand"
+    if where == "someone else's dashboard":
+        title = "PTO coverage dashboard"
+        team.fake.add_issue(title, labels=["pto-dashboard"], description=kept, author="melroberts")
+    run = team.reconcile(f"{TODAY}T16:00")
+    assert run.code == (0 if where == "deleted" else 1)  # 1: the copy is named, left alone
+    assert run.count("GET", "/notes") == counts["all"] + 1  # everything, the fallback too
+    assert read_marker(dashboard["description"]) is not None  # the bot's own, rewritten
