@@ -96,6 +96,7 @@ class FakeGitLab:
         self.notes: dict[int, list[Json]] = {}
         self.links: list[Json] = []
         self.calls: list[tuple[str, str]] = []
+        self.timed: list[tuple[datetime, str, str]] = []  # (the fake's now, method, path)
         self.sleeps: list[float] = []
         self.quick_actions_run: list[str] = []
         self.faults: list[Fault] = []
@@ -263,6 +264,7 @@ class FakeGitLab:
         path = parts.path.removeprefix("/api/v4")
         method = request.method or "GET"
         self.calls.append((method, path))
+        self.timed.append((self.now, method, path))
         if request.headers.get("PRIVATE-TOKEN") != self.token:
             return _message(401, "401 Unauthorized")
         if self.token_state != "active":

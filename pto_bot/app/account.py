@@ -95,7 +95,13 @@ def describe(plan: Plan, result: Result, *, dry_run: bool, snapshot: Snapshot) -
         if ev.req.issue.is_open or ev.req.request is None or ev.request.end >= today
     ]
     lines += [f"  {_request_line(ev)}" for ev in shown] or ["  none"]
-    verb = {"done": "", "planned": "(planned) ", "failed": "FAILED ", "skipped": "(skipped) "}
+    verb = {
+        "done": "",
+        "planned": "(planned) ",
+        "failed": "FAILED ",
+        "skipped": "(skipped) ",
+        "deferred": "(next run) ",
+    }
     lines += ["", f"Writes ({result.writes if not dry_run else len(result.done)}):"]
     for done in result.done:
         action = done.action
@@ -117,6 +123,13 @@ def describe(plan: Plan, result: Result, *, dry_run: bool, snapshot: Snapshot) -
             lines += _body_preview(action)
     if not result.done:
         lines.append("  nothing to do: every issue is up to date")
+    if result.deferred:
+        limits = policy.limits
+        lines.append(
+            f"  {result.deferred} write(s) left for the next run: at most "
+            f"{limits.writes_per_minute} a minute for {limits.write_minutes} minutes (limits in "
+            "the policy), the most urgent first"
+        )
     problems = [f"  {line}" for line in problems_of(plan, result)]
     if problems:
         lines += ["", f"Problems ({len(problems)}):", *problems]

@@ -4,6 +4,10 @@ One issue's failure is recorded and the remaining actions on that issue are skip
 never claims a state its labels did not reach); every other issue still gets its writes. When the
 tracker refuses the run as a whole (an :class:`~pto_bot.errors.AccessError`: the token, the role,
 the project, GitLab unreachable), every remaining action is skipped and the run is ``stopped``.
+
+On a tracker that paces its writes (GitLab: ``limits`` in the policy), the writes go issue by
+issue, most urgent first (:mod:`..plan.urgency`); an issue whose writes no longer fit in the
+run's writing time is left, with every one after it, to the next run ("deferred").
 """
 
 from __future__ import annotations
@@ -25,12 +29,13 @@ from ..plan.actions import (
     resolve_refs,
     target,
 )
+from ..plan.urgency import urgent_first, writes
 
 
 @dataclass(frozen=True)
 class Done:
     action: Action
-    status: str  # "done" | "planned" | "failed" | "skipped"
+    status: str  # "done" | "planned" | "failed" | "skipped" | "deferred"
     detail: str = ""
 
 
@@ -45,6 +50,10 @@ class Result:
     def writes(self) -> int:
         return sum(1 for d in self.done if d.status == "done")
 
+    @property
+    def deferred(self) -> int:
+        return sum(1 for d in self.done if d.status == "deferred")
+
 
 def apply(
     tracker: Tracker,
@@ -56,7 +65,30 @@ def apply(
     result = Result()
     broken: set[int] = set()
     unsent: set[str] = set()  # team-channel messages that were not sent
-    for action in actions:
+    pacer = None if dry_run else tracker.pacer
+    groups = urgent_first(actions) if pacer is not None else [list(actions)]
+    out_of_time = False
+    for group in groups:
+        if pacer is not None and not out_of_time:
+            out_of_time = not pacer.fits([w for a in group for w in writes(a)])
+        if out_of_time:
+            why = "no time left in this run (limits.write_minutes): the next run makes it"
+            result.done.extend(Done(action, "deferred", why) for action in group)
+            continue
+        _apply_group(tracker, group, result, broken, unsent, dry_run, notifier)
+    return result
+
+
+def _apply_group(
+    tracker: Tracker,
+    group: Sequence[Action],
+    result: Result,
+    broken: set[int],
+    unsent: set[str],
+    dry_run: bool,
+    notifier: Notifier | None,
+) -> None:
+    for action in group:
         iid = target(action)
         if result.stopped is not None:
             result.done.append(Done(action, "skipped", "the run stopped"))
@@ -89,7 +121,6 @@ def apply(
         if detail == "not sent" and isinstance(action, Notify):
             unsent.add(action.key)
         result.done.append(Done(action, "done" if detail != "not sent" else "skipped", detail))
-    return result
 
 
 def _execute(

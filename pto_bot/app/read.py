@@ -83,7 +83,13 @@ def open_tracker(
         return OfflineTracker(offline, policy.bot.username or OFFLINE_BOT, clock=lambda: now)
     from ..adapters.gitlab.client import GitLabTracker  # python-gitlab is loaded only here
 
-    return GitLabTracker.from_env(env, cache_path=cache)
+    limits = policy.limits
+    return GitLabTracker.from_env(
+        env,
+        cache_path=cache,
+        writes_per_minute=limits.writes_per_minute,
+        write_minutes=limits.write_minutes,
+    )
 
 
 def bot_identity(

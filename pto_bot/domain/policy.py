@@ -315,6 +315,24 @@ class Reports(_Strict):
     weeks: int = Field(default=8, ge=1, le=52, description="Weeks ahead the reports show.")
 
 
+class Limits(_Strict):
+    writes_per_minute: int = Field(
+        default=20,
+        ge=1,
+        le=600,
+        description="All writes to GitLab together, in any rolling minute. Each write comes back "
+        "as a webhook event, a pipeline: GitLab.com creates at most 25 pipelines a minute per "
+        "project. Comments stay under 50 a minute whatever this says.",
+    )
+    write_minutes: int = Field(
+        default=10,
+        ge=1,
+        le=50,
+        description="How long a run may spend writing; what does not fit waits for the next run, "
+        "the most urgent writes first (escalations, replies, new coverage).",
+    )
+
+
 class ChecklistItem(_Strict):
     text: str = Field(min_length=1, description="The item, one line of Markdown.")
     only_with_backups: bool = Field(
@@ -372,6 +390,7 @@ class Policy(_Strict):
     checklists: Checklists
     labels: Labels = Field(default_factory=Labels)
     reports: Reports = Field(default_factory=Reports)
+    limits: Limits = Field(default_factory=Limits)
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -182,6 +182,7 @@ def test_schema_lists_every_top_level_key_and_refuses_others() -> None:
         "requests",
         "reminders",
         "reports",
+        "limits",
         "checklists",
         "labels",
     }
@@ -455,6 +456,16 @@ BROKEN: list[tuple[str, Mutation, list[str]]] = [
             "policy.yaml: requests.lead_time_days: "
             "Input should be a valid integer, got a number with a fractional part"
         ],
+    ),
+    (
+        "writes paced at zero a minute",
+        put("limits", "writes_per_minute", value=0),
+        ["policy.yaml: limits.writes_per_minute: Input should be greater than or equal to 1"],
+    ),
+    (
+        "a run writing longer than a CI job's hour",
+        put("limits", "write_minutes", value=90),
+        ["policy.yaml: limits.write_minutes: Input should be less than or equal to 50"],
     ),
     (
         "missing checklists",
