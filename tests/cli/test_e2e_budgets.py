@@ -192,3 +192,28 @@ def test_memory_not_written_by_the_bot_is_never_trusted(team: Team, where: str) 
     assert run.code == (0 if where == "deleted" else 1)  # 1: the copy is named, left alone
     assert run.count("GET", "/notes") == counts["all"] + 1  # everything, the fallback too
     assert read_marker(dashboard["description"]) is not None  # the bot's own, rewritten
+
+
+def test_fallback_weeks_of_a_request_long_closed_are_remembered_not_read(team: Team) -> None:
+    team.policy = POLICY
+    team.playbook("Northwind", "dbass90", "high", "auto-assigned")
+    team.request("andsmith3", "2026-09-07", "2026-09-11", created="2026-08-01")
+    req = team.request("dbass90", "2026-09-07", "2026-09-11", created="2026-08-02")
+    team.reconcile("2026-08-20T14:00")
+    fb = team.fallback_of(req)
+    assert fb is not None
+    team.comment(fb, "klang", "/pto volunteer Northwind", when="2026-08-20T15:00")
+    team.reconcile("2026-08-20T16:00")
+    for iid in (req, req - 1):
+        team.edit(iid, "2026-09-12T10:00", state="closed", closed_at=at("2026-09-12T10:00"))
+    team.reconcile("2026-09-14T14:00")
+    weeks = "| `klang` | 0.8 | below |"  # four working days: September 7 is Labor Day
+    assert weeks in team.fake.issues[board(team)]["description"]
+
+    # ten weeks after: the closed request is no longer kept, its fallback week is folded
+    folded = team.reconcile("2026-11-20T14:00")
+    later = team.reconcile("2026-11-20T16:00")
+
+    assert weeks in team.fake.issues[board(team)]["description"]
+    assert not any(f"/issues/{req}/" in p or f"/issues/{fb}/" in p for _, p in folded.calls)
+    assert len(later.calls) == READS and later.writes == []
