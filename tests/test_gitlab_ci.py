@@ -123,7 +123,9 @@ def test_the_bot_jobs_run_on_their_pipelines_and_never_two_at_once() -> None:
     assert rules(reconcile) == ['$CI_PIPELINE_SOURCE == "schedule" && "true" == "true"']
     assert 'pto-bot reconcile --policy "$PTO_BOT_POLICY" $PTO_BOT_WRITE' in script(reconcile)
     assert 'pto-bot handle-event --policy "$PTO_BOT_POLICY" $PTO_BOT_WRITE' in script(event)
-    assert {job(jobs, name)["resource_group"] for name in BOT_JOBS} == {"pto-bot"}
+    writing = [name for name in BOT_JOBS if name != "pages"]  # pages only reads, if anything
+    assert {job(jobs, name)["resource_group"] for name in writing} == {"pto-bot"}
+    assert job(jobs, "pages")["resource_group"] == "pto-bot-pages"
     assert {job(jobs, name)["stage"] for name in BOT_JOBS} == {"deploy"}
     assert job(jobs, name="pto-bot-reconcile")["image"]["name"].endswith(f":v{__version__}")
     dry = job(jobs, "pto-bot-dry-run")
@@ -145,18 +147,31 @@ def test_a_trigger_pipeline_always_gets_a_job(events: bool) -> None:
 def test_dry_run_makes_every_writing_job_write_nothing() -> None:
     jobs = with_inputs(COMPONENT_FILE.read_text(), {"dry_run": True})
     before = job(jobs, "pto-bot-reconcile")["before_script"]
-    assert '[ "true" != "true" ] || PTO_BOT_WRITE="--dry-run"' in before[-1]
+    assert '[ "true" != "true" ] || PTO_BOT_WRITE="--dry-run"' in "\n".join(before)
     assert "$PTO_BOT_WRITE" in script(job(jobs, "pto-bot-event"))
 
 
-def test_the_report_follows_the_scheduled_reconcile_and_can_be_turned_off() -> None:
-    jobs = with_inputs(COMPONENT_FILE.read_text(), {"pages": False, "public_calendar": "only"})
-    pages = job(jobs, "pages")
-    assert pages["needs"] == [{"job": "pto-bot-reconcile", "optional": True}]
-    assert rules(pages) == ['$CI_PIPELINE_SOURCE == "schedule" && "false" == "true"']
+def test_the_reconcile_writes_the_report_and_pages_publishes_it_without_reading_again() -> None:
+    jobs = with_inputs(COMPONENT_FILE.read_text(), {"pages": True, "public_calendar": "only"})
+    reconcile, pages = job(jobs, "pto-bot-reconcile"), job(jobs, "pages")
+    before = "\n".join(reconcile["before_script"])
+    assert '[ "only" != only ] || PTO_BOT_FEED="--public-calendar-only"' in before
+    assert '[ "true" != "true" ] || PTO_BOT_REPORT="--report public $PTO_BOT_FEED"' in (
+        script(reconcile)
+    )
+    assert "$PTO_BOT_REPORT" in script(reconcile)
+    assert reconcile["artifacts"]["paths"] == ["public"]
+    assert pages["needs"] == [{"job": "pto-bot-reconcile", "optional": True, "artifacts": True}]
+    # without the reconcile job (input schedule: false) the pages job reads and writes it itself
+    assert "if [ -d public ]" in script(pages)
     assert 'pto-bot report --policy "$PTO_BOT_POLICY" --out public $PTO_BOT_FEED' in script(pages)
-    assert '[ "only" != only ] || PTO_BOT_FEED="--public-calendar-only"' in script(pages)
-    assert pages["artifacts"]["paths"] == ["public"]
+    assert pages["artifacts"]["paths"] == ["public"] and pages["cache"] == []
+
+
+def test_the_report_can_be_turned_off() -> None:
+    jobs = with_inputs(COMPONENT_FILE.read_text(), {"pages": False})
+    assert rules(job(jobs, "pages")) == ['$CI_PIPELINE_SOURCE == "schedule" && "false" == "true"']
+    assert '[ "false" != "true" ] || PTO_BOT_REPORT=' in script(job(jobs, "pto-bot-reconcile"))
 
 
 def test_merge_requests_validate_the_policy() -> None:

@@ -31,6 +31,7 @@ class Run:
     snapshot: Snapshot
     plan: Plan
     result: Result
+    after: Plan | None = None  # the state the writes produced (a scheduled run): the report's
 
     @property
     def problems(self) -> list[str]:
@@ -65,11 +66,21 @@ def reconcile(
         scope = event_scope(the_plan.world, the_plan.evaluation, event_iid)
         the_plan = replace(the_plan, actions=tuple(within(the_plan.actions, scope)))
     result = apply(tracker, the_plan.actions, dry_run=dry_run, notifier=notifier)
-    if policy.reports.dashboard and result.stopped is None:
-        _dashboard(policy, tracker, now, dry_run, the_plan, result, snapshot, event_iid)
+    after, touched = snapshot, set[int]()
+    if result.writes and not dry_run:
+        done = [(d.action, d.detail) for d in result.done if d.status == "done"]
+        after, touched = after_writes(snapshot, done, result.created, the_plan.world.bot, now)
+    refresh = policy.reports.dashboard and result.stopped is None
+    refresh = refresh and _refresh(snapshot, event_iid, touched, dry_run)
+    shown = None
+    if event_iid is None or refresh:  # the state the writes produced
+        unchanged = after is snapshot and event_iid is None
+        shown = the_plan if unchanged else plan(policy, after, now, the_plan.world.bot)
+    if refresh and shown is not None:
+        _dashboard(tracker, now, dry_run, shown, result, after, touched)
     if not dry_run and isinstance(tracker, OfflineTracker):
         tracker.save()
-    return Run(snapshot, the_plan, result)
+    return Run(snapshot, the_plan, result, shown if event_iid is None else None)
 
 
 #: The next event reads the notes of each issue changed since the bot's memory was written.
@@ -95,32 +106,22 @@ def _refresh(snapshot: Snapshot, event_iid: int | None, touched: set[int], dry_r
 
 
 def _dashboard(
-    policy: Policy,
     tracker: Tracker,
     now: datetime,
     dry_run: bool,
-    the_plan: Plan,
+    shown: Plan,
     result: Result,
-    snapshot: Snapshot,
-    event_iid: int | None,
+    after: Snapshot,
+    touched: set[int],
 ) -> None:
-    """Rewrite the dashboard from the state the run's writes produced, with the run's problems
-    and what the bot remembers for the next run (an event run: only when it pays,
-    :func:`_refresh`)."""
-    problems = problems_of(the_plan, result)
-    after, touched = snapshot, set[int]()
-    if result.writes and not dry_run:
-        done = [(d.action, d.detail) for d in result.done if d.status == "done"]
-        after, touched = after_writes(snapshot, done, result.created, the_plan.world.bot, now)
-    if not _refresh(snapshot, event_iid, touched, dry_run):
-        return
-    shown = the_plan if after is snapshot and event_iid is None else None
-    shown = shown or plan(policy, after, now, the_plan.world.bot)
-    view = build_view(shown, policy.reports.weeks, project=snapshot.project)
+    """Rewrite the dashboard from the state the run's writes produced (``shown``, ``after``),
+    with the run's problems and what the bot remembers for the next run."""
+    problems = problems_of(shown, result)
+    view = build_view(shown, shown.world.policy.reports.weeks, project=after.project)
     sealed = None
     if not dry_run:
         memory = remember(after, shown, touched, now)
-        old = snapshot.remembered
+        old = after.remembered
         # nothing new since it was written: the dashboard stays as it is
         sealed = tracker.seal(old if old is not None and memory.same_as(old) else memory)
     actions = dashboard_actions(shown.world, view, problems, sealed)

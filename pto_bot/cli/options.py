@@ -19,6 +19,22 @@ def read_options(args: argparse.Namespace) -> ReadOptions:
     return ReadOptions(args.policy, args.now, args.offline, args.cache)
 
 
+def add_calendar_options(p: argparse.ArgumentParser, folder: str) -> None:
+    """--public-calendar and --public-calendar-only, for the report written to ``folder``."""
+    p.add_argument(
+        "--public-calendar",
+        action="store_true",
+        help=f"also write {folder}/pto-public.ics: who is out and when, no customer, backup or "
+        "link (for a public place a calendar app can subscribe to)",
+    )
+    p.add_argument(
+        "--public-calendar-only",
+        action="store_true",
+        help=f"write {folder}/pto-public.ics and no other report file (for a separate public "
+        "Pages site)",
+    )
+
+
 def add_read_options(p: argparse.ArgumentParser, *, writes: bool = False) -> None:
     """--policy, --now, --offline and --cache; with ``writes`` also --dry-run."""
     p.add_argument("--policy", default="policy.yaml", help="policy file (default: %(default)s)")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 from typing import TextIO
 
-from .options import Subparsers, add_read_options, read_options
+from .options import Subparsers, add_calendar_options, add_read_options, read_options
 
 
 def register(sub: Subparsers) -> None:
@@ -19,13 +20,35 @@ def register(sub: Subparsers) -> None:
         "(or CI_PROJECT_ID) unless --offline is given.",
     )
     add_read_options(p, writes=True)
+    p.add_argument(
+        "--report",
+        metavar="DIR",
+        help="also write the coverage report (as `pto-bot report --out DIR` does) of the state "
+        "the run's writes produced, without reading GitLab again (with --dry-run: the state "
+        "before them)",
+    )
+    add_calendar_options(p, "DIR")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..app.account import describe
+    from ..app.folders import check_folder
     from ..app.reconcile import run_reconcile
+    from ..errors import ConfigError
+    from ..reports.coverage_view import build_view
+    from ..reports.site import report_files, write_report
 
+    calendar = {"public_calendar": args.public_calendar, "public_only": args.public_calendar_only}
+    if args.report is None and any(calendar.values()):
+        raise ConfigError(["--public-calendar and --public-calendar-only go with --report DIR"])
+    if args.report is not None:  # before anything is read or written
+        check_folder("--report", Path(args.report), report_files(**calendar))
     done = run_reconcile(read_options(args), args.dry_run, os.environ)
     out.write(describe(done.plan, done.result, dry_run=args.dry_run, snapshot=done.snapshot))
+    if args.report is not None and done.after is not None:
+        shown = done.after
+        view = build_view(shown, shown.world.policy.reports.weeks, project=done.snapshot.project)
+        sizes = write_report(view, shown.world.policy, Path(args.report), **calendar)
+        out.write("".join(f"{Path(args.report) / n} ({b:,} bytes)\n" for n, b in sizes.items()))
     return done.exit_code

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import TextIO
 
-from .options import Subparsers, add_read_options, read_options
+from .options import Subparsers, add_calendar_options, add_read_options, read_options
 
 
 def register(sub: Subparsers) -> None:
@@ -26,17 +26,7 @@ def register(sub: Subparsers) -> None:
     )
     p.add_argument("--out", default="public", metavar="DIR", help="folder (default: %(default)s)")
     add_read_options(p)
-    p.add_argument(
-        "--public-calendar",
-        action="store_true",
-        help="also write OUT/pto-public.ics: who is out and when, no customer, backup or link "
-        "(for a public place a calendar app can subscribe to)",
-    )
-    p.add_argument(
-        "--public-calendar-only",
-        action="store_true",
-        help="write OUT/pto-public.ics and nothing else (for a separate public Pages site)",
-    )
+    add_calendar_options(p, "OUT")
     p.add_argument(
         "--weeks",
         type=int,

@@ -217,3 +217,29 @@ def test_fallback_weeks_of_a_request_long_closed_are_remembered_not_read(team: T
     assert weeks in team.fake.issues[board(team)]["description"]
     assert not any(f"/issues/{req}/" in p or f"/issues/{fb}/" in p for _, p in folded.calls)
     assert len(later.calls) == READS and later.writes == []
+
+
+def test_the_hourly_report_costs_no_request_of_its_own(team: Team) -> None:
+    counts = year_of_history(team, closed=30, open_=4)
+    settle(team)
+    out = team.tmp / "public"
+    team.comment(counts["dbass90"], "dbass90", "/pto status", when=f"{TODAY}T15:10")
+
+    with_report = team.reconcile(f"{TODAY}T16:00", "--report", str(out), "--public-calendar")
+
+    assert with_report.code == 0, with_report.text
+    assert len(reads(with_report)) == READS + 1  # the issue commented on; nothing for the report
+    assert sorted(p.name for p in out.iterdir()) == [
+        "index.html",
+        "pto-public.ics",
+        "pto.ics",
+        "report.json",
+    ]
+    assert "dbass90" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_calendar_option_without_a_report_is_refused_before_anything_is_read(
+    team: Team,
+) -> None:
+    run = team.reconcile(f"{TODAY}T16:00", "--public-calendar")
+    assert run.code == 2 and run.calls == []
