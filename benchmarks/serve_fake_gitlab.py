@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-# this folder holds requests.py (the request budget), which would shadow the library
+# the fake GitLab lives with the tests
 sys.path[0] = str(Path(__file__).resolve().parent.parent / "tests")
 
 import requests  # noqa: E402

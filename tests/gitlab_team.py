@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import io
 import json
+import random
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -158,13 +161,12 @@ class Team:
         return None
 
 
-@pytest.fixture
-def team(
-    fake_gitlab: FakeGitLab, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Iterator[Team]:
-    monkeypatch.setenv("GITLAB_URL", BASE_URL)
-    monkeypatch.setenv("GITLAB_TOKEN", TOKEN)
-    monkeypatch.setenv("PTO_BOT_PROJECT", str(PROJECT_ID))
+def wire(fake_gitlab: FakeGitLab, tmp_path: Path, mp: pytest.MonkeyPatch) -> Team:
+    """The AMER ASE project in ``fake_gitlab``: the CLI's environment pointing at it and its
+    tracker on the fake's clock, patched through ``mp`` (undone with it)."""
+    mp.setenv("GITLAB_URL", BASE_URL)
+    mp.setenv("GITLAB_TOKEN", TOKEN)
+    mp.setenv("PTO_BOT_PROJECT", str(PROJECT_ID))
     for var in (
         "CI_SERVER_URL",
         "CI_PROJECT_ID",
@@ -172,26 +174,74 @@ def team(
         "PTO_BOT_CACHE",
         "PTO_BOT_SLACK_WEBHOOK",
     ):
-        monkeypatch.delenv(var, raising=False)
+        mp.delenv(var, raising=False)
     original = GitLabTracker.from_env  # bound to the class
-
-    def from_env(env: Mapping[str, str], **kw: Any) -> GitLabTracker:
-        kw.update(sleep=fake_gitlab.sleep, clock=fake_gitlab.monotonic, now=lambda: fake_gitlab.now)
-        return original(env, **kw)
-
-    monkeypatch.setattr(GitLabTracker, "from_env", from_env)  # the CLI calls it on the class
     inspect_from_env = Inspector.from_env
 
-    def inspector(env: Mapping[str, str], **kw: Any) -> Inspector:
-        kw.update(sleep=fake_gitlab.sleep, clock=fake_gitlab.monotonic, now=lambda: fake_gitlab.now)
-        return inspect_from_env(env, **kw)
+    def on_fake_clock(kw: dict[str, Any]) -> dict[str, Any]:
+        clock = {"sleep": fake_gitlab.sleep, "clock": fake_gitlab.monotonic}
+        return {**kw, **clock, "now": lambda: fake_gitlab.now}
 
-    monkeypatch.setattr(Inspector, "from_env", inspector)  # pto-bot doctor
+    def from_env(env: Mapping[str, str], **kw: Any) -> GitLabTracker:
+        return original(env, **on_fake_clock(kw))
+
+    def inspector(env: Mapping[str, str], **kw: Any) -> Inspector:
+        return inspect_from_env(env, **on_fake_clock(kw))
+
+    mp.setattr(GitLabTracker, "from_env", from_env)  # the CLI calls it on the class
+    mp.setattr(Inspector, "from_env", inspector)  # pto-bot doctor
     fake_gitlab.now = at("2026-11-20T14:00")
     # The dashboard issue has its own test below; here it would only add one write per run.
     quiet = tmp_path / "policy.yaml"
     quiet.write_text(Path(POLICY).read_text().replace("dashboard: true", "dashboard: false"))
-    yield Team(fake_gitlab, tmp_path, str(quiet))
+    return Team(fake_gitlab, tmp_path, str(quiet))
+
+
+@pytest.fixture
+def team(fake_gitlab: FakeGitLab, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Team:
+    return wire(fake_gitlab, tmp_path, monkeypatch)
+
+
+@contextmanager
+def running(fake_gitlab: FakeGitLab, tmp_path: Path) -> Iterator[Team]:
+    """:func:`wire` outside pytest (the benchmarks)."""
+    with pytest.MonkeyPatch.context() as mp:
+        yield wire(fake_gitlab, tmp_path, mp)
+
+
+#: The day :func:`year_of_history` leads up to.
+HISTORY_TODAY = date(2026, 11, 20)
+
+
+def year_of_history(team: Team, closed: int = 300, open_: int = 40) -> dict[str, int]:
+    """A year of PTO: ``closed`` requests over (closed the day after they ended, with a comment),
+    ``open_`` to come, the playbooks of the alpha pod; andsmith3 and dbass90 out together in
+    December (the pod cannot cover dbass90's Northwind: a fallback request)."""
+    team.policy = POLICY  # the shipped policy: the dashboard, and the memory in it
+    rnd = random.Random(7)
+    people = ["klang", "adamlauzon", "magomez3", "a.conrad", "malmendarez", "michwalker"]
+    for name in ("Acme Corp", "Initech", "Globex"):
+        team.playbook(name, "klang", "high", "auto-assigned")
+    team.playbook("Northwind", "dbass90", "high", "auto-assigned")
+    counts = {"closed since January 1": 0}
+    for _ in range(closed):
+        start = HISTORY_TODAY - timedelta(days=rnd.randrange(10, 360))
+        end = start + timedelta(days=rnd.randrange(0, 5))
+        engineer = rnd.choice(people)
+        iid = team.request(engineer, str(start), str(end), created=str(start - timedelta(20)))
+        back = end + timedelta(days=1)
+        team.fake.now = at(str(back))
+        team.fake.add_note(iid, "Back, thanks!", author=engineer)
+        team.edit(iid, str(back), state="closed", closed_at=at(str(back)))
+        counts["closed since January 1"] += back >= date(2026, 1, 1)
+    for n in range(open_ - 2):
+        start = HISTORY_TODAY + timedelta(days=30 + 7 * n)
+        team.request(people[n % len(people)], str(start), str(start + timedelta(2)))
+    team.request("andsmith3", "2026-12-07", "2026-12-11", created="2026-11-01")
+    counts["dbass90"] = team.request("dbass90", "2026-12-07", "2026-12-11", created="2026-11-02")
+    counts["open"] = open_ + 4  # requests and playbooks
+    counts["all"] = counts["open"] + counts["closed since January 1"]
+    return counts
 
 
 def note_hook(

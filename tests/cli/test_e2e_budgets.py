@@ -14,17 +14,16 @@ bot's memory (a sealed hidden marker in the dashboard issue).
 
 from __future__ import annotations
 
-import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from fake_gitlab import PROJECT_ID
-from gitlab_team import POLICY, Run, Team, issue_hook, note_hook
+from gitlab_team import HISTORY_TODAY as TODAY
+from gitlab_team import POLICY, Run, Team, issue_hook, note_hook, year_of_history
 from project import at
 from pto_bot.domain.markers import read_marker, strip_marker, with_marker
 
-TODAY = date(2026, 11, 20)
 READS = 1 + 4 + 1  # GET /user, the open issues of each of the 4 labels, closed ones changed
 
 
@@ -35,37 +34,6 @@ def reads(run: Run) -> list[tuple[str, str]]:
 def board(team: Team) -> int:
     (iid,) = [i for i, issue in team.fake.issues.items() if "pto-dashboard" in issue["labels"]]
     return iid
-
-
-def year_of_history(team: Team, closed: int = 300, open_: int = 40) -> dict[str, int]:
-    """A year of PTO: ``closed`` requests over (closed the day after they ended, with a comment),
-    ``open_`` to come, the playbooks of the alpha pod; andsmith3 and dbass90 out together in
-    December (the pod cannot cover dbass90's Northwind: a fallback request)."""
-    team.policy = POLICY  # the shipped policy: the dashboard, and the memory in it
-    rnd = random.Random(7)
-    people = ["klang", "adamlauzon", "magomez3", "a.conrad", "malmendarez", "michwalker"]
-    for name in ("Acme Corp", "Initech", "Globex"):
-        team.playbook(name, "klang", "high", "auto-assigned")
-    team.playbook("Northwind", "dbass90", "high", "auto-assigned")
-    counts = {"closed since January 1": 0}
-    for _ in range(closed):
-        start = TODAY - timedelta(days=rnd.randrange(10, 360))
-        end = start + timedelta(days=rnd.randrange(0, 5))
-        engineer = rnd.choice(people)
-        iid = team.request(engineer, str(start), str(end), created=str(start - timedelta(20)))
-        back = end + timedelta(days=1)
-        team.fake.now = at(str(back))
-        team.fake.add_note(iid, "Back, thanks!", author=engineer)
-        team.edit(iid, str(back), state="closed", closed_at=at(str(back)))
-        counts["closed since January 1"] += back >= date(2026, 1, 1)
-    for n in range(open_ - 2):
-        start = TODAY + timedelta(days=30 + 7 * n)
-        team.request(people[n % len(people)], str(start), str(start + timedelta(2)))
-    team.request("andsmith3", "2026-12-07", "2026-12-11", created="2026-11-01")
-    counts["dbass90"] = team.request("dbass90", "2026-12-07", "2026-12-11", created="2026-11-02")
-    counts["open"] = open_ + 4  # requests and playbooks
-    counts["all"] = counts["open"] + counts["closed since January 1"]
-    return counts
 
 
 def settle(team: Team) -> Run:
@@ -243,3 +211,16 @@ def test_a_calendar_option_without_a_report_is_refused_before_anything_is_read(
 ) -> None:
     run = team.reconcile(f"{TODAY}T16:00", "--public-calendar")
     assert run.code == 2 and run.calls == []
+
+
+def test_with_a_runner_cache_a_lost_memory_costs_only_the_lists(team: Team) -> None:
+    year_of_history(team, closed=60, open_=6)
+    cache = ("--cache", str(team.tmp / "cache.json"))
+    for hour in (14, 15, 16):  # first, settling, steady: the cache keeps what memory stands in for
+        assert team.reconcile(f"{TODAY}T{hour}:00", *cache).code == 0
+    team.fake.issues[board(team)]["description"] = "Edited by hand"
+
+    rebuilt = team.reconcile(f"{TODAY}T17:00", *cache)
+
+    assert rebuilt.count("GET", "/notes") == 0  # every issue's notes from the runner's cache
+    assert len(reads(rebuilt)) == READS

@@ -37,6 +37,13 @@ def _cached_form(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {"author": {"username": username}, **{k: raw.get(k) for k in keys}}
 
 
+def _recent(entry: Any, since: datetime | None) -> bool:
+    try:
+        return since is None or parse_time(entry["read_at"]) >= since
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
 class NoteCache:
     """Notes per issue, reused while the issue's ``updated_at`` and note count are unchanged.
 
@@ -86,6 +93,10 @@ class NoteCache:
         self._closed = {str(k): dict(v) for k, v in closed.items()}
         self._closed_synced = synced.isoformat()
 
+    def keep(self, iid: int) -> None:
+        """The issue is still read (from the bot's memory this time): keep its entry."""
+        self._seen.add(str(iid))
+
     def get(self, raw: Mapping[str, Any]) -> tuple[Note, ...] | None:
         self._seen.add(str(raw["iid"]))
         entry = self._entries.get(str(raw["iid"]))
@@ -108,10 +119,18 @@ class NoteCache:
             "notes": [_cached_form(n) for n in notes],
         }
 
-    def save(self) -> None:
+    def save(self, *, whole: bool = True, since: datetime | None = None) -> None:
+        """Write the cache. ``whole``: this run read every issue that can still matter, so the
+        entries it did not see are gone; otherwise (the bot's memory stood in for closed
+        history) those read before ``since`` are."""
         if self._path is None:
             return
-        entries = {k: v for k, v in self._entries.items() if k in self._seen}  # forget the gone
+        if whole:
+            entries = {k: v for k, v in self._entries.items() if k in self._seen}
+        else:
+            entries = {
+                k: v for k, v in self._entries.items() if k in self._seen or _recent(v, since)
+            }
         data = {
             "version": _CACHE_VERSION,
             "project": self._project,

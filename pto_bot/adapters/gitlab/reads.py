@@ -103,7 +103,8 @@ def read_snapshot(
             run.add(iid, lambda raw=found[iid]: _listed(run, raw))
         else:
             run.add(iid, lambda iid=iid: _ghost(run, iid, kept[iid]))
-    run.cache.save()
+    # with memory, closed history is not listed: its cached notes stay for a rebuild
+    run.cache.save(whole=run.memory is None, since=started - CLOSED_LOOKBACK)
     memory = run.memory
     return Snapshot(
         issues=tuple(run.issues),
@@ -143,6 +144,7 @@ def _listed(run: _Read, raw: Raw) -> tuple[Issue, list[str]]:
         return issue_from_api(raw, ()), []  # the dashboard: its comments are never read
     entry = run.memory.issues.get(iid) if run.memory is not None else None
     if entry is not None and wanted.bot is not None and trusted(entry, raw, wanted):
+        run.cache.keep(iid)
         return remembered_issue(issue_from_api(raw, ()), entry, wanted.bot), []
     notes, skipped = _notes(run, raw)
     return replace(issue_from_api(raw, notes), read_at=run.synced), skipped
@@ -154,6 +156,7 @@ def _ghost(run: _Read, iid: int, entry: RememberedIssue) -> tuple[Issue, list[st
     bot = run.wanted.bot
     assert bot is not None
     if entry.read_at is not None and entry.read_at >= entry.updated_at + MEMORY_SETTLE:
+        run.cache.keep(iid)
         return ghost(iid, entry, bot), []
     notes, skipped = _notes(run, ghost_raw(iid, entry))
     return ghost(iid, entry, bot, notes, run.synced), skipped
