@@ -83,6 +83,10 @@ def reconcile(
     return Run(snapshot, the_plan, result, shown if event_iid is None else None)
 
 
+#: The most the bot's memory may take of the dashboard's description (GitLab allows 1,048,576
+#: characters): a team of 9 with a year of history needs about 4,000.
+MEMORY_LIMIT = 500_000
+
 #: The next event reads the notes of each issue changed since the bot's memory was written.
 #: An event run after which that would be more than this many (besides the next event's own
 #: issue) refreshes the memory and the dashboard: one more write, so an event reads at most
@@ -124,6 +128,12 @@ def _dashboard(
         old = after.remembered
         # nothing new since it was written: the dashboard stays as it is
         sealed = tracker.seal(old if old is not None and memory.same_as(old) else memory)
+        if sealed is not None and len(sealed) > MEMORY_LIMIT:
+            problems.append(
+                f"the bot's memory ({len(sealed):,} characters) does not fit in the dashboard "
+                "issue: every run reads every issue that can still matter"
+            )
+            sealed = None
     actions = dashboard_actions(shown.world, view, problems, sealed)
     extra = apply(tracker, actions, dry_run=dry_run)
     result.done.extend(extra.done)

@@ -224,3 +224,17 @@ def test_with_a_runner_cache_a_lost_memory_costs_only_the_lists(team: Team) -> N
 
     assert rebuilt.count("GET", "/notes") == 0  # every issue's notes from the runner's cache
     assert len(reads(rebuilt)) == READS
+
+
+def test_a_memory_too_large_for_the_dashboard_is_not_kept_and_said(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pto_bot.app.reconcile.MEMORY_LIMIT", 100)
+    counts = year_of_history(team, closed=10, open_=4)
+    settle(team)
+    description = team.fake.issues[board(team)]["description"]
+    assert "does not fit in the dashboard issue" in description
+    assert "memory" not in (read_marker(description) or {})
+    steady = team.reconcile(f"{TODAY}T16:00")
+    assert steady.count("GET", "/notes") == counts["all"] + 1  # read again, correctly
+    assert steady.writes == []
