@@ -60,6 +60,10 @@ class Team:
     fake: FakeGitLab
     tmp: Path
     policy: str = POLICY
+    # Keep the bot's memory in GitLab (its dashboard issue, or a closed issue of its own when the
+    # dashboard is off). Off by default: most tests look at other writes, and a bot without
+    # memory reads every issue that can still matter, as it does on an offline file.
+    remember: bool = False
 
     # -- setting the scene (no HTTP) --------------------------------------------------------
     def _issue(
@@ -175,6 +179,7 @@ def wire(fake_gitlab: FakeGitLab, tmp_path: Path, mp: pytest.MonkeyPatch) -> Tea
         "PTO_BOT_SLACK_WEBHOOK",
     ):
         mp.delenv(var, raising=False)
+    team = Team(fake_gitlab, tmp_path)
     original = GitLabTracker.from_env  # bound to the class
     inspect_from_env = Inspector.from_env
 
@@ -183,7 +188,10 @@ def wire(fake_gitlab: FakeGitLab, tmp_path: Path, mp: pytest.MonkeyPatch) -> Tea
         return {**kw, **clock, "now": lambda: fake_gitlab.now}
 
     def from_env(env: Mapping[str, str], **kw: Any) -> GitLabTracker:
-        return original(env, **on_fake_clock(kw))
+        tracker = original(env, **on_fake_clock(kw))
+        if not team.remember:
+            tracker.seal = lambda memory: None  # type: ignore[method-assign]
+        return tracker
 
     def inspector(env: Mapping[str, str], **kw: Any) -> Inspector:
         return inspect_from_env(env, **on_fake_clock(kw))
@@ -194,7 +202,8 @@ def wire(fake_gitlab: FakeGitLab, tmp_path: Path, mp: pytest.MonkeyPatch) -> Tea
     # The dashboard issue has its own test below; here it would only add one write per run.
     quiet = tmp_path / "policy.yaml"
     quiet.write_text(Path(POLICY).read_text().replace("dashboard: true", "dashboard: false"))
-    return Team(fake_gitlab, tmp_path, str(quiet))
+    team.policy = str(quiet)
+    return team
 
 
 @pytest.fixture
@@ -218,6 +227,7 @@ def year_of_history(team: Team, closed: int = 300, open_: int = 40) -> dict[str,
     ``open_`` to come, the playbooks of the alpha pod; andsmith3 and dbass90 out together in
     December (the pod cannot cover dbass90's Northwind: a fallback request)."""
     team.policy = POLICY  # the shipped policy: the dashboard, and the memory in it
+    team.remember = True
     rnd = random.Random(7)
     people = ["klang", "adamlauzon", "magomez3", "a.conrad", "malmendarez", "michwalker"]
     for name in ("Acme Corp", "Initech", "Globex"):

@@ -142,6 +142,8 @@ def _execute(
                 tracker.link_issues(action.link_to, iid)
             except TrackerError as exc:
                 raise TrackerError(f"opened #{iid} but could not link it: {exc}", iid) from exc
+        if action.closed:
+            tracker.set_state(iid, "close")
         return f"#{iid}"
     elif isinstance(action, EditIssue):
         tracker.edit_description(action.iid, resolve_refs(action.description, created, False))

@@ -61,7 +61,7 @@ def reading(
         closed=closed,
         since=datetime.combine(history.horizon(today), time(0), tzinfo=policy.tz),
         bot=bot,
-        board=labels.dashboard if policy.reports.dashboard else None,
+        board=labels.dashboard,
         fresh=frozenset(fresh),
     )
 

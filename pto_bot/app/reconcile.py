@@ -70,8 +70,7 @@ def reconcile(
     if result.writes and not dry_run:
         done = [(d.action, d.detail) for d in result.done if d.status == "done"]
         after, touched = after_writes(snapshot, done, result.created, the_plan.world.bot, now)
-    refresh = policy.reports.dashboard and result.stopped is None
-    refresh = refresh and _refresh(snapshot, event_iid, touched, dry_run)
+    refresh = result.stopped is None and _refresh(snapshot, event_iid, touched, dry_run)
     shown = None
     if event_iid is None or refresh:  # the state the writes produced
         unchanged = after is snapshot and event_iid is None

@@ -311,7 +311,11 @@ class Reminders(_Strict):
 
 
 class Reports(_Strict):
-    dashboard: bool = Field(default=True, description="Keep the coverage dashboard issue.")
+    dashboard: bool = Field(
+        default=True,
+        description="Keep the coverage dashboard issue (when false, the issue is closed and "
+        "keeps only the bot's memory).",
+    )
     weeks: int = Field(default=8, ge=1, le=52, description="Weeks ahead the reports show.")
 
 

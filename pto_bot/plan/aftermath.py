@@ -57,10 +57,11 @@ def _apply(
             title=action.title,
             description=resolve_refs(action.description, created, False),
             labels=action.labels,
-            state="opened",
+            state="closed" if action.closed else "opened",
             author=bot,
             created_at=now,
             updated_at=now,
+            closed_at=now if action.closed else None,
             web_url=f"{web_url}/-/issues/{iid}" if web_url else "",
             notes_count=0,
         )

@@ -47,7 +47,7 @@ def writes(action: Action) -> list[bool]:
     if isinstance(action, PostNote | EditNote):
         return [True]
     if isinstance(action, CreateIssue):
-        return [False, False] if action.link_to is not None else [False]
+        return [False] * (1 + (action.link_to is not None) + action.closed)
     if isinstance(action, SetLabels):
         return [False] if action.add or action.remove else []
     if isinstance(action, EditIssue | SetState):

@@ -13,12 +13,20 @@ from zoneinfo import ZoneInfo
 
 from ..domain.markers import with_marker
 from ..domain.world import World
-from ..plan.actions import Action, CreateIssue, EditIssue
+from ..plan.actions import Action, CreateIssue, EditIssue, SetState
 from ..render.engine import Trusted, local_time, render
 from ..render.text import safe
 from .view import CoverageView, DayCount, RequestRow
 
 TITLE = "PTO coverage dashboard"
+MEMORY_TITLE = "PTO bot memory"
+MEMORY_ONLY = (
+    "The PTO bot keeps what it needs from one run to the next in this issue (hidden below), so "
+    "that a runner without a cache reads only what changed. The coverage dashboard is off "
+    "(`reports.dashboard: false` in the policy); turned on, this issue shows it.\n\n"
+    "Leave it closed and its description as it is: an edit costs the next run extra requests, "
+    "nothing worse."
+)
 _WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _LEVEL_MARK = {"none": "·", "pod": "🟢", "visibility": "🟡", "approval": "🔴"}
 
@@ -105,22 +113,32 @@ def dashboard_actions(
     world: World, view: CoverageView, problems: list[str], memory: str | None = None
 ) -> list[Action]:
     """Open the dashboard, or rewrite it when it changed; ``memory``: the bot's memory, sealed,
-    kept in its hidden marker (:mod:`..domain.memory`)."""
-    weekdays = sorted(world.policy.working_weekdays)
+    kept in its hidden marker (:mod:`..domain.memory`).
+
+    With the dashboard turned off (``reports.dashboard: false``) the same issue, closed, keeps
+    only the memory (when there is one: an offline file has none, and gets no issue)."""
+    shown = world.policy.reports.dashboard
     extra = {"memory": memory} if memory is not None else {}
-    body = with_marker(render_dashboard(view, weekdays, problems), "dashboard", **extra)
+    if shown:
+        weekdays = sorted(world.policy.working_weekdays)
+        text = render_dashboard(view, weekdays, problems)
+    elif memory is not None:
+        text = MEMORY_ONLY
+    else:
+        return []
+    body = with_marker(text, "dashboard", **extra)
     existing = world.dashboard
     if existing is None:
-        return [
-            CreateIssue(
-                key="dashboard",
-                title=TITLE,
-                description=body,
-                labels=(world.policy.labels.dashboard,),
-                link_to=None,
-                why="the team's coverage at a glance",
-            )
-        ]
-    if existing.description.rstrip() == body.rstrip():
-        return []
-    return [EditIssue(existing.iid, body, "coverage changed")]
+        why = "the team's coverage at a glance" if shown else "where the bot keeps its memory"
+        labels = (world.policy.labels.dashboard,)
+        title = TITLE if shown else MEMORY_TITLE
+        return [CreateIssue("dashboard", title, body, labels, None, why, closed=not shown)]
+    actions: list[Action] = []
+    if existing.description.rstrip() != body.rstrip():
+        why = "coverage changed" if shown else "the bot's memory changed"
+        actions.append(EditIssue(existing.iid, body, why))
+    if shown and not existing.is_open:
+        actions.append(SetState(existing.iid, "reopen", "the dashboard is on"))
+    if not shown and existing.is_open:
+        actions.append(SetState(existing.iid, "close", "the dashboard is off: memory only"))
+    return actions

@@ -15,6 +15,7 @@ bot's memory (a sealed hidden marker in the dashboard issue).
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -163,7 +164,7 @@ def test_memory_not_written_by_the_bot_is_never_trusted(team: Team, where: str) 
 
 
 def test_fallback_weeks_of_a_request_long_closed_are_remembered_not_read(team: Team) -> None:
-    team.policy = POLICY
+    team.policy, team.remember = POLICY, True
     team.playbook("Northwind", "dbass90", "high", "auto-assigned")
     team.request("andsmith3", "2026-09-07", "2026-09-11", created="2026-08-01")
     req = team.request("dbass90", "2026-09-07", "2026-09-11", created="2026-08-02")
@@ -238,3 +239,30 @@ def test_a_memory_too_large_for_the_dashboard_is_not_kept_and_said(
     steady = team.reconcile(f"{TODAY}T16:00")
     assert steady.count("GET", "/notes") == counts["all"] + 1  # read again, correctly
     assert steady.writes == []
+
+
+def test_with_the_dashboard_off_the_memory_lives_in_a_closed_issue_of_the_bots(
+    team: Team,
+) -> None:
+    counts = year_of_history(team, closed=40, open_=4)
+    quiet = team.tmp / "no-dashboard.yaml"
+    quiet.write_text(Path(POLICY).read_text().replace("dashboard: true", "dashboard: false"))
+    team.policy = str(quiet)
+
+    first = settle(team)
+
+    (kept,) = [i for i in team.fake.issues.values() if "pto-dashboard" in i["labels"]]
+    assert kept["state"] == "closed" and kept["title"] == "PTO bot memory"
+    assert "The coverage dashboard is off" in kept["description"]
+    assert first.count("POST", "/issues") >= 1 and first.count("PUT", f"/issues/{kept['iid']}")
+    steady = team.reconcile(f"{TODAY}T16:00")
+    assert len(steady.calls) == READS and steady.writes == []
+    assert counts["all"] > READS
+
+    # turned on: the same issue, reopened, shows the dashboard
+    team.policy = POLICY
+    team.reconcile(f"{TODAY}T17:00")
+    assert [i["state"] for i in team.fake.issues.values() if "pto-dashboard" in i["labels"]] == [
+        "opened"
+    ]
+    assert "## PTO coverage" in kept["description"]

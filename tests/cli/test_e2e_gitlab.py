@@ -509,7 +509,7 @@ def test_a_warm_cache_makes_a_quiet_scheduled_run_cost_six_requests(team: Team) 
 def test_the_dashboard_issue_is_created_once_and_edited_only_when_coverage_changes(
     team: Team,
 ) -> None:
-    team.policy = POLICY  # the shipped policy keeps the dashboard
+    team.policy, team.remember = POLICY, True  # the shipped policy: the dashboard, the memory
     beta_accounts(team)
     req = team.request("klang", "2026-12-07", "2026-12-11")
     first = team.reconcile("2026-11-20T14:00")

@@ -44,7 +44,7 @@ def test_from_an_empty_project_to_a_first_correct_run(
     for path in Path(".").rglob("*"):
         if path.is_file():
             fake.files[path.as_posix()] = path.read_text()
-    team.policy = "policy.yaml"
+    team.policy, team.remember = "policy.yaml", True
 
     # 2. doctor --fix: the labels are created; the schedule and the webhook are still to do
     code, text = cli("doctor", "--fix")

@@ -79,9 +79,10 @@ def read_snapshot(
     found: dict[int, Raw] = {}
     synced: datetime | None = None
     for label in labels:
-        listed = api.list_issues(
-            f"list open issues labelled {label!r}", state="opened", labels=[label]
-        )
+        # the bot's own issue holds its memory, closed when the dashboard is off
+        state = "all" if label == wanted.board else "opened"
+        what = f"list {'' if state == 'all' else 'open '}issues labelled {label!r}"
+        listed = api.list_issues(what, state=state, labels=[label])
         synced = synced or api.server_now()  # GitLab's time of the first list
         for raw in listed:
             found.setdefault(int(raw["iid"]), raw)
