@@ -296,6 +296,61 @@ def cold_start(tmp: Path) -> list[Row]:
     return rows
 
 
+def first_request(tmp: Path, repeat: int = 5) -> list[Row]:
+    """From the command's start to the first HTTP request GitLab receives: the fake served over
+    HTTP on 127.0.0.1 (benchmarks/serve_fake_gitlab.py)."""
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    from serve_fake_gitlab import handler, team
+
+    from fake_gitlab import TOKEN
+
+    fake = FakeGitLab(responses.RequestsMock())  # routes only: requests come over HTTP here
+    fake.now = datetime.now().astimezone() - timedelta(days=1)
+    team(fake)
+    arrivals: list[float] = []
+    handle = fake._handle
+
+    def stamped(request: Any) -> Any:
+        arrivals.append(time.perf_counter())
+        return handle(request)
+
+    fake._handle = stamped  # type: ignore[method-assign]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler(fake))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = {
+        "PATH": str(Path(sys.executable).parent),
+        "GITLAB_URL": f"http://127.0.0.1:{server.server_address[1]}",
+        "GITLAB_TOKEN": TOKEN,
+        "PTO_BOT_PROJECT": "42",
+    }
+    cli = str(Path(sys.executable).with_name("pto-bot"))
+    commands = {"reconcile --dry-run": ["reconcile", "--dry-run"]}
+    rows = []
+    try:
+        for name, argv in commands.items():
+            waits = []
+            for _ in range(repeat):
+                arrivals.clear()
+                started = time.perf_counter()
+                subprocess.run(
+                    [cli, *argv, "--policy", str(POLICY)], env=env, capture_output=True, check=True
+                )
+                waits.append(arrivals[0] - started)
+            rows.append(
+                (
+                    f"cold start: {name}, to its first request",
+                    f"{statistics.median(waits):.2f} s",
+                    "",
+                    "",
+                )
+            )
+    finally:
+        server.shutdown()
+    return rows
+
+
 def planner(quick: bool) -> list[Row]:
     sizes = [100, 2000] if quick else [100, 2000, 20000]
     found = [plan_measure(n) for n in sizes]
@@ -336,6 +391,7 @@ def main() -> None:
         rows += busy_day(tmp / "day")
         rows += pacing(tmp / "pace")
         rows += cold_start(tmp / "start")
+        rows += first_request(tmp / "start")
         rows += planner(args.quick)
     print("| figure | measured | floor | ratio to floor |")
     print("|---|---:|---:|---:|")
