@@ -21,12 +21,17 @@ import hashlib
 import hmac
 import json
 import zlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 VERSION = 1
+#: GitLab bumps an issue's ``updated_at`` for a new or edited note only when the last bump is
+#: over a minute old (``ThrottledTouch``): notes read this long after the issue's last change
+#: (GitLab's own clock, from its ``Date`` header; a second's resolution) hold every change to it,
+#: and only such notes are remembered.
+SETTLE = timedelta(seconds=75)
 _MAC = 16  # bytes of HMAC-SHA256 kept
 
 

@@ -15,7 +15,7 @@ from datetime import datetime, time
 from ..commands.parse import command_lines
 from ..domain.accounts import edited_at
 from ..domain.markers import marker, read_marker
-from ..domain.memory import Memory, RememberedFields, RememberedIssue, RememberedNote
+from ..domain.memory import SETTLE, Memory, RememberedFields, RememberedIssue, RememberedNote
 from ..domain.snapshot import Issue, Snapshot
 from ..rules import fairness, history
 from .notes import digest
@@ -53,9 +53,11 @@ def remember(snapshot: Snapshot, plan: Plan, unsettled: Iterable[int], now: date
     folded.update({iid: by for iid, by in snapshot.folded.items() if iid not in known})
     unsettled = set(unsettled)
     issues = {
-        issue.iid: _entry(issue, plan, issue.iid in unsettled)
+        issue.iid: _entry(issue, plan)
         for issue in snapshot.issues
-        if labels.dashboard not in issue.labels and (issue.is_open or issue.iid in kept)
+        if labels.dashboard not in issue.labels
+        and (issue.is_open or issue.iid in kept)
+        and _settled(issue, issue.iid in unsettled)
     }
     return Memory(
         synced=snapshot.synced or now,
@@ -78,7 +80,15 @@ def _this_year_on(folded: Folded, year: int) -> Folded:
     return kept
 
 
-def _entry(issue: Issue, plan: Plan, unsettled: bool) -> RememberedIssue:
+def _settled(issue: Issue, written: bool) -> bool:
+    """Its notes, as read, hold every change to it: it was not written to since, and they were
+    read :data:`~..domain.memory.SETTLE` after its last change. Another issue is not remembered:
+    the next run lists it as changed and reads it (an unchanged memory is not written again)."""
+    read = issue.read_at
+    return not written and read is not None and read >= issue.updated_at + SETTLE
+
+
+def _entry(issue: Issue, plan: Plan) -> RememberedIssue:
     world = plan.world
     bot = world.bot
     notes = []
@@ -108,7 +118,7 @@ def _entry(issue: Issue, plan: Plan, unsettled: bool) -> RememberedIssue:
     return RememberedIssue(
         updated_at=issue.updated_at,
         notes_count=issue.notes_count,
-        read_at=None if unsettled else issue.read_at,
+        read_at=issue.read_at,
         activity=edited_at(issue, bot),
         notes=tuple(notes),
         fields=None if issue.is_open else _fields(issue, plan),

@@ -6,19 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from ...domain.markers import marker, read_marker
-from ...domain.memory import Memory, RememberedIssue, unseal
+from ...domain.memory import SETTLE, Memory, RememberedIssue, unseal
 from ...domain.snapshot import Issue, Note
 from ..tracker import Wanted
 from .convert import parse_time
 
-#: GitLab bumps an issue's ``updated_at`` for a new or edited note only when the last bump is
-#: over a minute old (``ThrottledTouch``): notes read this long after the issue's last change
-#: (GitLab's own clock, from its ``Date`` header; a second's resolution) hold every change to it.
-MEMORY_SETTLE = timedelta(seconds=75)
+MEMORY_SETTLE = SETTLE
 
 
 def find_memory(listed: Iterable[Mapping[str, Any]], wanted: Wanted, key: bytes) -> Memory | None:
