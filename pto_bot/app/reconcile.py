@@ -11,6 +11,7 @@ from datetime import datetime
 from ..adapters.offline import OfflineTracker
 from ..adapters.slack import notifier_from_env
 from ..adapters.tracker import Notifier, Tracker
+from ..domain.away import Scan
 from ..domain.policy import OFFLINE_BOT, Policy
 from ..domain.snapshot import Snapshot
 from ..plan.aftermath import after_writes
@@ -21,6 +22,7 @@ from ..reports.coverage_view import build_view
 from ..reports.dashboard import dashboard_actions
 from .account import problems_of
 from .apply import Result, apply
+from .away import scan_for
 from .exits import EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL
 from .options import ReadOptions
 from .read import labels_to_read, open_project, reading
@@ -60,13 +62,18 @@ def reconcile(
     fresh = () if event_iid is None else (event_iid,)
     wanted = reading(policy, now, bot or policy.bot.username or OFFLINE_BOT, fresh=fresh)
     snapshot = tracker.read(labels_to_read(policy), wanted)
-    the_plan = plan(policy, snapshot, now, bot, chat=notifier is not None)
+    scan = None
+    if event_iid is None:  # the scheduled run catches the mentions events missed
+        scan = scan_for(policy, tracker, snapshot, now, bot or policy.bot.username or OFFLINE_BOT)
+    if scan is not None and scan.errors:
+        snapshot = replace(snapshot, errors=(*snapshot.errors, *scan.errors))
+    the_plan = plan(policy, snapshot, now, bot, chat=notifier is not None, scan=scan)
     if event_iid is not None:
         scope = event_scope(the_plan.world, the_plan.evaluation, event_iid)
         the_plan = replace(the_plan, actions=tuple(within(the_plan.actions, scope)))
     result = apply(tracker, the_plan.actions, dry_run=dry_run, notifier=notifier)
     if policy.reports.dashboard and result.stopped is None:
-        _dashboard(policy, tracker, now, dry_run, the_plan, result, snapshot, event_iid)
+        _dashboard(policy, tracker, now, dry_run, the_plan, result, snapshot, event_iid, scan)
     if not dry_run and isinstance(tracker, OfflineTracker):
         tracker.save()
     return Run(snapshot, the_plan, result)
@@ -94,6 +101,17 @@ def _refresh(snapshot: Snapshot, event_iid: int | None, touched: set[int], dry_r
     return bool(reread) and len(reread | touched) > REREAD_LIMIT
 
 
+def _away_changed(snapshot: Snapshot, the_plan: Plan, event_iid: int | None, dry_run: bool) -> bool:
+    """An event run changed who is away (a new request, new dates, a cancellation): the memory
+    the next webhook job decides from is refreshed at once."""
+    old = snapshot.remembered
+    if event_iid is None or dry_run or old is None or the_plan.away is None:
+        return False
+    today = the_plan.evaluation.today
+    now_away = tuple(a.to_json() for a in the_plan.away.absences if a.end >= today)
+    return now_away != old.away.absences or the_plan.away.places.projects != old.away.projects
+
+
 def _dashboard(
     policy: Policy,
     tracker: Tracker,
@@ -103,6 +121,7 @@ def _dashboard(
     result: Result,
     snapshot: Snapshot,
     event_iid: int | None,
+    scan: Scan | None = None,
 ) -> None:
     """Rewrite the dashboard from the state the run's writes produced, with the run's problems
     and what the bot remembers for the next run (an event run: only when it pays,
@@ -112,10 +131,12 @@ def _dashboard(
     if result.writes and not dry_run:
         done = [(d.action, d.detail) for d in result.done if d.status == "done"]
         after, touched = after_writes(snapshot, done, result.created, the_plan.world.bot, now)
-    if not _refresh(snapshot, event_iid, touched, dry_run):
+    if not _refresh(snapshot, event_iid, touched, dry_run) and not _away_changed(
+        snapshot, the_plan, event_iid, dry_run
+    ):
         return
     shown = the_plan if after is snapshot and event_iid is None else None
-    shown = shown or plan(policy, after, now, the_plan.world.bot)
+    shown = shown or plan(policy, after, now, the_plan.world.bot, scan=scan)
     view = build_view(shown, policy.reports.weeks, project=snapshot.project)
     sealed = None
     if not dry_run:

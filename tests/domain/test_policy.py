@@ -185,6 +185,7 @@ def test_schema_lists_every_top_level_key_and_refuses_others() -> None:
         "limits",
         "checklists",
         "labels",
+        "out_of_office",
     }
     assert set(schema["required"]) == {"team", "engineers", "checklists"}
     assert schema["additionalProperties"] is False
