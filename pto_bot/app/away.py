@@ -16,7 +16,8 @@ from ..domain.policy import Policy
 from ..domain.snapshot import Snapshot
 from ..domain.world import read_world
 from ..plan import away as plan_away
-from ..plan.planner import plan
+from ..plan.actions import Reply
+from ..plan.planner import Plan, plan
 from ..rules import away as rules
 from .apply import Result, apply
 from .read import labels_to_read, reading
@@ -46,8 +47,7 @@ def scan_for(
         return None
     places = rules.places(world)
     seen = remembered.away.seen if remembered is not None else {}
-    pending = plan_away.pending(world, today)
-    return tracker.scan([TEAM, *places.projects], since, seen, pending)
+    return tracker.scan([TEAM, *places.projects], since, seen, ())
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ def answer_event(
     )
     found = [(a, m) for a, m in found if a.engineer.casefold() in event.mentioned]
     only = event.note_id if event.kind == "note" else 0
-    actions = plan_away.answers(policy, found, only=only)
+    actions = plan_away.answers(policy, found, when.astimezone(policy.tz).date(), only=only)
     where = f"{place or 'the team project'}#{event.iid}"
     if not actions:
         return f"{event.kind} on {where}: answered already in that thread", None
@@ -144,3 +144,21 @@ def merge(first: Result | None, second: Result | None) -> Result | None:
         failures=[*first.failures, *second.failures],
         stopped=first.stopped or second.stopped,
     )
+
+
+def unanswered(the_plan: Plan, result: Result) -> Plan:
+    """The plan, its issues whose answer failed forgotten as read: the next run reads their
+    threads again and answers then."""
+    away = the_plan.away
+    failed = {
+        (d.action.place, d.action.iid)
+        for d in result.done
+        if isinstance(d.action, Reply) and d.status in ("failed", "skipped", "deferred")
+    }
+    if away is None or not failed:
+        return the_plan
+    seen = {
+        place: {iid: n for iid, n in counts.items() if (place, iid) not in failed}
+        for place, counts in away.seen.items()
+    }
+    return replace(the_plan, away=replace(away, seen=seen))

@@ -22,7 +22,7 @@ from ..reports.coverage_view import build_view
 from ..reports.dashboard import dashboard_actions
 from .account import problems_of
 from .apply import Result, apply
-from .away import scan_for
+from .away import scan_for, unanswered
 from .exits import EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL
 from .options import ReadOptions
 from .read import labels_to_read, open_project, reading
@@ -72,6 +72,7 @@ def reconcile(
         scope = event_scope(the_plan.world, the_plan.evaluation, event_iid)
         the_plan = replace(the_plan, actions=tuple(within(the_plan.actions, scope)))
     result = apply(tracker, the_plan.actions, dry_run=dry_run, notifier=notifier)
+    the_plan = unanswered(the_plan, result)
     if policy.reports.dashboard and result.stopped is None:
         _dashboard(policy, tracker, now, dry_run, the_plan, result, snapshot, event_iid, scan)
     if not dry_run and isinstance(tracker, OfflineTracker):
@@ -140,7 +141,7 @@ def _dashboard(
     view = build_view(shown, policy.reports.weeks, project=snapshot.project)
     sealed = None
     if not dry_run:
-        memory = remember(after, shown, touched, now)
+        memory = remember(after, unanswered(shown, result), touched, now)
         old = snapshot.remembered
         # nothing new since it was written: the dashboard stays as it is
         sealed = tracker.seal(old if old is not None and memory.same_as(old) else memory)

@@ -128,7 +128,7 @@ class Mention:
     url: str = ""
     account: str | None = None
     answered: tuple[str, ...] = ()  # people who replied after it (not the bot, not the author)
-    replied: bool = False  # the bot answered it
+    replied: bool = False  # the bot answered it (as read; not recorded: the thread says it)
 
     @property
     def key(self) -> str:
@@ -148,8 +148,6 @@ class Mention:
             data["acc"] = self.account
         if self.answered:
             data["ans"] = list(self.answered)
-        if self.replied:
-            data["bot"] = True
         return data
 
     @classmethod
@@ -165,7 +163,6 @@ class Mention:
                 url=str(data.get("url") or ""),
                 account=None if data.get("acc") is None else str(data["acc"]),
                 answered=tuple(str(a) for a in data.get("ans", ())),
-                replied=bool(data.get("bot", False)),
             )
         except (KeyError, TypeError, ValueError):
             return None

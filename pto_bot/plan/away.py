@@ -112,36 +112,25 @@ def _playbook_notes(world: World, absence: Absence) -> list[PlaybookNote]:
     return found
 
 
-def pending(world: World, today: date) -> set[tuple[str, int]]:
-    """Issues with a recorded mention of someone still out that the bot has not answered yet
-    (an answer that failed, or one the scan saw before the answer was posted): read again."""
-    if not world.policy.out_of_office.answer:
-        return set()
-    found = set()
-    for request in world.requests:
-        r = request.request
-        if r is None or not (r.start <= today <= r.end):
-            continue
-        threads, _ = recorded(world, request.iid)
-        found |= {(m.place, m.iid) for m in threads if not m.replied}
-    return found
-
-
 # -- answers --------------------------------------------------------------------------------
 
 
 def answers(
     policy: Policy,
     found: Iterable[tuple[Absence, Mention]],
+    today: date,
     only: int | None = None,
 ) -> list[Action]:
-    """One answer per thread for the absences mentioned there and not answered yet (``only``:
-    the mentions of that note alone, the one a webhook event is about)."""
+    """One answer per thread for the absences mentioned there, still going on ``today``, and
+    not answered yet (``only``: the mentions of that note alone, the one a webhook event is
+    about). A mention read after the engineer came back is recorded, never answered."""
     if not policy.out_of_office.answer:
         return []
     grouped: dict[tuple[str, int, str], list[tuple[Absence, Mention]]] = {}
     for absence, mention in found:
         if mention.replied or (only is not None and mention.note != only):
+            continue
+        if not absence.out_on(today):
             continue
         grouped.setdefault((mention.place, mention.iid, mention.thread), []).append(
             (absence, mention)

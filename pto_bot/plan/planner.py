@@ -68,7 +68,7 @@ def plan(
     ctx = Context(world, evaluation, now, chat, away)
     actions: list[Action] = reply_actions(answered)
     if scan is not None:
-        actions += answers(policy, away.found)
+        actions += answers(policy, away.found, today)
     for ev in evaluation.requests:
         actions += _one_issue(ev.iid, "planning", partial(plan_request, ctx, ev), failures)
     known = {r.iid for r in world.requests}
