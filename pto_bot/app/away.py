@@ -127,7 +127,7 @@ def answer_event(
     found = [(a, m) for a, m in found if a.engineer.casefold() in event.mentioned]
     only = event.note_id if event.kind == "note" else 0
     actions = plan_away.answers(policy, found, when.astimezone(policy.tz).date(), only=only)
-    where = f"{place or 'the team project'}#{event.iid}"
+    where = f"{place}#{event.iid}" if place else f"#{event.iid}"
     if not actions:
         return f"{event.kind} on {where}: answered already in that thread", None
     names = ", ".join(a.engineer for a in out)
