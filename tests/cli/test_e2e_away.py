@@ -8,6 +8,7 @@ Mon 2026-11-30. His accounts Acme Corp and Initech each have a collaboration pro
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -338,3 +339,17 @@ def test_a_description_that_mentions_someone_out_gets_one_answer(
     assert "For Acme Corp" in answer and again.writes == []
     assert team.reconcile("2026-11-24T16:00").code == 0
     assert len(answers(team, iid, ACME)) == 1
+
+
+def test_a_team_that_switches_answers_off_gets_none_and_pays_nothing(
+    team: Team, away: dict[str, Any], tmp_path: Any
+) -> None:
+    off = tmp_path / "off.yaml"
+    shipped = Path(POLICY).read_text()
+    off.write_text(shipped.replace("  answer: true # false", "  answer: false # false"))
+    team.policy = str(off)
+    iid = customer_issue(team, ACME)
+    note = customer_note(team, ACME, iid, "@klang any news?", "2026-11-24T15:00")
+    run = team.event(hook_in(team, ACME, iid, note, "jane"), now="2026-11-24T15:01")
+    assert run.code == 0 and run.calls == [] and "not from this bot's project" in run.text
+    assert answers(team, iid, ACME) == []
