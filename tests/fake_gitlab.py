@@ -21,6 +21,7 @@ the wait and advances ``now``) are meant to be injected into the tracker under t
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import math
 import re
@@ -28,6 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
 
@@ -56,6 +58,19 @@ Json = dict[str, Any]
 Reply = tuple[int, dict[str, str], str]
 _QUICK_ACTION = re.compile(r"^/(\w+)(?:[ \t]+(.*))?$")
 _LABEL_REF = re.compile(r'~"([^"]+)"|~(\S+)')
+
+
+@dataclass
+class Space:
+    """A project of the fake: its issues and notes (the team project, or a collaboration
+    project of a customer, whose members the bot may or may not belong to)."""
+
+    id: int
+    path: str
+    issues: dict[int, Json]
+    notes: dict[int, list[Json]]
+    role: int = REPORTER  # the bot's access level there (0: not a member)
+    visibility: str = "private"
 
 
 @dataclass
@@ -94,6 +109,9 @@ class FakeGitLab:
         self.touch_interval = timedelta(0)
         self.issues: dict[int, Json] = {}
         self.notes: dict[int, list[Json]] = {}
+        self.team = Space(PROJECT_ID, PROJECT_PATH, self.issues, self.notes)
+        self.others: dict[str, Space] = {}  # collaboration projects by path
+        self._space = self.team  # the project the request being handled is about
         self.links: list[Json] = []
         self.calls: list[tuple[str, str]] = []
         self.timed: list[tuple[datetime, str, str]] = []  # (the fake's now, method, path)
@@ -127,6 +145,17 @@ class FakeGitLab:
             ("GET", re.compile(r"/projects/([^/]+)/issues/(\d+)/notes"), self._list_notes),
             ("POST", re.compile(r"/projects/([^/]+)/issues/(\d+)/notes"), self._create_note),
             ("PUT", re.compile(r"/projects/([^/]+)/issues/(\d+)/notes/(\d+)"), self._update_note),
+            ("GET", re.compile(r"/projects/([^/]+)/issues/(\d+)/discussions"), self._list_threads),
+            (
+                "GET",
+                re.compile(r"/projects/([^/]+)/issues/(\d+)/discussions/(\w+)"),
+                self._get_thread,
+            ),
+            (
+                "POST",
+                re.compile(r"/projects/([^/]+)/issues/(\d+)/discussions/(\w+)/notes"),
+                self._reply_in_thread,
+            ),
             ("GET", re.compile(r"/projects/([^/]+)/issues/(\d+)/links"), self._list_links),
             ("POST", re.compile(r"/projects/([^/]+)/issues/(\d+)/links"), self._create_link),
         ]
@@ -182,9 +211,45 @@ class FakeGitLab:
             issue["description"] = self._run_quick_actions(issue, description)
         return iid
 
-    def add_note(self, iid: int, body: str, *, author: str = "alice", system: bool = False) -> int:
-        """A note as a person (or GitLab) wrote it: stored as is, no quick actions."""
-        return int(self._store_note(iid, body, author, system)["id"])
+    def add_note(
+        self,
+        iid: int,
+        body: str,
+        *,
+        author: str = "alice",
+        system: bool = False,
+        project: str | None = None,
+        thread: str | None = None,
+    ) -> int:
+        """A note as a person (or GitLab) wrote it: stored as is, no quick actions; in
+        ``project`` (a collaboration project's path), as a reply in ``thread``."""
+        space = self.others[project] if project else self.team
+        return int(
+            self._in_space(space, lambda: self._store_note(iid, body, author, system, thread))["id"]
+        )
+
+    def add_project(self, path: str, *, role: int = REPORTER, visibility: str = "private") -> Space:
+        """A collaboration project; ``role``: the bot's there (0: not a member)."""
+        space = Space(100 + len(self.others), path, {}, {}, role, visibility)
+        self.others[path] = space
+        return space
+
+    def add_issue_in(self, project: str, title: str, **kw: Any) -> int:
+        """An issue of the collaboration project ``project``."""
+        return int(self._in_space(self.others[project], lambda: self.add_issue(title, **kw)))
+
+    def thread_of(self, iid: int, note_id: int, project: str | None = None) -> str:
+        space = self.others[project] if project else self.team
+        return str(next(n for n in space.notes[iid] if n["id"] == note_id)["discussion_id"])
+
+    def _in_space(self, space: Space, make: Callable[[], Any]) -> Any:
+        self.issues, self.notes = space.issues, space.notes
+        self._space = space
+        try:
+            return make()
+        finally:
+            self._space = self.team
+            self.issues, self.notes = self.team.issues, self.team.notes
 
     def add_label(self, name: str, color: str = LABEL_COLOR, description: str = "") -> None:
         self.labels.setdefault(name, self._label_json(name, color, description or None))
@@ -287,12 +352,25 @@ class FakeGitLab:
             match = pattern.fullmatch(path)
             if verb == method and match:
                 project, *ids = match.groups() or ("",)
-                if project and project not in (str(PROJECT_ID), PROJECT_PATH.replace("/", "%2F")):
+                space = self._project(project) if project else self.team
+                if space is None:
                     return _message(404, "404 Project Not Found")
-                return handler(
-                    params, request, *(int(i) if i.isdigit() else unquote(i) for i in ids)
-                )
+                args = [int(i) if i.isdigit() else unquote(i) for i in ids]
+                return self._in(space, partial(handler, params, request, *args))
         return _message(404, "404 Not Found")
+
+    def _project(self, ref: str) -> Space | None:
+        """The project a URL names (its id, or its URL-encoded path), as the token sees it: a
+        private project the bot is not a member of does not exist for it."""
+        for space in (self.team, *self.others.values()):
+            if ref in (str(space.id), space.path.replace("/", "%2F"), space.path):
+                visible = space is self.team or space.role or space.visibility == "public"
+                return space if visible else None
+        return None
+
+    def _in(self, space: Space, handle: Callable[[], Reply]) -> Reply:
+        """Handle a request about ``space``'s issues and notes."""
+        return self._in_space(space, handle)  # type: ignore[no-any-return]
 
     def _take_fault(self, method: str, path: str) -> Fault | None:
         for fault in self.faults:
@@ -324,10 +402,11 @@ class FakeGitLab:
     def _issue_json(self, issue: Json) -> Json:
         iid = issue["iid"]
         assignees = [self._user(name) for name in issue["assignees"]]
+        space = self._space
         return {
             "id": 9000 + iid,
             "iid": iid,
-            "project_id": PROJECT_ID,
+            "project_id": space.id,
             "title": issue["title"],
             "description": issue["description"],
             "state": issue["state"],
@@ -349,16 +428,16 @@ class FakeGitLab:
             "confidential": False,
             "discussion_locked": None,
             "issue_type": "issue",
-            "web_url": f"{BASE_URL}/{PROJECT_PATH}/-/issues/{iid}",
+            "web_url": f"{BASE_URL}/{space.path}/-/issues/{iid}",
             "time_stats": {"time_estimate": 0, "total_time_spent": 0},
             "task_completion_status": {"count": 0, "completed_count": 0},
-            "references": {"short": f"#{iid}", "full": f"{PROJECT_PATH}#{iid}"},
+            "references": {"short": f"#{iid}", "full": f"{space.path}#{iid}"},
         }
 
     def _note_json(self, note: Json) -> Json:
         return {
             "id": note["id"],
-            "type": None,
+            "type": "DiscussionNote" if note.get("threaded") else None,
             "body": note["body"],
             "attachment": None,
             "author": self._user(note["author"]),
@@ -367,7 +446,7 @@ class FakeGitLab:
             "system": note["system"],
             "noteable_id": 9000 + note["iid"],
             "noteable_type": "Issue",
-            "project_id": PROJECT_ID,
+            "project_id": self._space.id,
             "resolvable": False,
             "confidential": False,
             "internal": False,
@@ -382,7 +461,9 @@ class FakeGitLab:
         if not throttled or not self.touch_interval or stale:
             issue["updated_at"] = self.now
 
-    def _store_note(self, iid: int, body: str, author: str, system: bool) -> Json:
+    def _store_note(
+        self, iid: int, body: str, author: str, system: bool, thread: str | None = None
+    ) -> Json:
         self._next_note_id += 1
         note = {
             "id": self._next_note_id,
@@ -392,6 +473,9 @@ class FakeGitLab:
             "system": system,
             "created_at": self.now,
             "updated_at": self.now,
+            # GitLab's discussion ids are 40 hex digits; a reply shares its thread's
+            "discussion_id": thread or hashlib.sha1(str(self._next_note_id).encode()).hexdigest(),
+            "threaded": thread is not None,
         }
         self.notes[iid].append(note)
         self._touch(self.issues[iid], throttled=True)
@@ -449,21 +533,21 @@ class FakeGitLab:
         return _json_reply(200, self._user(self.bot))
 
     def _get_project(self, params: Json, request: requests.PreparedRequest) -> Reply:
-        if not self.role:
+        space = self._space
+        role = self.role if space is self.team else space.role
+        if not role and space.visibility != "public":
             return _message(404, "404 Project Not Found")
+        access = {"access_level": role, "notification_level": 3} if role else None
         body: Json = {
-            "id": PROJECT_ID,
-            "name": "ASE",
-            "path_with_namespace": PROJECT_PATH,
-            "web_url": f"{BASE_URL}/{PROJECT_PATH}",
-            "visibility": "private",
+            "id": space.id,
+            "name": space.path.rsplit("/", 1)[-1],
+            "path_with_namespace": space.path,
+            "web_url": f"{BASE_URL}/{space.path}",
+            "visibility": space.visibility,
             "issues_enabled": True,
-            "permissions": {
-                "project_access": {"access_level": self.role, "notification_level": 3},
-                "group_access": None,
-            },
+            "permissions": {"project_access": access, "group_access": None},
         }
-        if self.role >= REPORTER:  # exposed only to users who may read code
+        if role >= REPORTER:  # exposed only to users who may read code
             body["default_branch"] = self.default_branch
         return _json_reply(200, body)
 
@@ -627,10 +711,17 @@ class FakeGitLab:
         )
         return self._page(request, params, [self._note_json(note) for note in notes])
 
+    def _may_comment(self) -> bool:
+        """Guest and up may comment; on a public project any signed-in user."""
+        space = self._space
+        return space is self.team or space.role >= GUEST or space.visibility == "public"
+
     def _create_note(self, params: Json, request: requests.PreparedRequest, iid: int) -> Reply:
         issue = self.issues.get(iid)
         if issue is None:
             return _message(404, "404 Issue Not Found")
+        if not self._may_comment():
+            return _message(403, "403 Forbidden")
         if not params.get("body"):
             return _json_reply(400, {"error": "body is missing"})
         ran = len(self.quick_actions_run)
@@ -654,6 +745,55 @@ class FakeGitLab:
         note["updated_at"] = self.now
         self._touch(issue, throttled=True)
         return _json_reply(200, self._note_json(note))
+
+    def _thread_json(self, notes: list[Json]) -> Json:
+        """GitLab's discussion shape: its id, whether it is a lone note, its notes in order."""
+        return {
+            "id": notes[0]["discussion_id"],
+            "individual_note": not any(n.get("threaded") for n in notes),
+            "notes": [self._note_json(n) for n in notes],
+        }
+
+    def _threads(self, iid: int) -> list[list[Json]]:
+        grouped: dict[str, list[Json]] = {}
+        for note in sorted(self.notes[iid], key=lambda n: (n["created_at"], n["id"])):
+            grouped.setdefault(note["discussion_id"], []).append(note)
+        return list(grouped.values())
+
+    def _list_threads(self, params: Json, request: requests.PreparedRequest, iid: int) -> Reply:
+        if iid not in self.issues:
+            return _message(404, "404 Issue Not Found")
+        return self._page(request, params, [self._thread_json(t) for t in self._threads(iid)])
+
+    def _get_thread(
+        self, params: Json, request: requests.PreparedRequest, iid: int, thread: object
+    ) -> Reply:
+        if iid not in self.issues:
+            return _message(404, "404 Issue Not Found")
+        for notes in self._threads(iid):
+            if notes[0]["discussion_id"] == str(thread):
+                return _json_reply(200, self._thread_json(notes))
+        return _message(404, "404 Discussion Not Found")
+
+    def _reply_in_thread(
+        self, params: Json, request: requests.PreparedRequest, iid: int, thread: object
+    ) -> Reply:
+        """``POST .../discussions/:id/notes``: a reply; a lone note becomes a thread."""
+        issue = self.issues.get(iid)
+        if issue is None:
+            return _message(404, "404 Issue Not Found")
+        if not self._may_comment():
+            return _message(403, "403 Forbidden")
+        found = [n for n in self.notes[iid] if n["discussion_id"] == str(thread)]
+        if not found:
+            return _message(404, "404 Discussion Not Found")
+        if not params.get("body"):
+            return _json_reply(400, {"error": "body is missing"})
+        text = self._run_quick_actions(issue, params["body"])
+        for note in found:
+            note["threaded"] = True
+        stored = self._store_note(iid, text, self.bot, False, str(thread))
+        return _json_reply(201, self._note_json(stored))
 
     def _list_links(self, params: Json, request: requests.PreparedRequest, iid: int) -> Reply:
         linked = []

@@ -6,7 +6,11 @@ its own project without touching GitLab. The file layout::
     {"project": {"id": 1, "path_with_namespace": "team/ase", "web_url": "..."},
      "issues": [<GitLab issue objects>],
      "notes": {"<iid>": [<GitLab note objects>]},
-     "links": [{"source": <iid>, "target": <iid>}]}
+     "links": [{"source": <iid>, "target": <iid>}],
+     "elsewhere": {"<group/project>": {"issues": [...], "notes": {"<iid>": [...]}}}}
+
+``elsewhere`` (optional) holds collaboration projects, for the out-of-office answers. A note's
+``discussion_id`` names its thread (without one, a note is a thread of its own).
 
 What a file must hold, and what is left out when it does not: :mod:`.offline_file`.
 """
@@ -16,15 +20,16 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..domain.away import TEAM, Scan, Thread
 from ..domain.memory import Memory
 from ..domain.snapshot import Snapshot
 from ..errors import ConfigError, TrackerError
-from .offline_file import iid_of, iids, number, read_snapshot, shaped
+from .offline_file import discussed, iid_of, iids, number, read_snapshot, shaped, threads_of
 from .tracker import Wanted
 
 
@@ -79,6 +84,89 @@ class OfflineTracker:
         """No memory: the file is read whole every time."""
         return None
 
+    # -- out of office -----------------------------------------------------------------------------
+    def recall(self, board: str) -> Memory | None:
+        """No memory: the caller reads the file."""
+        return None
+
+    def _space(self, place: str) -> dict[str, Any]:
+        if place == TEAM:
+            return self.data
+        space = (self.data.get("elsewhere") or {}).get(place)
+        if not isinstance(space, dict) or not isinstance(space.get("issues"), list):
+            raise TrackerError(f"{place}: no such project in {self.name}")
+        space.setdefault("notes", {})
+        return space
+
+    def scan(
+        self,
+        places: Sequence[str],
+        since: datetime | None,
+        seen: Mapping[str, Mapping[int, int]],
+        pending: Collection[tuple[str, int]],
+    ) -> Scan:
+        """Every issue of ``places`` changed since ``since`` (a file is read whole: all of
+        them without), with its threads."""
+        issues, errors = [], []
+        for place in places:
+            try:
+                space = self._space(place)
+            except TrackerError as exc:
+                errors.append(str(exc))
+                continue
+            for raw in space["issues"]:
+                try:
+                    found = discussed(place, raw, space["notes"])
+                except (KeyError, TypeError, ValueError) as exc:
+                    if place != TEAM:  # the read names the team project's own
+                        errors.append(f"{place}: an issue not read ({exc})")
+                    continue
+                if since is None or found[1] >= since:
+                    issues.append(found[0])
+        return Scan(tuple(issues), {}, tuple(errors))
+
+    def threads(self, place: str, iid: int, thread: str = "") -> tuple[Thread, ...]:
+        space = self._space(place)
+        found = threads_of(space["notes"].get(str(iid)) or [])
+        return tuple(t for t in found if not thread or t.id == thread)
+
+    def reply(self, place: str, iid: int, thread: str, body: str) -> int:
+        space = self._space(place)
+        raw = next((i for i in space["issues"] if iid_of(i) == iid), None)
+        if raw is None:
+            raise TrackerError(f"{place or self.name}: issue #{iid} does not exist", iid)
+        notes = space["notes"].setdefault(str(iid), [])
+        note_id = self._next_note_id()
+        now = _iso(self.clock())
+        notes.append(
+            {
+                "id": note_id,
+                "body": body,
+                "author": {"username": self.bot_username},
+                "created_at": now,
+                "updated_at": now,
+                "system": False,
+                "noteable_type": "Issue",
+                "noteable_iid": iid,
+                "discussion_id": thread or f"d{note_id}",
+            }
+        )
+        self._touch(raw)
+        return note_id
+
+    def _next_note_id(self) -> int:
+        spaces = [self.data, *(v for v in (self.data.get("elsewhere") or {}).values())]
+        every = (
+            n
+            for space in spaces
+            if isinstance(space, dict)
+            for ns in (space.get("notes") or {}).values()
+            if isinstance(ns, list)
+            for n in ns
+        )
+        all_ids = [i for n in every if isinstance(n, dict) and (i := number(n.get("id")))]
+        return max(all_ids, default=1000) + 1
+
     # -- writing ---------------------------------------------------------------------------------
     def _issue(self, iid: int) -> dict[str, Any]:
         for raw in self.data["issues"]:
@@ -105,9 +193,7 @@ class OfflineTracker:
     def post_note(self, iid: int, body: str) -> int:
         raw = self._issue(iid)
         notes = self._notes(iid)
-        every = (n for ns in self.data["notes"].values() if isinstance(ns, list) for n in ns)
-        all_ids = [i for n in every if isinstance(n, dict) and (i := number(n.get("id")))]
-        note_id = max(all_ids, default=1000) + 1
+        note_id = self._next_note_id()
         now = _iso(self.clock())
         notes.append(
             {

@@ -14,10 +14,12 @@ is named and left out of its issue; every other issue is read and written as usu
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 
+from ..domain.away import Discussed, Thread, ThreadNote
 from ..domain.markers import looks_like_the_bots
 from ..domain.snapshot import Issue, Snapshot
 from ..errors import ConfigError
@@ -69,6 +71,12 @@ def shaped(data: Any, name: str) -> dict[str, Any]:
         raise refuse(
             "'notes' must be an object of each issue's notes by iid "
             f'({{"12": [<note>, ...]}}), got {_kind(data["notes"])}'
+        )
+    if not isinstance(data.get("elsewhere") or {}, dict):
+        raise refuse(
+            "'elsewhere' must be an object of collaboration projects by path "
+            f'({{"group/project": {{"issues": [...], "notes": {{...}}}}}}), '
+            f"got {_kind(data['elsewhere'])}"
         )
     if data.get("links") is None:
         data["links"] = []
@@ -178,3 +186,40 @@ def _by_the_bot(item: Any, bot: str) -> bool:
     return (isinstance(name, str) and name.casefold() == bot.casefold()) or (
         isinstance(body, str) and looks_like_the_bots(body)
     )
+
+
+def threads_of(raw_notes: list[Any]) -> tuple[Thread, ...]:
+    """The notes of an issue grouped by ``discussion_id`` (a note without one is a thread of
+    its own), each thread oldest first; notes that do not fit are left out."""
+    notes, _ = notes_from_api(raw_notes)
+    thread_of = {
+        number(n.get("id")): str(n.get("discussion_id") or f"d{n.get('id')}")
+        for n in raw_notes
+        if isinstance(n, dict)
+    }
+    grouped: dict[str, list[ThreadNote]] = {}
+    for note in notes:
+        key = thread_of.get(note.id, f"d{note.id}")
+        grouped.setdefault(key, []).append(
+            ThreadNote(note.id, note.author, note.body, note.created_at, note.system)
+        )
+    return tuple(Thread(key, tuple(ns)) for key, ns in grouped.items())
+
+
+def discussed(place: str, raw: Any, notes_by_iid: dict[str, Any]) -> tuple[Discussed, datetime]:
+    """An issue of an offline project as read for mentions, and when it last changed."""
+    issue = issue_from_api(raw, ())
+    raw_notes = notes_by_iid.get(str(issue.iid)) or []
+    if not isinstance(raw_notes, list):
+        raise ValueError(f"notes.{issue.iid}: expected a list of notes")
+    found = Discussed(
+        place=place,
+        iid=issue.iid,
+        author=issue.author,
+        description=issue.description,
+        created_at=issue.created_at,
+        web_url=issue.web_url,
+        labels=issue.labels,
+        threads=threads_of(raw_notes),
+    )
+    return found, issue.updated_at

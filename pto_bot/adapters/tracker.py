@@ -3,11 +3,12 @@ and the team-channel notifier. The planner never sees either."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from ..domain.away import Scan, Thread
 from ..domain.memory import Memory
 from ..domain.snapshot import Snapshot
 from .pacing import Pacer
@@ -66,6 +67,34 @@ class Tracker(Protocol):
 
     def post_note(self, iid: int, body: str) -> int:
         """Create a note; return its id."""
+        ...
+
+    # -- out of office: the team project (place "") and the collaboration projects -------------
+
+    def recall(self, board: str) -> Memory | None:
+        """The bot's memory alone (who is away, where accounts are discussed), from the open
+        issues labelled ``board``, without reading the project; None where there is none."""
+        ...
+
+    def scan(
+        self,
+        places: Sequence[str],
+        since: datetime | None,
+        seen: Mapping[str, Mapping[int, int]],
+        pending: Collection[tuple[str, int]],
+    ) -> Scan:
+        """The issues of ``places`` changed since ``since`` (None: in the last day), each with
+        its threads when it has comments not read before (its note count differs from
+        ``seen``), or when it is ``pending`` (a mention waiting for an answer)."""
+        ...
+
+    def threads(self, place: str, iid: int, thread: str = "") -> tuple[Thread, ...]:
+        """The threads of an issue of ``place``; ``thread``: only that one."""
+        ...
+
+    def reply(self, place: str, iid: int, thread: str, body: str) -> int:
+        """Answer in ``thread`` of an issue of ``place`` ("": a new comment); return the note's
+        id."""
         ...
 
     def edit_note(self, iid: int, note_id: int, body: str) -> None: ...

@@ -30,6 +30,13 @@ class Event(BaseModel):
     note_id: int | None = None
     note_body: str | None = None
     updated_at: datetime | None = None
+    place: str = ""  # another project's path (a collaboration project); "" for the bot's own
+    discussion_id: str | None = None  # the thread a comment belongs to
+    text: str | None = None  # what may mention people: the comment, or the issue's description
+    previous: str | None = None  # an edited description: the text before the edit
+    web_url: str = ""
+    mentioned: frozenset[str] = frozenset()  # roster engineers the event newly mentions
+    relevant: bool = True  # the event can change the bot's issues: reconcile them
 
 
 class Ignored(BaseModel):
@@ -82,7 +89,20 @@ class _IssueAttributes(BaseModel):
     iid: int
     action: str | None = None
     updated_at: HookTime | None = None
+    created_at: HookTime | None = None
     labels: list[LabelTitle] = Field(default_factory=list)
+    description: str | None = None
+    url: str | None = None
+    author_id: int | None = None
+
+
+class _Change(BaseModel):
+    previous: str | None = None
+    current: str | None = None
+
+
+class _Changes(BaseModel):
+    description: _Change | None = None
 
 
 class _IssueHook(BaseModel):
@@ -91,6 +111,7 @@ class _IssueHook(BaseModel):
     project: _Project
     object_attributes: _IssueAttributes
     labels: list[LabelTitle] | None = None
+    changes: _Changes | None = None
 
 
 class _NoteAttributes(BaseModel):
@@ -100,6 +121,8 @@ class _NoteAttributes(BaseModel):
     system: bool = False
     action: Literal["create", "update"] | None = None
     updated_at: HookTime | None = None
+    discussion_id: str | None = None
+    url: str | None = None
 
 
 class _NotedIssue(BaseModel):
@@ -124,21 +147,28 @@ def parse_event(
     project_id: int | None,
     project_path: str | None,
     bot_username: str | None,
+    other_projects: bool = False,
 ) -> EventResult:
     """The event in a webhook body (or a pipeline trigger's payload file: webhook body plus
     ``id`` and ``ref``), or why it is ignored.
 
     The bot's own events are ignored: by its username when it is known; otherwise only its
     comments can be told from the payload (they end with its hidden marker), and the caller
-    checks the event's actor once it has asked GitLab who the bot is."""
+    checks the event's actor once it has asked GitLab who the bot is. An event of another
+    project is ignored, or with ``other_projects`` kept with its ``place`` (a collaboration
+    project, for the out-of-office answer)."""
     try:
-        return _parse(raw, project_id, project_path, bot_username)
+        return _parse(raw, project_id, project_path, bot_username, other_projects)
     except RecursionError:  # the JSON parser and pydantic recurse once per level of nesting
         return Ignored(reason="payload nested too deeply to read")
 
 
 def _parse(
-    raw: bytes | str, project_id: int | None, project_path: str | None, bot_username: str | None
+    raw: bytes | str,
+    project_id: int | None,
+    project_path: str | None,
+    bot_username: str | None,
+    other_projects: bool,
 ) -> EventResult:
     data = _load(raw)
     if isinstance(data, Ignored):
@@ -153,7 +183,7 @@ def _parse(
     except ValidationError as exc:
         return Ignored(reason=f"{kind} event not understood: {_problems(exc)}")
     elsewhere = _foreign_project(hook.project, project_id, project_path)
-    if elsewhere:
+    if elsewhere and not (other_projects and hook.project.path_with_namespace):
         return Ignored(reason=elsewhere)
     if bot_username is not None and hook.user.username.casefold() == bot_username.casefold():
         return Ignored(reason=f"{kind} event caused by the bot itself (@{hook.user.username})")
@@ -163,9 +193,10 @@ def _parse(
         and looks_like_the_bots(hook.object_attributes.note)
     ):
         return Ignored(reason=f"comment by the bot itself (@{hook.user.username}: its marker)")
-    if isinstance(hook, _IssueHook):
-        return _issue_event(hook)
-    return _note_event(hook)
+    event = _issue_event(hook) if isinstance(hook, _IssueHook) else _note_event(hook)
+    if elsewhere and isinstance(event, Event):
+        return event.model_copy(update={"place": hook.project.path_with_namespace})
+    return event
 
 
 def _load(raw: bytes | str) -> dict[str, Any] | Ignored:
@@ -226,13 +257,22 @@ def _foreign_project(project: _Project, project_id: int | None, project_path: st
 def _issue_event(hook: _IssueHook) -> Event:
     attributes = hook.object_attributes
     labels = hook.labels if hook.labels is not None else attributes.labels
+    action = attributes.action or "update"  # test payloads of older GitLab have no action
+    edited = hook.changes.description if hook.changes is not None else None
+    text, previous = attributes.description, None
+    if action != "open":  # an edit mentions only whom it adds; other changes mention nobody
+        text = edited.current if edited is not None else None
+        previous = edited.previous if edited is not None else None
     return Event(
         kind="issue",
         iid=attributes.iid,
         actor=hook.user.username,
-        action=attributes.action or "update",  # test payloads of older GitLab have no action
+        action=action,
         labels=tuple(labels),
-        updated_at=attributes.updated_at,
+        updated_at=attributes.updated_at or attributes.created_at,
+        text=text,
+        previous=previous,
+        web_url=attributes.url or "",
     )
 
 
@@ -253,4 +293,7 @@ def _note_event(hook: _NoteHook) -> EventResult:
         note_id=note.id,
         note_body=note.note,
         updated_at=note.updated_at,
+        discussion_id=note.discussion_id,
+        text=note.note if (note.action or "create") == "create" else None,  # edits notify nobody
+        web_url=(note.url or "").split("#")[0],
     )

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..domain.markers import strip_marker
+from ..domain.policy import Policy
 from ..domain.snapshot import Snapshot
-from ..plan.actions import Action, CreateIssue, Notify, resolve_refs, target
+from ..plan.actions import Action, CreateIssue, Notify, Reply, resolve_refs, target
 from ..plan.planner import Plan
 from ..rules import going_live
 from ..rules.evaluation import Evaluated, Status
@@ -95,22 +96,39 @@ def describe(plan: Plan, result: Result, *, dry_run: bool, snapshot: Snapshot) -
         if ev.req.issue.is_open or ev.req.request is None or ev.request.end >= today
     ]
     lines += [f"  {_request_line(ev)}" for ev in shown] or ["  none"]
-    verb = {
-        "done": "",
-        "planned": "(planned) ",
-        "failed": "FAILED ",
-        "skipped": "(skipped) ",
-        "deferred": "(next run) ",
-    }
-    lines += ["", f"Writes ({result.writes if not dry_run else len(result.done)}):"]
+    lines += describe_writes(result, dry_run=dry_run, policy=policy).splitlines()
+    problems = [f"  {line}" for line in problems_of(plan, result)]
+    if problems:
+        lines += ["", f"Problems ({len(problems)}):", *problems]
+    return "\n".join(lines) + "\n"
+
+
+_VERB = {
+    "done": "",
+    "planned": "(planned) ",
+    "failed": "FAILED ",
+    "skipped": "(skipped) ",
+    "deferred": "(next run) ",
+}
+
+
+def _label(action: Action) -> str:
+    where = target(action)
+    if where is not None:
+        return f"#{where}"
+    if isinstance(action, Reply):
+        return "other"  # an answer in a collaboration project: describe() names it
+    return "new" if isinstance(action, CreateIssue) else "chat"
+
+
+def describe_writes(
+    result: Result, *, dry_run: bool, policy: Policy | None = None, failures: bool = False
+) -> str:
+    """The writes of a run (or, on a dry run, the planned ones with their text), one a line;
+    ``failures``: and what failed (a run says it among its problems)."""
+    lines = ["", f"Writes ({result.writes if not dry_run else len(result.done)}):"]
     for done in result.done:
         action = done.action
-        where = target(action)
-        label = (
-            f"#{where}"
-            if where is not None
-            else ("new" if isinstance(action, CreateIssue) else "chat")
-        )
         detail = (
             f" -> {done.detail}"
             if done.detail and done.status == "done"
@@ -118,19 +136,18 @@ def describe(plan: Plan, result: Result, *, dry_run: bool, snapshot: Snapshot) -
         )
         if isinstance(action, Notify) and done.status == "skipped":
             detail = " (no chat webhook configured)"
-        lines.append(f"  {label:<5} {verb[done.status]}{action.describe()}{detail}  — {action.why}")
+        line = f"{_VERB[done.status]}{action.describe()}{detail}  — {action.why}"
+        lines.append(f"  {_label(action):<5} {line}")
         if dry_run:
             lines += _body_preview(action)
     if not result.done:
         lines.append("  nothing to do: every issue is up to date")
-    if result.deferred:
+    if result.deferred and policy is not None:
         limits = policy.limits
         lines.append(
             f"  {result.deferred} write(s) left for the next run: at most "
             f"{limits.writes_per_minute} a minute for {limits.write_minutes} minutes (limits in "
             "the policy), the most urgent first"
         )
-    problems = [f"  {line}" for line in problems_of(plan, result)]
-    if problems:
-        lines += ["", f"Problems ({len(problems)}):", *problems]
+    lines += [f"  {(iid and f'#{iid}: ') or ''}{msg}" for iid, msg in result.failures]
     return "\n".join(lines) + "\n"

@@ -24,6 +24,7 @@ from ..plan.actions import (
     EditNote,
     Notify,
     PostNote,
+    Reply,
     SetLabels,
     SetState,
     resolve_refs,
@@ -149,6 +150,8 @@ def _execute(
         tracker.edit_description(action.iid, resolve_refs(action.description, created, False))
     elif isinstance(action, SetState):
         tracker.set_state(action.iid, action.state)
+    elif isinstance(action, Reply):
+        return f"note {tracker.reply(action.place, action.iid, action.thread, action.body)}"
     elif isinstance(action, Notify):
         if notifier is None:
             return "not sent"

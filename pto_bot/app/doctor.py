@@ -1,12 +1,13 @@
 """``pto-bot doctor [--fix]``: is this GitLab project ready for the bot? Line by line, ✓ or what
 to do: the token and whose it is, its role, the labels the policy names, the files on the default
-branch, the pipeline schedule, the webhook, the roster's membership and the playbooks.
+branch, the pipeline schedule, the webhook, the roster's membership, the playbooks, and each
+collaboration project the bot answers in (it must read it and comment there).
 
 :func:`findings` is pure (facts in, lines out) and holds all the wording; :func:`run_doctor`
 gathers the facts through :mod:`pto_bot.adapters.gitlab.inspect` and, with ``fix``, creates the
 missing labels (the only write; a label created meanwhile answers 409 and counts as there). What
 the token's role may not see is said as a "?" line: what to check by hand. One small function
-per check, each with its wording next to its logic, hence a module a little over 300 lines.
+per check, each with its wording next to its logic, hence a module over 300 lines.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ..domain.policy import Labels, Policy
 from ..domain.policy_file import load_policy, parse_policy
 from ..domain.snapshot import Issue
 from ..errors import AccessError, ConfigError
+from ..rules.away import collaboration_projects
 from ..rules.counting import out_label
 from .exits import EXIT_OK, EXIT_PARTIAL
 from .validate import PLAYBOOK_TEMPLATE, PTO_TEMPLATE
@@ -82,6 +84,10 @@ class Facts:
     hooks: list[Hook] | Hidden = HIDDEN
     members: set[str] | Hidden = HIDDEN
     playbooks: list[Issue] = field(default_factory=list)
+    # collaboration project -> (its accounts, the token's (level, visibility) there or None)
+    projects: dict[str, tuple[list[str], tuple[int | None, str] | None]] = field(
+        default_factory=dict
+    )
 
 
 def wanted_labels(policy: Policy) -> dict[str, tuple[str, str]]:
@@ -292,6 +298,35 @@ def _playbooks(policy: Policy, playbooks: list[Issue], bot: str) -> list[Finding
     return lines
 
 
+def _collaboration(facts: Facts) -> list[Finding]:
+    """Each collaboration project: the bot must read it and comment there to answer."""
+    lines = []
+    for path, (accounts, seen) in sorted(facts.projects.items()):
+        named = f"collaboration project {path} ({', '.join(accounts)})"
+        if seen is None:
+            lines.append(
+                Finding(
+                    "todo",
+                    f"{named}: @{facts.user.username} cannot see it: add it as Guest there (or "
+                    "use a group access token of its group), or fix the path",
+                )
+            )
+            continue
+        level, visibility = seen
+        if (level or 0) >= 10 or visibility == "public":
+            role = _role(level) if level else f"any signed-in user ({visibility})"
+            lines.append(Finding("ok", f"{named}: the bot may read and comment ({role})"))
+        else:
+            lines.append(
+                Finding(
+                    "todo",
+                    f"{named}: the bot sees it but may not comment: give "
+                    f"@{facts.user.username} the role Guest there",
+                )
+            )
+    return lines
+
+
 def findings(policy: Policy, facts: Facts, policy_path: str = "policy.yaml") -> list[Finding]:
     """Every check's line, in the order a team lead would fix them."""
     return [
@@ -303,6 +338,7 @@ def findings(policy: Policy, facts: Facts, policy_path: str = "policy.yaml") -> 
         _webhook(facts),
         _roster(policy, facts),
         *_playbooks(policy, facts.playbooks, policy.bot.username or facts.user.username),
+        *_collaboration(facts),
     ]
 
 
@@ -335,7 +371,24 @@ def gather(inspector: Inspector, policy: Policy, policy_path: str, fix: bool) ->
     facts.hooks = inspector.hooks()
     facts.members = inspector.member_usernames()
     facts.playbooks = inspector.open_issues(policy.labels.playbook)
+    if policy.out_of_office.answer:
+        for path, accounts in collaboration(policy, facts.playbooks).items():
+            facts.projects[path] = (accounts, inspector.other_project(path))
     return facts
+
+
+def collaboration(policy: Policy, playbooks: list[Issue]) -> dict[str, list[str]]:
+    """Each collaboration project the playbooks and the policy name, with its accounts."""
+    found: dict[str, list[str]] = {}
+    for issue in playbooks:
+        name = account_of(policy, issue, policy.bot.username or "").name
+        for path in collaboration_projects(issue.description):
+            found.setdefault(path, []).append(name)
+    for name, paths in policy.out_of_office.projects.items():
+        for path in paths:
+            if name not in found.setdefault(path, []):
+                found[path].append(name)
+    return found
 
 
 def _in_repository(path: Path) -> str:

@@ -9,8 +9,12 @@ GitLab adapter); one that refused the whole run (:class:`~pto_bot.errors.AccessE
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from ..errors import AccessError, ConfigError, PtoBotError, TrackerError
+
+if TYPE_CHECKING:
+    from .apply import Result
 
 EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG = 0, 1, 2
 SECRET_VARIABLES = ("GITLAB_TOKEN", "PTO_BOT_SLACK_WEBHOOK")
@@ -49,3 +53,10 @@ def explain(exc: BaseException, secrets: Iterable[str]) -> tuple[int, list[str]]
             "please report it with this job log"
         ]
     return code, [scrub(" ".join(line.split()), secrets) for line in lines]
+
+
+def answered_code(result: Result) -> int:
+    """The exit code of a job whose writes were ``result`` alone (an answer to a mention)."""
+    if result.stopped is not None and not result.writes:
+        return EXIT_CONFIG
+    return EXIT_PARTIAL if result.failures else EXIT_OK

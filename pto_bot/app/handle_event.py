@@ -2,6 +2,11 @@
 from the payload alone, without an API request; a relevant one runs a reconcile that writes only
 the issues the event can change.
 
+A comment or a description that mentions someone on the roster (in the team project, or in a
+collaboration project whose webhook points at the same trigger) is answered when that person is
+out: decided from the bot's memory alone (one request), then one read of the thread and the
+answer (:mod:`.away`). A mention of nobody on the roster costs nothing.
+
 Without ``bot.username`` in the policy the payload cannot say every time whether the bot caused
 the event: its comments carry its hidden marker, but its label changes and issue edits do not,
 and a comment ``@<bot> <verb>`` names a user the job does not know yet. Those events cost one
@@ -16,10 +21,12 @@ from typing import TYPE_CHECKING
 
 from ..adapters.webhook import Event, Ignored, parse_event
 from ..commands.parse import VERBS, command_lines
+from ..domain.mentions import added_mentions
 from ..domain.policy import Policy
 from ..domain.policy_file import load_policy
 
 if TYPE_CHECKING:  # the planner and the adapters are loaded only for an event that matters
+    from .apply import Result
     from .options import ReadOptions
     from .reconcile import Run
 
@@ -28,24 +35,53 @@ _MENTION_COMMAND = re.compile(rf"^\s{{0,3}}@[\w.\-]+\s+(?:{'|'.join(VERBS)})\b",
 
 
 def triage(raw: bytes, policy: Policy, env: Mapping[str, str]) -> Event | Ignored:
-    """The event to act on, or why it is ignored, from the payload alone."""
+    """The event to act on, or why it is ignored, from the payload alone: ``relevant`` when it
+    can change the bot's issues, ``mentioned`` the roster engineers it newly mentions (whom the
+    bot answers for when they are out)."""
     project = env.get("PTO_BOT_PROJECT") or env.get("CI_PROJECT_ID")
     bot = policy.bot.username
+    answering = policy.out_of_office.answer
     event = parse_event(
         raw,
         project_id=int(project) if project and project.isdigit() else None,
         project_path=project if project and not project.isdigit() else None,
         bot_username=bot,
+        other_projects=answering,
     )
     if isinstance(event, Ignored):
         return event
+    mentioned = _roster_mentions(event, policy) if answering else frozenset()
+    event = event.model_copy(update={"mentioned": mentioned})
+    ignored = _not_relevant(event, policy, bot)
+    if ignored is None:
+        return event
+    if mentioned:
+        return event.model_copy(update={"relevant": False})
+    return ignored
+
+
+def _roster_mentions(event: Event, policy: Policy) -> frozenset[str]:
+    """The engineers of the roster the event newly mentions, its author aside; none on PTO and
+    fallback requests (they are about who is out: nobody there needs telling)."""
+    labels = policy.labels
+    if not event.place and {labels.request, labels.fallback, labels.dashboard} & set(event.labels):
+        return frozenset()
+    roster = {name.casefold() for name in policy.engineers}
+    found = added_mentions(event.previous, event.text) & roster
+    return frozenset(found - {event.actor.casefold()})
+
+
+def _not_relevant(event: Event, policy: Policy, bot: str | None) -> Ignored | None:
+    """Why the event cannot change the bot's issues, or None when it can."""
+    if event.place:
+        return Ignored(reason=f"event from project {event.place} mentions nobody on the roster")
     ours = {policy.labels.request, policy.labels.playbook, policy.labels.fallback}
     if not ours & set(event.labels):
         return Ignored(reason=f"#{event.iid} carries none of the labels {', '.join(sorted(ours))}")
     body = event.note_body or ""
     if event.kind == "note" and bot is None and _MENTION_COMMAND.search(body):
-        return event  # perhaps `@<bot> <verb>`: told once the bot's username is known
-    return _without_command(event, policy, bot) or event
+        return None  # perhaps `@<bot> <verb>`: told once the bot's username is known
+    return _without_command(event, policy, bot)
 
 
 def _without_command(event: Event, policy: Policy, bot: str | None) -> Ignored | None:
@@ -60,28 +96,51 @@ def _once_the_bot_is_known(event: Event, policy: Policy, bot: str) -> Ignored | 
     """Why the event is ignored after all, now that the bot's username is known."""
     if event.actor.casefold() == bot.casefold():
         return Ignored(reason=f"{event.kind} event caused by the bot itself (@{event.actor})")
+    if event.mentioned or not event.relevant:
+        return None
     return _without_command(event, policy, bot)
 
 
 def handle_event(
     raw: bytes, options: ReadOptions, dry_run: bool, env: Mapping[str, str]
-) -> tuple[str, Run | None]:
-    """What the job says first (why it ignores the event, or what it reconciles), and the run
-    when there is one."""
+) -> tuple[str, Run | None, Result | None]:
+    """What the job says first (why it ignores the event, what it reconciles, whom it answers
+    for), the run when there is one, and the answer to a mention of someone out when there is
+    one."""
     policy = load_policy(options.policy)
     event = triage(raw, policy, env)
     if isinstance(event, Ignored):
-        return f"ignored: {event.reason}", None
+        return f"ignored: {event.reason}", None, None
     from ..adapters.slack import notifier_from_env
-    from .read import open_project
+    from .away import Known, answer_event, known, out_now
+    from .read import bot_identity, open_project
     from .reconcile import reconcile
 
-    o = open_project(options, env, policy)
+    # a reader's identity for a mention alone: the token's user is asked only before writing
+    o = open_project(options, env, policy, writes=event.relevant)
     late = _once_the_bot_is_known(event, policy, o.bot)
     if late is not None:
-        return f"ignored: {late.reason}", None
-    notifier = notifier_from_env(env) if options.offline is None else None
-    done = reconcile(
-        policy, o.tracker, o.now, dry_run, event_iid=event.iid, notifier=notifier, bot=o.bot
-    )
-    return f"{event.kind} event on #{event.iid} by {event.actor}: reconciling", done
+        return f"ignored: {late.reason}", None, None
+    said, done, answered = [], None, None
+    if event.relevant:
+        notifier = notifier_from_env(env) if options.offline is None else None
+        done = reconcile(
+            policy, o.tracker, o.now, dry_run, event_iid=event.iid, notifier=notifier, bot=o.bot
+        )
+        said.append(f"{event.kind} event on #{event.iid} by {event.actor}: reconciling")
+    if event.mentioned:
+        away = done.plan.away if done is not None else None
+        what = (
+            Known(away.absences, away.places, "read")
+            if away is not None
+            else known(policy, o.tracker, o.now, o.bot)
+        )
+        bot = o.bot
+        if not event.relevant and out_now(event, what.absences, policy, o.now):
+            bot = bot_identity(policy, o.tracker, options.policy)  # about to write: who is it?
+            late = _once_the_bot_is_known(event, policy, bot)
+            if late is not None:
+                return f"ignored: {late.reason}", None, None
+        line, answered = answer_event(event, policy, o.tracker, o.now, bot, what, dry_run)
+        said.append(line)
+    return "\n".join(said), done, answered

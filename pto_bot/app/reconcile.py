@@ -21,6 +21,7 @@ from ..reports.coverage_view import build_view
 from ..reports.dashboard import dashboard_actions
 from .account import problems_of
 from .apply import Result, apply
+from .away import scan_for, unanswered
 from .exits import EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL
 from .options import ReadOptions
 from .read import labels_to_read, open_project, reading
@@ -61,20 +62,32 @@ def reconcile(
     fresh = () if event_iid is None else (event_iid,)
     wanted = reading(policy, now, bot or policy.bot.username or OFFLINE_BOT, fresh=fresh)
     snapshot = tracker.read(labels_to_read(policy), wanted)
-    the_plan = plan(policy, snapshot, now, bot, chat=notifier is not None)
+    scan = None
+    if event_iid is None:  # the scheduled run catches the mentions events missed
+        scan = scan_for(policy, tracker, snapshot, now, bot or policy.bot.username or OFFLINE_BOT)
+    if scan is not None and scan.errors:
+        snapshot = replace(snapshot, errors=(*snapshot.errors, *scan.errors))
+    the_plan = plan(policy, snapshot, now, bot, chat=notifier is not None, scan=scan)
     if event_iid is not None:
         scope = event_scope(the_plan.world, the_plan.evaluation, event_iid)
         the_plan = replace(the_plan, actions=tuple(within(the_plan.actions, scope)))
     result = apply(tracker, the_plan.actions, dry_run=dry_run, notifier=notifier)
+    the_plan = unanswered(the_plan, result)
     after, touched = snapshot, set[int]()
     if result.writes and not dry_run:
         done = [(d.action, d.detail) for d in result.done if d.status == "done"]
         after, touched = after_writes(snapshot, done, result.created, the_plan.world.bot, now)
-    refresh = result.stopped is None and _refresh(snapshot, event_iid, touched, dry_run)
+    refresh = result.stopped is None and (
+        _refresh(snapshot, event_iid, touched, dry_run)
+        or _away_changed(snapshot, the_plan, event_iid, dry_run)
+    )
     shown = None
     if event_iid is None or refresh:  # the state the writes produced
-        unchanged = after is snapshot and event_iid is None
-        shown = the_plan if unchanged else plan(policy, after, now, the_plan.world.bot)
+        if after is snapshot and event_iid is None:
+            shown = the_plan
+        else:
+            again = plan(policy, after, now, the_plan.world.bot, scan=scan)
+            shown = unanswered(again, result)
     if refresh and shown is not None:
         _dashboard(tracker, now, dry_run, shown, result, after, touched)
     if not dry_run and isinstance(tracker, OfflineTracker):
@@ -106,6 +119,17 @@ def _refresh(snapshot: Snapshot, event_iid: int | None, touched: set[int], dry_r
         return True
     reread = {i.iid for i in snapshot.issues if i.read_at == snapshot.synced} - touched
     return bool(reread) and len(reread | touched) > REREAD_LIMIT
+
+
+def _away_changed(snapshot: Snapshot, the_plan: Plan, event_iid: int | None, dry_run: bool) -> bool:
+    """An event run changed who is away (a new request, new dates, a cancellation): the memory
+    the next webhook job decides from is refreshed at once."""
+    old = snapshot.remembered
+    if event_iid is None or dry_run or old is None or the_plan.away is None:
+        return False
+    today = the_plan.evaluation.today
+    now_away = tuple(a.to_json() for a in the_plan.away.absences if a.end >= today)
+    return now_away != old.away.absences or the_plan.away.places.projects != old.away.projects
 
 
 def _dashboard(

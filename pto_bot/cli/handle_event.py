@@ -16,7 +16,8 @@ def register(sub: Subparsers) -> None:
         help="the webhook job: react to one issue or comment event",
         description="Read a GitLab Issue Hook or Note Hook payload (the pipeline "
         "trigger's TRIGGER_PAYLOAD file) and reconcile. Events from other projects, "
-        "other kinds and the bot itself exit at once without API requests.",
+        "other kinds and the bot itself exit at once without API requests; a mention of "
+        "someone who is out is answered in its thread.",
     )
     add_read_options(p, writes=True)
     p.add_argument(
@@ -28,7 +29,7 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from ..app.exits import EXIT_OK
+    from ..app.exits import EXIT_OK, answered_code
     from ..app.handle_event import handle_event
     from ..errors import ConfigError
 
@@ -40,11 +41,17 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise ConfigError([f"{path}: cannot read the webhook payload ({exc.strerror})"]) from None
-    said, done = handle_event(raw, read_options(args), args.dry_run, env)
+    said, done, answered = handle_event(raw, read_options(args), args.dry_run, env)
     out.write(said + "\n")
-    if done is None:
+    if done is None and answered is None:
         return EXIT_OK
-    from ..app.account import describe  # the planner is loaded: the event matters
+    from ..app.account import describe, describe_writes  # the event matters
 
-    out.write(describe(done.plan, done.result, dry_run=args.dry_run, snapshot=done.snapshot))
-    return done.exit_code
+    code = EXIT_OK
+    if done is not None:
+        out.write(describe(done.plan, done.result, dry_run=args.dry_run, snapshot=done.snapshot))
+        code = done.exit_code
+    if answered is not None:
+        out.write(describe_writes(answered, dry_run=args.dry_run, failures=True))
+        code = max(code, answered_code(answered))
+    return code

@@ -8,6 +8,8 @@ people's comments that carry a command (their text). For a closed issue kept bec
 still matter (a request whose days are recent, its fallback request), what the planner needs of
 the issue itself: a closed issue is not listed again unless it changes. And the folded facts of
 the closed history no longer kept: the fallback days each closed request gave each engineer.
+And who is away and where accounts are discussed (:class:`RememberedAway`): what the webhook job
+needs to answer a mention of someone out without reading the project.
 
 The memory is sealed with a key only the bot has (derived from its token): a person's edit, a
 forgery, a new token or a new version all read as no memory. Losing it costs requests, never
@@ -26,7 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-VERSION = 1
+VERSION = 2
 #: GitLab bumps an issue's ``updated_at`` for a new or edited note only when the last bump is
 #: over a minute old (``ThrottledTouch``): notes read this long after the issue's last change
 #: (GitLab's own clock, from its ``Date`` header; a second's resolution) hold every change to it,
@@ -76,12 +78,25 @@ class RememberedIssue(_Shape):
     fields: RememberedFields | None = None  # only for a closed issue kept as history
 
 
+class RememberedAway(_Shape):
+    """Out of office, for the webhook job to decide from the memory alone: who is away (each
+    :class:`~.away.Absence` as JSON) and where accounts are discussed; and for the scheduled
+    run, the note count of each issue whose threads it read (``seen``: place -> iid -> count),
+    so that it reads only those with new comments."""
+
+    absences: tuple[dict[str, Any], ...] = ()
+    projects: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    playbooks: dict[int, str] = Field(default_factory=dict)
+    seen: dict[str, dict[int, int]] = Field(default_factory=dict)
+
+
 class Memory(_Shape):
     version: int = VERSION
     synced: datetime  # when the run that wrote it started reading
     issues: dict[int, RememberedIssue] = Field(default_factory=dict)
     # fallback days of closed requests no longer kept: request iid -> engineer -> year -> days
     folded: dict[int, dict[str, dict[int, int]]] = Field(default_factory=dict)
+    away: RememberedAway = Field(default_factory=RememberedAway)
 
     def same_as(self, other: Memory | None) -> bool:
         """Says what ``other`` says, whenever each was synced."""

@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from .away_policy import OutOfOffice
+
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,254}$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # GitLab's own quick actions: a command word must not shadow one of them.
@@ -395,6 +397,7 @@ class Policy(_Strict):
     labels: Labels = Field(default_factory=Labels)
     reports: Reports = Field(default_factory=Reports)
     limits: Limits = Field(default_factory=Limits)
+    out_of_office: OutOfOffice = Field(default_factory=OutOfOffice)
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 

@@ -112,13 +112,33 @@ class Notify:
         return f"notify channel [{self.key}]"
 
 
-Action = SetLabels | PostNote | EditNote | CreateIssue | EditIssue | SetState | Notify
+@dataclass(frozen=True)
+class Reply:
+    """An answer in a thread (``thread``: its discussion id; "" for a new comment) of an issue
+    of ``place`` (a project's path; "" for the team project)."""
+
+    place: str
+    iid: int
+    thread: str
+    body: str
+    why: str
+    topic: str = "away"
+
+    def describe(self) -> str:
+        where = f"#{self.iid}" if not self.place else f"{self.place}#{self.iid}"
+        return f"answer in {where}" + (" (thread)" if self.thread else "")
+
+
+Action = SetLabels | PostNote | EditNote | CreateIssue | EditIssue | SetState | Notify | Reply
 
 
 def target(action: Action) -> int | None:
-    """The issue an action writes to (None for new issues and channel messages)."""
+    """The team-project issue an action writes to (None for new issues, channel messages and
+    answers in other projects)."""
     if isinstance(action, CreateIssue | Notify):
         return None
+    if isinstance(action, Reply):
+        return action.iid if not action.place else None
     return action.iid
 
 

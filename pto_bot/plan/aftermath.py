@@ -16,6 +16,7 @@ from .actions import (
     EditIssue,
     EditNote,
     PostNote,
+    Reply,
     SetLabels,
     SetState,
     resolve_refs,
@@ -66,6 +67,10 @@ def _apply(
             notes_count=0,
         )
         return iid
+    if isinstance(action, Reply):
+        if action.place:  # another project: nothing the bot remembers changes
+            return None
+        action = PostNote(action.iid, action.topic, action.body, action.why)
     if isinstance(action, SetLabels | PostNote | EditNote | EditIssue | SetState):
         issue = issues.get(action.iid)
         if issue is None:

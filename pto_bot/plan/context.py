@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from ..domain.bot_notes import BotNote
 from ..domain.policy import Policy
 from ..domain.world import World
 from ..rules.evaluation import Evaluation
+
+if TYPE_CHECKING:
+    from .away import Away
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,7 @@ class Context:
     evaluation: Evaluation
     now: datetime
     chat: bool = False  # a team-channel webhook is set up: messages can be sent
+    away: Away | None = None  # out of office: who is away, the threads that mentioned them
 
     @property
     def policy(self) -> Policy:

@@ -10,12 +10,19 @@ this year and later. Pure: the same state always gives the same memory.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from ..commands.parse import command_lines
 from ..domain.accounts import edited_at
 from ..domain.markers import marker, read_marker
-from ..domain.memory import SETTLE, Memory, RememberedFields, RememberedIssue, RememberedNote
+from ..domain.memory import (
+    SETTLE,
+    Memory,
+    RememberedAway,
+    RememberedFields,
+    RememberedIssue,
+    RememberedNote,
+)
 from ..domain.snapshot import Issue, Snapshot
 from ..rules import fairness, history
 from .notes import digest
@@ -63,6 +70,23 @@ def remember(snapshot: Snapshot, plan: Plan, unsettled: Iterable[int], now: date
         synced=snapshot.synced or now,
         issues=issues,
         folded=_this_year_on(folded, today.year),
+        away=_away(snapshot, plan, today),
+    )
+
+
+def _away(snapshot: Snapshot, plan: Plan, today: date) -> RememberedAway:
+    """Who is away from today on, where accounts are discussed, and the note counts of the
+    issues read for mentions (kept while they may still matter)."""
+    away = plan.away
+    old = snapshot.remembered.away if snapshot.remembered is not None else RememberedAway()
+    if away is None:
+        return old
+    seen = away.seen if away.scanned else old.seen
+    return RememberedAway(
+        absences=tuple(a.to_json() for a in away.absences if a.end >= today),
+        projects=dict(away.places.projects),
+        playbooks=dict(away.places.playbooks),
+        seen={place: dict(sorted(counts.items())) for place, counts in sorted(seen.items())},
     )
 
 

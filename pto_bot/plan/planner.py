@@ -16,6 +16,7 @@ from functools import partial
 
 from ..commands.parse import Command, new_commands
 from ..commands.verbs import Outcome, run_command
+from ..domain.away import Scan
 from ..domain.ledger import LedgerEntry
 from ..domain.policy import Policy
 from ..domain.snapshot import Snapshot
@@ -23,6 +24,7 @@ from ..domain.world import World, read_world
 from ..rules.evaluate import evaluate
 from ..rules.evaluation import Evaluation
 from .actions import Action
+from .away import Away, answers, digest_actions, log_actions, prepare
 from .context import Context
 from .fallbacks import plan_orphan
 from .playbooks import plan_playbook
@@ -41,22 +43,32 @@ class Plan:
     evaluation: Evaluation
     failures: tuple[Failure, ...]
     now: datetime
+    away: Away | None = None
 
 
 def plan(
-    policy: Policy, snapshot: Snapshot, now: datetime, bot: str | None = None, chat: bool = False
+    policy: Policy,
+    snapshot: Snapshot,
+    now: datetime,
+    bot: str | None = None,
+    chat: bool = False,
+    scan: Scan | None = None,
 ) -> Plan:
     """Plan a run at ``now``; ``bot`` is the bot's username (default: the policy's); ``chat``:
     a team-channel webhook is set up (without one no message is planned, and notes ask people
-    to post instead)."""
+    to post instead); ``scan``: the issues read for mentions of people who are out (a scheduled
+    run): their answers, the "while you were out" records and the backups' digests."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     world = read_world(policy, snapshot, bot)
     today = now.astimezone(policy.tz).date()
     failures: list[Failure] = []
     evaluation, answered = _run_commands(world, today, failures)
-    ctx = Context(world, evaluation, now, chat)
+    away = prepare(world, evaluation, scan)
+    ctx = Context(world, evaluation, now, chat, away)
     actions: list[Action] = reply_actions(answered)
+    if scan is not None:
+        actions += answers(policy, away.found, today)
     for ev in evaluation.requests:
         actions += _one_issue(ev.iid, "planning", partial(plan_request, ctx, ev), failures)
     known = {r.iid for r in world.requests}
@@ -67,7 +79,9 @@ def plan(
     for account in world.accounts:
         playbook = partial(plan_playbook, ctx, account)
         actions += _one_issue(account.iid, "playbook", playbook, failures)
-    return Plan(tuple(actions), world, evaluation, tuple(failures), now)
+    if scan is not None:
+        actions += log_actions(world, away, now) + digest_actions(world, away, now)
+    return Plan(tuple(actions), world, evaluation, tuple(failures), now, away)
 
 
 def _run_commands(

@@ -14,6 +14,7 @@ from ..render import reminder_wording, wording
 from ..rules import counting, going_live, history, reminders
 from ..rules.evaluation import Evaluated, Status
 from .actions import Action, Notify
+from .away import handback
 from .context import Context
 from .coverage_news import news
 from .fallbacks import plan_fallback, reference
@@ -236,7 +237,8 @@ def _reminders(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Ac
 
 
 def _returned(ctx: Context, ev: Evaluated) -> list[Action]:
-    body = reminder_wording.returned_note(ev, ctx.policy)
+    away = handback(ctx.world, ctx.away, ev)
+    body = reminder_wording.returned_note(ev, ctx.policy, away)
     return announce(ctx.notes(ev.iid), ev.iid, "returned", body, "first working day back")
 
 

@@ -3,9 +3,9 @@
 Writes are kept together by issue, in the order the plan made them (labels before the note that
 tells about them); an issue the plan opens goes with the request it is for. Issues are then
 taken most urgent first: someone waiting for an answer or a decision (replies to commands,
-escalations, approval requests), then coverage (labels, coverage notes, fallback requests,
-releases), then reminders and checklists. An issue that mentions one the plan opens comes after
-it, so the reference is to its ``#iid``. Pure.
+answers to a mention of someone out, escalations, approval requests), then coverage (labels,
+coverage notes, fallback requests, releases), then reminders and checklists. An issue that
+mentions one the plan opens comes after it, so the reference is to its ``#iid``. Pure.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from .actions import (
     EditNote,
     Notify,
     PostNote,
+    Reply,
     SetLabels,
     SetState,
 )
@@ -33,7 +34,7 @@ Group = list[Action]
 
 def rank(action: Action) -> int:
     topic = action.topic if isinstance(action, PostNote | EditNote) else ""
-    if isinstance(action, Notify) or topic.startswith("reply:") or topic in _URGENT_TOPICS:
+    if isinstance(action, Notify | Reply) or topic.startswith("reply:") or topic in _URGENT_TOPICS:
         return URGENT
     if topic in _COVERAGE_TOPICS or isinstance(action, SetLabels | SetState | CreateIssue):
         return COVERAGE
@@ -44,7 +45,7 @@ def rank(action: Action) -> int:
 
 def writes(action: Action) -> list[bool]:
     """The GitLab writes ``action`` makes, each True when it is a comment (a note)."""
-    if isinstance(action, PostNote | EditNote):
+    if isinstance(action, PostNote | EditNote | Reply):
         return [True]
     if isinstance(action, CreateIssue):
         return [False] * (1 + (action.link_to is not None) + action.closed)
@@ -60,11 +61,13 @@ def _group_key(action: Action) -> tuple[str, object]:
         return ("issue", action.link_to) if action.link_to is not None else ("new", action.key)
     if isinstance(action, Notify):
         return ("issue", action.about) if action.about is not None else ("chat", action.key)
+    if isinstance(action, Reply) and action.place:
+        return ("elsewhere", (action.place, action.iid))
     return ("issue", action.iid)
 
 
 def _text(action: Action) -> str:
-    if isinstance(action, PostNote | EditNote):
+    if isinstance(action, PostNote | EditNote | Reply):
         return action.body
     if isinstance(action, CreateIssue | EditIssue):
         return action.description

@@ -3,6 +3,8 @@ before the return, the return checklist, the notes left on playbooks, and cancel
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..domain.accounts import Account
 from ..domain.policy import Policy
 from ..rules.evaluation import Cover, Evaluated
@@ -51,9 +53,10 @@ def backup_return_note(ev: Evaluated, policy: Policy) -> str:
     )
 
 
-def returned_note(ev: Evaluated, policy: Policy) -> str:
+def returned_note(ev: Evaluated, policy: Policy, away: dict[str, Any] | None = None) -> str:
+    """The return checklist; ``away``: its "While you were out" (:func:`.away_wording.handback`)."""
     items = checklist(policy.checklists.returning, ev)
-    return render("returned.md.j2", engineer=ev.request.engineer, items=items)
+    return render("returned.md.j2", engineer=ev.request.engineer, items=items, away=away)
 
 
 def released_note(ev: Evaluated, backups: list[str]) -> str:

@@ -325,6 +325,8 @@ def test_documented_issue_hook() -> None:
         action="open",
         labels=("API",),
         updated_at=datetime(2013, 12, 3, 17, 15, 43, tzinfo=UTC),
+        text="Create new API for manipulations with repository",  # what may mention people
+        web_url="http://example.com/diaspora/issues/23",
     )
 
 
@@ -340,6 +342,8 @@ def test_documented_note_hook_with_the_older_timestamp_form() -> None:
         note_id=1241,
         note_body="Hello world",
         updated_at=datetime(2015, 5, 17, 17, 6, 40, tzinfo=UTC),
+        text="Hello world",
+        web_url="http://example.com/gitlab-org/gitlab-test/issues/17",
     )
 
 

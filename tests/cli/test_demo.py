@@ -65,6 +65,10 @@ STORIES = {
         "#43   post note [backup-return] -> note",
         "#44   post note [checklist] -> note",
         "#45   post note [returned] -> note",
+        # out of office: a customer mentioned tam-emery, who is out; the digest to the buddy
+        "other answer in customers/wernham-hogg#1 (thread) -> note",
+        "#24   answer in #24 (thread) -> note",
+        "#43   post note [away-digest] -> note",
     ],
 }
 # what each demo's transcript shows of it, as the team would read it in GitLab
@@ -77,6 +81,11 @@ TRANSCRIPTS = {
     "buddy": [
         "@tam-finley `tam-emery` is back on 2026-11-24. Please let them know what happened",
         "Expected load (no cap in the policy): `tam-blake` 12 h/week.",
+        # the handback in tam-blake's return checklist
+        "#### While you were out",
+        "| Thu 2026-11-12 | [customers/moobys#1](https://gitlab.example.com/customers/moobys/"
+        "-/issues/1#note_7002) | Mooby's | `mooby.admin` | answered by `tam-avery` |",
+        "- Fri 2026-11-13: [Mooby's](",
     ],
 }
 # what the reconcile a week later (Mon 2026-11-30) does: the next week's reminders

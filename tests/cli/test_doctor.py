@@ -247,3 +247,31 @@ def test_a_user_that_is_no_member_is_told_to_be_added() -> None:
         "✗ @project_42_bot_x is not a member of support/ase: add it with the role Reporter "
         "(or Planner) under Manage > Members" in lines
     )
+
+
+def test_each_collaboration_project_is_checked_for_reading_and_commenting(here: Team) -> None:
+    ready(here)
+    iid = here.playbook("Acme Corp", "klang")
+    here.fake.issues[iid]["description"] = "- **Collaboration project:** customers/acme\n"
+    other = here.playbook("Initech", "klang")
+    here.fake.issues[other]["description"] = (
+        "- **Collaboration project:** customers/initech, customers/gone\n"
+    )
+    here.fake.add_project("customers/acme", role=GUEST)
+    here.fake.add_project("customers/initech", role=0, visibility="public")
+    here.fake.add_project("customers/gone", role=0)
+
+    code, text, calls = doctor(here)
+
+    assert code == 1, text
+    assert (
+        "✓ collaboration project customers/acme (Acme Corp): the bot may read and comment "
+        "(Guest)" in text
+    )
+    assert (
+        "✓ collaboration project customers/initech (Initech): the bot may read and comment "
+        "(any signed-in user (public))" in text
+    )
+    assert "✗ collaboration project customers/gone (Initech): @pto-bot cannot see it" in text
+    assert {method for method, _ in calls} == {"GET"}
+    assert len(calls) == 11 + 3  # one read per collaboration project

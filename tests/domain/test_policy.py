@@ -185,6 +185,7 @@ def test_schema_lists_every_top_level_key_and_refuses_others() -> None:
         "limits",
         "checklists",
         "labels",
+        "out_of_office",
     }
     assert set(schema["required"]) == {"team", "engineers", "checklists"}
     assert schema["additionalProperties"] is False
@@ -611,3 +612,13 @@ def test_impossible_unquoted_date_is_refused_with_the_file_named(tmp_path: Path)
     assert caught.value.messages == [
         f"{path}: line 2: 2025-11-31 is not a real date (expected YYYY-MM-DD)"
     ]
+
+
+def test_out_of_office_wording_names_an_unknown_placeholder() -> None:
+    from pto_bot.domain.away_policy import AwayWording
+
+    with pytest.raises(ValueError, match=r"covers: unknown placeholder \{engineer\}"):
+        AwayWording(covers="{engineer} covers {account}")
+    with pytest.raises(ValueError, match="a lone brace"):
+        AwayWording(footer="Answered {")
+    assert AwayWording(out="{engineer} est absent jusqu'au {end}.").out.startswith("{engineer}")

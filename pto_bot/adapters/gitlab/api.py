@@ -15,7 +15,7 @@ from typing import Any
 import gitlab
 import requests
 from gitlab.exceptions import GitlabError
-from gitlab.v4.objects import ProjectIssue
+from gitlab.v4.objects import Project, ProjectIssue
 
 from .config import Connection
 from .failures import BOT_ROLE, translate
@@ -74,10 +74,13 @@ class Api:
     def issue(self, iid: int) -> ProjectIssue:
         return self.project.issues.get(iid, lazy=True)
 
-    def list_issues(self, what: str, **query: Any) -> list[dict[str, Any]]:
-        """Every page of an issue list."""
+    def list_issues(
+        self, what: str, project: Project | None = None, **query: Any
+    ) -> list[dict[str, Any]]:
+        """Every page of an issue list (of the team project, or ``project``)."""
         with self.reporting(what, None):
-            listed = self.project.issues.list(per_page=PAGE, iterator=True, **query)
+            where = project if project is not None else self.project
+            listed = where.issues.list(per_page=PAGE, iterator=True, **query)
             return [issue.attributes for issue in listed]
 
     def where(self, op: str, iid: int | None, detail: str) -> str:

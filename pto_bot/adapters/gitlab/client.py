@@ -10,19 +10,21 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from gitlab.exceptions import GitlabCreateError
 
+from ...domain.away import Scan, Thread
 from ...domain.markers import read_marker
 from ...domain.memory import Memory, seal
 from ...domain.snapshot import Snapshot
 from ...errors import TrackerError
 from ..pacing import NOTES_PER_MINUTE, Pacer
 from ..tracker import Wanted
+from . import away
 from .api import Api, utc_now
 from .config import CLOSED_LOOKBACK, Connection, connection_from_env
 from .convert import api_time, parse_time
@@ -112,6 +114,38 @@ class GitLabTracker:
 
     def seal(self, memory: Memory) -> str:
         return seal(memory, self._memory_key)
+
+    # -- out of office --------------------------------------------------------------------------
+
+    def recall(self, board: str) -> Memory | None:
+        return away.recall(self._api, board, self._memory_key)
+
+    def scan(
+        self,
+        places: Sequence[str],
+        since: datetime | None,
+        seen: Mapping[str, Mapping[int, int]],
+        pending: Collection[tuple[str, int]],
+    ) -> Scan:
+        return away.scan(self._api, places, since, seen, pending)
+
+    def threads(self, place: str, iid: int, thread: str = "") -> tuple[Thread, ...]:
+        return away.read_threads(self._api, place, iid, thread)
+
+    def reply(self, place: str, iid: int, thread: str, body: str) -> int:
+        _refuse_quick_actions("answer", iid, body)
+        where = f"answer in {place}#{iid}" if place else "answer"
+
+        def post() -> int:
+            with self._pacer.write(note=True):
+                return away.post_reply(self._api, place, iid, thread, body)
+
+        def find(since: datetime) -> int | None:
+            bot = self.bot_username
+            return away.find_reply(self._api, place, iid, thread, body, bot, since)
+
+        with away.elsewhere(place, iid):
+            return self._post_once(where, iid, post, find)
 
     # -- writing ----------------------------------------------------------------------------
 

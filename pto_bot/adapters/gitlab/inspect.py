@@ -112,6 +112,23 @@ class Inspector:
             access_level=max(known) if known else None,
         )
 
+    def other_project(self, path: str) -> tuple[int | None, str] | None:
+        """Another project as the token sees it: its user's access level (None: no membership)
+        and its visibility; None when the token cannot see it (GitLab answers 404)."""
+        with self.api.reporting(f"read the project {path}", None):
+            try:
+                raw = self.api.gl.projects.get(path).attributes
+            except GitlabGetError as exc:
+                if exc.response_code in (403, 404):
+                    return None
+                raise
+        levels = [
+            int(access["access_level"])
+            for access in (raw.get("permissions") or {}).values()
+            if isinstance(access, dict) and access.get("access_level") is not None
+        ]
+        return (max(levels) if levels else None), str(raw.get("visibility") or "private")
+
     def access_level(self, user_id: int) -> int | None:
         """The user's effective access level (inherited and invited groups too); None when
         not a member. Any member may ask."""

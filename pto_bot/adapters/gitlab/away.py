@@ -1,0 +1,182 @@
+"""Out of office on GitLab: the threads of an issue in the team project or a collaboration
+project (the Discussions API: a thread's id is what a reply needs), the issues changed since the
+last run in each, an answer in a thread, and the bot's memory read alone.
+
+A collaboration project the token cannot see or comment on is that project's problem, never the
+run's: its failures are reported and the others go on (the token and GitLab itself failing
+still stop the run, as everywhere).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from gitlab.v4.objects import Project, ProjectIssue
+
+from ...domain.away import TEAM, Discussed, Scan, Thread, ThreadNote
+from ...domain.markers import read_marker
+from ...domain.memory import Memory, unseal
+from ...errors import AccessError, TrackerError
+from .api import PAGE, Api
+from .convert import api_time, parse_time
+
+#: Without memory, a scheduled run looks this far back for mentions.
+FIRST_LOOK = timedelta(days=1)
+#: Note counts kept per project (the issues read for mentions): the oldest are forgotten.
+SEEN_LIMIT = 1000
+
+
+def project(api: Api, place: str) -> Project:
+    return api.project if place == TEAM else api.gl.projects.get(place, lazy=True)
+
+
+def issue(api: Api, place: str, iid: int) -> ProjectIssue:
+    return project(api, place).issues.get(iid, lazy=True)
+
+
+@contextmanager
+def elsewhere(place: str, iid: int | None) -> Iterator[None]:
+    """In a collaboration project, "not found" or "forbidden" is that project's problem: a
+    plain :class:`TrackerError` (the run goes on), saying which project."""
+    try:
+        yield
+    except AccessError as exc:
+        if place == TEAM or exc.kind not in ("not-found", "forbidden"):
+            raise
+        raise TrackerError(
+            f"{place}: {exc} — give the bot's user the role Guest or higher there (see "
+            "`pto-bot doctor`)",
+            iid,
+        ) from exc
+
+
+def _note(raw: Mapping[str, Any]) -> ThreadNote | None:
+    try:
+        author = raw.get("author")
+        name = author.get("username") if isinstance(author, Mapping) else author
+        return ThreadNote(
+            id=int(raw["id"]),
+            author=str(name or ""),
+            body=str(raw.get("body") or ""),
+            created_at=parse_time(raw["created_at"]),
+            system=bool(raw.get("system")),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None  # a note that does not fit is not read
+
+
+def thread_of(raw: Mapping[str, Any]) -> Thread:
+    notes = [n for item in raw.get("notes") or () if (n := _note(item)) is not None]
+    notes.sort(key=lambda n: (n.created_at, n.id))
+    return Thread(str(raw.get("id") or ""), tuple(notes))
+
+
+def read_threads(api: Api, place: str, iid: int, thread: str = "") -> tuple[Thread, ...]:
+    what = f"read the threads of {place or 'the team project'}#{iid}"
+    with elsewhere(place, iid), api.reporting(what, iid):
+        discussions = issue(api, place, iid).discussions
+        if thread:
+            return (thread_of(discussions.get(thread).attributes),)
+        listed = discussions.list(per_page=PAGE, iterator=True)
+        return tuple(thread_of(d.attributes) for d in listed)
+
+
+def post_reply(api: Api, place: str, iid: int, thread: str, body: str) -> int:
+    """Answer in ``thread`` (or in a new comment); the caller reports failures."""
+    target = issue(api, place, iid)
+    if thread:
+        return int(target.discussions.get(thread, lazy=True).notes.create({"body": body}).id)
+    return int(target.notes.create({"body": body}).id)
+
+
+def find_reply(
+    api: Api, place: str, iid: int, thread: str, body: str, bot: str, since: datetime
+) -> int | None:
+    """The answer the bot posted after ``since`` with this ``body``, if a failure hid it."""
+    for t in read_threads(api, place, iid, thread):
+        for note in t.notes:
+            same = note.body.strip() == body.strip() and note.author.casefold() == bot.casefold()
+            if same and note.created_at >= since:
+                return note.id
+    return None
+
+
+def recall(api: Api, board: str, key: bytes) -> Memory | None:
+    """The memory sealed in the dashboard issue, read alone (one request). The seal is made with
+    the bot's token: whoever wrote the issue, only the bot can have sealed it."""
+    listed = api.list_issues(f"list open issues labelled {board!r}", state="opened", labels=[board])
+    for raw in sorted(listed, key=lambda r: int(r["iid"])):
+        data = read_marker(str(raw.get("description") or "")) or {}
+        memory = unseal(data.get("memory"), key) if data.get("t") == "dashboard" else None
+        if memory is not None:
+            return memory
+    return None
+
+
+def scan(
+    api: Api,
+    places: Sequence[str],
+    since: datetime | None,
+    seen: Mapping[str, Mapping[int, int]],
+    pending: Collection[tuple[str, int]],
+) -> Scan:
+    """The issues of each place changed since ``since`` (one list each); the threads of those
+    with comments not read before, or with a mention still waiting for an answer."""
+    after = since or api.server_now() - FIRST_LOOK
+    issues: list[Discussed] = []
+    errors: list[str] = []
+    counts = {place: dict(seen.get(place, {})) for place in places}
+    for place in places:
+        try:
+            with elsewhere(place, None):
+                listed = api.list_issues(
+                    f"list the issues of {place or 'the team project'} changed since the last run",
+                    project=project(api, place),
+                    updated_after=api_time(after),
+                )
+        except AccessError:
+            raise
+        except TrackerError as exc:
+            errors.append(str(exc))
+            continue
+        for raw in listed:
+            try:
+                found = _discussed(api, place, raw, counts[place], pending)
+            except AccessError:
+                raise
+            except (TrackerError, KeyError, TypeError, ValueError) as exc:
+                errors.append(f"{place or 'the team project'}#{raw.get('iid')}: not read ({exc})")
+                continue
+            issues.append(found)
+    kept = {place: dict(list(c.items())[-SEEN_LIMIT:]) for place, c in counts.items() if c}
+    return Scan(tuple(issues), kept, tuple(errors))
+
+
+def _discussed(
+    api: Api,
+    place: str,
+    raw: Mapping[str, Any],
+    counts: dict[int, int],
+    pending: Collection[tuple[str, int]],
+) -> Discussed:
+    iid = int(raw["iid"])
+    count = int(raw.get("user_notes_count") or 0)
+    fresh = (place, iid) in pending or (count > 0 and counts.get(iid) != count)
+    threads = read_threads(api, place, iid) if fresh else None
+    if threads is not None:
+        counts.pop(iid, None)
+        counts[iid] = count  # the last read last: the oldest are forgotten first
+    author = raw.get("author")
+    return Discussed(
+        place=place,
+        iid=iid,
+        author=str(author.get("username") if isinstance(author, Mapping) else author or ""),
+        description=str(raw.get("description") or ""),
+        created_at=parse_time(raw["created_at"]),
+        web_url=str(raw.get("web_url") or ""),
+        labels=tuple(str(label) for label in raw.get("labels") or ()),
+        threads=threads,
+    )

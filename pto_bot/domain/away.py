@@ -1,0 +1,219 @@
+"""Out of office: who is away and who covers them (:class:`Absence`), where each account is
+discussed (:class:`Places`), the threads of an issue as the bot read them (:class:`Discussed`),
+and the record of each thread that mentioned someone away (:class:`Mention`), kept in the hidden
+marker of the "while you were out" note on the PTO request.
+
+Plain data; the decisions are :mod:`pto_bot.rules.away` and :mod:`pto_bot.plan.away`. A place is
+a project's full path, ``""`` for the team's own project.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from .accounts import account_key
+
+TEAM = ""  # the team project, as a place
+
+
+@dataclass(frozen=True)
+class Absence:
+    """One engineer away: their PTO request, the days, and who covers what."""
+
+    engineer: str
+    request: int
+    start: date
+    end: date
+    back: date | None  # the first working day back
+    covers: dict[str, str | None] = field(default_factory=dict)  # account -> backup (None: open)
+    global_support: tuple[str, ...] = ()  # accounts Global Support handles
+    backups: tuple[str, ...] = ()
+
+    def out_on(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "u": self.engineer,
+            "r": self.request,
+            "s": self.start.isoformat(),
+            "e": self.end.isoformat(),
+            "b": self.back.isoformat() if self.back else None,
+            "c": dict(self.covers),
+            "g": list(self.global_support),
+            "k": list(self.backups),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Absence:
+        return cls(
+            engineer=str(data["u"]),
+            request=int(data["r"]),
+            start=date.fromisoformat(data["s"]),
+            end=date.fromisoformat(data["e"]),
+            back=date.fromisoformat(data["b"]) if data.get("b") else None,
+            covers={str(k): (None if v is None else str(v)) for k, v in data["c"].items()},
+            global_support=tuple(str(a) for a in data.get("g", ())),
+            backups=tuple(str(b) for b in data.get("k", ())),
+        )
+
+
+def out_on(absences: tuple[Absence, ...], user: str, day: date) -> Absence | None:
+    """The absence that has ``user`` (any case) out on ``day``, if any."""
+    wanted = user.casefold()
+    return next((a for a in absences if a.engineer.casefold() == wanted and a.out_on(day)), None)
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where accounts are discussed: collaboration projects and the team's playbook issues."""
+
+    projects: dict[str, tuple[str, ...]] = field(default_factory=dict)  # path (lower) -> accounts
+    playbooks: dict[int, str] = field(default_factory=dict)  # team playbook iid -> account
+
+    def accounts(self, place: str, iid: int) -> tuple[str, ...]:
+        """The accounts an issue belongs to: its playbook's, or its collaboration project's."""
+        if place == TEAM:
+            return (self.playbooks[iid],) if iid in self.playbooks else ()
+        return self.projects.get(place.casefold(), ())
+
+    def watched(self, place: str) -> bool:
+        return place == TEAM or place.casefold() in self.projects
+
+
+@dataclass(frozen=True)
+class ThreadNote:
+    id: int
+    author: str
+    body: str
+    created_at: datetime
+    system: bool = False
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A discussion on an issue: one note, or a note and its replies."""
+
+    id: str
+    notes: tuple[ThreadNote, ...]
+
+
+@dataclass(frozen=True)
+class Discussed:
+    """An issue somewhere, as read for mentions: its description, and its threads when they
+    were read (``None``: nothing new was said on it since the last read)."""
+
+    place: str
+    iid: int
+    author: str
+    description: str
+    created_at: datetime
+    web_url: str = ""
+    labels: tuple[str, ...] = ()
+    threads: tuple[Thread, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A thread that mentioned someone away, as the "while you were out" note records it."""
+
+    place: str
+    iid: int
+    thread: str  # the discussion id; "" for the issue's description
+    note: int  # the first note that mentioned them (0: the description)
+    by: str
+    at: datetime
+    url: str = ""
+    account: str | None = None
+    answered: tuple[str, ...] = ()  # people who replied after it (not the bot, not the author)
+    replied: bool = False  # the bot answered it (as read; not recorded: the thread says it)
+
+    @property
+    def key(self) -> str:
+        return f"{self.place}#{self.iid}/{self.thread or 'description'}"
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "p": self.place,
+            "i": self.iid,
+            "d": self.thread,
+            "n": self.note,
+            "by": self.by,
+            "at": self.at.isoformat(),
+            "url": self.url,
+        }
+        if self.account is not None:
+            data["acc"] = self.account
+        if self.answered:
+            data["ans"] = list(self.answered)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Mention | None:
+        try:
+            return cls(
+                place=str(data["p"]),
+                iid=int(data["i"]),
+                thread=str(data["d"]),
+                note=int(data["n"]),
+                by=str(data["by"]),
+                at=datetime.fromisoformat(str(data["at"])),
+                url=str(data.get("url") or ""),
+                account=None if data.get("acc") is None else str(data["acc"]),
+                answered=tuple(str(a) for a in data.get("ans", ())),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+@dataclass(frozen=True)
+class PlaybookNote:
+    """A note a backup left on the engineer's playbook while they were out."""
+
+    iid: int
+    account: str
+    note: int
+    by: str
+    at: datetime
+    url: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "i": self.iid,
+            "acc": self.account,
+            "n": self.note,
+            "by": self.by,
+            "at": self.at.isoformat(),
+            "url": self.url,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PlaybookNote | None:
+        try:
+            return cls(
+                iid=int(data["i"]),
+                account=str(data["acc"]),
+                note=int(data["n"]),
+                by=str(data["by"]),
+                at=datetime.fromisoformat(str(data["at"])),
+                url=str(data.get("url") or ""),
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+
+
+def same_account(a: str, b: str) -> bool:
+    return account_key(a) == account_key(b)
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What a scheduled run read for mentions: the issues changed since the last run in the
+    team project and the collaboration projects, and the note count of each issue whose threads
+    it read (so that the next run reads only those with new comments)."""
+
+    issues: tuple[Discussed, ...] = ()
+    seen: dict[str, dict[int, int]] = field(default_factory=dict)
+    errors: tuple[str, ...] = ()

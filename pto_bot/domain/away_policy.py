@@ -1,0 +1,122 @@
+"""The ``out_of_office`` section of ``policy.yaml``: answering mentions of someone who is out,
+the backups' daily digest, the handback on return, the collaboration projects of each account,
+and the wording of the answer (each line a template with named ``{placeholders}``, checked at
+load)."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+_PROJECT_PATH = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_.\-]*(?:/[A-Za-z0-9_.][A-Za-z0-9_.\-]*)+$")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def project_path(value: str) -> str:
+    """A project's full path (``group/project``), from the path or its web address."""
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a project path")
+    text = value.strip().strip("<>").rstrip("/")
+    text = re.sub(r"^https?://[^/]+/", "", text).split("/-/")[0].removesuffix(".git")
+    if not _PROJECT_PATH.match(text):
+        raise ValueError(f"{value!r} is not a project path like group/customer-project")
+    return text
+
+
+ProjectPath = Annotated[str, AfterValidator(project_path)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+#: Each wording line and the placeholders it may use.
+PLACEHOLDERS: dict[str, frozenset[str]] = {
+    "out": frozenset({"engineer", "end", "back"}),
+    "covers": frozenset({"backup", "account"}),
+    "global_support": frozenset({"account"}),
+    "uncovered": frozenset({"manager", "account"}),
+    "backups": frozenset({"backups"}),
+    "footer": frozenset(),
+}
+
+
+class AwayWording(_Strict):
+    """What the answer says, one line each; ``{name}`` is filled in (a person as a mention)."""
+
+    out: str = Field(
+        default="{engineer} is out of office until {end} and back on {back}.",
+        description="First line. Placeholders: {engineer}, {end} (last day off), {back}.",
+    )
+    covers: str = Field(
+        default="For {account}, {backup} is covering meanwhile.",
+        description="The account's backup. Placeholders: {backup}, {account}.",
+    )
+    global_support: str = Field(
+        default="For {account}, Global Support handles tickets meanwhile.",
+        description="An account without a named backup. Placeholder: {account}.",
+    )
+    uncovered: str = Field(
+        default="For {account}, {manager} is arranging cover meanwhile.",
+        description="An account still waiting for a backup. Placeholders: {manager}, {account}.",
+    )
+    backups: str = Field(
+        default="Meanwhile {backups} cover for them.",
+        description="An issue of no account: the engineer's backups. Placeholder: {backups}.",
+    )
+    footer: str = Field(
+        default="An automatic answer from the team's PTO bot, once per thread.",
+        description="Last line, in small print. No placeholder.",
+    )
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> AwayWording:
+        problems = []
+        for name, allowed in PLACEHOLDERS.items():
+            text = getattr(self, name)
+            if "\n" in text.strip():
+                problems.append(f"{name}: keep it on one line")
+            used = set(_PLACEHOLDER.findall(text))
+            unknown = sorted(used - allowed)
+            if unknown:
+                known = ", ".join(f"{{{p}}}" for p in sorted(allowed)) or "none"
+                problems.append(
+                    f"{name}: unknown placeholder {', '.join(f'{{{u}}}' for u in unknown)} "
+                    f"(this line knows {known})"
+                )
+            if re.sub(_PLACEHOLDER, "", text).count("{") or re.sub(_PLACEHOLDER, "", text).count(
+                "}"
+            ):
+                problems.append(f"{name}: a lone brace; placeholders are written {{name}}")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
+class OutOfOffice(_Strict):
+    answer: bool = Field(
+        default=True,
+        description="Reply once per thread when someone mentions an engineer who is out: the "
+        "return date and who covers the issue's account. false: no answer at all.",
+    )
+    digest: bool = Field(
+        default=True,
+        description="On each working day of coverage with new mentions, a note to each backup "
+        "listing them and who answered.",
+    )
+    digest_hour: int = Field(
+        default=9, ge=0, le=23, description="The digest is posted from this hour (team time)."
+    )
+    handback: bool = Field(
+        default=True,
+        description="The return checklist adds 'While you were out': the mentions, the "
+        "backups' playbook notes, the fallback accounts that changed hands.",
+    )
+    projects: dict[str, list[ProjectPath]] = Field(
+        default_factory=dict,
+        description="Account name -> its collaboration projects (group/project), besides the "
+        "playbook's 'Collaboration project:' field.",
+    )
+    wording: AwayWording = Field(default_factory=AwayWording)
