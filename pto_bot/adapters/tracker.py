@@ -72,8 +72,8 @@ class Tracker(Protocol):
     # -- out of office: the team project (place "") and the collaboration projects -------------
 
     def recall(self, board: str) -> Memory | None:
-        """The bot's memory alone (who is away, where accounts are discussed), from the open
-        issues labelled ``board``, without reading the project; None where there is none."""
+        """The bot's memory alone (who is away, where accounts are discussed), from the issues
+        labelled ``board``, without reading the project; None where there is none."""
         ...
 
     def scan(

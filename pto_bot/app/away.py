@@ -74,7 +74,7 @@ def from_memory(memory: Memory) -> Known:
 def known(policy: Policy, tracker: Tracker, now: datetime, bot: str) -> Known:
     """From the memory in the dashboard (one request); without one, from a read of the
     project (what a scheduled run reads)."""
-    memory = tracker.recall(policy.labels.dashboard) if policy.reports.dashboard else None
+    memory = tracker.recall(policy.labels.dashboard)
     if memory is not None:
         return from_memory(memory)
     snapshot = tracker.read(labels_to_read(policy), reading(policy, now, bot))

@@ -5,7 +5,8 @@ the issues the event can change.
 A comment or a description that mentions someone on the roster (in the team project, or in a
 collaboration project whose webhook points at the same trigger) is answered when that person is
 out: decided from the bot's memory alone (one request), then one read of the thread and the
-answer (:mod:`.away`). A mention of nobody on the roster costs nothing.
+answer (:mod:`.away`). A mention of nobody on the roster costs nothing, nor does a mention of
+someone not out when the runner's cache knows who is away (:mod:`..adapters.away_cache`).
 
 Without ``bot.username`` in the policy the payload cannot say every time whether the bot caused
 the event: its comments carry its hidden marker, but its label changes and issue edits do not,
@@ -101,6 +102,27 @@ def _once_the_bot_is_known(event: Event, policy: Policy, bot: str) -> Ignored | 
     return _without_command(event, policy, bot)
 
 
+def _nobody_out(
+    event: Event, policy: Policy, options: ReadOptions, env: Mapping[str, str]
+) -> Ignored | None:
+    """Why a mention is ignored without a request: the runner's cache, written by the last run
+    within two hours, says nobody it mentions is out (None: not known here)."""
+    from ..adapters import away_cache
+    from .options import cache_path, parse_now
+
+    cache = cache_path(options.cache, env)
+    project = (env.get("PTO_BOT_PROJECT") or env.get("CI_PROJECT_ID") or "").strip()
+    if cache is None or options.offline is not None or not project:
+        return None
+    now = parse_now(options.now)
+    known = away_cache.load(cache, project, now)
+    day = (event.updated_at or now).astimezone(policy.tz).date()
+    if known is None or away_cache.anyone_out(known, event.mentioned, day):
+        return None
+    who = ", ".join(sorted(event.mentioned))
+    return Ignored(reason=f"nobody it mentions is out ({who}; from the runner's cache)")
+
+
 def handle_event(
     raw: bytes, options: ReadOptions, dry_run: bool, env: Mapping[str, str]
 ) -> tuple[str, Run | None, Result | None]:
@@ -111,10 +133,14 @@ def handle_event(
     event = triage(raw, policy, env)
     if isinstance(event, Ignored):
         return f"ignored: {event.reason}", None, None
+    if event.mentioned and not event.relevant:
+        nobody = _nobody_out(event, policy, options, env)
+        if nobody is not None:
+            return f"ignored: {nobody.reason}", None, None
     from ..adapters.slack import notifier_from_env
     from .away import Known, answer_event, known, out_now
     from .read import bot_identity, open_project
-    from .reconcile import reconcile
+    from .reconcile import keep_absences, reconcile
 
     # a reader's identity for a mention alone: the token's user is asked only before writing
     o = open_project(options, env, policy, writes=event.relevant)
@@ -127,6 +153,7 @@ def handle_event(
         done = reconcile(
             policy, o.tracker, o.now, dry_run, event_iid=event.iid, notifier=notifier, bot=o.bot
         )
+        keep_absences(options, env, done, o.now, dry_run)
         said.append(f"{event.kind} event on #{event.iid} by {event.actor}: reconciling")
     if event.mentioned:
         away = done.plan.away if done is not None else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from ..adapters.offline import OfflineTracker
@@ -15,20 +15,7 @@ from ..domain.snapshot import Snapshot
 from ..errors import ConfigError
 from ..plan.planner import Plan, plan
 from ..rules import history
-from .options import ReadOptions
-
-
-def parse_now(value: str | None) -> datetime:
-    """``--now`` as an aware time (naive means UTC); the real clock when not given."""
-    if value is None:
-        return datetime.now(UTC)
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ConfigError(
-            [f"--now: {value!r} is not an ISO-8601 time; write e.g. 2026-12-21T09:00:00Z"]
-        ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+from .options import ReadOptions, cache_path, parse_now
 
 
 def labels_to_read(policy: Policy) -> list[str]:
@@ -64,11 +51,6 @@ def reading(
         board=labels.dashboard,
         fresh=frozenset(fresh),
     )
-
-
-def cache_path(option: str | None, env: Mapping[str, str]) -> Path | None:
-    value = option or env.get("PTO_BOT_CACHE")
-    return Path(value) if value else None
 
 
 def open_tracker(

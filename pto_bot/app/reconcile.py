@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from ..adapters import away_cache
 from ..adapters.offline import OfflineTracker
 from ..adapters.slack import notifier_from_env
 from ..adapters.tracker import Notifier, Tracker
@@ -23,7 +24,7 @@ from .account import problems_of
 from .apply import Result, apply
 from .away import scan_for, unanswered
 from .exits import EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL
-from .options import ReadOptions
+from .options import ReadOptions, cache_path
 from .read import labels_to_read, open_project, reading
 
 
@@ -168,4 +169,18 @@ def run_reconcile(options: ReadOptions, dry_run: bool, env: Mapping[str, str]) -
     o = open_project(options, env)
     # no channel messages from a trial on an export: they would reach the real team channel
     notifier = notifier_from_env(env) if options.offline is None else None
-    return reconcile(o.policy, o.tracker, o.now, dry_run, notifier=notifier, bot=o.bot)
+    run = reconcile(o.policy, o.tracker, o.now, dry_run, notifier=notifier, bot=o.bot)
+    keep_absences(options, env, run, o.now, dry_run)
+    return run
+
+
+def keep_absences(
+    options: ReadOptions, env: Mapping[str, str], run: Run, now: datetime, dry_run: bool
+) -> None:
+    """Who is away, beside the runner cache: the webhook job then ignores a mention of someone
+    who is not out without a request (:mod:`..adapters.away_cache`)."""
+    cache = cache_path(options.cache, env)
+    shown = run.after or run.plan
+    if cache is None or dry_run or options.offline is not None or shown.away is None:
+        return
+    away_cache.save(cache, run.snapshot.project, shown.away.absences, now)

@@ -7,6 +7,7 @@ Mon 2026-11-30. His accounts Acme Corp and Initech each have a collaboration pro
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -353,3 +354,34 @@ def test_a_team_that_switches_answers_off_gets_none_and_pays_nothing(
     run = team.event(hook_in(team, ACME, iid, note, "jane"), now="2026-11-24T15:01")
     assert run.code == 0 and run.calls == [] and "not from this bot's project" in run.text
     assert answers(team, iid, ACME) == []
+
+
+def test_with_the_runners_cache_a_mention_of_someone_not_out_costs_nothing(
+    team: Team, away: dict[str, Any]
+) -> None:
+    cache = str(team.tmp / "cache.json")
+    assert team.reconcile("2026-11-24T14:00", "--cache", cache).code == 0
+    iid = customer_issue(team, ACME)
+
+    note = customer_note(team, ACME, iid, "@adamlauzon can you take a look?", "2026-11-24T15:00")
+    path = team.tmp / "trigger_payload.json"
+    path.write_text(json.dumps(hook_in(team, ACME, iid, note, "jane")), encoding="utf-8")
+    not_out = team.run(
+        "handle-event", "--payload", str(path), "--cache", cache, now="2026-11-24T15:01"
+    )
+    assert not_out.code == 0 and not_out.calls == [], not_out.text
+    assert "nobody it mentions is out" in not_out.text and "runner's cache" in not_out.text
+
+    # someone out: the cache does not decide, the memory does, and the mention is answered
+    note = customer_note(team, ACME, iid, "@klang are we still on for Friday?", "2026-11-24T15:10")
+    path.write_text(json.dumps(hook_in(team, ACME, iid, note, "jane")), encoding="utf-8")
+    out = team.run("handle-event", "--payload", str(path), "--cache", cache, now="2026-11-24T15:11")
+    assert out.code == 0 and len(answers(team, iid, ACME)) == 1, out.text
+
+    # three hours after the last run the cache is too old to say: the memory is read (1 request)
+    note = customer_note(team, ACME, iid, "@adamlauzon ping", "2026-11-24T17:30")
+    path.write_text(json.dumps(hook_in(team, ACME, iid, note, "jane")), encoding="utf-8")
+    later = team.run(
+        "handle-event", "--payload", str(path), "--cache", cache, now="2026-11-24T17:31"
+    )
+    assert later.code == 0 and len(later.calls) == 1, later.text

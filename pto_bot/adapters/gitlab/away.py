@@ -105,9 +105,10 @@ def find_reply(
 
 
 def recall(api: Api, board: str, key: bytes) -> Memory | None:
-    """The memory sealed in the dashboard issue, read alone (one request). The seal is made with
-    the bot's token: whoever wrote the issue, only the bot can have sealed it."""
-    listed = api.list_issues(f"list open issues labelled {board!r}", state="opened", labels=[board])
+    """The memory sealed in the dashboard issue (closed when the dashboard is off), read alone
+    (one request). The seal is made with the bot's token: whoever wrote the issue, only the bot
+    can have sealed it."""
+    listed = api.list_issues(f"list issues labelled {board!r}", state="all", labels=[board])
     for raw in sorted(listed, key=lambda r: int(r["iid"])):
         data = read_marker(str(raw.get("description") or "")) or {}
         memory = unseal(data.get("memory"), key) if data.get("t") == "dashboard" else None
