@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -103,7 +103,6 @@ class OfflineTracker:
         places: Sequence[str],
         since: datetime | None,
         seen: Mapping[str, Mapping[int, int]],
-        pending: Collection[tuple[str, int]],
     ) -> Scan:
         """Every issue of ``places`` changed since ``since`` (a file is read whole: all of
         them without), with its threads."""

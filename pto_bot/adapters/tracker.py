@@ -3,7 +3,7 @@ and the team-channel notifier. The planner never sees either."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -81,11 +81,10 @@ class Tracker(Protocol):
         places: Sequence[str],
         since: datetime | None,
         seen: Mapping[str, Mapping[int, int]],
-        pending: Collection[tuple[str, int]],
     ) -> Scan:
         """The issues of ``places`` changed since ``since`` (None: in the last day), each with
         its threads when it has comments not read before (its note count differs from
-        ``seen``), or when it is ``pending`` (a mention waiting for an answer)."""
+        ``seen``)."""
         ...
 
     def threads(self, place: str, iid: int, thread: str = "") -> tuple[Thread, ...]:

@@ -47,7 +47,7 @@ def scan_for(
         return None
     places = rules.places(world)
     seen = remembered.away.seen if remembered is not None else {}
-    return tracker.scan([TEAM, *places.projects], since, seen, ())
+    return tracker.scan([TEAM, *places.projects], since, seen)
 
 
 @dataclass(frozen=True)

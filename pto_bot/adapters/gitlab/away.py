@@ -9,7 +9,7 @@ still stop the run, as everywhere).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
@@ -122,10 +122,10 @@ def scan(
     places: Sequence[str],
     since: datetime | None,
     seen: Mapping[str, Mapping[int, int]],
-    pending: Collection[tuple[str, int]],
 ) -> Scan:
     """The issues of each place changed since ``since`` (one list each); the threads of those
-    with comments not read before, or with a mention still waiting for an answer."""
+    with comments not read before (a mention whose answer failed is forgotten as read: see
+    ``app.away.unanswered``)."""
     after = since or api.server_now() - FIRST_LOOK
     issues: list[Discussed] = []
     errors: list[str] = []
@@ -145,7 +145,7 @@ def scan(
             continue
         for raw in listed:
             try:
-                found = _discussed(api, place, raw, counts[place], pending)
+                found = _discussed(api, place, raw, counts[place])
             except AccessError:
                 raise
             except (TrackerError, KeyError, TypeError, ValueError) as exc:
@@ -161,11 +161,10 @@ def _discussed(
     place: str,
     raw: Mapping[str, Any],
     counts: dict[int, int],
-    pending: Collection[tuple[str, int]],
 ) -> Discussed:
     iid = int(raw["iid"])
     count = int(raw.get("user_notes_count") or 0)
-    fresh = (place, iid) in pending or (count > 0 and counts.get(iid) != count)
+    fresh = count > 0 and counts.get(iid) != count
     threads = read_threads(api, place, iid) if fresh else None
     if threads is not None:
         counts.pop(iid, None)

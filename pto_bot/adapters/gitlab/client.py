@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -125,9 +125,8 @@ class GitLabTracker:
         places: Sequence[str],
         since: datetime | None,
         seen: Mapping[str, Mapping[int, int]],
-        pending: Collection[tuple[str, int]],
     ) -> Scan:
-        return away.scan(self._api, places, since, seen, pending)
+        return away.scan(self._api, places, since, seen)
 
     def threads(self, place: str, iid: int, thread: str = "") -> tuple[Thread, ...]:
         return away.read_threads(self._api, place, iid, thread)
