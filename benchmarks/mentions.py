@@ -10,8 +10,9 @@ network): klang is out Mon 2026-11-23 – Fri 2026-11-27 and his accounts Acme C
 each have a collaboration project (the playbook's ``Collaboration project:`` field). Two
 scheduled runs on the Friday before write the coverage and the bot's memory (in its dashboard
 issue). Then each row is one ``handle-event`` with a Note Hook payload, as the webhook job runs
-it, with no runner cache (a cold runner: everything comes from GitLab), and prints a Markdown
-table of the requests the fake received ("reads" are GETs, "writes" POST/PUT).
+it, with no runner cache (a cold runner: everything comes from GitLab) but for the one row that
+says so, and prints a Markdown table of the requests the fake received ("reads" are GETs,
+"writes" POST/PUT).
 """
 
 from __future__ import annotations
@@ -101,11 +102,11 @@ def run(fake: FakeGitLab, when: str, *argv: str) -> tuple[int, int, str]:
 
 
 def event(
-    fake: FakeGitLab, folder: Path, payload: dict[str, Any], when: str
+    fake: FakeGitLab, folder: Path, payload: dict[str, Any], when: str, *extra: str
 ) -> tuple[int, int, str]:
     path = folder / "payload.json"
     path.write_text(json.dumps(payload))
-    return run(fake, when, "handle-event", "--payload", str(path))
+    return run(fake, when, "handle-event", "--payload", str(path), *extra)
 
 
 def measure(folder: Path) -> list[tuple[str, int, int, str]]:
@@ -178,6 +179,18 @@ def measure(folder: Path) -> list[tuple[str, int, int, str]]:
                         hook(fake, None, made["Acme Corp"], note, "melroberts"),
                         "2026-11-23T15:46",
                     ),
+                )
+            )
+            # a runner whose cache the last run wrote knows who is away without a request
+            cache = ("--cache", str(folder / "cache.json"))
+            run(fake, "2026-11-23T16:00", "reconcile", *cache)
+            fake.now = at("2026-11-23T16:10")
+            note = fake.add_note(made["issue"], "@adamlauzon ping", author="jane", project=ACME)
+            payload = hook(fake, ACME, made["issue"], note, "jane")
+            rows.append(
+                (
+                    "a roster engineer who is not out, runner cache warm",
+                    *event(fake, folder, payload, "2026-11-23T16:11", *cache),
                 )
             )
             for hour in ("17:00", "18:00", "19:00"):
