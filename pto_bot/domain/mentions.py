@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+if TYPE_CHECKING:  # loaded when a text has an "@": most webhook events are judged without it
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 #: GitLab's user reference: ``(?<!\w)@`` then a path (``Gitlab::PathRegex``), ``/`` for groups.
 _SEGMENT = r"(?:[A-Za-z0-9_.][A-Za-z0-9_\-.]*[A-Za-z0-9_\-]|[A-Za-z0-9_])"
@@ -28,6 +30,8 @@ EVERYONE = frozenset({"all", "here"})
 
 @cache
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark", {"html": True})
 
 
