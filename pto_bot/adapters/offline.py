@@ -99,20 +99,18 @@ class OfflineTracker:
         return space
 
     def scan(
-        self,
-        places: Sequence[str],
-        since: datetime | None,
-        seen: Mapping[str, Mapping[int, int]],
+        self, since: Mapping[str, datetime | None], seen: Mapping[str, Mapping[int, int]]
     ) -> Scan:
-        """Every issue of ``places`` changed since ``since`` (a file is read whole: all of
+        """Every issue of each place changed since its time (a file is read whole: all of
         them without), with its threads."""
-        issues, errors = [], []
-        for place in places:
+        issues, errors, listed = [], [], {}
+        for place, start in since.items():
             try:
                 space = self._space(place)
             except TrackerError as exc:
                 errors.append(str(exc))
                 continue
+            listed[place] = self.clock()
             for raw in space["issues"]:
                 try:
                     found = discussed(place, raw, space["notes"])
@@ -120,9 +118,9 @@ class OfflineTracker:
                     if place != TEAM:  # the read names the team project's own
                         errors.append(f"{place}: an issue not read ({exc})")
                     continue
-                if since is None or found[1] >= since:
+                if start is None or found[1] >= start:
                     issues.append(found[0])
-        return Scan(tuple(issues), {}, tuple(errors))
+        return Scan(tuple(issues), {}, tuple(errors), listed)
 
     def threads(self, place: str, iid: int, thread: str = "") -> tuple[Thread, ...]:
         space = self._space(place)

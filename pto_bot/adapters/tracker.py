@@ -77,14 +77,11 @@ class Tracker(Protocol):
         ...
 
     def scan(
-        self,
-        places: Sequence[str],
-        since: datetime | None,
-        seen: Mapping[str, Mapping[int, int]],
+        self, since: Mapping[str, datetime | None], seen: Mapping[str, Mapping[int, int]]
     ) -> Scan:
-        """The issues of ``places`` changed since ``since`` (None: in the last day), each with
-        its threads when it has comments not read before (its note count differs from
-        ``seen``)."""
+        """The issues of each place of ``since`` changed since its time (None: in the last
+        day), each with its threads when it has comments not read before (its note count
+        differs from ``seen``), and when each place's list was read."""
         ...
 
     def threads(self, place: str, iid: int, thread: str = "") -> tuple[Thread, ...]:

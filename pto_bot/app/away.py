@@ -36,18 +36,22 @@ def scan_for(
     if not wanted(policy):
         return None
     remembered = snapshot.remembered
-    since = remembered.synced - MEMORY_SETTLE if remembered is not None else None
     world = read_world(policy, snapshot, bot)
+    watched = [TEAM, *rules.places(world).projects]
+    since: dict[str, datetime | None] = {}
+    for place in watched:  # each from where its last list was read (a failed one: from before)
+        last = remembered.away.scanned.get(place, remembered.synced) if remembered else None
+        since[place] = last - MEMORY_SETTLE if last is not None else None
+    seen = remembered.away.seen if remembered is not None else {}
     today = now.astimezone(policy.tz).date()
-    first = (since or now).astimezone(policy.tz).date()
+    first = min((s or now for s in since.values()), default=now).astimezone(policy.tz).date()
     if not any(
         r.request is not None and r.request.start <= today and r.request.end >= first
         for r in world.requests
-    ):
-        return None
-    places = rules.places(world)
-    seen = remembered.away.seen if remembered is not None else {}
-    return tracker.scan([TEAM, *places.projects], since, seen)
+    ):  # nobody was away since: nothing to catch, every place is read up to now
+        everywhere = dict.fromkeys(watched, snapshot.synced or now)
+        return Scan(seen={p: dict(c) for p, c in seen.items()}, listed=everywhere)
+    return tracker.scan(since, seen)
 
 
 @dataclass(frozen=True)

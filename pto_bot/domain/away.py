@@ -217,3 +217,6 @@ class Scan:
     issues: tuple[Discussed, ...] = ()
     seen: dict[str, dict[int, int]] = field(default_factory=dict)
     errors: tuple[str, ...] = ()
+    # each place whose list was read: GitLab's time, at or before that list (the next run's
+    # "changed since"); a place whose list failed is not here and is read again from before
+    listed: dict[str, datetime] = field(default_factory=dict)

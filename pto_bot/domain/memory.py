@@ -88,6 +88,9 @@ class RememberedAway(_Shape):
     projects: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     playbooks: dict[int, str] = Field(default_factory=dict)
     seen: dict[str, dict[int, int]] = Field(default_factory=dict)
+    # place -> GitLab's time its issues were last listed for mentions, when that is before
+    # ``synced`` (an event run rewrote the memory, or the list failed): the next list starts there
+    scanned: dict[str, datetime] = Field(default_factory=dict)
 
 
 class Memory(_Shape):

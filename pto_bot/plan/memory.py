@@ -10,10 +10,11 @@ this year and later. Pure: the same state always gives the same memory.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from ..commands.parse import command_lines
 from ..domain.accounts import edited_at
+from ..domain.away import TEAM
 from ..domain.markers import marker, read_marker
 from ..domain.memory import (
     SETTLE,
@@ -29,6 +30,9 @@ from .notes import digest
 from .planner import Plan
 
 Folded = dict[int, dict[str, dict[int, int]]]
+#: People's notes on playbooks this recent are remembered (author and time only): the handback
+#: lists those the backups left while the engineer was out (a PTO request is at most 60 days).
+PLAYBOOK_NOTES_DAYS = 100
 
 
 def remember(snapshot: Snapshot, plan: Plan, unsettled: Iterable[int], now: datetime) -> Memory:
@@ -82,11 +86,20 @@ def _away(snapshot: Snapshot, plan: Plan, today: date) -> RememberedAway:
     if away is None:
         return old
     seen = away.seen if away.scanned else old.seen
+    # where each watched place was last listed for mentions, when it lags behind ``synced``: a
+    # place this run did not list (an event run; a list that failed) stays where it was
+    synced = snapshot.remembered.synced if snapshot.remembered is not None else None
+    scanned = {}
+    for place in (TEAM, *away.places.projects):
+        last = old.scanned.get(place, synced)
+        if last is not None and not (away.scanned and place in away.listed):
+            scanned[place] = last
     return RememberedAway(
         absences=tuple(a.to_json() for a in away.absences if a.end >= today),
         projects=dict(away.places.projects),
         playbooks=dict(away.places.playbooks),
         seen={place: dict(sorted(counts.items())) for place, counts in sorted(seen.items())},
+        scanned=dict(sorted(scanned.items())),
     )
 
 
@@ -115,6 +128,10 @@ def _settled(issue: Issue, written: bool) -> bool:
 def _entry(issue: Issue, plan: Plan) -> RememberedIssue:
     world = plan.world
     bot = world.bot
+    playbook = world.policy.labels.playbook in issue.labels
+    recent = datetime.combine(
+        plan.evaluation.today - timedelta(days=PLAYBOOK_NOTES_DAYS), time(0), tzinfo=world.policy.tz
+    )
     notes = []
     for n in issue.notes:
         if n.author == bot:
@@ -137,6 +154,14 @@ def _entry(issue: Issue, plan: Plan) -> RememberedIssue:
                     updated_at=n.updated_at,
                     author=n.author,
                     body=n.body,
+                )
+            )
+        elif not n.system and playbook and n.created_at >= recent:
+            # who worked on an account while its engineer was out (the handback lists it):
+            # who and when, never what
+            notes.append(
+                RememberedNote(
+                    id=n.id, created_at=n.created_at, updated_at=n.updated_at, author=n.author
                 )
             )
     return RememberedIssue(

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from fake_gitlab import BASE_URL, PROJECT_ID
-from gitlab_team import POLICY, Team, note_hook
+from gitlab_team import POLICY, Team, issue_hook, note_hook
 from project import at
 from pto_bot.domain.markers import read_marker
 
@@ -385,3 +385,73 @@ def test_with_the_runners_cache_a_mention_of_someone_not_out_costs_nothing(
         "handle-event", "--payload", str(path), "--cache", cache, now="2026-11-24T17:31"
     )
     assert later.code == 0 and len(later.calls) == 1, later.text
+
+
+# -- what a scheduled run must never get wrong -----------------------------------------------------
+
+
+def test_an_edit_that_adds_no_comment_is_no_new_mention(team: Team, away: dict[str, Any]) -> None:
+    team.reconcile("2026-11-23T14:00")
+    team.fake.now = at("2026-11-23T14:10")
+    iid = team.fake.add_issue_in(
+        ACME,
+        "Kickoff",
+        author="jane",
+        description="Hello @klang, we start Monday.",
+        age=timedelta(0),
+    )
+    for hour in (15, 16, 17):
+        team.reconcile(f"2026-11-23T{hour}:00")
+    assert len(answers(team, iid, ACME)) == 1
+    issue = team.fake.others[ACME].issues[iid]
+    for n, hour in enumerate((18, 20)):  # the customer relabels it: no comment, no new mention
+        team.fake.now = at(f"2026-11-23T{hour - 1}:30")
+        issue["labels"], issue["updated_at"] = [f"step-{n}"], team.fake.now
+        team.reconcile(f"2026-11-23T{hour}:00")
+    assert len(answers(team, iid, ACME)) == 1
+
+
+def new_request_event(team: Team, engineer: str, when: str) -> None:
+    iid = team.request(engineer, "2026-12-14", "2026-12-15", created=when)
+    payload = issue_hook(team, iid, engineer, previous=[])
+    payload["object_attributes"]["action"] = "open"
+    assert team.event(payload, now=when).code == 0
+
+
+def test_a_mention_events_missed_is_answered_though_an_event_refreshed_the_memory(
+    team: Team, away: dict[str, Any]
+) -> None:
+    team.reconcile("2026-11-23T14:00")
+    iid = customer_issue(team, INITECH)
+    customer_note(team, INITECH, iid, "@klang is the license renewed?", "2026-11-23T14:10")
+    new_request_event(team, "dbass90", "2026-11-23T14:20")  # who is away changed: memory rewritten
+    team.reconcile("2026-11-23T15:00")
+    assert len(answers(team, iid, INITECH)) == 1
+
+
+def test_a_project_whose_list_failed_is_read_again_from_where_it_was(
+    team: Team, away: dict[str, Any]
+) -> None:
+    team.reconcile("2026-11-23T14:00")
+    iid = customer_issue(team, INITECH)
+    customer_note(team, INITECH, iid, "@klang is the license renewed?", "2026-11-23T14:10")
+    team.fake.fail("GET", r"/projects/customers%2Finitech/issues$", status=502, times=5)
+    failed = team.reconcile("2026-11-23T15:00")
+    assert failed.code == 1 and "customers/initech" in failed.text
+    team.fake.faults.clear()
+    team.reconcile("2026-11-23T16:00")
+    assert len(answers(team, iid, INITECH)) == 1
+
+
+@pytest.mark.parametrize("event_between", [False, True])
+def test_a_backups_playbook_note_reaches_the_handback_though_an_event_refreshed_the_memory(
+    team: Team, away: dict[str, Any], event_between: bool
+) -> None:
+    backup = away["backup"]["Acme Corp"]
+    team.reconcile("2026-11-24T14:00")
+    team.comment(away["acme"], backup, "Renewal call moved to Dec 3.", when="2026-11-24T15:00")
+    if event_between:
+        new_request_event(team, "dbass90", "2026-11-24T15:10")
+    for when in ("2026-11-24T16:00", "2026-11-25T16:00", "2026-11-30T14:00"):
+        team.reconcile(when)
+    assert f"by `{backup}`" in team.note(away["request"], "returned")

@@ -9,7 +9,7 @@ still stop the run, as everywhere).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
@@ -119,18 +119,19 @@ def recall(api: Api, board: str, key: bytes) -> Memory | None:
 
 def scan(
     api: Api,
-    places: Sequence[str],
-    since: datetime | None,
+    since: Mapping[str, datetime | None],
     seen: Mapping[str, Mapping[int, int]],
 ) -> Scan:
-    """The issues of each place changed since ``since`` (one list each); the threads of those
-    with comments not read before (a mention whose answer failed is forgotten as read: see
-    ``app.away.unanswered``)."""
-    after = since or api.server_now() - FIRST_LOOK
+    """The issues of each place changed since its time in ``since`` (one list each; None: the
+    last day); the threads of those with comments not read before (a mention whose answer failed
+    is forgotten as read: see ``app.away.unanswered``)."""
     issues: list[Discussed] = []
     errors: list[str] = []
-    counts = {place: dict(seen.get(place, {})) for place in places}
-    for place in places:
+    listed_at: dict[str, datetime] = {}
+    counts = {place: dict(seen.get(place, {})) for place in since}
+    for place, start in since.items():
+        before = api.server_now()  # GitLab's time before the list: the next list starts there
+        after = start or before - FIRST_LOOK
         try:
             with elsewhere(place, None):
                 listed = api.list_issues(
@@ -143,6 +144,7 @@ def scan(
         except TrackerError as exc:
             errors.append(str(exc))
             continue
+        listed_at[place] = before
         for raw in listed:
             try:
                 found = _discussed(api, place, raw, counts[place])
@@ -153,7 +155,7 @@ def scan(
                 continue
             issues.append(found)
     kept = {place: dict(list(c.items())[-SEEN_LIMIT:]) for place, c in counts.items() if c}
-    return Scan(tuple(issues), kept, tuple(errors))
+    return Scan(tuple(issues), kept, tuple(errors), listed_at)
 
 
 def _discussed(
@@ -164,8 +166,12 @@ def _discussed(
 ) -> Discussed:
     iid = int(raw["iid"])
     count = int(raw.get("user_notes_count") or 0)
-    fresh = count > 0 and counts.get(iid) != count
+    known = counts.get(iid)
+    fresh = count > 0 and known != count
     threads = read_threads(api, place, iid) if fresh else None
+    # its description was judged with its threads, when they were last read: an edit of its
+    # title or labels since is no new mention (an answer would be given twice)
+    description = "" if threads is None and known is not None else raw.get("description")
     if threads is not None:
         counts.pop(iid, None)
         counts[iid] = count  # the last read last: the oldest are forgotten first
@@ -174,7 +180,7 @@ def _discussed(
         place=place,
         iid=iid,
         author=str(author.get("username") if isinstance(author, Mapping) else author or ""),
-        description=str(raw.get("description") or ""),
+        description=str(description or ""),
         created_at=parse_time(raw["created_at"]),
         web_url=str(raw.get("web_url") or ""),
         labels=tuple(str(label) for label in raw.get("labels") or ()),

@@ -121,12 +121,9 @@ class GitLabTracker:
         return away.recall(self._api, board, self._memory_key)
 
     def scan(
-        self,
-        places: Sequence[str],
-        since: datetime | None,
-        seen: Mapping[str, Mapping[int, int]],
+        self, since: Mapping[str, datetime | None], seen: Mapping[str, Mapping[int, int]]
     ) -> Scan:
-        return away.scan(self._api, places, since, seen)
+        return away.scan(self._api, since, seen)
 
     def threads(self, place: str, iid: int, thread: str = "") -> tuple[Thread, ...]:
         return away.read_threads(self._api, place, iid, thread)
