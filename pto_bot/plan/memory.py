@@ -50,8 +50,13 @@ def remember(snapshot: Snapshot, plan: Plan, unsettled: Iterable[int], now: date
         issue = req.issue
         r = req.request
         recent = r is not None and history.keeps(r.end, today) and issue.updated_at >= since
+        whole = fairness.counted_whole(req.iid, world)
         if issue.is_open or recent:  # closed, its days recent: it may overlap open ones
             kept.add(issue.iid)
+            if not whole:  # read again without its fallback request: its fold still counts
+                folded[issue.iid] = world.folded[issue.iid]
+        elif not whole:
+            folded[issue.iid] = world.folded[issue.iid]
         else:
             ev = plan.evaluation.get(issue.iid)
             days = fairness.fallback_days([ev], policy) if ev is not None else {}

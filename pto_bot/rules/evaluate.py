@@ -17,7 +17,7 @@ from ..domain.policy import Policy
 from ..domain.world import RequestIssue, World
 from . import changes, counting, coverage, going_live
 from .evaluation import Cover, Evaluated, Evaluation, Status
-from .fairness import fallback_days, with_folded
+from .fairness import counted_whole, fallback_days, with_folded
 from .rotation import pod_of
 
 
@@ -33,7 +33,8 @@ def evaluate(world: World, ledger: tuple[LedgerEntry, ...], today: date) -> Eval
     evaluated = tuple(covered)
     days = fallback_days(evaluated, policy)
     if world.folded:
-        days = with_folded(days, world.folded, {r.iid for r in world.requests})
+        whole = {r.iid for r in world.requests if counted_whole(r.iid, world)}
+        days = with_folded(days, world.folded, whole)
     return Evaluation.of(today, evaluated, days)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Literal
 
 from ..domain.policy import Policy
+from ..domain.world import World
 from .evaluation import Evaluated, Status
 
 Standing = Literal["below", "within", "above"]
@@ -30,6 +31,13 @@ def fallback_days(evaluated: Iterable[Evaluated], policy: Policy) -> dict[str, d
             for person in people:
                 days[person][day.year] += 1
     return {k: dict(v) for k, v in days.items()}
+
+
+def counted_whole(iid: int, world: World) -> bool:
+    """The request's fallback weeks can be counted from the world: its fallback request is in it,
+    or nothing of it was folded (a closed request read again after it was folded, by a comment
+    or a reopening, comes without its closed fallback request: its fold still counts)."""
+    return iid in world.fallbacks or iid not in world.folded
 
 
 def with_folded(

@@ -278,3 +278,31 @@ def test_runs_soon_after_a_write_read_it_again_but_rewrite_the_memory_once(team:
     settling = team.reconcile(f"{TODAY}T15:00")
     assert len(settling.writes) == 1  # the memory, once
     assert team.reconcile(f"{TODAY}T16:00").writes == []
+
+
+@pytest.mark.parametrize("how", ["a comment", "a reopening"])
+def test_a_folded_request_touched_again_keeps_its_fallback_weeks(team: Team, how: str) -> None:
+    team.policy, team.remember = POLICY, True
+    team.playbook("Northwind", "dbass90", "high", "auto-assigned")
+    team.request("andsmith3", "2026-09-07", "2026-09-11", created="2026-08-01")
+    req = team.request("dbass90", "2026-09-07", "2026-09-11", created="2026-08-02")
+    team.reconcile("2026-08-20T14:00")
+    fb = team.fallback_of(req)
+    assert fb is not None
+    team.comment(fb, "klang", "/pto volunteer Northwind", when="2026-08-20T15:00")
+    team.reconcile("2026-08-20T16:00")
+    for iid in (req, req - 1):
+        team.edit(iid, "2026-09-12T10:00", state="closed", closed_at=at("2026-09-12T10:00"))
+    for when in ("2026-09-14T14:00", "2026-11-20T14:00", "2026-11-20T16:00"):
+        team.reconcile(when)  # by now folded
+    weeks = "| `klang` | 0.8 | below |"
+    assert weeks in team.fake.issues[board(team)]["description"]
+
+    if how == "a comment":
+        team.comment(req, "dbass90", "Thanks everyone!", when="2026-11-20T16:30")
+    else:
+        team.edit(req, "2026-11-20T16:30", state="opened", closed_at=None)
+    for when in ("2026-11-20T17:00", "2026-11-27T14:00", "2026-12-01T14:00"):
+        team.reconcile(when)
+
+    assert weeks in team.fake.issues[board(team)]["description"]
