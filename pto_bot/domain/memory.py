@@ -11,8 +11,9 @@ the closed history no longer kept: the fallback days each closed request gave ea
 And who is away and where accounts are discussed (:class:`RememberedAway`): what the webhook job
 needs to answer a mention of someone out without reading the project.
 
-The memory is sealed with a key only the bot has (derived from its token): a person's edit, a
-forgery, a new token or a new version all read as no memory. Losing it costs requests, never
+The memory is sealed (encrypted and authenticated) with a key only the bot has, derived from its
+token: nobody else can read it, and a person's edit, a forgery, a new token or a new version all
+read as no memory. Losing it costs requests, never
 correctness: the next run reads everything that can still matter and remembers again.
 """
 
@@ -26,15 +27,18 @@ import zlib
 from datetime import datetime, timedelta
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-VERSION = 2
+VERSION = 3
+_NONCE = 12  # bytes, AES-GCM's
+_CONTEXT = b"pto-bot memory"  # authenticated with the content
 #: GitLab bumps an issue's ``updated_at`` for a new or edited note only when the last bump is
 #: over a minute old (``ThrottledTouch``): notes read this long after the issue's last change
 #: (GitLab's own clock, from its ``Date`` header; a second's resolution) hold every change to it,
 #: and only such notes are remembered.
 SETTLE = timedelta(seconds=75)
-_MAC = 16  # bytes of HMAC-SHA256 kept
 
 
 class _Shape(BaseModel):
@@ -106,26 +110,37 @@ class Memory(_Shape):
         return other is not None and self == other.model_copy(update={"synced": self.synced})
 
 
+def _keys(key: bytes) -> tuple[AESGCM, bytes]:
+    """The cipher and the nonce key, both derived from ``key`` (itself from the bot's token)."""
+    cipher = hmac.new(key, b"pto-bot memory: encryption", hashlib.sha256).digest()
+    nonces = hmac.new(key, b"pto-bot memory: nonce", hashlib.sha256).digest()
+    return AESGCM(cipher), nonces
+
+
 def seal(memory: Memory, key: bytes) -> str:
-    """Compact text for a marker: JSON, deflated, signed with ``key``, base64."""
+    """Compact text for a marker: JSON, deflated, encrypted and authenticated with AES-GCM under
+    a key derived from ``key``, base64. Anyone who can read the dashboard may read the marker,
+    and the memory holds text from confidential issues (comments with commands, requests): only
+    the bot can read it. The nonce is derived from the content, so the same memory always seals
+    to the same text and an unchanged memory never rewrites the dashboard."""
     raw = zlib.compress(memory.model_dump_json().encode(), 9)
-    mac = hmac.new(key, raw, hashlib.sha256).digest()[:_MAC]
-    return base64.b64encode(mac + raw).decode("ascii")
+    cipher, nonces = _keys(key)
+    nonce = hmac.new(nonces, raw, hashlib.sha256).digest()[:_NONCE]
+    return base64.b64encode(nonce + cipher.encrypt(nonce, raw, _CONTEXT)).decode("ascii")
 
 
 def unseal(text: object, key: bytes) -> Memory | None:
-    """The memory sealed in ``text`` with ``key``; None when it is missing, edited, signed with
+    """The memory sealed in ``text`` with ``key``; None when it is missing, edited, sealed with
     another key or of another version."""
     if not isinstance(text, str) or not text:
         return None
     try:
         blob = base64.b64decode(text.encode("ascii"), validate=True)
-        mac, raw = blob[:_MAC], blob[_MAC:]
-        if not hmac.compare_digest(mac, hmac.new(key, raw, hashlib.sha256).digest()[:_MAC]):
-            return None
+        cipher, _ = _keys(key)
+        raw = cipher.decrypt(blob[:_NONCE], blob[_NONCE:], _CONTEXT)
         data = json.loads(zlib.decompress(raw))
         if not isinstance(data, dict) or data.get("version") != VERSION:
             return None
         return Memory.model_validate(data)
-    except (ValueError, zlib.error, ValidationError, UnicodeError, RecursionError):
+    except (InvalidTag, ValueError, zlib.error, ValidationError, UnicodeError, RecursionError):
         return None

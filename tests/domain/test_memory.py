@@ -4,9 +4,6 @@ after any edit, with another key, or from another version."""
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
-import json
 import zlib
 from datetime import UTC, datetime
 
@@ -44,11 +41,24 @@ def test_anything_but_the_bots_own_seal_reads_as_no_memory(text: object) -> None
 
 
 def test_a_memory_of_another_version_reads_as_no_memory() -> None:
-    raw = zlib.compress(
-        json.dumps({**json.loads(memory().model_dump_json()), "version": 99}).encode()
+    newer = seal(memory().model_copy(update={"version": 99}), KEY)
+    assert unseal(newer, KEY) is None
+
+
+def test_nobody_without_the_key_can_read_it_and_the_same_memory_seals_the_same() -> None:
+    private = RememberedNote(
+        id=8, created_at=T, updated_at=T, author="melroberts", body="/pto deny surgery on the 7th"
     )
-    mac = hmac.new(KEY, raw, hashlib.sha256).digest()[:16]
-    assert unseal(base64.b64encode(mac + raw).decode(), KEY) is None
+    issue = RememberedIssue(updated_at=T, read_at=T, notes=(private,))
+    sealed = seal(Memory(synced=T, issues={12: issue}), KEY)
+    blob = base64.b64decode(sealed)
+    for guess in (blob, blob[12:], blob[16:]):
+        try:
+            text = zlib.decompress(guess)
+        except zlib.error:
+            text = guess
+        assert b"surgery" not in text
+    assert seal(Memory(synced=T, issues={12: issue}), KEY) == sealed  # no rewrite when unchanged
 
 
 def test_the_same_facts_synced_later_are_the_same_memory() -> None:
