@@ -16,7 +16,7 @@ from ..domain.policy import Policy
 from ..domain.snapshot import Snapshot
 from ..domain.world import read_world
 from ..plan import away as plan_away
-from ..plan.actions import Reply
+from ..plan.actions import EditNote, PostNote, Reply
 from ..plan.planner import Plan, plan
 from ..rules import away as rules
 from .apply import Result, apply
@@ -151,18 +151,28 @@ def merge(first: Result | None, second: Result | None) -> Result | None:
 
 
 def unanswered(the_plan: Plan, result: Result) -> Plan:
-    """The plan, its issues whose answer failed forgotten as read: the next run reads their
-    threads again and answers then."""
+    """The plan, its issues whose answer (or whose record on the PTO request: the away-log, a
+    digest) was not written forgotten as read, their places listed again from where they were:
+    the next run reads their threads again and answers, or records, then."""
     away = the_plan.away
-    failed = {
-        (d.action.place, d.action.iid)
-        for d in result.done
-        if isinstance(d.action, Reply) and d.status in ("failed", "skipped", "deferred")
+    undone = [d.action for d in result.done if d.status in ("failed", "skipped", "deferred")]
+    failed = {(a.place, a.iid) for a in undone if isinstance(a, Reply)}
+    # a request whose record of mentions (its away-log or a digest) was not written: the
+    # mentions found for it are read again next time, or they would never be recorded
+    unrecorded = {
+        a.iid
+        for a in undone
+        if isinstance(a, PostNote | EditNote) and a.topic in (plan_away.LOG, plan_away.DIGEST)
     }
+    if away is not None:
+        failed |= {(m.place, m.iid) for a, m in away.found if a.request in unrecorded}
     if away is None or not failed:
         return the_plan
     seen = {
         place: {iid: n for iid, n in counts.items() if (place, iid) not in failed}
         for place, counts in away.seen.items()
     }
-    return replace(the_plan, away=replace(away, seen=seen))
+    # and their places are listed again from where they were, so those issues come back
+    again = {place for place, _ in failed}
+    listed = {place: at for place, at in away.listed.items() if place not in again}
+    return replace(the_plan, away=replace(away, seen=seen, listed=listed))

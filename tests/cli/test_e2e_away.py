@@ -455,3 +455,21 @@ def test_a_backups_playbook_note_reaches_the_handback_though_an_event_refreshed_
     for when in ("2026-11-24T16:00", "2026-11-25T16:00", "2026-11-30T14:00"):
         team.reconcile(when)
     assert f"by `{backup}`" in team.note(away["request"], "returned")
+
+
+def test_a_mention_whose_record_could_not_be_written_is_recorded_later(
+    team: Team, away: dict[str, Any]
+) -> None:
+    off = team.tmp / "record-only.yaml"
+    off.write_text(Path(POLICY).read_text().replace("  answer: true", "  answer: false"))
+    team.policy = str(off)  # mentions are only recorded: nothing else brings them back
+    request = away["request"]
+    team.reconcile("2026-11-23T14:00")
+    iid = customer_issue(team, INITECH)
+    customer_note(team, INITECH, iid, "@klang is the license renewed?", "2026-11-23T14:10")
+    team.fake.fail("POST", rf"/issues/{request}/notes$", status=500, times=50)
+    assert team.reconcile("2026-11-23T15:00").code == 1  # GitLab has a bad minute
+    team.fake.faults.clear()
+    for when in ("2026-11-23T16:00", "2026-11-23T17:00"):
+        team.reconcile(when)
+    assert f"{INITECH}#{iid}" in team.note(request, "away-log")
