@@ -103,6 +103,10 @@ def _apply_group(
         if iid is not None and iid in broken:
             result.done.append(Done(action, "skipped", f"an earlier write to #{iid} failed"))
             continue
+        if isinstance(action, Notify) and action.about in broken:  # what it tells is not there
+            why = f"an earlier write to #{action.about} failed"
+            result.done.append(Done(action, "skipped", why))
+            continue
         if dry_run:
             result.done.append(Done(action, "planned"))
             continue

@@ -106,7 +106,7 @@ class Notify:
     key: str
     text: str
     why: str
-    about: int | None = None  # the PTO request it is about
+    about: int | None = None  # the issue whose writes record that it was sent
 
     def describe(self) -> str:
         return f"notify channel [{self.key}]"

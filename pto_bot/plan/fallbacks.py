@@ -154,8 +154,11 @@ def _escalation(ctx: Context, ev: Evaluated, issue: Issue, window: datetime) -> 
     # an escalation note from before keys counts for the first window
     first = ctx.world.fallbacks[ev.iid].opened_at.isoformat()
     existing = [n for n in ctx.notes(issue.iid) if n.data.get("k", first) == key]
-    actions: list[Action] = []
+    note = wording.escalated_note(ev, ctx.policy, due)
+    actions = announce(existing, issue.iid, "escalated", note, "deadline passed", key=key)
+    actions += ensure_labels(issue, {ctx.policy.labels.escalated}, set(), "deadline passed")
     if ctx.chat and not any(n.topic == "escalated" for n in existing):
+        # after the note, which records that it was sent: with it, or not at all
         actions.append(
             Notify(
                 f"escalated:{ev.iid}",
@@ -163,12 +166,9 @@ def _escalation(ctx: Context, ev: Evaluated, issue: Issue, window: datetime) -> 
                 f"passed its deadline with {len(ev.uncovered)} account(s) open. "
                 f"{issue.web_url or '#' + str(issue.iid)}",
                 "deadline passed",
-                about=ev.iid,
+                about=issue.iid,
             )
         )
-    note = wording.escalated_note(ev, ctx.policy, due)
-    actions += announce(existing, issue.iid, "escalated", note, "deadline passed", key=key)
-    actions += ensure_labels(issue, {ctx.policy.labels.escalated}, set(), "deadline passed")
     return actions
 
 

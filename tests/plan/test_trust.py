@@ -671,3 +671,27 @@ def test_16_fallback_volunteers_and_buddies_are_still_released_once() -> None:
     q.run("2026-11-21T12:00")
     assert f"@{buddy}" in q.note(req, "released")
     assert q.plan("2026-11-21T13:00").actions == ()
+
+
+def test_13_the_escalation_message_is_sent_with_its_note_or_not_at_all() -> None:
+    p = Project(chat=True)
+    _, req = two_out_in_alpha(p)
+    p.run("2026-12-01T08:00")
+    fallback = p.fallback_of(req)
+    assert fallback is not None
+    sent = len(p.messages)
+    for when in ("2026-12-03T08:00", "2026-12-03T09:00"):  # past the deadline; GitLab fails
+        tracker = p.tracker(at(when))
+        post = tracker.post_note
+
+        def failing(iid: int, body: str, post: Any = post) -> int:
+            if iid == fallback["iid"]:
+                raise TrackerError("HTTP 500", iid)
+            return int(post(iid, body))
+
+        tracker.post_note = failing  # type: ignore[method-assign]
+        apply(tracker, p.plan(when).actions, notifier=p.messages.append)
+    assert not [m for m in p.messages[sent:] if "passed its deadline" in m]
+    p.run("2026-12-03T10:00")  # GitLab is back: the note and the message, once
+    assert len([m for m in p.messages[sent:] if "passed its deadline" in m]) == 1
+    assert len(p.notes(fallback["iid"], "escalated")) == 1
