@@ -12,6 +12,7 @@ from ..adapters import away_cache
 from ..adapters.offline import OfflineTracker
 from ..adapters.slack import notifier_from_env
 from ..adapters.tracker import Notifier, Tracker
+from ..domain.memory import SETTLE, Memory
 from ..domain.policy import OFFLINE_BOT, Policy
 from ..domain.snapshot import Snapshot
 from ..plan.aftermath import after_writes
@@ -133,6 +134,19 @@ def _away_changed(snapshot: Snapshot, the_plan: Plan, event_iid: int | None, dry
     return now_away != old.away.absences or the_plan.away.places.projects != old.away.projects
 
 
+def _dropped(after: Snapshot, memory: Memory) -> bool:
+    """This run read closed issues (changed since the memory was written) that the memory does
+    not keep, though their notes had settled."""
+    return any(
+        not issue.is_open
+        and issue.read_at is not None
+        and issue.read_at == after.synced
+        and issue.read_at >= issue.updated_at + SETTLE
+        and issue.iid not in memory.issues
+        for issue in after.issues
+    )
+
+
 def _dashboard(
     tracker: Tracker,
     now: datetime,
@@ -150,8 +164,10 @@ def _dashboard(
     if not dry_run:
         memory = remember(after, shown, touched, now)
         old = after.remembered
-        # nothing new since it was written: the dashboard stays as it is
-        sealed = tracker.seal(old if old is not None and memory.same_as(old) else memory)
+        # nothing new since it was written: the dashboard stays as it is (unless this run read
+        # closed issues the memory does not keep: its time moves on, or they are read each run)
+        same = old is not None and memory.same_as(old) and not _dropped(after, memory)
+        sealed = tracker.seal(old if same and old is not None else memory)
         if sealed is not None and len(sealed) > MEMORY_LIMIT:
             problems.append(
                 f"the bot's memory ({len(sealed):,} characters) does not fit in the dashboard "

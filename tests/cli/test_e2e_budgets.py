@@ -306,3 +306,31 @@ def test_a_folded_request_touched_again_keeps_its_fallback_weeks(team: Team, how
         team.reconcile(when)
 
     assert weeks in team.fake.issues[board(team)]["description"]
+
+
+def test_a_comment_on_an_old_closed_request_costs_one_read_not_one_each_run(team: Team) -> None:
+    year_of_history(team, closed=30, open_=4)
+    settle(team)
+    old = next(
+        iid
+        for iid, issue in team.fake.issues.items()
+        if issue["state"] == "closed" and issue["closed_at"] < at("2026-06-01")
+    )
+    team.comment(old, "klang", "Thanks again!", when=f"{TODAY}T15:30")
+    costs = [len(team.reconcile(f"{TODAY}T{hour}:00").calls) for hour in (16, 17, 18, 19)]
+    assert costs[1:] == [READS, READS, READS], costs
+
+
+def test_a_closed_request_reopened_and_relabelled_is_no_longer_counted(team: Team) -> None:
+    team.policy, team.remember = POLICY, True
+    team.playbook("Acme Corp", "klang", "high", "auto-assigned")
+    done = team.request("klang", "2026-11-09", "2026-11-13", created="2026-10-01")
+    later = team.request("adamlauzon", "2026-11-12", "2026-11-20", created="2026-10-02")
+    team.edit(done, "2026-11-16T10:00", state="closed", closed_at=at("2026-11-16T10:00"))
+    for when in ("2026-11-16T14:00", "2026-11-16T15:00"):
+        team.reconcile(when)
+    assert "out::2" in team.labels(later)  # klang's closed request still counts
+    # someone reopens it and relabels it: it is no PTO request any more
+    team.edit(done, "2026-11-16T15:30", state="opened", closed_at=None, labels=["retro"])
+    team.reconcile("2026-11-16T16:00")
+    assert "out::1" in team.labels(later)

@@ -127,11 +127,12 @@ def _ours_and_recent(raw: Mapping[str, Any], wanted: Wanted) -> bool:
 
 
 def _changed_since(run: _Read, memory: Memory) -> dict[int, Raw]:
-    """Every closed issue of the project changed since the memory was written (usually none):
-    one request, whatever the history."""
+    """Every issue of the project changed since the memory was written (usually few): one
+    request, whatever the history. Open ones among them are the lists' business; they are here
+    so that a closed issue kept in memory and since reopened and relabelled is let go."""
     changed = run.api.list_issues(
-        "list issues closed or changed since the last run",
-        state="closed",
+        "list issues changed since the last run",
+        state="all",
         updated_after=api_time(memory.synced - MEMORY_SETTLE),
     )
     return {int(raw["iid"]): raw for raw in changed}
