@@ -11,13 +11,24 @@ window apart by these stamps were handled at least a window apart. A run has ``b
 of writing (``limits.write_minutes``, from its first write); :meth:`Pacer.fits` tells whether
 more writes can still start within it, so the applier leaves what does not fit to the next run.
 Waiting goes through an injected ``sleep`` and ``clock``: tests never really wait.
+
+The limit is per project, not per job: the scheduled job and the webhook jobs that follow it in
+the resource group share it. With a ``record`` file (beside the runner cache) a job starts from
+the writes the jobs before it made in the last minute (:meth:`Pacer.restore`), and keeps it up
+to date after each write. Without it (a runner with no cache), a job knows only its own.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
+
+_log = logging.getLogger(__name__)
 
 NOTES_PER_MINUTE = 50
 WINDOW = 60.0
@@ -31,6 +42,9 @@ class Pacer:
         clock: Callable[[], float],
         sleep: Callable[[float], None],
         notes_per_minute: int = NOTES_PER_MINUTE,
+        *,
+        wall: Callable[[], float] | None = None,
+        record: Path | None = None,
     ) -> None:
         self.per_minute = per_minute
         self.notes_per_minute = min(notes_per_minute, per_minute)
@@ -41,6 +55,9 @@ class Pacer:
         self._notes: deque[float] = deque()
         self._started: float | None = None
         self.log: list[tuple[float, bool]] = []  # (finished, is a note): what a test checks
+        self._wall = wall  # seconds since the epoch: what the record is kept in
+        self._record = record if wall is not None else None
+        self.restore()
 
     def _forget(self, now: float) -> None:
         for stamps in (self._writes, self._notes):
@@ -89,3 +106,33 @@ class Pacer:
             if note:
                 self._notes.append(done)
             self.log.append((done, note))
+            self._keep()
+
+    # -- the record shared by the jobs of a runner ----------------------------------------------
+
+    def restore(self) -> None:
+        """Start from the writes the jobs before this one made in the last minute."""
+        if self._record is None or self._wall is None:
+            return
+        try:
+            data = json.loads(self._record.read_text(encoding="utf-8"))
+            ago = self._wall() - self._clock()  # the wall clock at our clock's zero
+            for stamps, key in ((self._writes, "writes"), (self._notes, "notes")):
+                for when in sorted(float(t) for t in data[key]):
+                    stamps.append(when - ago)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return
+        self._forget(self._clock())
+
+    def _keep(self) -> None:
+        if self._record is None or self._wall is None:
+            return
+        self._forget(self._clock())
+        ago = self._wall() - self._clock()
+        data = {"writes": [t + ago for t in self._writes], "notes": [t + ago for t in self._notes]}
+        tmp = self._record.with_name(self._record.name + ".tmp")
+        try:
+            tmp.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(tmp, self._record)
+        except OSError as exc:
+            _log.warning("the writes of this minute not kept beside the cache (%s)", exc)

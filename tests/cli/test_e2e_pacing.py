@@ -3,10 +3,11 @@ as a webhook pipeline, and GitLab.com creates at most 25 a minute per project.""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from gitlab_team import POLICY, Team
+from gitlab_team import POLICY, Team, issue_hook
 
 WINDOW = timedelta(seconds=60)
 
@@ -56,3 +57,26 @@ def test_a_200_write_first_run_stays_under_the_limits_and_answers_people_first(
     assert most_in_a_minute(later) <= 20
     assert all(len(team.bot_notes(iid, "coverage")) == 1 for iid in requests)
     assert len(team.bot_notes(asking, "reply")) == 1
+
+
+def test_the_limit_holds_across_jobs_that_share_the_runners_cache(team: Team) -> None:
+    paced_policy(team, per_minute=20, minutes=2)
+    cache = ("--cache", str(team.tmp / "cache.json"))
+    team.playbook("Acme Corp", "klang", "high", "auto-assigned")
+    people = ["klang", "adamlauzon", "magomez3", "a.conrad", "malmendarez", "michwalker"]
+    for n in range(40):
+        day = str(date(2027, 1, 4) + timedelta(weeks=n))
+        team.request(people[n % 6], day, day)
+    assert team.reconcile("2026-11-20T14:00", *cache).code == 0
+    last = max(t for t, m, _ in team.fake.timed if m != "GET")
+    # the next job of the resource group, 20 s later: a new request's issue event
+    team.fake.now = last + timedelta(seconds=20)
+    iid = team.request("dbass90", "2027-06-01", "2027-06-02", created="2026-11-20")
+    payload = issue_hook(team, iid, "dbass90", previous=[])
+    payload["object_attributes"]["action"] = "open"
+    path = team.tmp / "trigger_payload.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    when = team.fake.now.strftime("%Y-%m-%dT%H:%M:%S")
+    event = team.run("handle-event", "--payload", str(path), *cache, now=when)
+    assert event.code == 0 and event.writes, event.text
+    assert most_in_a_minute([t for t, m, _ in team.fake.timed if m != "GET"]) <= 20

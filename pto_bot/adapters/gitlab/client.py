@@ -72,7 +72,13 @@ class GitLabTracker:
         self._bot_username = bot_username
         self._cache_path = cache_path
         self._pacer = Pacer(
-            writes_per_minute, write_minutes * 60, clock, sleep, notes_per_minute=notes_per_minute
+            writes_per_minute,
+            write_minutes * 60,
+            clock,
+            sleep,
+            notes_per_minute=notes_per_minute,
+            wall=lambda: now().timestamp(),
+            record=cache_path.with_name(f"{cache_path.stem}-writes.json") if cache_path else None,
         )
 
     @classmethod
