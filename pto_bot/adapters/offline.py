@@ -132,21 +132,10 @@ class OfflineTracker:
         raw = next((i for i in space["issues"] if iid_of(i) == iid), None)
         if raw is None:
             raise TrackerError(f"{place or self.name}: issue #{iid} does not exist", iid)
-        notes = space["notes"].setdefault(str(iid), [])
         note_id = self._next_note_id()
-        now = _iso(self.clock())
-        notes.append(
-            {
-                "id": note_id,
-                "body": body,
-                "author": {"username": self.bot_username},
-                "created_at": now,
-                "updated_at": now,
-                "system": False,
-                "noteable_type": "Issue",
-                "noteable_iid": iid,
-                "discussion_id": thread or f"d{note_id}",
-            }
+        note = self._note_json(iid, note_id, body)
+        space["notes"].setdefault(str(iid), []).append(
+            {**note, "discussion_id": thread or f"d{note_id}"}
         )
         self._touch(raw)
         return note_id
@@ -189,23 +178,24 @@ class OfflineTracker:
 
     def post_note(self, iid: int, body: str) -> int:
         raw = self._issue(iid)
-        notes = self._notes(iid)
         note_id = self._next_note_id()
-        now = _iso(self.clock())
-        notes.append(
-            {
-                "id": note_id,
-                "body": body,
-                "author": {"username": self.bot_username},
-                "created_at": now,
-                "updated_at": now,
-                "system": False,
-                "noteable_type": "Issue",
-                "noteable_iid": iid,
-            }
-        )
+        self._notes(iid).append(self._note_json(iid, note_id, body))
         self._touch(raw)
         return note_id
+
+    def _note_json(self, iid: int, note_id: int, body: str) -> dict[str, Any]:
+        """A note of the bot's, in GitLab's shape, written now."""
+        now = _iso(self.clock())
+        return {
+            "id": note_id,
+            "body": body,
+            "author": {"username": self.bot_username},
+            "created_at": now,
+            "updated_at": now,
+            "system": False,
+            "noteable_type": "Issue",
+            "noteable_iid": iid,
+        }
 
     def edit_note(self, iid: int, note_id: int, body: str) -> None:
         raw = self._issue(iid)

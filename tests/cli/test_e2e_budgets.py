@@ -163,7 +163,13 @@ def test_memory_not_written_by_the_bot_is_never_trusted(team: Team, where: str) 
     assert read_marker(dashboard["description"]) is not None  # the bot's own, rewritten
 
 
-def test_fallback_weeks_of_a_request_long_closed_are_remembered_not_read(team: Team) -> None:
+#: klang's fallback week in September: four working days (September 7 is Labor Day)
+KLANG_WEEKS = "| `klang` | 0.8 | below |"
+
+
+def klang_volunteered_in_september(team: Team) -> tuple[int, int]:
+    """dbass90 and andsmith3 out together in September; klang volunteers for Northwind; both
+    requests closed the day after. The request and its fallback request."""
     team.policy, team.remember = POLICY, True
     team.playbook("Northwind", "dbass90", "high", "auto-assigned")
     team.request("andsmith3", "2026-09-07", "2026-09-11", created="2026-08-01")
@@ -176,8 +182,13 @@ def test_fallback_weeks_of_a_request_long_closed_are_remembered_not_read(team: T
     for iid in (req, req - 1):
         team.edit(iid, "2026-09-12T10:00", state="closed", closed_at=at("2026-09-12T10:00"))
     team.reconcile("2026-09-14T14:00")
-    weeks = "| `klang` | 0.8 | below |"  # four working days: September 7 is Labor Day
-    assert weeks in team.fake.issues[board(team)]["description"]
+    assert KLANG_WEEKS in team.fake.issues[board(team)]["description"]
+    return req, fb
+
+
+def test_fallback_weeks_of_a_request_long_closed_are_remembered_not_read(team: Team) -> None:
+    req, fb = klang_volunteered_in_september(team)
+    weeks = KLANG_WEEKS
 
     # ten weeks after: the closed request is no longer kept, its fallback week is folded
     folded = team.reconcile("2026-11-20T14:00")
@@ -282,20 +293,10 @@ def test_runs_soon_after_a_write_read_it_again_but_rewrite_the_memory_once(team:
 
 @pytest.mark.parametrize("how", ["a comment", "a reopening"])
 def test_a_folded_request_touched_again_keeps_its_fallback_weeks(team: Team, how: str) -> None:
-    team.policy, team.remember = POLICY, True
-    team.playbook("Northwind", "dbass90", "high", "auto-assigned")
-    team.request("andsmith3", "2026-09-07", "2026-09-11", created="2026-08-01")
-    req = team.request("dbass90", "2026-09-07", "2026-09-11", created="2026-08-02")
-    team.reconcile("2026-08-20T14:00")
-    fb = team.fallback_of(req)
-    assert fb is not None
-    team.comment(fb, "klang", "/pto volunteer Northwind", when="2026-08-20T15:00")
-    team.reconcile("2026-08-20T16:00")
-    for iid in (req, req - 1):
-        team.edit(iid, "2026-09-12T10:00", state="closed", closed_at=at("2026-09-12T10:00"))
-    for when in ("2026-09-14T14:00", "2026-11-20T14:00", "2026-11-20T16:00"):
+    req, _ = klang_volunteered_in_september(team)
+    for when in ("2026-11-20T14:00", "2026-11-20T16:00"):
         team.reconcile(when)  # by now folded
-    weeks = "| `klang` | 0.8 | below |"
+    weeks = KLANG_WEEKS
     assert weeks in team.fake.issues[board(team)]["description"]
 
     if how == "a comment":
