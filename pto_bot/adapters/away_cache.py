@@ -12,15 +12,12 @@ scheduled run catches the mentions events missed).
 from __future__ import annotations
 
 import json
-import logging
-import os
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from ..domain.away import Absence
-
-_log = logging.getLogger(__name__)
+from .keep import keep_json
 
 FRESH = timedelta(hours=2)
 _VERSION = 1
@@ -39,13 +36,7 @@ def save(cache: Path, project: str, absences: Iterable[Absence], as_of: datetime
         "as_of": as_of.isoformat(),
         "out": [[a.engineer, a.start.isoformat(), a.end.isoformat()] for a in absences],
     }
-    target = path_beside(cache)
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, target)
-    except OSError as exc:
-        _log.warning("who is away not kept beside the cache (%s)", exc)
+    keep_json(path_beside(cache), data, "who is away not kept beside the cache")
 
 
 def load(cache: Path, project: str, now: datetime) -> list[tuple[str, date, date]] | None:

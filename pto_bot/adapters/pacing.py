@@ -21,14 +21,12 @@ to date after each write. Without it (a runner with no cache), a job knows only 
 from __future__ import annotations
 
 import json
-import logging
-import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-_log = logging.getLogger(__name__)
+from .keep import keep_json
 
 NOTES_PER_MINUTE = 50
 WINDOW = 60.0
@@ -130,9 +128,4 @@ class Pacer:
         self._forget(self._clock())
         ago = self._wall() - self._clock()
         data = {"writes": [t + ago for t in self._writes], "notes": [t + ago for t in self._notes]}
-        tmp = self._record.with_name(self._record.name + ".tmp")
-        try:
-            tmp.write_text(json.dumps(data), encoding="utf-8")
-            os.replace(tmp, self._record)
-        except OSError as exc:
-            _log.warning("the writes of this minute not kept beside the cache (%s)", exc)
+        keep_json(self._record, data, "the writes of this minute not kept beside the cache")

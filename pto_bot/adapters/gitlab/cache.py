@@ -10,17 +10,14 @@ requests, never an error.
 from __future__ import annotations
 
 import json
-import logging
-import os
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from ...domain.snapshot import Note
+from ..keep import keep_json
 from .convert import notes_from_api, parse_time
-
-_log = logging.getLogger(__name__)
 
 #: GitLab touches an issue's ``updated_at`` for a new or edited note only when the last touch is
 #: older than one minute (``ThrottledTouch::TOUCH_INTERVAL``); five more minutes cover clock skew.
@@ -138,9 +135,4 @@ class NoteCache:
             "closed": self._closed,
             "closed_synced": self._closed_synced,
         }
-        tmp = self._path.with_name(self._path.name + ".tmp")
-        try:
-            tmp.write_text(json.dumps(data), encoding="utf-8")
-            os.replace(tmp, self._path)
-        except OSError as exc:
-            _log.warning("note cache not saved (%s): the next run reads every issue's notes", exc)
+        keep_json(self._path, data, "note cache not saved: the next run reads every issue's notes")
