@@ -7,11 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ..adapters.gitlab.recall import MEMORY_SETTLE
 from ..adapters.tracker import Tracker
 from ..adapters.webhook import Event
 from ..domain.away import TEAM, Absence, Discussed, Places, Scan, out_on
-from ..domain.memory import Memory
+from ..domain.memory import SETTLE, Memory
 from ..domain.policy import Policy
 from ..domain.snapshot import Snapshot
 from ..domain.world import read_world
@@ -41,7 +40,7 @@ def scan_for(
     since: dict[str, datetime | None] = {}
     for place in watched:  # each from where its last list was read (a failed one: from before)
         last = remembered.away.scanned.get(place, remembered.synced) if remembered else None
-        since[place] = last - MEMORY_SETTLE if last is not None else None
+        since[place] = last - SETTLE if last is not None else None
     seen = remembered.away.seen if remembered is not None else {}
     today = now.astimezone(policy.tz).date()
     first = min((s or now for s in since.values()), default=now).astimezone(policy.tz).date()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from pathlib import Path
 
+from ..adapters.gitlab.config import CLOSED_LOOKBACK
 from ..adapters.offline import OfflineTracker
 from ..adapters.tracker import Tracker, Wanted
 from ..domain.policy import OFFLINE_BOT, Policy
@@ -23,8 +24,9 @@ def labels_to_read(policy: Policy) -> list[str]:
     return [labels.request, labels.playbook, labels.fallback, labels.dashboard]
 
 
-#: How far back ``metrics`` reads closed history (the pilot's year, and a month more).
-FULL_HISTORY = timedelta(days=400)
+#: How far back ``metrics`` reads closed history (the pilot's year, and a month more): what the
+#: GitLab reader reads when it is not told otherwise.
+FULL_HISTORY = CLOSED_LOOKBACK
 
 
 def reading(

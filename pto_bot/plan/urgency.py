@@ -36,9 +36,9 @@ def rank(action: Action) -> int:
     topic = action.topic if isinstance(action, PostNote | EditNote) else ""
     if isinstance(action, Notify | Reply) or topic.startswith("reply:") or topic in _URGENT_TOPICS:
         return URGENT
-    if topic in _COVERAGE_TOPICS or isinstance(action, SetLabels | SetState | CreateIssue):
-        return COVERAGE
-    if isinstance(action, EditIssue):
+    if topic in _COVERAGE_TOPICS or isinstance(
+        action, SetLabels | SetState | CreateIssue | EditIssue
+    ):
         return COVERAGE
     return ROUTINE
 

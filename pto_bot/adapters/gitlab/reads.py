@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ...domain.memory import Memory, RememberedIssue
+from ...domain.memory import SETTLE, Memory, RememberedIssue
 from ...domain.snapshot import Issue, Note, Snapshot
 from ...errors import AccessError, TrackerError
 from ..tracker import Wanted
@@ -28,7 +28,6 @@ from .cache import CACHE_SETTLE, NoteCache
 from .config import CLOSED_LOOKBACK
 from .convert import api_time, issue_from_api, notes_from_api, parse_time
 from .recall import (
-    MEMORY_SETTLE,
     find_memory,
     ghost,
     ghost_raw,
@@ -133,7 +132,7 @@ def _changed_since(run: _Read, memory: Memory) -> dict[int, Raw]:
     changed = run.api.list_issues(
         "list issues changed since the last run",
         state="all",
-        updated_after=api_time(memory.synced - MEMORY_SETTLE),
+        updated_after=api_time(memory.synced - SETTLE),
     )
     return {int(raw["iid"]): raw for raw in changed}
 
@@ -157,7 +156,7 @@ def _ghost(run: _Read, iid: int, entry: RememberedIssue) -> tuple[Issue, list[st
     unless they were not to be trusted."""
     bot = run.wanted.bot
     assert bot is not None
-    if entry.read_at is not None and entry.read_at >= entry.updated_at + MEMORY_SETTLE:
+    if entry.read_at is not None and entry.read_at >= entry.updated_at + SETTLE:
         run.cache.keep(iid)
         return ghost(iid, entry, bot), []
     notes, skipped = _notes(run, ghost_raw(iid, entry))

@@ -15,8 +15,6 @@ from ...domain.snapshot import Issue, Note
 from ..tracker import Wanted
 from .convert import parse_time
 
-MEMORY_SETTLE = SETTLE
-
 
 def find_memory(listed: Iterable[Mapping[str, Any]], wanted: Wanted, key: bytes) -> Memory | None:
     """The memory in the bot's open dashboard issue (the oldest that holds one), if any."""
@@ -45,7 +43,7 @@ def trusted(entry: RememberedIssue | None, raw: Mapping[str, Any], wanted: Wante
     """The remembered notes of the issue ``raw`` lists are still its notes: nothing on the issue
     changed since they were read (same ``updated_at`` and note count), and they were read long
     enough after its last change (GitLab bumps ``updated_at`` for a note at most once a minute:
-    :data:`MEMORY_SETTLE`). The issue an event is about is always read afresh."""
+    :data:`~...domain.memory.SETTLE`). The issue an event is about is always read afresh."""
     if entry is None or entry.read_at is None or int(raw["iid"]) in wanted.fresh:
         return False
     try:
@@ -55,7 +53,7 @@ def trusted(entry: RememberedIssue | None, raw: Mapping[str, Any], wanted: Wante
     return (
         entry.updated_at == updated
         and entry.notes_count == raw.get("user_notes_count")
-        and entry.read_at >= updated + MEMORY_SETTLE
+        and entry.read_at >= updated + SETTLE
     )
 
 
