@@ -13,7 +13,7 @@ from ..domain.away import TEAM, Absence, Discussed, Places, Scan, out_on
 from ..domain.memory import SETTLE, Memory
 from ..domain.policy import Policy
 from ..domain.snapshot import Snapshot
-from ..domain.world import read_world
+from ..domain.world import World
 from ..plan import away as plan_away
 from ..plan.actions import EditNote, PostNote, Reply
 from ..plan.planner import Plan, plan
@@ -28,14 +28,13 @@ def wanted(policy: Policy) -> bool:
 
 
 def scan_for(
-    policy: Policy, tracker: Tracker, snapshot: Snapshot, now: datetime, bot: str
+    policy: Policy, tracker: Tracker, snapshot: Snapshot, world: World, now: datetime
 ) -> Scan | None:
     """The issues to read for mentions in a scheduled run: none unless someone was away since
     the last run (then those changed since it, in each watched project)."""
     if not wanted(policy):
         return None
     remembered = snapshot.remembered
-    world = read_world(policy, snapshot, bot)
     watched = [TEAM, *rules.places(world).projects]
     since: dict[str, datetime | None] = {}
     for place in watched:  # each from where its last list was read (a failed one: from before)

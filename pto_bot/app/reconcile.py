@@ -15,6 +15,7 @@ from ..adapters.tracker import Notifier, Tracker
 from ..domain.memory import SETTLE, Memory
 from ..domain.policy import OFFLINE_BOT, Policy
 from ..domain.snapshot import Snapshot
+from ..domain.world import read_world
 from ..plan.aftermath import after_writes
 from ..plan.memory import remember
 from ..plan.planner import Plan, plan
@@ -64,12 +65,15 @@ def reconcile(
     fresh = () if event_iid is None else (event_iid,)
     wanted = reading(policy, now, bot or policy.bot.username or OFFLINE_BOT, fresh=fresh)
     snapshot = tracker.read(labels_to_read(policy), wanted)
+    world = read_world(policy, snapshot, bot)  # read once: for the scan and the plan
     scan = None
     if event_iid is None:  # the scheduled run catches the mentions events missed
-        scan = scan_for(policy, tracker, snapshot, now, bot or policy.bot.username or OFFLINE_BOT)
+        scan = scan_for(policy, tracker, snapshot, world, now)
     if scan is not None and scan.errors:
         snapshot = replace(snapshot, errors=(*snapshot.errors, *scan.errors))
-    the_plan = plan(policy, snapshot, now, bot, chat=notifier is not None, scan=scan)
+        world = replace(world, problems=(*world.problems, *scan.errors))
+    chat = notifier is not None
+    the_plan = plan(policy, snapshot, now, bot, chat=chat, scan=scan, world=world)
     if event_iid is not None:
         scope = event_scope(the_plan.world, the_plan.evaluation, event_iid)
         the_plan = replace(the_plan, actions=tuple(within(the_plan.actions, scope)))

@@ -53,14 +53,16 @@ def plan(
     bot: str | None = None,
     chat: bool = False,
     scan: Scan | None = None,
+    world: World | None = None,
 ) -> Plan:
     """Plan a run at ``now``; ``bot`` is the bot's username (default: the policy's); ``chat``:
     a team-channel webhook is set up (without one no message is planned, and notes ask people
     to post instead); ``scan``: the issues read for mentions of people who are out (a scheduled
-    run): their answers, the "while you were out" records and the backups' digests."""
+    run): their answers, the "while you were out" records and the backups' digests; ``world``:
+    the snapshot's, when the caller read it already (:func:`~..domain.world.read_world`)."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    world = read_world(policy, snapshot, bot)
+    world = world or read_world(policy, snapshot, bot)
     today = now.astimezone(policy.tz).date()
     failures: list[Failure] = []
     evaluation, answered = _run_commands(world, today, failures)
