@@ -33,22 +33,17 @@ def register(sub: Subparsers) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..app.account import describe
-    from ..app.folders import check_folder
     from ..app.reconcile import run_reconcile
+    from ..app.report import check_report_folder, publish
     from ..errors import ConfigError
-    from ..reports.coverage_view import build_view
-    from ..reports.site import report_files, write_report
 
     calendar = {"public_calendar": args.public_calendar, "public_only": args.public_calendar_only}
     if args.report is None and any(calendar.values()):
         raise ConfigError(["--public-calendar and --public-calendar-only go with --report DIR"])
     if args.report is not None:  # before anything is read or written
-        check_folder("--report", Path(args.report), report_files(**calendar))
+        check_report_folder("--report", Path(args.report), **calendar)
     done = run_reconcile(read_options(args), args.dry_run, os.environ)
     out.write(describe(done.plan, done.result, dry_run=args.dry_run, snapshot=done.snapshot))
     if args.report is not None and done.after is not None:
-        shown = done.after
-        view = build_view(shown, shown.world.policy.reports.weeks, project=done.snapshot.project)
-        sizes = write_report(view, shown.world.policy, Path(args.report), **calendar)
-        out.write("".join(f"{Path(args.report) / n} ({b:,} bytes)\n" for n, b in sizes.items()))
+        out.write(publish(done.after, Path(args.report), done.snapshot.project, **calendar))
     return done.exit_code

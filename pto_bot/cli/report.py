@@ -40,32 +40,16 @@ def register(sub: Subparsers) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..app.account import problems_of
     from ..app.exits import EXIT_OK, EXIT_PARTIAL
-    from ..app.folders import check_folder
     from ..app.read import planned
+    from ..app.report import check_report_folder, publish
     from ..errors import ConfigError
-    from ..reports.coverage_view import build_view
-    from ..reports.site import report_files, write_report
 
     if args.weeks is not None and not 1 <= args.weeks <= 52:  # before any read
         raise ConfigError([f"--weeks: {args.weeks} is out of range; give 1 to 52"])
-    files = report_files(
-        public_calendar=args.public_calendar, public_only=args.public_calendar_only
-    )
-    check_folder("--out", Path(args.out), files)
+    calendar = {"public_calendar": args.public_calendar, "public_only": args.public_calendar_only}
+    check_report_folder("--out", Path(args.out), **calendar)
     project, the_plan = planned(read_options(args), os.environ)  # nothing is applied
-    policy = project.policy
-    weeks = args.weeks if args.weeks is not None else policy.reports.weeks  # policy: 1-52
-    view = build_view(the_plan, weeks, project=project.snapshot.project or None)
-    out_dir = Path(args.out)
-    sizes = write_report(
-        view,
-        policy,
-        out_dir,
-        public_calendar=args.public_calendar,
-        public_only=args.public_calendar_only,
-    )
-    for name, size in sizes.items():
-        out.write(f"{out_dir / name} ({size:,} bytes)\n")
+    out.write(publish(the_plan, Path(args.out), project.snapshot.project, args.weeks, **calendar))
     problems = problems_of(the_plan)
     for problem in problems:
         out.write(f"warning: {problem}\n")
