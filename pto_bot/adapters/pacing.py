@@ -77,22 +77,26 @@ class Pacer:
                 comments.append(moment)
         return moment
 
-    def fits(self, notes: Sequence[bool]) -> bool:
-        """These writes (True: a comment) can all start within the run's writing budget."""
+    def _now(self) -> float:
+        """The clock; the writing time starts at the first look, and the stamps of more than a
+        minute ago are forgotten."""
         now = self._clock()
         if self._started is None:
             self._started = now
         self._forget(now)
+        return now
+
+    def fits(self, notes: Sequence[bool]) -> bool:
+        """These writes (True: a comment) can all start within the run's writing budget."""
+        now = self._now()
+        assert self._started is not None
         return self._start_of(notes, now) <= self._started + self.budget
 
     @contextmanager
     def write(self, note: bool = False) -> Iterator[None]:
         """Wait until one more write (a comment, with ``note``) is within the limits; count it
         when it finished, whether it succeeded or not."""
-        now = self._clock()
-        if self._started is None:
-            self._started = now
-        self._forget(now)
+        now = self._now()
         start = self._start_of([note], now)
         if start > now:
             self._sleep(start - now)
