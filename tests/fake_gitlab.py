@@ -228,6 +228,13 @@ class FakeGitLab:
             self._in_space(space, lambda: self._store_note(iid, body, author, system, thread))["id"]
         )
 
+    def edit_note(self, iid: int, note_id: int, body: str) -> None:
+        """A person edits a note in the UI: the issue is touched as GitLab touches it for a note
+        (at most once a minute, with ``touch_interval``)."""
+        note = next(n for n in self.notes[iid] if n["id"] == note_id)
+        note["body"], note["updated_at"] = body, self.now
+        self._touch(self.issues[iid], throttled=True)
+
     def add_project(self, path: str, *, role: int = REPORTER, visibility: str = "private") -> Space:
         """A collaboration project; ``role``: the bot's there (0: not a member)."""
         space = Space(100 + len(self.others), path, {}, {}, role, visibility)

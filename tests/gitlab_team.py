@@ -171,6 +171,7 @@ def wire(fake_gitlab: FakeGitLab, tmp_path: Path, mp: pytest.MonkeyPatch) -> Tea
     mp.setenv("GITLAB_URL", BASE_URL)
     mp.setenv("GITLAB_TOKEN", TOKEN)
     mp.setenv("PTO_BOT_PROJECT", str(PROJECT_ID))
+    mp.setenv("PTO_BOT_STRICT", "1")  # a planning failure fails the run, never "nothing to do"
     for var in (
         "CI_SERVER_URL",
         "CI_PROJECT_ID",
@@ -188,10 +189,7 @@ def wire(fake_gitlab: FakeGitLab, tmp_path: Path, mp: pytest.MonkeyPatch) -> Tea
         return {**kw, **clock, "now": lambda: fake_gitlab.now}
 
     def from_env(env: Mapping[str, str], **kw: Any) -> GitLabTracker:
-        tracker = original(env, **on_fake_clock(kw))
-        if not team.remember:
-            tracker.seal = lambda memory: None  # type: ignore[method-assign]
-        return tracker
+        return original(env, **on_fake_clock(kw), memory=team.remember)
 
     def inspector(env: Mapping[str, str], **kw: Any) -> Inspector:
         return inspect_from_env(env, **on_fake_clock(kw))

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from pto_bot.adapters.offline import OfflineTracker
-from pto_bot.app.apply import Result, apply
+from pto_bot.adapters.tracker import Query
+from pto_bot.app.apply import Applied, apply
 from pto_bot.domain.markers import read_marker
 from pto_bot.domain.policy import Policy
 from pto_bot.domain.policy_file import load_policy
@@ -156,10 +157,10 @@ class Project:
         """The plan at ``now``; ``chat``: a team-channel webhook is set up (default: the
         project's ``chat``)."""
         moment = at(now)
-        snapshot = self.tracker(moment).read(["pto", "playbook", "pto-fallback", "pto-dashboard"])
+        snapshot = self.tracker(moment).read(everything())
         return plan(self.policy, snapshot, moment, chat=self.chat if chat is None else chat)
 
-    def run(self, now: str) -> tuple[Plan, Result]:
+    def run(self, now: str) -> tuple[Plan, Applied]:
         the_plan = self.plan(now)
         notifier = self.messages.append if self.chat else None
         return the_plan, apply(self.tracker(at(now)), the_plan.actions, notifier=notifier)
@@ -189,6 +190,12 @@ class Project:
             if "pto-fallback" in issue["labels"] and data and data.get("request") == request_iid:
                 return issue
         return None
+
+
+def everything() -> Query:
+    """Every issue of the bot's labels, as an offline file is read."""
+    labels = ("pto", "playbook", "pto-fallback", "pto-dashboard")
+    return Query(labels, ("pto", "pto-fallback"), at("2025-01-01"), board="pto-dashboard")
 
 
 def kinds(actions: list[Action]) -> list[str]:

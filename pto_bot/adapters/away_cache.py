@@ -11,13 +11,12 @@ scheduled run catches the mentions events missed).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from ..domain.away import Absence
-from .keep import keep_json
+from .runner_files import read_json, write_json
 
 FRESH = timedelta(hours=2)
 _VERSION = 1
@@ -36,20 +35,20 @@ def save(cache: Path, project: str, absences: Iterable[Absence], as_of: datetime
         "as_of": as_of.isoformat(),
         "out": [[a.engineer, a.start.isoformat(), a.end.isoformat()] for a in absences],
     }
-    keep_json(path_beside(cache), data, "who is away not kept beside the cache")
+    write_json(path_beside(cache), data, "who is away not kept beside the cache")
 
 
 def load(cache: Path, project: str, now: datetime) -> list[tuple[str, date, date]] | None:
     """Who is away, when the file is this project's and was written within :data:`FRESH`."""
     try:
-        data = json.loads(path_beside(cache).read_text(encoding="utf-8"))
+        data = read_json(path_beside(cache))
         if data.get("version") != _VERSION or data.get("project") != project:
             return None
         as_of = datetime.fromisoformat(data["as_of"])
         if not timedelta(0) <= now - as_of <= FRESH:
             return None
         return [(str(u), date.fromisoformat(s), date.fromisoformat(e)) for u, s, e in data["out"]]
-    except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError):
+    except (ValueError, TypeError, KeyError, AttributeError):
         return None
 
 

@@ -26,11 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from ..domain.away import TEAM, Scan, Thread
-from ..domain.memory import Memory
 from ..domain.snapshot import Snapshot
 from ..errors import ConfigError, TrackerError
 from .offline_file import discussed, iid_of, iids, number, read_snapshot, shaped, threads_of
-from .tracker import Wanted
+from .tracker import Query
 
 
 def _iso(moment: datetime) -> str:
@@ -76,18 +75,22 @@ class OfflineTracker:
     # -- reading ---------------------------------------------------------------------------------
     pacer = None  # a file takes writes as fast as they come
 
-    def read(self, labels: Sequence[str], wanted: Wanted | None = None) -> Snapshot:
-        """Every issue of ``labels`` in the file, open or closed: a file is read whole."""
-        return read_snapshot(self.data, self.name, self.bot_username, labels)
+    def read(self, query: Query) -> Snapshot:
+        """Every issue of the query's labels in the file, open or closed: a file is read whole."""
+        return read_snapshot(self.data, self.name, self.bot_username, query.labels)
 
-    def seal(self, memory: Memory) -> None:
-        """No memory: the file is read whole every time."""
+    def recall(self, query: Query) -> Snapshot | None:
+        """Nothing is kept between runs: the caller reads the file."""
         return None
+
+    def commit(self, home: int | None, *, whole: bool = True) -> list[str]:
+        """The file is written back whole (atomically): it is all there is to keep."""
+        self.save()
+        return []
 
     # -- out of office -----------------------------------------------------------------------------
-    def recall(self, board: str) -> Memory | None:
-        """No memory: the caller reads the file."""
-        return None
+    def unread(self, place: str, iid: int) -> None:
+        """A file is read whole at every scan: nothing to forget."""
 
     def _space(self, place: str) -> dict[str, Any]:
         if place == TEAM:
@@ -98,19 +101,17 @@ class OfflineTracker:
         space.setdefault("notes", {})
         return space
 
-    def scan(
-        self, since: Mapping[str, datetime | None], seen: Mapping[str, Mapping[int, int]]
-    ) -> Scan:
-        """Every issue of each place changed since its time (a file is read whole: all of
-        them without), with its threads."""
-        issues, errors, listed = [], [], {}
-        for place, start in since.items():
+    def scan(self, places: Sequence[str], floors: Mapping[str, datetime]) -> Scan:
+        """Every issue of each place changed since the earliest floor, with its threads: a
+        file keeps nothing between runs."""
+        issues, errors = [], []
+        start = min(floors.values(), default=self.clock())
+        for place in places:
             try:
                 space = self._space(place)
             except TrackerError as exc:
                 errors.append(str(exc))
                 continue
-            listed[place] = self.clock()
             for raw in space["issues"]:
                 try:
                     found = discussed(place, raw, space["notes"])
@@ -118,9 +119,9 @@ class OfflineTracker:
                     if place != TEAM:  # the read names the team project's own
                         errors.append(f"{place}: an issue not read ({exc})")
                     continue
-                if start is None or found[1] >= start:
+                if found[1] >= start:
                     issues.append(found[0])
-        return Scan(tuple(issues), {}, tuple(errors), listed)
+        return Scan(tuple(issues), tuple(errors))
 
     def threads(self, place: str, iid: int, thread: str = "") -> tuple[Thread, ...]:
         space = self._space(place)

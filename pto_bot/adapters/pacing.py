@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from .keep import keep_json
+from .runner_files import read_json, write_json
 
 NOTES_PER_MINUTE = 50
 WINDOW = 60.0
@@ -113,18 +113,21 @@ class Pacer:
     # -- the record shared by the jobs of a runner ----------------------------------------------
 
     def restore(self) -> None:
-        """Start from the writes the jobs before this one made in the last minute."""
+        """Start from the writes the jobs before this one made in the last minute; a stamp from
+        the future (a damaged record, a clock set back) is not one of them."""
         if self._record is None or self._wall is None:
             return
+        data = read_json(self._record)
         try:
-            data = json.loads(self._record.read_text(encoding="utf-8"))
             ago = self._wall() - self._clock()  # the wall clock at our clock's zero
+            now = self._clock()
             for stamps, key in ((self._writes, "writes"), (self._notes, "notes")):
                 for when in sorted(float(t) for t in data[key]):
-                    stamps.append(when - ago)
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            return
-        self._forget(self._clock())
+                    if 0 <= now - (when - ago) < WINDOW:
+                        stamps.append(when - ago)
+        except (ValueError, TypeError, KeyError, AttributeError):
+            self._writes.clear()
+            self._notes.clear()
 
     def _keep(self) -> None:
         if self._record is None or self._wall is None:
@@ -132,4 +135,4 @@ class Pacer:
         self._forget(self._clock())
         ago = self._wall() - self._clock()
         data = {"writes": [t + ago for t in self._writes], "notes": [t + ago for t in self._notes]}
-        keep_json(self._record, data, "the writes of this minute not kept beside the cache")
+        write_json(self._record, data, "the writes of this minute not kept beside the cache")

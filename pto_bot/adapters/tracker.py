@@ -1,5 +1,12 @@
-"""The interfaces the shell writes through: the issue tracker (GitLab, or the offline JSON file)
-and the team-channel notifier. The planner never sees either."""
+"""The interfaces the shell works through: the issue tracker (GitLab, or the offline JSON file)
+and the team-channel notifier. The planner never sees either.
+
+A tracker is a unit of work. The shell reads a complete snapshot (:meth:`Tracker.read`), carries
+out the plan through the write methods, and ends with :meth:`Tracker.commit`, the one place
+where what the tracker keeps for the next run leaves it. However a tracker saves requests — a
+memory of what it read, a cache on the runner — it hands out the same snapshot a full read
+would: nobody above it knows how it came by it.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,6 @@ from datetime import datetime
 from typing import Protocol
 
 from ..domain.away import Scan, Thread
-from ..domain.memory import Memory
 from ..domain.snapshot import Snapshot
 from .pacing import Pacer
 
@@ -18,26 +24,24 @@ Notifier = Callable[[str], None]
 
 
 @dataclass(frozen=True)
-class Wanted:
-    """What a run reads, beyond the open issues of its labels.
+class Query:
+    """What a run reads.
 
-    ``closed``: the labels of the closed issues that can still matter, when changed since
-    ``since``. ``board``: the label of the bot's dashboard, where its memory is kept (the
-    dashboard's own comments are never read), trusted only from ``bot``. ``fresh``: issues
-    whose notes are read even when remembered (the issue an event is about). ``remember``: use
-    the memory; without it every closed issue changed since ``since`` is read, with its notes.
+    ``labels``: the open issues carrying any of them. ``closed``: the labels of closed issues
+    that can still matter, when changed since ``since``. ``board``: the label of the bot's own
+    issue (the dashboard), read open or closed; its comments are never read. ``fresh``: issues
+    read from GitLab whatever the tracker kept of them (the issue an event is about).
     """
 
+    labels: tuple[str, ...]
     closed: tuple[str, ...]
     since: datetime
-    bot: str | None = None
     board: str | None = None
     fresh: frozenset[int] = frozenset()
-    remember: bool = True
 
 
 class Tracker(Protocol):
-    """Reads plain snapshots and performs the few writes pto_bot makes.
+    """Reads complete snapshots and performs the few writes pto_bot makes.
 
     Writes raise :class:`~pto_bot.errors.TrackerError` (with ``iid`` set where one issue is
     concerned) when they fail for good; the applier reports it and goes on with other issues.
@@ -54,38 +58,43 @@ class Tracker(Protocol):
         """How writes are paced (None: as fast as they go)."""
         ...
 
-    def read(self, labels: Sequence[str], wanted: Wanted | None = None) -> Snapshot:
-        """Issues carrying any of ``labels`` (open ones, and closed ones that can still matter),
-        each with its notes, oldest first; ``wanted`` says which closed ones (default: every one
-        changed within a year and a month)."""
+    def read(self, query: Query) -> Snapshot:
+        """The issues ``query`` asks for, each with all its notes, oldest first."""
         ...
 
-    def seal(self, memory: Memory) -> str | None:
-        """``memory`` as text only this bot can have written, for its dashboard; None where the
-        tracker keeps no memory (an offline file is read whole every time)."""
+    def recall(self, query: Query) -> Snapshot | None:
+        """The snapshot as the tracker kept it from its last commit, without reading the
+        project (one request at most); None when it kept none."""
         ...
 
-    def post_note(self, iid: int, body: str) -> int:
-        """Create a note; return its id."""
+    def commit(self, home: int | None, *, whole: bool = True) -> list[str]:
+        """Keep what the next run needs, once the run's writes are done; ``home``: the bot's
+        dashboard issue, where GitLab keeps it (None: the tracker's own); ``whole``: the run
+        read the whole project (not only what an event changed). Returns problems worth a line
+        in the run's account (nothing kept, and why)."""
         ...
 
     # -- out of office: the team project (place "") and the collaboration projects -------------
 
-    def recall(self, board: str) -> Memory | None:
-        """The bot's memory alone (who is away, where accounts are discussed), from the issues
-        labelled ``board``, without reading the project; None where there is none."""
+    def scan(self, places: Sequence[str], floors: Mapping[str, datetime]) -> Scan:
+        """The issues of each of ``places`` changed lately, each with its threads when it has
+        comments the tracker has not read before. ``floors``: what is being watched (a key
+        each) and from when: the tracker reads each place from the earliest floor it has not
+        read for yet, else from where it last read it."""
         ...
 
-    def scan(
-        self, since: Mapping[str, datetime | None], seen: Mapping[str, Mapping[int, int]]
-    ) -> Scan:
-        """The issues of each place of ``since`` changed since its time (None: in the last
-        day), each with its threads when it has comments not read before (its note count
-        differs from ``seen``), and when each place's list was read."""
+    def unread(self, place: str, iid: int) -> None:
+        """Read the threads of that issue again at the next scan (its answer was not written)."""
         ...
 
     def threads(self, place: str, iid: int, thread: str = "") -> tuple[Thread, ...]:
         """The threads of an issue of ``place``; ``thread``: only that one."""
+        ...
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def post_note(self, iid: int, body: str) -> int:
+        """Create a note; return its id."""
         ...
 
     def reply(self, place: str, iid: int, thread: str, body: str) -> int:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import assert_never
 
 from ..adapters.tracker import Notifier, Tracker
 from ..errors import AccessError, TrackerError
@@ -33,27 +35,52 @@ from ..plan.actions import (
 from ..plan.urgency import urgent_first, writes
 
 
+class WriteStatus(StrEnum):
+    DONE = "done"
+    PLANNED = "planned"  # a dry run: what would be written
+    FAILED = "failed"
+    SKIPPED = "skipped"  # not tried: an earlier write to its issue failed, or the run stopped
+    DEFERRED = "deferred"  # left to the next run: no writing time left
+    NOT_SENT = "not sent"  # a team-channel message with no channel set up
+
+
+UNDONE = frozenset({WriteStatus.FAILED, WriteStatus.SKIPPED, WriteStatus.DEFERRED})
+
+
 @dataclass(frozen=True)
-class Done:
+class WriteResult:
     action: Action
-    status: str  # "done" | "planned" | "failed" | "skipped" | "deferred"
-    detail: str = ""
+    status: WriteStatus
+    detail: str = ""  # why it was not done, in a few words
+    made: int | None = None  # the id of the note it posted, or the iid of the issue it opened
 
 
 @dataclass
-class Result:
-    done: list[Done] = field(default_factory=list)
+class Applied:
+    """What carrying out a plan did."""
+
+    results: list[WriteResult] = field(default_factory=list)
     failures: list[tuple[int | None, str]] = field(default_factory=list)
-    created: dict[str, int] = field(default_factory=dict)
+    created: dict[str, int] = field(default_factory=dict)  # CreateIssue key -> the new iid
     stopped: AccessError | None = None  # the tracker refused the run: nothing more was tried
 
     @property
     def writes(self) -> int:
-        return sum(1 for d in self.done if d.status == "done")
+        return sum(1 for r in self.results if r.status is WriteStatus.DONE)
 
     @property
     def deferred(self) -> int:
-        return sum(1 for d in self.done if d.status == "deferred")
+        return sum(1 for r in self.results if r.status is WriteStatus.DEFERRED)
+
+    def undone(self) -> list[Action]:
+        """The actions that were meant to be written and were not."""
+        return [r.action for r in self.results if r.status in UNDONE]
+
+    def extend(self, other: Applied) -> None:
+        self.results.extend(other.results)
+        self.failures.extend(other.failures)
+        self.created.update(other.created)
+        self.stopped = self.stopped or other.stopped
 
 
 def apply(
@@ -62,8 +89,8 @@ def apply(
     *,
     dry_run: bool = False,
     notifier: Notifier | None = None,
-) -> Result:
-    result = Result()
+) -> Applied:
+    result = Applied()
     broken: set[int] = set()
     unsent: set[str] = set()  # team-channel messages that were not sent
     pacer = None if dry_run else tracker.pacer
@@ -74,7 +101,7 @@ def apply(
             out_of_time = not pacer.fits([w for a in group for w in writes(a)])
         if out_of_time:
             why = "no time left in this run (limits.write_minutes): the next run makes it"
-            result.done.extend(Done(action, "deferred", why) for action in group)
+            result.results.extend(WriteResult(a, WriteStatus.DEFERRED, why) for a in group)
             continue
         _apply_group(tracker, group, result, broken, unsent, dry_run, notifier)
     return result
@@ -83,7 +110,7 @@ def apply(
 def _apply_group(
     tracker: Tracker,
     group: Sequence[Action],
-    result: Result,
+    result: Applied,
     broken: set[int],
     unsent: set[str],
     dry_run: bool,
@@ -92,7 +119,7 @@ def _apply_group(
     for action in group:
         iid = target(action)
         if result.stopped is not None:
-            result.done.append(Done(action, "skipped", "the run stopped"))
+            result.results.append(WriteResult(action, WriteStatus.SKIPPED, "the run stopped"))
             continue
         if (
             isinstance(action, PostNote | EditNote)
@@ -101,63 +128,72 @@ def _apply_group(
         ):
             action = replace(action, body=action.unsent.body)  # the note must not claim it
         if iid is not None and iid in broken:
-            result.done.append(Done(action, "skipped", f"an earlier write to #{iid} failed"))
+            why = f"an earlier write to #{iid} failed"
+            result.results.append(WriteResult(action, WriteStatus.SKIPPED, why))
             continue
         if isinstance(action, Notify) and action.about in broken:  # what it tells is not there
             why = f"an earlier write to #{action.about} failed"
-            result.done.append(Done(action, "skipped", why))
+            result.results.append(WriteResult(action, WriteStatus.SKIPPED, why))
             continue
         if dry_run:
-            result.done.append(Done(action, "planned"))
+            result.results.append(WriteResult(action, WriteStatus.PLANNED))
             continue
         try:
-            detail = _execute(tracker, action, result.created, notifier)
+            written = _execute(tracker, action, result.created, notifier)
         except TrackerError as exc:
             if isinstance(action, Notify):
                 unsent.add(action.key)
             where = iid if iid is not None else exc.iid
             result.failures.append((where, exc.explained))
-            result.done.append(Done(action, "failed", str(exc)))
+            result.results.append(WriteResult(action, WriteStatus.FAILED, str(exc)))
             if isinstance(exc, AccessError):
                 result.stopped = exc
             if where is not None:
                 broken.add(where)
             continue
-        if detail == "not sent" and isinstance(action, Notify):
+        if written.status is WriteStatus.NOT_SENT and isinstance(action, Notify):
             unsent.add(action.key)
-        result.done.append(Done(action, "done" if detail != "not sent" else "skipped", detail))
+        result.results.append(written)
 
 
 def _execute(
     tracker: Tracker, action: Action, created: dict[str, int], notifier: Notifier | None
-) -> str:
-    if isinstance(action, SetLabels):
-        tracker.set_labels(action.iid, action.add, action.remove)
-    elif isinstance(action, PostNote):
-        return f"note {tracker.post_note(action.iid, resolve_refs(action.body, created, False))}"
-    elif isinstance(action, EditNote):
-        tracker.edit_note(action.iid, action.note_id, resolve_refs(action.body, created, False))
-    elif isinstance(action, CreateIssue):
-        iid = tracker.create_issue(
-            action.title, resolve_refs(action.description, created, False), action.labels
-        )
-        created[action.key] = iid
-        if action.link_to is not None:
-            try:
-                tracker.link_issues(action.link_to, iid)
-            except TrackerError as exc:
-                raise TrackerError(f"opened #{iid} but could not link it: {exc}", iid) from exc
-        if action.closed:
-            tracker.set_state(iid, "close")
-        return f"#{iid}"
-    elif isinstance(action, EditIssue):
-        tracker.edit_description(action.iid, resolve_refs(action.description, created, False))
-    elif isinstance(action, SetState):
-        tracker.set_state(action.iid, action.state)
-    elif isinstance(action, Reply):
-        return f"note {tracker.reply(action.place, action.iid, action.thread, action.body)}"
-    elif isinstance(action, Notify):
-        if notifier is None:
-            return "not sent"
-        notifier(resolve_refs(action.text, created, False))
-    return ""
+) -> WriteResult:
+    def done(made: int | None = None) -> WriteResult:
+        return WriteResult(action, WriteStatus.DONE, made=made)
+
+    match action:
+        case SetLabels():
+            tracker.set_labels(action.iid, action.add, action.remove)
+            return done()
+        case PostNote():
+            return done(tracker.post_note(action.iid, resolve_refs(action.body, created, False)))
+        case EditNote():
+            body = resolve_refs(action.body, created, False)
+            tracker.edit_note(action.iid, action.note_id, body)
+            return done()
+        case CreateIssue():
+            description = resolve_refs(action.description, created, False)
+            iid = tracker.create_issue(action.title, description, action.labels)
+            created[action.key] = iid
+            if action.link_to is not None:
+                try:
+                    tracker.link_issues(action.link_to, iid)
+                except TrackerError as exc:
+                    raise TrackerError(f"opened #{iid} but could not link it: {exc}", iid) from exc
+            return done(iid)
+        case EditIssue():
+            tracker.edit_description(action.iid, resolve_refs(action.description, created, False))
+            return done()
+        case SetState():
+            tracker.set_state(action.iid, action.state)
+            return done()
+        case Reply():
+            return done(tracker.reply(action.place, action.iid, action.thread, action.body))
+        case Notify():
+            if notifier is None:
+                return WriteResult(action, WriteStatus.NOT_SENT, "no chat webhook configured")
+            notifier(resolve_refs(action.text, created, False))
+            return done()
+        case _:
+            assert_never(action)

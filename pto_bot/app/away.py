@@ -1,25 +1,26 @@
-"""Out of office in the shell: what a scheduled run reads for mentions (the issues changed since
-the last run, in the team project and the collaboration projects, while someone is away), and
-the webhook job's answer to one mention, decided from the bot's memory alone."""
+"""Out of office in the shell: what a scheduled run reads for mentions (the issues changed in the
+team project and the collaboration projects while someone is away), and the webhook job's answer
+to one mention, decided from what the tracker kept of the project."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from ..adapters.tracker import Tracker
 from ..adapters.webhook import Event
 from ..domain.away import TEAM, Absence, Discussed, Places, Scan, out_on
-from ..domain.memory import SETTLE, Memory
 from ..domain.policy import Policy
-from ..domain.snapshot import Snapshot
 from ..domain.world import World
 from ..plan import away as plan_away
 from ..plan.actions import EditNote, PostNote, Reply
 from ..plan.planner import Plan, plan
 from ..rules import away as rules
-from .apply import Result, apply
-from .read import labels_to_read, reading
+from .apply import Applied, apply
+from .read import query
+
+#: The scan looks back to the first day of the absences going on, at most this far.
+LOOK_BACK = timedelta(days=31)
 
 
 def wanted(policy: Policy) -> bool:
@@ -27,29 +28,25 @@ def wanted(policy: Policy) -> bool:
     return o.answer or o.digest or o.handback
 
 
-def scan_for(
-    policy: Policy, tracker: Tracker, snapshot: Snapshot, world: World, now: datetime
-) -> Scan | None:
-    """The issues to read for mentions in a scheduled run: none unless someone was away since
-    the last run (then those changed since it, in each watched project)."""
+def scan_for(policy: Policy, tracker: Tracker, world: World, now: datetime) -> Scan | None:
+    """The issues to read for mentions in a scheduled run: none unless someone is away (or has
+    just come back and not had the handback yet); then those of each watched project changed
+    since the tracker last read it, or since the first day of an absence it has not read for
+    (every one, after a lost memory). What was answered and recorded is read from GitLab itself
+    (the threads, the "while you were out" notes), so a mention made before the absence was
+    known (an emergency request opened in the afternoon) is answered, and none twice."""
     if not wanted(policy):
         return None
-    remembered = snapshot.remembered
-    watched = [TEAM, *rules.places(world).projects]
-    since: dict[str, datetime | None] = {}
-    for place in watched:  # each from where its last list was read (a failed one: from before)
-        last = remembered.away.scanned.get(place, remembered.synced) if remembered else None
-        since[place] = last - SETTLE if last is not None else None
-    seen = remembered.away.seen if remembered is not None else {}
     today = now.astimezone(policy.tz).date()
-    first = min((s or now for s in since.values()), default=now).astimezone(policy.tz).date()
-    if not any(
-        r.request is not None and r.request.start <= today and r.request.end >= first
-        for r in world.requests
-    ):  # nobody was away since: nothing to catch, every place is read up to now
-        everywhere = dict.fromkeys(watched, snapshot.synced or now)
-        return Scan(seen={p: dict(c) for p, c in seen.items()}, listed=everywhere)
-    return tracker.scan(since, seen)
+    absences = rules.watched(world, today, plan_away.KEPT_DAYS)
+    if not absences:
+        return None
+    floors = {
+        f"#{iid}": max(datetime.combine(first, time(0), tzinfo=policy.tz), now - LOOK_BACK)
+        for iid, first in sorted(absences.items())
+    }
+    places = [TEAM, *rules.places(world).projects]
+    return tracker.scan(places, floors)
 
 
 @dataclass(frozen=True)
@@ -61,28 +58,18 @@ class Known:
     source: str  # "memory" or "read"
 
 
-def from_memory(memory: Memory) -> Known:
-    away = memory.away
-    absences = []
-    for raw in away.absences:
-        try:
-            absences.append(Absence.from_json(raw))
-        except (KeyError, TypeError, ValueError):
-            continue  # the seal says the bot wrote it: a newer shape, read next time
-    places = Places(dict(away.projects), dict(away.playbooks))
-    return Known(tuple(absences), places, "memory")
-
-
 def known(policy: Policy, tracker: Tracker, now: datetime, bot: str) -> Known:
-    """From the memory in the dashboard (one request); without one, from a read of the
-    project (what a scheduled run reads)."""
-    memory = tracker.recall(policy.labels.dashboard)
-    if memory is not None:
-        return from_memory(memory)
-    snapshot = tracker.read(labels_to_read(policy), reading(policy, now, bot))
-    the_plan = plan(policy, snapshot, now, bot)
+    """Who is away and where accounts are discussed, from what the tracker kept of the project
+    (one request at most); without it, from a read of the project (what a scheduled run
+    reads)."""
+    wanted_now = query(policy, now)
+    snapshot = tracker.recall(wanted_now)
+    source = "memory"
+    if snapshot is None:
+        snapshot, source = tracker.read(wanted_now), "read"
+    the_plan = plan(policy, snapshot, now, bot, strict=False)
     assert the_plan.away is not None
-    return Known(the_plan.away.absences, the_plan.away.places, "read")
+    return Known(the_plan.away.absences, the_plan.away.places, source)
 
 
 def out_now(
@@ -101,7 +88,7 @@ def answer_event(
     bot: str,
     what: Known,
     dry_run: bool,
-) -> tuple[str, Result | None]:
+) -> tuple[str, Applied | None]:
     """Answer the mentions of one comment or description of someone away, in its thread."""
     place = event.place or TEAM
     out = out_now(event, what.absences, policy, now)
@@ -137,26 +124,12 @@ def answer_event(
     return answering, apply(tracker, actions, dry_run=dry_run)
 
 
-def merge(first: Result | None, second: Result | None) -> Result | None:
-    if first is None or second is None:
-        return first or second
-    return replace(
-        first,
-        done=[*first.done, *second.done],
-        failures=[*first.failures, *second.failures],
-        stopped=first.stopped or second.stopped,
-    )
-
-
-def unanswered(the_plan: Plan, result: Result) -> Plan:
-    """The plan, its issues whose answer (or whose record on the PTO request: the away-log, a
-    digest) was not written forgotten as read, their places listed again from where they were:
-    the next run reads their threads again and answers, or records, then."""
+def unanswered(tracker: Tracker, the_plan: Plan, result: Applied) -> None:
+    """The issues whose answer (or whose record on the PTO request: the away-log, a digest) was
+    not written are read again at the next scan, which answers, or records, then."""
     away = the_plan.away
-    undone = [d.action for d in result.done if d.status in ("failed", "skipped", "deferred")]
+    undone = result.undone()
     failed = {(a.place, a.iid) for a in undone if isinstance(a, Reply)}
-    # a request whose record of mentions (its away-log or a digest) was not written: the
-    # mentions found for it are read again next time, or they would never be recorded
     unrecorded = {
         a.iid
         for a in undone
@@ -164,13 +137,5 @@ def unanswered(the_plan: Plan, result: Result) -> Plan:
     }
     if away is not None:
         failed |= {(m.place, m.iid) for a, m in away.found if a.request in unrecorded}
-    if away is None or not failed:
-        return the_plan
-    seen = {
-        place: {iid: n for iid, n in counts.items() if (place, iid) not in failed}
-        for place, counts in away.seen.items()
-    }
-    # and their places are listed again from where they were, so those issues come back
-    again = {place for place, _ in failed}
-    listed = {place: at for place, at in away.listed.items() if place not in again}
-    return replace(the_plan, away=replace(away, seen=seen, listed=listed))
+    for place, iid in sorted(failed):
+        tracker.unread(place, iid)

@@ -18,13 +18,12 @@ from ..adapters.offline import OfflineTracker
 from ..domain.policy import OFFLINE_BOT
 from ..domain.policy_file import load_policy
 from ..errors import ConfigError
-from ..plan.planner import plan
 from ..reports.coverage_view import build_view
 from ..reports.site import report_files, write_report
 from ..reports.transcript import transcript
-from .account import describe
+from .run_log import describe
 from .folders import check_folder
-from .read import labels_to_read
+from .read import query
 from .reconcile import reconcile
 
 DEMO_NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
@@ -102,13 +101,13 @@ def run_demo(
     out.write(describe(first.plan, first.result, dry_run=False, snapshot=first.snapshot))
     tracker = OfflineTracker(project, bot, lambda: DEMO_NOW)
     second = reconcile(policy, tracker, DEMO_NOW, dry_run=False)
-    after = tracker.read(labels_to_read(policy))
+    after = tracker.read(query(policy, DEMO_NOW))
     (workdir / "transcript.md").write_text(transcript(after, bot), "utf-8")
-    view = build_view(plan(policy, after, DEMO_NOW), policy.reports.weeks, project=after.project)
+    view = build_view(second.plan, policy.reports.weeks, project=after.project)
     write_report(view, policy, report)
     out.write(
         f"\nSecond run on the same file: {second.result.writes} writes"
-        f"{' (nothing changed, so nothing to do)' if not second.result.done else ''}.\n"
+        f"{' (nothing changed, so nothing to do)' if not second.result.results else ''}.\n"
         f"Read what the team would see in GitLab: {workdir / 'transcript.md'}\n"
         f"The coverage report (timeline, calendar feed, data): {report / 'index.html'}, "
         f"{report / 'pto.ics'}, {report / 'report.json'}\n"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..errors import AccessError, ConfigError, PtoBotError, TrackerError
 
 if TYPE_CHECKING:
-    from .apply import Result
+    from .apply import Applied
 
 EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG = 0, 1, 2
 SECRET_VARIABLES = ("GITLAB_TOKEN", "PTO_BOT_SLACK_WEBHOOK")
@@ -55,7 +55,7 @@ def explain(exc: BaseException, secrets: Iterable[str]) -> tuple[int, list[str]]
     return code, [scrub(" ".join(line.split()), secrets) for line in lines]
 
 
-def answered_code(result: Result) -> int:
+def answered_code(result: Applied) -> int:
     """The exit code of a job whose writes were ``result`` alone (an answer to a mention)."""
     if result.stopped is not None and not result.writes:
         return EXIT_CONFIG

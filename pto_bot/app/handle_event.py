@@ -27,7 +27,7 @@ from ..domain.policy import Policy
 from ..domain.policy_file import load_policy
 
 if TYPE_CHECKING:  # the planner and the adapters are loaded only for an event that matters
-    from .apply import Result
+    from .apply import Applied
     from .options import ReadOptions
     from .reconcile import Run
 
@@ -125,7 +125,7 @@ def _nobody_out(
 
 def handle_event(
     raw: bytes, options: ReadOptions, dry_run: bool, env: Mapping[str, str]
-) -> tuple[str, Run | None, Result | None]:
+) -> tuple[str, Run | None, Applied | None]:
     """What the job says first (why it ignores the event, what it reconciles, whom it answers
     for), the run when there is one, and the answer to a mention of someone out when there is
     one."""
@@ -139,6 +139,7 @@ def handle_event(
             return f"ignored: {nobody.reason}", None, None
     from ..adapters.slack import notifier_from_env
     from .away import Known, answer_event, known, out_now
+    from .options import strict_from
     from .read import bot_identity, open_project
     from .reconcile import keep_absences, reconcile
 
@@ -151,7 +152,14 @@ def handle_event(
     if event.relevant:
         notifier = notifier_from_env(env) if options.offline is None else None
         done = reconcile(
-            policy, o.tracker, o.now, dry_run, event_iid=event.iid, notifier=notifier, bot=o.bot
+            policy,
+            o.tracker,
+            o.now,
+            dry_run,
+            event_iid=event.iid,
+            notifier=notifier,
+            bot=o.bot,
+            strict=strict_from(env),
         )
         keep_absences(options, env, done, o.now, dry_run)
         said.append(f"{event.kind} event on #{event.iid} by {event.actor}: reconciling")

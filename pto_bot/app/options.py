@@ -37,3 +37,10 @@ def parse_now(value: str | None) -> datetime:
 def cache_path(option: str | None, env: Mapping[str, str]) -> Path | None:
     value = option or env.get("PTO_BOT_CACHE")
     return Path(value) if value else None
+
+
+def strict_from(env: Mapping[str, str]) -> bool:
+    """``PTO_BOT_STRICT=1``: a planning failure stops the run (the test suite and the benchmarks
+    set it: a bug must not pass as "nothing to do"). Otherwise one issue that cannot be planned
+    is reported, and the others are planned as usual."""
+    return (env.get("PTO_BOT_STRICT") or "").strip() not in ("", "0")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..adapters.gitlab.config import CLOSED_LOOKBACK
 from ..adapters.offline import OfflineTracker
-from ..adapters.tracker import Tracker, Wanted
+from ..adapters.tracker import Query, Tracker
 from ..domain.policy import OFFLINE_BOT, Policy
 from ..domain.policy_file import load_policy
 from ..domain.snapshot import Snapshot
@@ -19,40 +19,26 @@ from ..rules import history
 from .options import ReadOptions, cache_path, parse_now
 
 
-def labels_to_read(policy: Policy) -> list[str]:
-    labels = policy.labels
-    return [labels.request, labels.playbook, labels.fallback, labels.dashboard]
-
-
-#: How far back ``metrics`` reads closed history (the pilot's year, and a month more): what the
-#: GitLab reader reads when it is not told otherwise.
+#: How far back ``metrics`` reads closed history (the pilot's year, and a month more).
 FULL_HISTORY = CLOSED_LOOKBACK
 
 
-def reading(
-    policy: Policy,
-    now: datetime,
-    bot: str,
-    *,
-    fresh: Collection[int] = (),
-    full: bool = False,
-) -> Wanted:
-    """What a run reads: the closed requests and fallback requests the rules need (since
-    :func:`~..rules.history.horizon`), with the bot's memory in its dashboard; ``full``: every
-    closed one of the last :data:`FULL_HISTORY`, without memory (the pilot's metrics);
-    ``fresh``: the issue an event is about, read afresh."""
+def query(
+    policy: Policy, now: datetime, *, fresh: Collection[int] = (), full: bool = False
+) -> Query:
+    """What a run reads: the open issues of the bot's labels, and the closed requests and
+    fallback requests the rules need (since :func:`~..rules.history.horizon`); ``full``: every
+    closed one of the last :data:`FULL_HISTORY` (the pilot's metrics); ``fresh``: the issue an
+    event is about, read from GitLab whatever the tracker kept."""
     labels = policy.labels
+    read = (labels.request, labels.playbook, labels.fallback, labels.dashboard)
     closed = (labels.request, labels.fallback)
     if full:
-        return Wanted(closed=closed, since=now - FULL_HISTORY, bot=bot, remember=False)
-    today = now.astimezone(policy.tz).date()
-    return Wanted(
-        closed=closed,
-        since=datetime.combine(history.horizon(today), time(0), tzinfo=policy.tz),
-        bot=bot,
-        board=labels.dashboard,
-        fresh=frozenset(fresh),
-    )
+        since = now - FULL_HISTORY
+    else:
+        today = now.astimezone(policy.tz).date()
+        since = datetime.combine(history.horizon(today), time(0), tzinfo=policy.tz)
+    return Query(read, closed, since, board=labels.dashboard, fresh=frozenset(fresh))
 
 
 def open_tracker(
@@ -141,8 +127,7 @@ def read_project(options: ReadOptions, env: Mapping[str, str], full: bool = Fals
     """The read of the read-only commands (report, metrics, check); ``full``: all the closed
     history of :data:`FULL_HISTORY` (metrics), not only what the rules need."""
     o = open_project(options, env, writes=False)
-    wanted = reading(o.policy, o.now, o.bot, full=full)
-    snapshot = o.tracker.read(labels_to_read(o.policy), wanted)
+    snapshot = o.tracker.read(query(o.policy, o.now, full=full))
     return Project(o.policy, o.now, o.tracker, o.bot, snapshot)
 
 

@@ -45,7 +45,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     out.write(said + "\n")
     if done is None and answered is None:
         return EXIT_OK
-    from ..app.account import describe, describe_writes  # the event matters
+    from ..app.run_log import describe, describe_writes  # the event matters
 
     code = EXIT_OK
     if done is not None:

@@ -42,7 +42,7 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from ..app.account import problems_of
+    from ..app.run_log import problems_of
     from ..app.exits import EXIT_OK, EXIT_PARTIAL
     from ..app.read import history_horizon, planned
     from ..errors import ConfigError

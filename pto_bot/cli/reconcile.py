@@ -23,16 +23,16 @@ def register(sub: Subparsers) -> None:
     p.add_argument(
         "--report",
         metavar="DIR",
-        help="also write the coverage report (as `pto-bot report --out DIR` does) of the state "
-        "the run's writes produced, without reading GitLab again (with --dry-run: the state "
-        "before them)",
+        help="also write the coverage report (as `pto-bot report --out DIR` does) of the "
+        "coverage the run decided, the state its writes bring GitLab to, without reading GitLab "
+        "again",
     )
     add_calendar_options(p, "DIR")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from ..app.account import describe
+    from ..app.run_log import describe
     from ..app.reconcile import run_reconcile
     from ..app.report import check_report_folder, publish
     from ..errors import ConfigError
@@ -44,6 +44,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         check_report_folder("--report", Path(args.report), **calendar)
     done = run_reconcile(read_options(args), args.dry_run, os.environ)
     out.write(describe(done.plan, done.result, dry_run=args.dry_run, snapshot=done.snapshot))
-    if args.report is not None and done.after is not None:
-        out.write(publish(done.after, Path(args.report), done.snapshot.project, **calendar))
+    if args.report is not None:
+        out.write(publish(done.plan, Path(args.report), done.snapshot.project, **calendar))
     return done.exit_code

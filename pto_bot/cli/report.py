@@ -38,7 +38,7 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from ..app.account import problems_of
+    from ..app.run_log import problems_of
     from ..app.exits import EXIT_OK, EXIT_PARTIAL
     from ..app.read import planned
     from ..app.report import check_report_folder, publish

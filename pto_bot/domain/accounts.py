@@ -48,7 +48,7 @@ def edited_at(issue: Issue, bot: str) -> datetime:
     """When a person last worked on the playbook: a comment, or an edit of its description
     (GitLab records it as a system note "changed the description" by whoever edited). The
     issue's ``updated_at`` would not do: every note the bot leaves bumps it."""
-    times = [issue.created_at, *([issue.activity] if issue.activity else [])]
+    times = [issue.created_at]
     for note in issue.notes:
         if note.author == bot:
             continue

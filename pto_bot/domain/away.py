@@ -204,19 +204,10 @@ class PlaybookNote:
             return None
 
 
-def same_account(a: str, b: str) -> bool:
-    return account_key(a) == account_key(b)
-
-
 @dataclass(frozen=True)
 class Scan:
-    """What a scheduled run read for mentions: the issues changed since the last run in the
-    team project and the collaboration projects, and the note count of each issue whose threads
-    it read (so that the next run reads only those with new comments)."""
+    """What a scheduled run read for mentions: the issues changed in the team project and the
+    collaboration projects while someone was away, and the places that could not be read."""
 
     issues: tuple[Discussed, ...] = ()
-    seen: dict[str, dict[int, int]] = field(default_factory=dict)
     errors: tuple[str, ...] = ()
-    # each place whose list was read: GitLab's time, at or before that list (the next run's
-    # "changed since"); a place whose list failed is not here and is read again from before
-    listed: dict[str, datetime] = field(default_factory=dict)

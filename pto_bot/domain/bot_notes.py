@@ -23,7 +23,6 @@ class BotNote:
     topic: str
     body: str
     data: dict[str, Any]
-    digest: str | None = None  # remembered, not read again: the fingerprint of its text
 
 
 def bot_notes(issue: Issue, bot: str) -> tuple[BotNote, ...]:
@@ -34,7 +33,7 @@ def bot_notes(issue: Issue, bot: str) -> tuple[BotNote, ...]:
             continue
         data = read_marker(note.body)
         if data is not None:
-            found.append(BotNote(note.id, str(data["t"]), note.body, data, note.digest))
+            found.append(BotNote(note.id, str(data["t"]), note.body, data))
     return tuple(found)
 
 

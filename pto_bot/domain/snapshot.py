@@ -1,17 +1,14 @@
 """Plain snapshots of the tracker's issues and notes: what the planner reads.
 
-Nothing here knows about GitLab's client library; adapters convert at the edge. An issue or a
-note the bot did not read again this run, because nothing changed since it last did, stands in
-from the bot's memory (:mod:`.memory`): its text is then only what the planner needs (the hidden
-marker) and ``digest`` fingerprints the text it really has.
+Nothing here knows about GitLab's client library; adapters convert at the edge. A snapshot is
+complete: every issue it holds comes with every note the tracker has for it, their text as
+written, however the tracker came by them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-
-from .memory import Memory
 
 
 @dataclass(frozen=True)
@@ -22,7 +19,7 @@ class Note:
     created_at: datetime
     updated_at: datetime
     system: bool = False
-    digest: str | None = None  # a stand-in from memory: the fingerprint of the real body
+    internal: bool = False  # an internal note: seen only by Planners/Reporters and up
 
 
 @dataclass(frozen=True)
@@ -39,10 +36,8 @@ class Issue:
     closed_at: datetime | None = None
     web_url: str = ""
     notes: tuple[Note, ...] = ()
-    digest: str | None = None  # a stand-in from memory: the fingerprint of the real description
-    activity: datetime | None = None  # from memory: the last thing a person did on it
-    notes_count: int | None = None  # GitLab's user_notes_count when it was listed
-    read_at: datetime | None = None  # when its notes were read (or remembered as read)
+    confidential: bool = False
+    closed_by: str | None = None  # who closed it, when GitLab says
 
     @property
     def is_open(self) -> bool:
@@ -51,16 +46,13 @@ class Issue:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Everything one planning pass may look at."""
+    """Everything one planning pass may look at: the issues the run asked for, and what could
+    not be read (named, one line each)."""
 
     issues: tuple[Issue, ...]
     project: str = ""
     web_url: str = ""
     errors: tuple[str, ...] = field(default=())
-    # fallback days of closed requests no longer read: request iid -> engineer -> year -> days
-    folded: dict[int, dict[str, dict[int, int]]] = field(default_factory=dict)
-    synced: datetime | None = None  # when the read began
-    remembered: Memory | None = None  # the bot's memory, as the read found it
 
     def by_iid(self) -> dict[int, Issue]:
         return {i.iid: i for i in self.issues}

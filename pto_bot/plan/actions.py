@@ -71,12 +71,10 @@ class CreateIssue:
     labels: tuple[str, ...]
     link_to: int | None
     why: str
-    closed: bool = False  # closed at once: an issue kept out of the way (the bot's memory)
 
     def describe(self) -> str:
         link = f", linked to #{self.link_to}" if self.link_to else ""
-        closed = ", closed at once" if self.closed else ""
-        return f"open issue {self.title!r}{link}{closed}"
+        return f"open issue {self.title!r}{link}"
 
 
 @dataclass(frozen=True)

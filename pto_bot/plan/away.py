@@ -39,9 +39,6 @@ class Away:
     found: tuple[tuple[Absence, Mention], ...] = ()  # mentions this run read
     threads: dict[int, tuple[Mention, ...]] = field(default_factory=dict)  # request -> threads
     notes: dict[int, tuple[PlaybookNote, ...]] = field(default_factory=dict)
-    seen: dict[str, dict[int, int]] = field(default_factory=dict)
-    scanned: bool = False
-    listed: dict[str, datetime] = field(default_factory=dict)  # see domain.away.Scan.listed
 
 
 def skip_labels(policy: Policy) -> frozenset[str]:
@@ -72,16 +69,7 @@ def prepare(world: World, evaluation: Evaluation, scan: Scan | None) -> Away:
         kept = {(n.iid, n.note): n for n in old_notes}
         kept.update({(n.iid, n.note): n for n in _playbook_notes(world, absence)})
         notes[absence.request] = tuple(sorted(kept.values(), key=lambda n: (n.at, n.note)))
-    return Away(
-        absences,
-        where,
-        tuple(found),
-        threads,
-        notes,
-        scan.seen if scan else {},
-        scan is not None,
-        dict(scan.listed) if scan else {},
-    )
+    return Away(absences, where, tuple(found), threads, notes)
 
 
 def recorded(world: World, request: int) -> tuple[list[Mention], list[PlaybookNote]]:

@@ -30,8 +30,14 @@ def reference(ctx: Context, ev: Evaluated) -> str | None:
     return None
 
 
+def fallback_key(request_iid: int) -> str:
+    """How a plan names the fallback request it opens for ``request_iid``
+    (:class:`~.actions.CreateIssue`'s ``key``)."""
+    return f"fallback:{request_iid}"
+
+
 def _key(ev: Evaluated) -> str:
-    return f"fallback:{ev.iid}"
+    return fallback_key(ev.iid)
 
 
 def plan_fallback(ctx: Context, ev: Evaluated) -> list[Action]:

@@ -16,7 +16,6 @@ Issue descriptions the bot keeps (fallback requests) follow the live rule.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,17 +26,8 @@ from ..render.text import unmention
 from .actions import Action, EditIssue, EditNote, PostNote, Unsent
 
 
-def digest(text: str) -> str:
-    """The fingerprint of a text the bot keeps, as :func:`_same` compares it: what the bot
-    remembers of a note or a description it did not read again."""
-    return hashlib.sha256(unmention(text.rstrip()).encode()).hexdigest()[:16]
-
-
-def _same(a: str, b: str, remembered: str | None = None) -> bool:
-    """``a`` (what is there) says what ``b`` says, mentions aside; ``remembered``: ``a`` is a
-    stand-in from memory and this is the fingerprint of its real text."""
-    if remembered is not None:
-        return digest(b) == remembered
+def _same(a: str, b: str) -> bool:
+    """``a`` (what is there) says what ``b`` says, mentions aside."""
     a, b = a.rstrip(), b.rstrip()
     return a == b or unmention(a) == unmention(b)
 
@@ -62,7 +52,7 @@ def ensure_note(
     if note is None:
         instead = Unsent(unsent[0], alternative) if unsent and alternative else None
         return [PostNote(iid, topic, full, why, instead)]
-    if _same(note.body, full, note.digest):
+    if _same(note.body, full):
         return []
     instead = Unsent(unsent[0], unmention(alternative)) if unsent and alternative else None
     return [EditNote(iid, note.note_id, topic, unmention(full), why, instead)]
@@ -91,6 +81,6 @@ def has_note(existing: Sequence[BotNote], topic: str) -> bool:
 
 def ensure_description(issue: Issue, body: str, why: str) -> list[Action]:
     """A description the bot keeps: rewritten (without live mentions) when its text changed."""
-    if _same(issue.description, body, issue.digest):
+    if _same(issue.description, body):
         return []
     return [EditIssue(issue.iid, unmention(body), why)]

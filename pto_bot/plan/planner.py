@@ -2,8 +2,10 @@
 
 Pure. It decides from data only: the bot's own earlier notes (hidden markers) tell it what it
 already did, so the same snapshot always gives the same plan and a converged project gives none.
-Each issue is planned by one function returning all its actions; one that fails contributes
-none and is reported, and the others are planned as usual.
+Each issue is planned by one function returning all its actions. ``strict`` (the default, and
+what every test, the demo and the benchmarks run): a planning function that raises stops the
+plan. In production (``strict=False``) one that fails contributes no action and is reported,
+and the others are planned as usual.
 """
 
 from __future__ import annotations
@@ -54,17 +56,20 @@ def plan(
     chat: bool = False,
     scan: Scan | None = None,
     world: World | None = None,
+    *,
+    strict: bool = True,
 ) -> Plan:
     """Plan a run at ``now``; ``bot`` is the bot's username (default: the policy's); ``chat``:
     a team-channel webhook is set up (without one no message is planned, and notes ask people
     to post instead); ``scan``: the issues read for mentions of people who are out (a scheduled
     run): their answers, the "while you were out" records and the backups' digests; ``world``:
-    the snapshot's, when the caller read it already (:func:`~..domain.world.read_world`)."""
+    the snapshot's, when the caller read it already (:func:`~..domain.world.read_world`);
+    ``strict``: see the module."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    world = world or read_world(policy, snapshot, bot)
+    world = world or read_world(policy, snapshot, bot, strict=strict)
     today = now.astimezone(policy.tz).date()
-    failures: list[Failure] = []
+    failures = _Failures(strict)
     evaluation, answered = _run_commands(world, today, failures)
     away = prepare(world, evaluation, scan)
     ctx = Context(world, evaluation, now, chat, away)
@@ -83,11 +88,24 @@ def plan(
         actions += _one_issue(account.iid, "playbook", playbook, failures)
     if scan is not None:
         actions += log_actions(world, away, now) + digest_actions(world, away, now)
-    return Plan(tuple(actions), world, evaluation, tuple(failures), now, away)
+    return Plan(tuple(actions), world, evaluation, tuple(failures.found), now, away)
+
+
+class _Failures:
+    """Where a planning function's exception goes: up (strict), or into the plan's failures."""
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self.found: list[Failure] = []
+
+    def add(self, iid: int | None, what: str, exc: Exception) -> None:
+        if self.strict:
+            raise exc
+        self.found.append((iid, _failure(what, exc)))
 
 
 def _run_commands(
-    world: World, today: date, failures: list[Failure]
+    world: World, today: date, failures: _Failures
 ) -> tuple[Evaluation, list[tuple[Command, Outcome]]]:
     """Answer the new commands in order; each state-changing one re-evaluates the world."""
     ledger: list[LedgerEntry] = list(world.ledger)
@@ -97,7 +115,7 @@ def _run_commands(
         try:
             outcome = run_command(world, evaluation, command)
         except Exception as exc:  # one bad command must not stop the others
-            failures.append((command.issue_iid, _failure("command", exc)))
+            failures.add(command.issue_iid, "command", exc)
             continue
         answered.append((command, outcome))
         ledger.append(outcome.entry)
@@ -107,13 +125,13 @@ def _run_commands(
 
 
 def _one_issue(
-    iid: int, what: str, planner: Callable[[], list[Action]], failures: list[Failure]
+    iid: int, what: str, planner: Callable[[], list[Action]], failures: _Failures
 ) -> list[Action]:
     """All the actions ``planner`` returns for one issue, or none when it fails."""
     try:
         return planner()
     except Exception as exc:  # report the issue, go on with the others
-        failures.append((iid, _failure(what, exc)))
+        failures.add(iid, what, exc)
         return []
 
 

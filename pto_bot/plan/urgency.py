@@ -48,7 +48,7 @@ def writes(action: Action) -> list[bool]:
     if isinstance(action, PostNote | EditNote | Reply):
         return [True]
     if isinstance(action, CreateIssue):
-        return [False] * (1 + (action.link_to is not None) + action.closed)
+        return [False] * (1 + (action.link_to is not None))
     if isinstance(action, SetLabels):
         return [False] if action.add or action.remove else []
     if isinstance(action, EditIssue | SetState):

@@ -11,7 +11,8 @@ The timeline window runs from the Monday of the team's current week for ``weeks`
 from __future__ import annotations
 
 import re
-from dataclasses import fields, is_dataclass
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
@@ -245,6 +246,16 @@ def build_view(plan: Plan, weeks: int = 8, *, project: str | None = None) -> Cov
         stale_playbooks=stale,
         holidays=tuple(_holidays(policy, window_start, window_end)),
     )
+
+
+def with_opened(view: CoverageView, opened: Mapping[int, int]) -> CoverageView:
+    """``view`` with the fallback requests the run opened (request iid -> the new issue's iid)
+    named by their number."""
+    rows = tuple(
+        replace(f, iid=opened[f.request]) if f.iid is None and f.request in opened else f
+        for f in view.fallbacks
+    )
+    return replace(view, fallbacks=rows)
 
 
 # -- JSON ------------------------------------------------------------------------------------------

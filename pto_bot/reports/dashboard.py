@@ -1,8 +1,8 @@
 """The coverage dashboard issue: one issue, created once, its description rewritten when it changed.
 
-Pure: ``dashboard_actions(world, view, problems)`` returns at most one action. The shell renders
-the dashboard after the run's other writes, so it shows the state they produced and the run's
-problems (a run never fails silently).
+Pure: ``dashboard_actions(world, view, problems)`` returns the writes. The shell plans the
+dashboard after the run's other writes, from the run's one plan and what its writes did, so it
+shows the coverage the run decided and the run's problems (a run never fails silently).
 """
 
 from __future__ import annotations
@@ -19,14 +19,6 @@ from ..render.text import safe
 from .view import CoverageView, DayCount, RequestRow
 
 TITLE = "PTO coverage dashboard"
-MEMORY_TITLE = "PTO bot memory"
-MEMORY_ONLY = (
-    "The PTO bot keeps what it needs from one run to the next in this issue (hidden below), so "
-    "that a runner without a cache reads only what changed. The coverage dashboard is off "
-    "(`reports.dashboard: false` in the policy); turned on, this issue shows it.\n\n"
-    "Leave it closed and its description as it is: an edit costs the next run extra requests, "
-    "nothing worse."
-)
 _WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _LEVEL_MARK = {"none": "·", "pod": "🟢", "visibility": "🟡", "approval": "🔴"}
 
@@ -109,36 +101,23 @@ def render_dashboard(view: CoverageView, weekdays: list[int], problems: list[str
     )
 
 
-def dashboard_actions(
-    world: World, view: CoverageView, problems: list[str], memory: str | None = None
-) -> list[Action]:
-    """Open the dashboard, or rewrite it when it changed; ``memory``: the bot's memory, sealed,
-    kept in its hidden marker (:mod:`..domain.memory`).
-
-    With the dashboard turned off (``reports.dashboard: false``) the same issue, closed, keeps
-    only the memory (when there is one: an offline file has none, and gets no issue)."""
-    shown = world.policy.reports.dashboard
-    extra = {"memory": memory} if memory is not None else {}
-    if shown:
-        weekdays = sorted(world.policy.working_weekdays)
-        text = render_dashboard(view, weekdays, problems)
-    elif memory is not None:
-        text = MEMORY_ONLY
-    else:
-        return []
-    body = with_marker(text, "dashboard", **extra)
+def dashboard_actions(world: World, view: CoverageView, problems: list[str]) -> list[Action]:
+    """Open the dashboard, or rewrite it when it changed. With the dashboard turned off
+    (``reports.dashboard: false``) an open dashboard is closed, and nothing else is written."""
     existing = world.dashboard
+    if not world.policy.reports.dashboard:
+        if existing is not None and existing.is_open:
+            return [SetState(existing.iid, "close", "the dashboard is off")]
+        return []
+    weekdays = sorted(world.policy.working_weekdays)
+    body = with_marker(render_dashboard(view, weekdays, problems), "dashboard")
     if existing is None:
-        why = "the team's coverage at a glance" if shown else "where the bot keeps its memory"
         labels = (world.policy.labels.dashboard,)
-        title = TITLE if shown else MEMORY_TITLE
-        return [CreateIssue("dashboard", title, body, labels, None, why, closed=not shown)]
+        why = "the team's coverage at a glance"
+        return [CreateIssue("dashboard", TITLE, body, labels, None, why)]
     actions: list[Action] = []
     if existing.description.rstrip() != body.rstrip():
-        why = "coverage changed" if shown else "the bot's memory changed"
-        actions.append(EditIssue(existing.iid, body, why))
-    if shown and not existing.is_open:
+        actions.append(EditIssue(existing.iid, body, "coverage changed"))
+    if not existing.is_open:
         actions.append(SetState(existing.iid, "reopen", "the dashboard is on"))
-    if not shown and existing.is_open:
-        actions.append(SetState(existing.iid, "close", "the dashboard is off: memory only"))
     return actions

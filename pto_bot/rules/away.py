@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from ..domain.accounts import account_key
 from ..domain.away import (
@@ -57,6 +57,25 @@ def absences(world: World, evaluation: Evaluation, since: date) -> tuple[Absence
             )
         )
     return tuple(found)
+
+
+def watched(world: World, today: date, kept_days: int) -> dict[int, date]:
+    """The absences whose mentions are still to be read (request iid -> first day off): those
+    going on today or yesterday, and the open requests ended within ``kept_days`` whose engineer
+    has not had the return checklist yet (it lists them). Requests that read well count, whatever their
+    status; nothing here knows what the last run read: that is the tracker's affair."""
+    yesterday = today - timedelta(days=1)
+    oldest = today - timedelta(days=kept_days)
+    found = {}
+    for r in world.requests:
+        form = r.request
+        if form is None or form.start > today or form.end < oldest:
+            continue
+        # a closed request gets no handback: once over, nothing of it is left to record
+        due = r.issue.is_open and world.bot_note(r.iid, "returned") is None
+        if form.end >= yesterday or due:
+            found[r.iid] = form.start
+    return found
 
 
 def collaboration_projects(description: str) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from ..domain.policy import Policy
 from ..domain.world import RequestIssue, World
 from . import changes, counting, coverage, going_live
 from .evaluation import Cover, Evaluated, Evaluation, Status
-from .fairness import counted_whole, fallback_days, with_folded
+from .fairness import fallback_days
 from .rotation import pod_of
 
 
@@ -31,11 +31,7 @@ def evaluate(world: World, ledger: tuple[LedgerEntry, ...], today: date) -> Eval
     backups = coverage.Backups(policy, out)
     covered = _cover(world, judged, backups)
     evaluated = tuple(covered)
-    days = fallback_days(evaluated, policy)
-    if world.folded:
-        whole = {r.iid for r in world.requests if counted_whole(r.iid, world)}
-        days = with_folded(days, world.folded, whole)
-    return Evaluation.of(today, evaluated, days)
+    return Evaluation.of(today, evaluated, fallback_days(evaluated, policy))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from typing import Literal
 
 from ..domain.policy import Policy
-from ..domain.world import World
 from .evaluation import Evaluated, Status
 
 Standing = Literal["below", "within", "above"]
@@ -31,31 +30,6 @@ def fallback_days(evaluated: Iterable[Evaluated], policy: Policy) -> dict[str, d
             for person in people:
                 days[person][day.year] += 1
     return {k: dict(v) for k, v in days.items()}
-
-
-def counted_whole(iid: int, world: World) -> bool:
-    """The request's fallback weeks can be counted from the world: its fallback request is in it,
-    or nothing of it was folded (a closed request read again after it was folded, by a comment
-    or a reopening, comes without its closed fallback request: its fold still counts)."""
-    return iid in world.fallbacks or iid not in world.folded
-
-
-def with_folded(
-    days: dict[str, dict[int, int]],
-    folded: dict[int, dict[str, dict[int, int]]],
-    known: set[int],
-) -> dict[str, dict[int, int]]:
-    """``days`` plus what closed requests no longer read gave (``folded``, by request), except
-    those ``known`` (read again, so counted already)."""
-    total: dict[str, dict[int, int]] = {k: dict(v) for k, v in days.items()}
-    for iid, by_user in folded.items():
-        if iid in known:
-            continue
-        for user, years in by_user.items():
-            for year, count in years.items():
-                total.setdefault(user, {})
-                total[user][year] = total[user].get(year, 0) + count
-    return total
 
 
 def standing(weeks: float, policy: Policy) -> Standing:

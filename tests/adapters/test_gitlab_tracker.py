@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +12,9 @@ import requests
 
 from fake_gitlab import API, BASE_URL, BOT, PROJECT_ID, PROJECT_PATH, TOKEN, FakeGitLab
 from pto_bot.adapters.gitlab.client import GitLabTracker
+from pto_bot.adapters.tracker import Query
 from pto_bot.domain.markers import with_marker
-from pto_bot.domain.snapshot import Issue, Note, Snapshot
+from pto_bot.domain.snapshot import Issue, Snapshot
 from pto_bot.errors import ConfigError, TrackerError
 from pto_bot.render.text import safe
 
@@ -33,9 +33,29 @@ def tracker(fake: FakeGitLab, **kw: Any) -> GitLabTracker:
     return GitLabTracker(BASE_URL, TOKEN, PROJECT_ID, **options)
 
 
-def content(snapshot: Snapshot) -> list[tuple[Issue, tuple[Note, ...]]]:
-    """What a snapshot says of the project, without when it was read."""
-    return [(replace(i, read_at=None), i.notes) for i in snapshot.issues]
+QUERY = Query(
+    ("pto", "playbook", "pto-dashboard"),
+    ("pto",),
+    datetime(2025, 10, 1, tzinfo=UTC),
+    board="pto-dashboard",
+)
+
+
+def content(snapshot: Snapshot) -> list[Issue]:
+    """What a snapshot says of the project (the bot's own issues aside)."""
+    return [i for i in snapshot.issues if "pto-dashboard" not in i.labels]
+
+
+def run(fake: FakeGitLab, **kw: Any) -> tuple[GitLabTracker, Snapshot]:
+    """One run of the tracker: a read, then the commit that keeps its memory."""
+    bot = tracker(fake, **kw)
+    snapshot = bot.read(QUERY)
+    assert bot.commit(None) == []
+    return bot, snapshot
+
+
+def reads(bot: GitLabTracker, before: int = 0) -> int:
+    return bot.requests_made - before
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -55,12 +75,13 @@ def test_read_follows_three_pages_and_keeps_only_recent_closed_issues(
     fake_gitlab.add_issue("not ours", labels=["other"])
     bot = tracker(fake_gitlab)
 
-    snapshot = bot.read(["pto"])
+    snapshot = bot.read(QUERY)
 
     assert len(snapshot.issues) == 251
     assert recent in snapshot.by_iid()
-    assert fake_gitlab.count("GET", LISTS) == 4  # opened: 3 pages of 100; closed: 1 page
-    assert bot.requests_made == 4 + 251  # one notes page per issue
+    # opened pto: 3 pages of 100; playbooks, the board, closed pto: 1 page each
+    assert fake_gitlab.count("GET", LISTS) == 6
+    assert bot.requests_made == 6 + 251  # one notes page per issue
     assert snapshot.errors == ()
 
 
@@ -78,7 +99,7 @@ def test_read_converts_issues_and_notes_and_deduplicates_across_labels(
     fake_gitlab.advance(5)
     fake_gitlab.add_note(iid, "added label ~pto", author="harishsr", system=True)
 
-    snapshot = tracker(fake_gitlab).read(["pto", "playbook"])
+    snapshot = tracker(fake_gitlab).read(QUERY)
 
     (issue,) = snapshot.issues
     assert issue.iid == iid
@@ -102,140 +123,153 @@ def test_read_converts_issues_and_notes_and_deduplicates_across_labels(
 def test_closed_issue_has_aware_closed_at(fake_gitlab: FakeGitLab) -> None:
     fake_gitlab.add_issue("done", labels=["pto"], state="closed", age=timedelta(days=3))
 
-    (issue,) = tracker(fake_gitlab).read(["pto"]).issues
+    (issue,) = tracker(fake_gitlab).read(QUERY).issues
 
     assert issue.state == "closed"
     assert issue.closed_at == (fake_gitlab.now - timedelta(days=3)).astimezone(UTC)
 
 
-def test_warm_cache_costs_only_the_list_requests(fake_gitlab: FakeGitLab, tmp_path: Path) -> None:
-    cache = tmp_path / "notes.json"
+def test_with_its_memory_a_run_reads_only_the_lists(fake_gitlab: FakeGitLab) -> None:
     for n in range(3):
         iid = fake_gitlab.add_issue(f"PTO {n}", labels=["pto"])
         fake_gitlab.add_note(iid, f"note on {iid}")
-    fake_gitlab.advance(7 * 60)  # nothing changed for longer than CACHE_SETTLE
-    cold = tracker(fake_gitlab, cache_path=cache)
-    first = cold.read(["pto"])
-    assert cold.requests_made == 2 + 3
+    fake_gitlab.advance(2 * 60)  # nothing changed for longer than GitLab's touch throttle
+    cold, first = run(fake_gitlab)
+    assert reads(cold) == 4 + 3 + 2  # lists (open, closed); notes; the memory's issue made, written
 
-    warm = tracker(fake_gitlab, cache_path=cache)
-    second = warm.read(["pto"])
+    warm, second = run(fake_gitlab)
 
-    assert warm.requests_made == 2
+    assert warm.requests_made == 4  # the three lists, and the issues changed since: none
     assert content(second) == content(first)
 
 
-def test_a_new_note_invalidates_only_its_issue_until_it_settles(
-    fake_gitlab: FakeGitLab, tmp_path: Path
-) -> None:
-    cache = tmp_path / "notes.json"
+def test_a_new_note_invalidates_only_its_issue_until_it_settles(fake_gitlab: FakeGitLab) -> None:
     for n in range(3):
         fake_gitlab.add_issue(f"PTO {n}", labels=["pto"])
-    tracker(fake_gitlab, cache_path=cache).read(["pto"])
+    fake_gitlab.advance(2 * 60)
+    run(fake_gitlab)
     fake_gitlab.add_note(2, "/pto volunteer Acme", author="dbass90")
 
-    changed = tracker(fake_gitlab, cache_path=cache)
-    snapshot = changed.read(["pto"])
-    assert changed.requests_made == 2 + 1
+    changed, snapshot = run(fake_gitlab)
+    assert fake_gitlab.count("GET", r"/issues/2/notes$") == 2
     assert [n.body for n in snapshot.by_iid()[2].notes] == ["/pto volunteer Acme"]
 
-    # Read again at once: the issue changed less than CACHE_SETTLE ago, so read its notes again.
-    again = tracker(fake_gitlab, cache_path=cache)
-    again.read(["pto"])
-    assert again.requests_made == 2 + 1
+    # Read again at once: the issue changed less than a settle time ago: its notes are read again
+    again, _ = run(fake_gitlab)
+    assert fake_gitlab.count("GET", r"/issues/2/notes$") == 3
 
     # Once it has settled, one more read of its notes; from then on only the lists.
-    fake_gitlab.advance(7 * 60)
-    settling = tracker(fake_gitlab, cache_path=cache)
-    settling.read(["pto"])
-    assert settling.requests_made == 2 + 1
-    settled = tracker(fake_gitlab, cache_path=cache)
-    assert content(settled.read(["pto"])) == content(snapshot)
-    assert settled.requests_made == 2
+    fake_gitlab.advance(2 * 60)
+    run(fake_gitlab)
+    assert fake_gitlab.count("GET", r"/issues/2/notes$") == 4
+    settled, last = run(fake_gitlab)
+    assert content(last) == content(snapshot)
+    assert fake_gitlab.count("GET", r"/issues/2/notes$") == 4
+    assert fake_gitlab.count("GET", NOTES) == 3 + 3
 
 
-def test_cache_sees_a_note_edit_hidden_by_gitlabs_touch_throttle(
-    fake_gitlab: FakeGitLab, tmp_path: Path
+def test_a_note_edit_hidden_by_gitlabs_touch_throttle_is_still_read(
+    fake_gitlab: FakeGitLab,
 ) -> None:
     fake_gitlab.touch_interval = timedelta(minutes=1)  # GitLab's ThrottledTouch
-    cache = tmp_path / "notes.json"
     iid = fake_gitlab.add_issue("PTO", labels=["pto"])
-    bot = tracker(fake_gitlab, cache_path=cache)
-    note_id = bot.post_note(iid, "Coverage: pending")  # bumps updated_at
+    fake_gitlab.advance(2 * 60)
+    note_id = fake_gitlab.add_note(iid, "I will cover Acme", author="dbass90")  # a bump
     fake_gitlab.advance(10)
-    bot.read(["pto"])
+    run(fake_gitlab)  # 10 s after the bump: its notes are not trusted for long
     fake_gitlab.advance(20)
     updated_at = fake_gitlab.issues[iid]["updated_at"]
-    bot.edit_note(iid, note_id, "Coverage: @dbass90")  # within a minute: no bump
-    assert fake_gitlab.issues[iid]["updated_at"] == updated_at
+    fake_gitlab.edit_note(iid, note_id, "I will cover Initech")
+    assert fake_gitlab.issues[iid]["updated_at"] == updated_at  # within a minute: no bump
 
-    (issue,) = tracker(fake_gitlab, cache_path=cache).read(["pto"]).issues
+    _, snapshot = run(fake_gitlab)
 
-    assert [n.body for n in issue.notes] == ["Coverage: @dbass90"]
+    assert [n.body for n in snapshot.by_iid()[iid].notes] == ["I will cover Initech"]
 
 
-def test_old_closed_history_costs_no_requests_once_synced(
-    fake_gitlab: FakeGitLab, tmp_path: Path
+def test_after_the_bots_own_writes_only_a_new_comment_costs_a_read(
+    fake_gitlab: FakeGitLab,
 ) -> None:
-    cache = tmp_path / "notes.json"
+    fake_gitlab.touch_interval = timedelta(minutes=1)  # GitLab's ThrottledTouch
+    first, second = (fake_gitlab.add_issue(f"PTO {n}", labels=["pto"]) for n in range(2))
+    fake_gitlab.advance(2 * 60)
+    bot = tracker(fake_gitlab)
+    bot.read(QUERY)
+    bot.post_note(first, "Coverage: @dbass90")  # bumps updated_at
+    bot.set_labels(first, ["covered"], [])  # within the minute: no bump
+    bot.post_note(second, "Coverage: @klang")
+    bot.commit(None)
+    fake_gitlab.advance(20)
+    fake_gitlab.add_note(second, "Thanks!", author="harishsr")  # within the minute: no bump
+    before = fake_gitlab.count("GET", NOTES)
+
+    _, snapshot = run(fake_gitlab)
+
+    assert fake_gitlab.count("GET", NOTES) - before == 1  # the issue with a new comment only
+    assert [n.body for n in snapshot.by_iid()[second].notes][-1] == "Thanks!"
+    assert [n.body for n in snapshot.by_iid()[first].notes] == ["Coverage: @dbass90"]
+    assert "covered" in snapshot.by_iid()[first].labels
+
+
+def test_old_closed_history_costs_no_requests_once_kept(fake_gitlab: FakeGitLab) -> None:
     for n in range(150):  # a year of closed requests, two pages per label when listed
         fake_gitlab.add_issue(f"PTO {n}", labels=["pto"], state="closed", age=timedelta(days=30))
     fake_gitlab.add_issue("PTO open", labels=["pto"])
-    first = tracker(fake_gitlab, cache_path=cache)
-    assert len(first.read(["pto"]).issues) == 151
+    fake_gitlab.advance(2 * 60)
+    _, first = run(fake_gitlab)
+    assert len(first.issues) == 151
     fake_gitlab.advance(3600)
 
-    again = tracker(fake_gitlab, cache_path=cache)
-    snapshot = again.read(["pto"])
+    again, snapshot = run(fake_gitlab)
 
-    assert len(snapshot.issues) == 151
-    assert again.requests_made == 2  # open issues, and issues closed since the last run: none
+    assert content(snapshot) == content(first)
+    assert again.requests_made == 4  # the open issues of 3 labels, and what changed since: none
 
 
-def test_an_issue_closed_since_the_last_run_is_picked_up(
-    fake_gitlab: FakeGitLab, tmp_path: Path
-) -> None:
-    cache = tmp_path / "notes.json"
+def test_an_issue_closed_since_the_last_run_is_picked_up(fake_gitlab: FakeGitLab) -> None:
     iid = fake_gitlab.add_issue("PTO", labels=["pto"])
-    tracker(fake_gitlab, cache_path=cache).read(["pto"])
+    run(fake_gitlab)
     fake_gitlab.advance(3600)
     fake_gitlab.issues[iid]["state"] = "closed"
     fake_gitlab.issues[iid]["updated_at"] = fake_gitlab.issues[iid]["closed_at"] = fake_gitlab.now
     fake_gitlab.advance(3600)
 
-    snapshot = tracker(fake_gitlab, cache_path=cache).read(["pto"])
+    _, snapshot = run(fake_gitlab)
 
-    assert [(i.iid, i.state) for i in snapshot.issues] == [(iid, "closed")]
+    assert [(i.iid, i.state) for i in content(snapshot)] == [(iid, "closed")]
 
 
-def test_the_cache_forgets_issues_no_longer_read(fake_gitlab: FakeGitLab, tmp_path: Path) -> None:
-    cache = tmp_path / "notes.json"
+def test_the_memory_lets_go_of_issues_no_longer_the_bots(fake_gitlab: FakeGitLab) -> None:
     iid = fake_gitlab.add_issue("PTO", labels=["pto"])
-    tracker(fake_gitlab, cache_path=cache).read(["pto"])
+    run(fake_gitlab)
+    fake_gitlab.advance(60)
     fake_gitlab.issues[iid]["labels"] = []
-    tracker(fake_gitlab, cache_path=cache).read(["pto"])
+    fake_gitlab.issues[iid]["updated_at"] = fake_gitlab.now
+    run(fake_gitlab)
 
-    assert str(iid) not in json.loads(cache.read_text())["issues"]
+    kept = tracker(fake_gitlab).recall(QUERY)
+
+    assert kept is not None and iid not in kept.by_iid()
 
 
 @pytest.mark.parametrize(
     "content",
-    ["{not json", "[]", '{"version": 1, "project": "42", "issues": {"1": {"key": 3}}}', ""],
+    ["{not json", "[]", '{"version": 2, "project": "42", "home": 1, "sealed": 3}', ""],
 )
-def test_corrupt_cache_costs_requests_never_an_error(
+def test_a_damaged_runner_copy_costs_requests_never_an_error(
     fake_gitlab: FakeGitLab, tmp_path: Path, content: str
 ) -> None:
-    cache = tmp_path / "notes.json"
+    cache = tmp_path / "memory.json"
     cache.write_text(content)
     iid = fake_gitlab.add_issue("PTO", labels=["pto"])
     fake_gitlab.add_note(iid, "hello")
-    bot = tracker(fake_gitlab, cache_path=cache)
 
-    snapshot = bot.read(["pto"])
+    bot, snapshot = run(fake_gitlab, cache_path=cache)
 
     assert [n.body for n in snapshot.issues[0].notes] == ["hello"]
-    assert bot.requests_made == 3
-    assert json.loads(cache.read_text())["issues"]["1"]["notes"][0]["body"] == "hello"
+    assert fake_gitlab.count("GET", NOTES) == 1
+    kept = json.loads(cache.read_text())
+    assert kept["home"] == 2 and "hello" not in cache.read_text()  # sealed, never in the clear
 
 
 def test_unreadable_notes_leave_that_issue_out_and_say_so(fake_gitlab: FakeGitLab) -> None:
@@ -243,7 +277,7 @@ def test_unreadable_notes_leave_that_issue_out_and_say_so(fake_gitlab: FakeGitLa
         fake_gitlab.add_issue(f"PTO {n}", labels=["pto"])
     fake_gitlab.fail("GET", r"/issues/2/notes$", status=500, times=5)
 
-    snapshot = tracker(fake_gitlab).read(["pto"])
+    snapshot = tracker(fake_gitlab).read(QUERY)
 
     assert sorted(snapshot.by_iid()) == [1, 3]
     (error,) = snapshot.errors
@@ -256,7 +290,7 @@ def test_a_failing_issue_list_fails_the_read(fake_gitlab: FakeGitLab) -> None:
     fake_gitlab.fail("GET", LISTS, status=503, times=5)
 
     with pytest.raises(TrackerError, match="list open issues labelled 'pto'") as caught:
-        tracker(fake_gitlab).read(["pto"])
+        tracker(fake_gitlab).read(QUERY)
 
     assert TOKEN not in str(caught.value)
     assert fake_gitlab.sleeps == [1, 2, 4, 8]
@@ -441,7 +475,7 @@ def test_an_absurd_retry_after_is_capped(fake_gitlab: FakeGitLab) -> None:
     fake_gitlab.add_issue("PTO", labels=["pto"])
     fake_gitlab.fail("GET", LISTS, status=429, retry_after=3600)
 
-    tracker(fake_gitlab).read(["pto"])
+    tracker(fake_gitlab).read(QUERY)
 
     assert fake_gitlab.sleeps == [60]
 
@@ -466,10 +500,10 @@ def test_a_timed_out_read_is_retried(fake_gitlab: FakeGitLab, error: type[Except
     fake_gitlab.fail("GET", NOTES, error=error)
     bot = tracker(fake_gitlab)
 
-    (issue,) = bot.read(["pto"]).issues
+    (issue,) = bot.read(QUERY).issues
 
     assert [n.body for n in issue.notes] == ["hi"]
-    assert bot.requests_made == 2 + 2
+    assert bot.requests_made == 4 + 2  # four lists; the notes twice
 
 
 def test_a_connect_timeout_on_post_is_retried_without_lookup(fake_gitlab: FakeGitLab) -> None:
@@ -567,7 +601,7 @@ def test_a_rejected_token_is_not_retried(fake_gitlab: FakeGitLab) -> None:
     fake_gitlab.token = "another"
 
     with pytest.raises(TrackerError, match="401") as caught:
-        tracker(fake_gitlab).read(["pto"])
+        tracker(fake_gitlab).read(QUERY)
 
     assert TOKEN not in str(caught.value)
     assert fake_gitlab.count() == 1
@@ -636,7 +670,7 @@ def test_from_env_falls_back_to_ci_variables(fake_gitlab: FakeGitLab) -> None:
     bot = GitLabTracker.from_env(env, bot_username=BOT)
     fake_gitlab.add_issue("PTO", labels=["pto"])
 
-    assert len(bot.read(["pto"]).issues) == 1
+    assert len(bot.read(QUERY).issues) == 1
     assert repr(bot) == f"GitLabTracker(url='{BASE_URL}', project={PROJECT_ID})"
 
 
@@ -648,5 +682,5 @@ def test_a_project_path_works_as_well_as_an_id(fake_gitlab: FakeGitLab) -> None:
 
     bot.link_issues(1, other)
 
-    assert len(bot.read(["pto"]).issues) == 1
+    assert len(bot.read(QUERY).issues) == 1
     assert len(fake_gitlab.links) == 1

@@ -167,4 +167,4 @@ def test_17_an_issue_whose_bot_note_cannot_be_read_is_left_out_not_told_again() 
         and f"is malformed: the bot's note {coverage['id']} cannot be read (created_at:" in problem
         for problem in plan.world.problems
     )
-    assert result.done  # the other request's edit was handled
+    assert result.results  # the other request's edit was handled

@@ -159,12 +159,14 @@ def test_a_slack_500_is_a_failure_and_every_other_write_still_applies(hook: Hook
     assert where is None  # a channel message belongs to no issue: no issue is marked broken
     assert "HTTP 500 (rollup_error)" in message
     assert_secret_hidden(message, hook)
-    statuses = {d.status for d in result.done if not isinstance(d.action, Notify)}
+    statuses = {d.status for d in result.results if not isinstance(d.action, Notify)}
     assert statuses == {"done"}  # nothing skipped, on #second either
-    failed = [d for d in result.done if d.status == "failed"]
+    failed = [d for d in result.results if d.status == "failed"]
     assert [d.action for d in failed] == [notices[0]]
     posted = [
-        d.action.iid for d in result.done if isinstance(d.action, PostNote) and d.status == "done"
+        d.action.iid
+        for d in result.results
+        if isinstance(d.action, PostNote) and d.status == "done"
     ]
     assert second in posted and third in posted
     assert "out::2" in p.labels(second) and "pto::covered" in p.labels(second)

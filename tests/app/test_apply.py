@@ -37,7 +37,7 @@ def test_a_dry_run_writes_nothing() -> None:
     before = repr(p.data)
     plan = p.plan("2026-11-20")
     result = apply(p.tracker(at("2026-11-20")), plan.actions, dry_run=True)
-    assert {d.status for d in result.done} == {"planned"}
+    assert {d.status for d in result.results} == {"planned"}
     assert repr(p.data) == before
 
 
@@ -63,14 +63,14 @@ def test_one_issues_failure_skips_only_its_remaining_writes() -> None:
     broken = next(a.iid for a in plan.actions if isinstance(a, PostNote))
     result = apply(Failing(p, at("2026-11-20"), broken), plan.actions)  # type: ignore[arg-type]
     assert [iid for iid, _ in result.failures] == [broken]
-    mine = [d.status for d in result.done if target(d.action) == broken]
+    mine = [d.status for d in result.results if target(d.action) == broken]
     first_note = next(
         i
-        for i, d in enumerate(result.done)
+        for i, d in enumerate(result.results)
         if target(d.action) == broken and isinstance(d.action, PostNote)
     )
-    before = [d.status for d in result.done[:first_note] if target(d.action) == broken]
+    before = [d.status for d in result.results[:first_note] if target(d.action) == broken]
     assert mine == [*before, "failed", *["skipped"] * (len(mine) - len(before) - 1)]
-    others = [d for d in result.done if target(d.action) not in (broken, None)]
+    others = [d for d in result.results if target(d.action) not in (broken, None)]
     assert others and {d.status for d in others} == {"done"}
     assert kinds([d.action for d in others]).count("post") >= 2

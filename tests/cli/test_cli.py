@@ -49,7 +49,7 @@ def test_reconcile_offline_twice_and_dry_run_writes_nothing(tmp_path: Path) -> N
     now = "2026-11-23T14:00Z"
     args = ("reconcile", "--policy", policy, "--offline", str(project), "--now", now)
     code, text = run(*args, "--dry-run")
-    assert code == 0 and "(planned) post note [coverage]" in text
+    assert code == 0 and "(would write) post note [coverage]" in text
     assert "        | ### PTO coverage for @klang" in text  # the exact text it would post
     assert project.read_text() == before
     assert run(*args)[0] == 0

@@ -420,9 +420,9 @@ def test_dry_run_prints_the_planned_writes_and_sends_none(team: Team) -> None:
 
     assert run.code == 0
     assert run.text.startswith("pto_bot dry run on 42")
-    assert f"#{req}    (planned) labels +~out::2 +~pto::needs-coverage" in run.text
-    assert "(planned) post note [coverage]" in run.text
-    assert "(planned) open issue 'Fallback coverage: dbass90 out 2026-12-07 – 2026-12-11'" in (
+    assert f"#{req}    (would write) labels +~out::2 +~pto::needs-coverage" in run.text
+    assert "(would write) post note [coverage]" in run.text
+    assert "(would write) open issue 'Fallback coverage: dbass90 out 2026-12-07 – 2026-12-11'" in (
         run.text
     )
     assert run.writes == []

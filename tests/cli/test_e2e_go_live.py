@@ -79,7 +79,7 @@ def test_from_an_empty_project_to_a_first_correct_run(
     now = f"{TODAY}T14:00"
     dry = team.reconcile(now, "--dry-run")
     assert dry.code == 0 and dry.writes == []
-    assert f"#{req}    (planned) labels +~out::1 +~pto::covered" in dry.text
+    assert f"#{req}    (would write) labels +~out::1 +~pto::covered" in dry.text
 
     # 6. live: the request is covered by the pod, once
     live = team.reconcile(now)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from project import ROOT, Project, at
+from project import ROOT, Project, at, everything
 from pto_bot import cli
 from pto_bot.errors import ConfigError
 from pto_bot.reports.whatif import OFFSET, what_if
@@ -188,7 +188,7 @@ def test_the_hypothetical_request_is_opened_now_far_above_the_other_issues() -> 
     beta_accounts(p)
     last = p.request("harishsr", "2026-12-07", "2026-12-11", created="2026-11-01")
     now = at("2026-11-20")
-    snapshot = p.tracker(now).read(["pto", "playbook", "pto-fallback", "pto-dashboard"])
+    snapshot = p.tracker(now).read(everything())
     answer, plan = what_if(p.policy, snapshot, now, "@klang", "2026-12-07", "2026-12-11")
     issue = answer.ev.req.issue
     assert issue.iid == last + OFFSET and issue.created_at == now and issue.author == "klang"

@@ -71,6 +71,18 @@ class Api:
             pass
         return self.now() - CLOCK_SKEW
 
+    def server_before(self) -> datetime:
+        """A time, by GitLab's clock, no later than anything GitLab does after this moment:
+        its last ``Date`` less its second's resolution (without one yet, the runner's clock less
+        :data:`CLOCK_SKEW`). What a lookup of something just created starts from."""
+        try:
+            if self.transport.server_date:
+                date = parsedate_to_datetime(self.transport.server_date).astimezone(UTC)
+                return date - timedelta(seconds=1)
+        except (TypeError, ValueError):
+            pass
+        return self.now() - CLOCK_SKEW
+
     def issue(self, iid: int) -> ProjectIssue:
         return self.project.issues.get(iid, lazy=True)
 

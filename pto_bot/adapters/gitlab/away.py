@@ -1,6 +1,6 @@
 """Out of office on GitLab: the threads of an issue in the team project or a collaboration
-project (the Discussions API: a thread's id is what a reply needs), the issues changed since the
-last run in each, an answer in a thread, and the bot's memory read alone.
+project (the Discussions API: a thread's id is what a reply needs), the issues changed in each
+while someone was away, and an answer in a thread.
 
 A collaboration project the token cannot see or comment on is that project's problem, never the
 run's: its failures are reported and the others go on (the token and GitLab itself failing
@@ -9,32 +9,26 @@ still stop the run, as everywhere).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from gitlab.v4.objects import Project, ProjectIssue
 
 from ...domain.away import TEAM, Discussed, Scan, Thread, ThreadNote
-from ...domain.markers import read_marker
-from ...domain.memory import Memory, unseal
 from ...errors import AccessError, TrackerError
 from .api import PAGE, Api
 from .convert import api_time, parse_time
-
-#: Without memory, a scheduled run looks this far back for mentions.
-FIRST_LOOK = timedelta(days=1)
-#: Note counts kept per project (the issues read for mentions): the oldest are forgotten.
-SEEN_LIMIT = 1000
+from .unit_of_work import UnitOfWork
 
 
 def project(api: Api, place: str) -> Project:
     return api.project if place == TEAM else api.gl.projects.get(place, lazy=True)
 
 
-def issue(api: Api, place: str, iid: int) -> ProjectIssue:
-    return project(api, place).issues.get(iid, lazy=True)
+def issue(api: Api, place: str, iid: int, lazy: bool = True) -> ProjectIssue:
+    return project(api, place).issues.get(iid, lazy=lazy)
 
 
 @contextmanager
@@ -84,12 +78,13 @@ def read_threads(api: Api, place: str, iid: int, thread: str = "") -> tuple[Thre
         return tuple(thread_of(d.attributes) for d in listed)
 
 
-def post_reply(api: Api, place: str, iid: int, thread: str, body: str) -> int:
-    """Answer in ``thread`` (or in a new comment); the caller reports failures."""
+def post_reply(api: Api, place: str, iid: int, thread: str, body: str) -> dict[str, Any]:
+    """Answer in ``thread`` (or in a new comment): GitLab's note; the caller reports failures."""
     target = issue(api, place, iid)
     if thread:
-        return int(target.discussions.get(thread, lazy=True).notes.create({"body": body}).id)
-    return int(target.notes.create({"body": body}).id)
+        discussion = target.discussions.get(thread, lazy=True)
+        return dict(discussion.notes.create({"body": body}).attributes)
+    return dict(target.notes.create({"body": body}).attributes)
 
 
 def find_reply(
@@ -104,77 +99,64 @@ def find_reply(
     return None
 
 
-def recall(api: Api, board: str, key: bytes) -> Memory | None:
-    """The memory sealed in the dashboard issue (closed when the dashboard is off), read alone
-    (one request). The seal is made with the bot's token: whoever wrote the issue, only the bot
-    can have sealed it."""
-    listed = api.list_issues(f"list issues labelled {board!r}", state="all", labels=[board])
-    for raw in sorted(listed, key=lambda r: int(r["iid"])):
-        data = read_marker(str(raw.get("description") or "")) or {}
-        memory = unseal(data.get("memory"), key) if data.get("t") == "dashboard" else None
-        if memory is not None:
-            return memory
-    return None
-
-
 def scan(
-    api: Api,
-    since: Mapping[str, datetime | None],
-    seen: Mapping[str, Mapping[int, int]],
+    api: Api, places: Sequence[str], floors: Mapping[str, datetime], uow: UnitOfWork
 ) -> Scan:
-    """The issues of each place changed since its time in ``since`` (one list each; None: the
-    last day); the threads of those with comments not read before (a mention whose answer failed
-    is forgotten as read: see ``app.away.unanswered``)."""
+    """The issues of each place changed since the scan last read it, or since the first day of
+    an absence it has not read for (one list each); the threads of those with comments not read
+    before (or to be read again: an answer there failed)."""
     issues: list[Discussed] = []
     errors: list[str] = []
-    listed_at: dict[str, datetime] = {}
-    counts = {place: dict(seen.get(place, {})) for place in since}
-    for place, start in since.items():
+    for place in places:
+        start = uow.scan_from(place, floors)
         before = api.server_now()  # GitLab's time before the list: the next list starts there
-        after = start or before - FIRST_LOOK
         try:
             with elsewhere(place, None):
                 listed = api.list_issues(
-                    f"list the issues of {place or 'the team project'} changed since the last run",
+                    f"list the issues of {place or 'the team project'} changed lately",
                     project=project(api, place),
-                    updated_after=api_time(after),
+                    updated_after=api_time(start),
                 )
         except AccessError:
             raise
         except TrackerError as exc:
             errors.append(str(exc))
             continue
-        listed_at[place] = before
+        uow.listed(place, before, floors)
+        seen = {int(raw["iid"]) for raw in listed}
+        for iid in uow.place(place).again:  # an answer there was not written: read it again
+            if iid not in seen:
+                try:
+                    with elsewhere(place, iid), api.reporting(f"read {place}#{iid}", iid):
+                        listed.append(dict(issue(api, place, iid, lazy=False).attributes))
+                except AccessError:
+                    raise
+                except TrackerError as exc:
+                    errors.append(str(exc))
         for raw in listed:
             try:
-                found = _discussed(api, place, raw, counts[place])
+                found = _discussed(api, place, raw, uow)
             except AccessError:
                 raise
             except (TrackerError, KeyError, TypeError, ValueError) as exc:
                 errors.append(f"{place or 'the team project'}#{raw.get('iid')}: not read ({exc})")
                 continue
             issues.append(found)
-    kept = {place: dict(list(c.items())[-SEEN_LIMIT:]) for place, c in counts.items() if c}
-    return Scan(tuple(issues), kept, tuple(errors), listed_at)
+    return Scan(tuple(issues), tuple(errors))
 
 
-def _discussed(
-    api: Api,
-    place: str,
-    raw: Mapping[str, Any],
-    counts: dict[int, int],
-) -> Discussed:
+def _discussed(api: Api, place: str, raw: Mapping[str, Any], uow: UnitOfWork) -> Discussed:
     iid = int(raw["iid"])
     count = int(raw.get("user_notes_count") or 0)
-    known = counts.get(iid)
-    fresh = count > 0 and known != count
+    seen = uow.place(place)
+    known = seen.counts.get(iid)
+    fresh = count > 0 and (known != count or iid in seen.again)
     threads = read_threads(api, place, iid) if fresh else None
     # its description was judged with its threads, when they were last read: an edit of its
     # title or labels since is no new mention (an answer would be given twice)
     description = "" if threads is None and known is not None else raw.get("description")
     if threads is not None:
-        counts.pop(iid, None)
-        counts[iid] = count  # the last read last: the oldest are forgotten first
+        uow.threads_read(place, iid, count)
     author = raw.get("author")
     return Discussed(
         place=place,

@@ -44,7 +44,12 @@ def _text(value: Any) -> Any:
     return "" if value is None else value
 
 
+def _flag(value: Any) -> Any:
+    return False if value is None else value
+
+
 Time = Annotated[datetime, BeforeValidator(parse_time)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
 Username = Annotated[str, BeforeValidator(_username)]
 Text = Annotated[str, BeforeValidator(_text)]
 
@@ -59,7 +64,8 @@ class ApiNote(_Shape):
     body: Text = ""
     created_at: Time
     updated_at: Time | None = None
-    system: bool = False
+    system: Flag = False
+    internal: Flag = False
 
     def to_note(self) -> Note:
         return Note(
@@ -69,6 +75,7 @@ class ApiNote(_Shape):
             created_at=self.created_at,
             updated_at=self.updated_at or self.created_at,
             system=self.system,
+            internal=self.internal,
         )
 
 
@@ -84,7 +91,8 @@ class ApiIssue(_Shape):
     closed_at: Time | None = None
     assignees: list[Username] = Field(default_factory=list)
     web_url: Text = ""
-    user_notes_count: int | None = None
+    confidential: Flag = False
+    closed_by: Username | None = None
 
     def to_issue(self, notes: tuple[Note, ...]) -> Issue:
         return Issue(
@@ -100,7 +108,8 @@ class ApiIssue(_Shape):
             closed_at=self.closed_at,
             web_url=self.web_url,
             notes=notes,
-            notes_count=self.user_notes_count,
+            confidential=self.confidential,
+            closed_by=self.closed_by,
         )
 
 

@@ -1,220 +1,181 @@
 """Reading the project: the open issues of the bot's labels and the closed ones that can still
-matter, with their notes, converted at the edge (:mod:`.convert`).
+matter, each with all its notes, converted at the edge (:mod:`.convert`).
 
-With the bot's memory (kept in its dashboard issue, :mod:`.recall`), a run lists the open issues
-of each label and the closed issues changed since the memory was written, and reads an issue's
-notes only when its list fields show a change (``updated_at``, note count) or when it is the
-issue an event is about; everything else stands in from memory, and closed history is never
-listed again. Without memory (the first run; a lost or edited dashboard) the closed issues of
-``wanted.closed`` changed since ``wanted.since`` are listed and every issue's notes are read:
-about one request per issue that can still matter. The runner-local cache (:mod:`.cache`) is
-an optimisation on top of either. A note or an issue that cannot be read is left out and named.
+With the memory of the last run (:mod:`.memory`), a run lists the open issues of each label and
+the issues changed since the memory was written (one request, whatever the history), and reads
+an issue's notes only when its list fields show a change or it is the issue an event is about
+(:meth:`~.unit_of_work.UnitOfWork.notes_hold`); a closed issue unchanged since comes from the
+memory whole. Without memory (the first run; a lost or edited dashboard) the closed issues
+changed since ``query.since`` are listed and every issue's notes are read: about one request per
+issue that can still matter. Either way the snapshot is the same. An issue whose notes cannot be
+read is left out and named.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from ...domain.memory import SETTLE, Memory, RememberedIssue
-from ...domain.snapshot import Issue, Note, Snapshot
+from ...domain.snapshot import Issue, Snapshot
 from ...errors import AccessError, TrackerError
-from ..tracker import Wanted
+from ..tracker import Query
 from .api import PAGE, Api
-from .cache import CACHE_SETTLE, NoteCache
-from .config import CLOSED_LOOKBACK
 from .convert import api_time, issue_from_api, notes_from_api, parse_time
-from .recall import (
-    find_memory,
-    ghost,
-    ghost_raw,
-    ghosts,
-    remembered_issue,
-    trusted,
-)
+from .memory import SETTLE, split
+from .unit_of_work import UnitOfWork, last_change
 
 Raw = dict[str, Any]
 
 
-@dataclass
-class _Read:
-    """One read in progress: where it reads from, and what it found."""
-
-    api: Api
-    wanted: Wanted
-    cache: NoteCache
-    started: datetime  # the runner's clock: the runner-local cache
-    synced: datetime  # GitLab's clock: when the notes read now were read, for the memory
-    memory: Memory | None = None
-    issues: list[Issue] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    def add(self, iid: int, make: Any) -> None:
-        """Add the issue ``make()`` reads; one that cannot be read is left out and named."""
-        try:
-            issue, skipped = make()
-        except AccessError:
-            raise  # the token, the role or GitLab itself: no other issue can be read either
-        except (TrackerError, KeyError, TypeError, ValueError) as exc:
-            self.errors.append(f"issue #{iid} left out of this run: it could not be read ({exc})")
-            return
-        self.issues.append(issue)
-        self.errors.extend(f"#{iid}: {line}" for line in skipped)
-
-
-def read_snapshot(
-    api: Api,
-    labels: Sequence[str],
-    wanted: Wanted | None,
-    cache_path: Path | None,
-    key: bytes,
-) -> Snapshot:
-    started = api.now()
-    if wanted is None:
-        wanted = Wanted(closed=tuple(labels), since=started - CLOSED_LOOKBACK, remember=False)
+def list_labels(api: Api, query: Query, uow: UnitOfWork) -> dict[int, Raw]:
+    """The open issues of each label (the board's open or closed), as listed; when the first
+    list was answered is the run's time (GitLab's clock)."""
     found: dict[int, Raw] = {}
-    synced: datetime | None = None
-    for label in labels:
-        # the bot's own issue holds its memory, closed when the dashboard is off
-        state = "all" if label == wanted.board else "opened"
+    for label in query.labels:
+        state = "all" if label == query.board else "opened"
         what = f"list {'' if state == 'all' else 'open '}issues labelled {label!r}"
         listed = api.list_issues(what, state=state, labels=[label])
-        synced = synced or api.server_now()  # GitLab's time of the first list
+        uow.synced = uow.synced or api.server_now()
         for raw in listed:
             found.setdefault(int(raw["iid"]), raw)
-    synced = synced or api.server_now()
-    run = _Read(api, wanted, NoteCache(cache_path, str(api.connection.project)), started, synced)
-    if wanted.remember:
-        run.memory = find_memory(found.values(), wanted, key)
-    kept: dict[int, RememberedIssue] = {}
-    if run.memory is not None:
-        changed = _changed_since(run, run.memory)
-        kept = ghosts(run.memory, found, changed, wanted.since)
-        closed = {iid: raw for iid, raw in changed.items() if _ours_and_recent(raw, wanted)}
+    uow.synced = uow.synced or api.server_now()
+    uow.since = query.since
+    return found
+
+
+def is_board(raw: Mapping[str, Any], query: Query) -> bool:
+    """The bot's own issue (the dashboard, its memory): the board label and none of the others
+    (a fallback request someone gave the label is read as a fallback request)."""
+    labels = set(raw.get("labels") or ())
+    others = set(query.labels) - {query.board}
+    return query.board is not None and query.board in labels and not labels & others
+
+
+def read_snapshot(api: Api, query: Query, uow: UnitOfWork, listed: dict[int, Raw]) -> Snapshot:
+    """The complete snapshot ``query`` asks for, from the issues ``listed`` by
+    :func:`list_labels` and the memory ``uow`` started from."""
+    boards = {iid: raw for iid, raw in listed.items() if is_board(raw, query)}
+    issues = {iid: raw for iid, raw in listed.items() if iid not in boards}
+    memory = uow.found
+    kept: list[int] = []
+    if memory is not None and memory.since <= query.since:
+        changed = _changed_since(api, memory.synced)
+        for iid, raw in changed.items():
+            if iid not in issues and iid not in boards and _closed_and_ours(raw, query):
+                issues[iid] = raw
+        kept = [
+            iid
+            for iid, entry in memory.issues.items()
+            if iid not in issues
+            and iid not in changed
+            and iid not in boards
+            and entry.issue.get("state") != "opened"
+            and last_change(entry) >= query.since
+        ]
     else:
-        closed = _closed(api, wanted, run.cache, started)
-    for iid, raw in closed.items():
-        found.setdefault(iid, raw)
-    for iid in sorted(set(found) | set(kept)):
-        if iid in found:
-            run.add(iid, lambda raw=found[iid]: _listed(run, raw))
+        for iid, raw in _closed(api, query).items():
+            issues.setdefault(iid, raw)
+    errors: list[str] = []
+    for iid in sorted(issues):
+        _read_one(api, uow, issues[iid], iid in query.fresh, errors)
+    for iid in kept:
+        entry = memory.issues[iid] if memory is not None else None
+        assert entry is not None
+        if entry.settled and entry.notes is not None:
+            uow.keep_as_is(iid, entry)
         else:
-            run.add(iid, lambda iid=iid: _ghost(run, iid, kept[iid]))
-    # with memory, closed history is not listed: its cached notes stay for a rebuild
-    run.cache.save(whole=run.memory is None, since=started - CLOSED_LOOKBACK)
-    memory = run.memory
+            _read_one(api, uow, entry.issue, True, errors)
+    uow.boards = {iid: _without_memory(raw) for iid, raw in boards.items()}
+    return snapshot_of(api, uow, errors)
+
+
+def _without_memory(raw: Mapping[str, Any]) -> Raw:
+    """A board issue as the planner sees it: its description without the sealed memory."""
+    return {**raw, "description": split(str(raw.get("description") or ""))[0]}
+
+
+def _read_one(
+    api: Api, uow: UnitOfWork, raw: Mapping[str, Any], fresh: bool, errors: list[str]
+) -> None:
+    """Take the issue ``raw`` into the run: its notes as held, or read now."""
+    iid = int(raw["iid"])
+    if uow.notes_hold(raw, fresh) is not None:
+        uow.hold(raw)
+        return
+    try:
+        with api.reporting("read notes", iid):
+            listed = api.issue(iid).notes.list(
+                sort="asc", order_by="created_at", per_page=PAGE, iterator=True
+            )
+            notes = [note.attributes for note in listed]
+    except AccessError:
+        raise  # the token, the role or GitLab itself: no other issue can be read either
+    except TrackerError as exc:
+        errors.append(f"issue #{iid} left out of this run: it could not be read ({exc})")
+        return
+    uow.read_issue(raw, notes)
+
+
+def snapshot_of(api: Api, uow: UnitOfWork, errors: list[str]) -> Snapshot:
+    issues: list[Issue] = []
+    for iid, entry in sorted(uow.issues.items()):
+        notes, skipped = notes_from_api(entry.notes or ())
+        errors.extend(f"#{iid}: {line}" for line in skipped)
+        try:
+            issues.append(issue_from_api(entry.issue, notes))
+        except ValueError as exc:
+            errors.append(f"issue #{iid} left out of this run: it could not be read ({exc})")
+    for iid, raw in sorted(uow.boards.items()):
+        try:
+            issues.append(issue_from_api(raw, ()))  # the dashboard: its comments are never read
+        except ValueError as exc:
+            errors.append(f"issue #{iid} left out of this run: it could not be read ({exc})")
+    issues.sort(key=lambda i: i.iid)
     return Snapshot(
-        issues=tuple(run.issues),
+        issues=tuple(issues),
         project=str(api.connection.project),
-        web_url=_project_web_url(run.issues),
-        errors=tuple(run.errors),
-        folded=dict(memory.folded) if memory is not None else {},
-        synced=synced,
-        remembered=memory,
+        web_url=_project_web_url(issues),
+        errors=tuple(errors),
     )
 
 
-def _ours_and_recent(raw: Mapping[str, Any], wanted: Wanted) -> bool:
+def _closed_and_ours(raw: Mapping[str, Any], query: Query) -> bool:
     labels = set(raw.get("labels") or ())
     try:
-        return bool(labels & set(wanted.closed)) and parse_time(raw["updated_at"]) >= wanted.since
+        recent = parse_time(raw["updated_at"]) >= query.since
     except (KeyError, ValueError):
         return False
+    return raw.get("state") != "opened" and bool(labels & set(query.closed)) and recent
 
 
-def _changed_since(run: _Read, memory: Memory) -> dict[int, Raw]:
+def _changed_since(api: Api, synced: datetime) -> dict[int, Raw]:
     """Every issue of the project changed since the memory was written (usually few): one
-    request, whatever the history. Open ones among them are the lists' business; they are here
-    so that a closed issue kept in memory and since reopened and relabelled is let go."""
-    changed = run.api.list_issues(
+    request, whatever the history. A closed issue among them is read afresh; one the memory
+    keeps that is no longer the bot's (reopened and relabelled) is let go."""
+    changed = api.list_issues(
         "list issues changed since the last run",
         state="all",
-        updated_after=api_time(memory.synced - SETTLE),
+        updated_after=api_time(synced - SETTLE),
     )
     return {int(raw["iid"]): raw for raw in changed}
 
 
-def _listed(run: _Read, raw: Raw) -> tuple[Issue, list[str]]:
-    """An issue as listed, its notes from memory, the cache or GitLab."""
-    iid = int(raw["iid"])
-    wanted = run.wanted
-    if wanted.board is not None and wanted.board in (raw.get("labels") or ()):
-        return issue_from_api(raw, ()), []  # the dashboard: its comments are never read
-    entry = run.memory.issues.get(iid) if run.memory is not None else None
-    if entry is not None and wanted.bot is not None and trusted(entry, raw, wanted):
-        run.cache.keep(iid)
-        return remembered_issue(issue_from_api(raw, ()), entry, wanted.bot), []
-    notes, skipped = _notes(run, raw)
-    return replace(issue_from_api(raw, notes), read_at=run.synced), skipped
-
-
-def _ghost(run: _Read, iid: int, entry: RememberedIssue) -> tuple[Issue, list[str]]:
-    """A closed issue kept in memory and unchanged since: read from memory, its notes too
-    unless they were not to be trusted."""
-    bot = run.wanted.bot
-    assert bot is not None
-    if entry.read_at is not None and entry.read_at >= entry.updated_at + SETTLE:
-        run.cache.keep(iid)
-        return ghost(iid, entry, bot), []
-    notes, skipped = _notes(run, ghost_raw(iid, entry))
-    return ghost(iid, entry, bot, notes, run.synced), skipped
-
-
-def _closed(api: Api, wanted: Wanted, cache: NoteCache, started: datetime) -> dict[int, Raw]:
-    """Closed issues that can still matter (changed since ``wanted.since``), without memory.
-
-    The first run lists them by label; later runs with a runner-local cache list only the
-    project's issues closed or changed since the last sync (usually none).
-    """
-    since = wanted.since
-    known = cache.closed_issues(since)
-    labels = set(wanted.closed)
-    if known is None:
-        closed: dict[int, Raw] = {}
-        for label in wanted.closed:
-            for raw in api.list_issues(
-                f"list closed issues labelled {label!r}",
-                state="closed",
-                labels=[label],
-                updated_after=api_time(since),
-            ):
-                closed[int(raw["iid"])] = raw
-    else:
-        closed, synced = known
-        changed = api.list_issues(
-            "list issues closed or changed since the last run",
+def _closed(api: Api, query: Query) -> dict[int, Raw]:
+    """Closed issues that can still matter (changed since ``query.since``), without memory."""
+    closed: dict[int, Raw] = {}
+    for label in query.closed:
+        for raw in api.list_issues(
+            f"list closed issues labelled {label!r}",
             state="closed",
-            updated_after=api_time(synced - CACHE_SETTLE),
-        )
-        for raw in changed:
-            if labels & set(raw.get("labels") or ()):
-                closed[int(raw["iid"])] = raw
-            else:
-                closed.pop(int(raw["iid"]), None)
-    closed = {k: v for k, v in closed.items() if parse_time(v["updated_at"]) >= since}
-    cache.set_closed(closed, started)
+            labels=[label],
+            updated_after=api_time(query.since),
+        ):
+            closed[int(raw["iid"])] = raw
     return closed
 
 
-def _notes(run: _Read, raw: Mapping[str, Any]) -> tuple[tuple[Note, ...], list[str]]:
-    cached = run.cache.get(raw)
-    if cached is not None and int(raw["iid"]) not in run.wanted.fresh:
-        return cached, []
-    iid = int(raw["iid"])
-    with run.api.reporting("read notes", iid):
-        listed = run.api.issue(iid).notes.list(
-            sort="asc", order_by="created_at", per_page=PAGE, iterator=True
-        )
-        notes = [note.attributes for note in listed]
-    converted, skipped = notes_from_api(notes)
-    run.cache.put(raw, notes, run.started)
-    return converted, skipped
-
-
-def _project_web_url(issues: Sequence[Issue]) -> str:
+def _project_web_url(issues: Iterable[Issue]) -> str:
     for issue in issues:
         if "/-/issues/" in issue.web_url:
             return issue.web_url.split("/-/issues/")[0]

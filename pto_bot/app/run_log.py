@@ -12,7 +12,7 @@ from ..plan.actions import Action, CreateIssue, Notify, Reply, resolve_refs, tar
 from ..plan.planner import Plan
 from ..rules import going_live
 from ..rules.evaluation import Evaluated, Status
-from .apply import Result
+from .apply import Applied, WriteStatus
 
 
 def _request_line(ev: Evaluated) -> str:
@@ -53,7 +53,7 @@ def _body_preview(action: Action, limit: int = 40) -> list[str]:
     return shown
 
 
-def problems_of(the_plan: Plan, result: Result | None = None) -> list[str]:
+def problems_of(the_plan: Plan, result: Applied | None = None) -> list[str]:
     """Everything that went wrong in a run, one line each, naming the issue where one is known."""
     failures = [*the_plan.failures, *(result.failures if result else [])]
     return [*the_plan.world.problems] + [f"#{iid}: {msg}" if iid else msg for iid, msg in failures]
@@ -78,7 +78,7 @@ def _first_run(plan: Plan) -> list[str]:
     ]
 
 
-def describe(plan: Plan, result: Result, *, dry_run: bool, snapshot: Snapshot) -> str:
+def describe(plan: Plan, result: Applied, *, dry_run: bool, snapshot: Snapshot) -> str:
     policy = plan.world.policy
     now = plan.now or datetime.now().astimezone()
     lines = [
@@ -104,11 +104,12 @@ def describe(plan: Plan, result: Result, *, dry_run: bool, snapshot: Snapshot) -
 
 
 _VERB = {
-    "done": "",
-    "planned": "(planned) ",
-    "failed": "FAILED ",
-    "skipped": "(skipped) ",
-    "deferred": "(next run) ",
+    WriteStatus.DONE: "",
+    WriteStatus.PLANNED: "(would write) ",
+    WriteStatus.FAILED: "FAILED ",
+    WriteStatus.SKIPPED: "(skipped) ",
+    WriteStatus.DEFERRED: "(next run) ",
+    WriteStatus.NOT_SENT: "(not sent) ",
 }
 
 
@@ -122,25 +123,22 @@ def _label(action: Action) -> str:
 
 
 def describe_writes(
-    result: Result, *, dry_run: bool, policy: Policy | None = None, failures: bool = False
+    result: Applied, *, dry_run: bool, policy: Policy | None = None, failures: bool = False
 ) -> str:
     """The writes of a run (or, on a dry run, the planned ones with their text), one a line;
     ``failures``: and what failed (a run says it among its problems)."""
-    lines = ["", f"Writes ({result.writes if not dry_run else len(result.done)}):"]
-    for done in result.done:
-        action = done.action
-        detail = (
-            f" -> {done.detail}"
-            if done.detail and done.status == "done"
-            else (f" ({done.detail})" if done.detail else "")
-        )
-        if isinstance(action, Notify) and done.status == "skipped":
-            detail = " (no chat webhook configured)"
-        line = f"{_VERB[done.status]}{action.describe()}{detail}  — {action.why}"
+    lines = ["", f"Writes ({result.writes if not dry_run else len(result.results)}):"]
+    for written in result.results:
+        action = written.action
+        if written.status is WriteStatus.DONE:
+            detail = f" -> {_made(action, written.made)}" if written.made is not None else ""
+        else:
+            detail = f" ({written.detail})" if written.detail else ""
+        line = f"{_VERB[written.status]}{action.describe()}{detail}  — {action.why}"
         lines.append(f"  {_label(action):<5} {line}")
         if dry_run:
             lines += _body_preview(action)
-    if not result.done:
+    if not result.results:
         lines.append("  nothing to do: every issue is up to date")
     if result.deferred and policy is not None:
         limits = policy.limits
@@ -151,3 +149,8 @@ def describe_writes(
         )
     lines += [f"  {(iid and f'#{iid}: ') or ''}{msg}" for iid, msg in result.failures]
     return "\n".join(lines) + "\n"
+
+
+def _made(action: Action, made: int) -> str:
+    """What a write made, as people would name it: ``#12`` for an issue, ``note 345``."""
+    return f"#{made}" if isinstance(action, CreateIssue) else f"note {made}"

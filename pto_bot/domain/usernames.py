@@ -1,0 +1,23 @@
+"""GitLab usernames are case-insensitive: ``Klang`` and ``klang`` are one user. Every comparison
+of usernames in pto_bot goes through here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def user_key(name: str) -> str:
+    """How a username is compared and looked up: without case and surrounding ``@``/spaces."""
+    return name.strip().removeprefix("@").casefold()
+
+
+def same_user(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and user_key(a) == user_key(b)
+
+
+def among(name: str | None, names: Iterable[str]) -> bool:
+    """``name`` is one of ``names``, whatever the case."""
+    if name is None:
+        return False
+    key = user_key(name)
+    return any(user_key(other) == key for other in names)
