@@ -20,7 +20,6 @@ to date after each write. Without it (a runner with no cache), a job knows only 
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager

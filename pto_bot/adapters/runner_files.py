@@ -10,6 +10,7 @@ is refused), and a file larger than :data:`LIMIT` is not read.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -53,7 +54,5 @@ def write_json(path: Path, data: Any, what: str) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         _log.warning("%s (%s)", what, exc)
-        try:
+        with contextlib.suppress(OSError):
             tmp.unlink()
-        except OSError:
-            pass

@@ -21,10 +21,10 @@ from ..errors import ConfigError
 from ..reports.coverage_view import build_view
 from ..reports.site import report_files, write_report
 from ..reports.transcript import transcript
-from .run_log import describe
 from .folders import check_folder
 from .read import query
 from .reconcile import reconcile
+from .run_log import describe
 
 DEMO_NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
 NEXT_WEEK = DEMO_NOW + timedelta(days=7)

@@ -18,7 +18,6 @@ from ..plan.planner import Plan, plan
 from ..rules import history
 from .options import ReadOptions, cache_path, parse_now
 
-
 #: How far back ``metrics`` reads closed history (the pilot's year, and a month more).
 FULL_HISTORY = CLOSED_LOOKBACK
 

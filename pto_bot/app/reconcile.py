@@ -17,9 +17,9 @@ from ..adapters.tracker import Notifier, Tracker
 from ..domain.policy import Policy
 from ..domain.snapshot import Snapshot
 from ..domain.world import read_world
+from ..plan.fallbacks import fallback_key
 from ..plan.planner import Plan, plan
 from ..plan.scope import event_scope, within
-from ..plan.fallbacks import fallback_key
 from ..reports.coverage_view import build_view, with_opened
 from ..reports.dashboard import dashboard_actions
 from .apply import Applied, apply

@@ -8,7 +8,7 @@ from datetime import datetime
 from ..domain.markers import strip_marker
 from ..domain.policy import Policy
 from ..domain.snapshot import Snapshot
-from ..plan.actions import Action, CreateIssue, Notify, Reply, resolve_refs, target
+from ..plan.actions import Action, CreateIssue, Reply, resolve_refs, target
 from ..plan.planner import Plan
 from ..rules import going_live
 from ..rules.evaluation import Evaluated, Status

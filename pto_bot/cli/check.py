@@ -34,9 +34,9 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from ..app.run_log import problems_of
     from ..app.exits import EXIT_OK, EXIT_PARTIAL
     from ..app.read import chat_configured, read_project
+    from ..app.run_log import problems_of
     from ..reports.whatif import what_if
     from ..reports.whatif_text import render_what_if
 

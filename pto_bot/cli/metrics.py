@@ -42,9 +42,9 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from ..app.run_log import problems_of
     from ..app.exits import EXIT_OK, EXIT_PARTIAL
     from ..app.read import history_horizon, planned
+    from ..app.run_log import problems_of
     from ..errors import ConfigError
     from ..reports.metrics import compute_metrics
     from ..reports.metrics_text import render_markdown, to_json

@@ -32,9 +32,9 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from ..app.run_log import describe
     from ..app.reconcile import run_reconcile
     from ..app.report import check_report_folder, publish
+    from ..app.run_log import describe
     from ..errors import ConfigError
 
     calendar = {"public_calendar": args.public_calendar, "public_only": args.public_calendar_only}

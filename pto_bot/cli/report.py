@@ -38,10 +38,10 @@ def register(sub: Subparsers) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from ..app.run_log import problems_of
     from ..app.exits import EXIT_OK, EXIT_PARTIAL
     from ..app.read import planned
     from ..app.report import check_report_folder, publish
+    from ..app.run_log import problems_of
     from ..errors import ConfigError
 
     if args.weeks is not None and not 1 <= args.weeks <= 52:  # before any read

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from .accounts import account_key
-
 TEAM = ""  # the team project, as a place
 
 

@@ -61,9 +61,9 @@ def absences(world: World, evaluation: Evaluation, since: date) -> tuple[Absence
 
 def watched(world: World, today: date, kept_days: int) -> dict[int, date]:
     """The absences whose mentions are still to be read (request iid -> first day off): those
-    going on today or yesterday, and the open requests ended within ``kept_days`` whose engineer
-    has not had the return checklist yet (it lists them). Requests that read well count, whatever their
-    status; nothing here knows what the last run read: that is the tracker's affair."""
+    going on today or yesterday, and the open requests ended within ``kept_days`` whose
+    engineer has not had the return checklist yet (it lists them). Requests that read well
+    count, whatever their status; what the last run read is the tracker's affair."""
     yesterday = today - timedelta(days=1)
     oldest = today - timedelta(days=kept_days)
     found = {}

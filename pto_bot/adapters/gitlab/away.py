@@ -99,9 +99,7 @@ def find_reply(
     return None
 
 
-def scan(
-    api: Api, places: Sequence[str], floors: Mapping[str, datetime], uow: UnitOfWork
-) -> Scan:
+def scan(api: Api, places: Sequence[str], floors: Mapping[str, datetime], uow: UnitOfWork) -> Scan:
     """The issues of each place changed since the scan last read it, or since the first day of
     an absence it has not read for (one list each); the threads of those with comments not read
     before (or to be read again: an answer there failed)."""

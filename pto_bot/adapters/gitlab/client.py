@@ -1,10 +1,9 @@
 """The GitLab tracker: REST API in, complete snapshots out; the few writes pto_bot makes, done
-safely; and at the end of a run, the memory the next run starts from (:meth:`commit`).
+safely (:mod:`.writing`); and at the end of a run, the memory the next run starts from
+(:meth:`GitLabTracker.commit`).
 
 Reads are :mod:`.reads`, what one run read and wrote is its :class:`~.unit_of_work.UnitOfWork`,
-every HTTP request goes through one :class:`~.api.Api` and :mod:`.transport`. A POST that failed
-in a way that may have been committed (5xx, read timeout) is looked up before it is repeated, so
-a note that succeeded behind a 502 is never posted twice.
+every HTTP request goes through one :class:`~.api.Api` and :mod:`.transport`.
 """
 
 from __future__ import annotations
@@ -16,23 +15,18 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from gitlab.exceptions import GitlabCreateError
-
 from ...domain.away import Scan, Thread
-from ...domain.markers import read_marker
 from ...domain.snapshot import Snapshot
-from ...errors import TrackerError
 from ..pacing import NOTES_PER_MINUTE, Pacer
 from ..tracker import Query
 from . import away, runner_copy
 from .api import Api, utc_now
 from .config import Connection, connection_from_env
-from .convert import api_time, parse_time
 from .home import find_memory
 from .memory import Memory, join, key_for, seal, unseal
 from .reads import is_board, list_labels, read_snapshot, snapshot_of
-from .transport import Unsure, backoff
 from .unit_of_work import UnitOfWork, last_change
+from .writing import MEMORY_ONLY, GitLabWrites, refuse_quick_actions
 
 __all__ = ["GitLabTracker"]
 
@@ -45,17 +39,9 @@ MEMORY_LIMIT = 900_000
 REREAD_LIMIT = 3
 #: How long the runner's copy of the memory stands for GitLab's when deciding a mention alone.
 FRESH = timedelta(hours=2)
-MEMORY_TITLE = "PTO bot memory"
-MEMORY_ONLY = (
-    "The PTO bot keeps what it needs from one run to the next in this issue (hidden below), so "
-    "that a runner without a cache reads only what changed. The coverage dashboard is off "
-    "(`reports.dashboard: false` in the policy).\n\n"
-    "Leave it closed and its description as it is: an edit costs the next run extra requests, "
-    "nothing worse."
-)
 
 
-class GitLabTracker:
+class GitLabTracker(GitLabWrites):
     """:class:`~pto_bot.adapters.tracker.Tracker` over GitLab's REST API (python-gitlab)."""
 
     def __init__(
@@ -190,6 +176,7 @@ class GitLabTracker:
         if memory is None or query is None:
             return []
         target = home if home is not None else uow.home
+        memory, sealed = self._fitting(memory, target or 0)
         same = memory.same_as(uow.found) and target == uow.home
         if same and not uow.descriptions:
             self._keep_on_runner(target, memory)
@@ -199,7 +186,7 @@ class GitLabTracker:
         made = target is None
         if target is None:
             target = self._make_home(query)
-        memory, sealed = self._fitting(memory, target)
+            sealed = seal(memory, self._key, target) if sealed is not None else None
         problems: list[str] = []
         if sealed is None:
             problems.append(
@@ -273,31 +260,6 @@ class GitLabTracker:
         copy = runner_copy.RunnerCopy(home, sealed, memory.synced, self._api.now())
         runner_copy.save(self._cache_path, self._project, copy)
 
-    def _make_home(self, query: Query) -> int:
-        """An issue of the bot's own for its memory (the dashboard is off), closed by the write
-        that puts the memory in it."""
-        labels = [query.board] if query.board else []
-        data = {"title": MEMORY_TITLE, "description": MEMORY_ONLY, "labels": ",".join(labels)}
-
-        def post() -> int:
-            with self._pacer.write():
-                made = self._api.project.issues.create(data)
-            self._uow.created(made.attributes, self._api.server_now(), board=True)
-            return int(made.iid)
-
-        def find(since: datetime) -> int | None:
-            return self._find_issue(MEMORY_TITLE, MEMORY_ONLY, labels, since)
-
-        return self._post_once(f"create issue {MEMORY_TITLE!r}", None, post, find)
-
-    def _write_description(self, iid: int, description: str, close: bool = False) -> None:
-        """One write; ``close``: and close the issue (the memory's own, made closed)."""
-        _refuse_quick_actions("edit description", iid, description)
-        change = {"description": description, **({"state_event": "close"} if close else {})}
-        with self._api.reporting("edit description", iid), self._pacer.write():
-            answer = self._api.project.issues.update(iid, change)
-        self._uow.issue_written(iid, answer, self._api.server_now())
-
     # -- out of office --------------------------------------------------------------------------
 
     def scan(self, places: Sequence[str], floors: Mapping[str, datetime]) -> Scan:
@@ -310,7 +272,7 @@ class GitLabTracker:
         return away.read_threads(self._api, place, iid, thread)
 
     def reply(self, place: str, iid: int, thread: str, body: str) -> int:
-        _refuse_quick_actions("answer", iid, body)
+        refuse_quick_actions("answer", iid, body)
         where = f"answer in {place}#{iid}" if place else "answer"
 
         def post() -> int:
@@ -327,166 +289,7 @@ class GitLabTracker:
         with away.elsewhere(place, iid):
             return self._post_once(where, iid, post, find)
 
-    # -- writing ----------------------------------------------------------------------------
-
-    def post_note(self, iid: int, body: str) -> int:
-        _refuse_quick_actions("post note", iid, body)
-
-        def post() -> int:
-            with self._pacer.write(note=True):
-                note = self._api.issue(iid).notes.create({"body": body})
-            self._uow.noted(iid, note.attributes, self._api.server_now())
-            return int(note.id)
-
-        return self._post_once(
-            "post note", iid, post, lambda since: self._find_note(iid, body, since)
-        )
-
-    def edit_note(self, iid: int, note_id: int, body: str) -> None:
-        _refuse_quick_actions("edit note", iid, body)
-        with self._api.reporting(f"edit note {note_id}", iid), self._pacer.write(note=True):
-            answer = self._api.issue(iid).notes.update(note_id, {"body": body})
-        self._uow.note_edited(iid, answer, self._api.server_now())
-
-    def set_labels(self, iid: int, add: Sequence[str], remove: Sequence[str]) -> None:
-        bad = [label for label in [*add, *remove] if "," in label]
-        if bad:
-            raise TrackerError(f"set labels: a label name cannot contain ',' ({bad})", iid)
-        change = {
-            key: ",".join(labels)
-            for key, labels in (("add_labels", add), ("remove_labels", remove))
-            if labels
-        }
-        if change:
-            with self._api.reporting("set labels", iid), self._pacer.write():
-                answer = self._api.project.issues.update(iid, change)
-            self._uow.issue_written(iid, answer, self._api.server_now())
-
-    def create_issue(self, title: str, description: str, labels: Sequence[str]) -> int:
-        _refuse_quick_actions("create issue", None, description)
-        data = {"title": title, "description": description, "labels": ",".join(labels)}
-        board = self._query is not None and self._query.board in labels
-
-        def post() -> int:
-            with self._pacer.write():
-                made = self._api.project.issues.create(data)
-            self._uow.created(made.attributes, self._api.server_now(), board=board)
-            return int(made.iid)
-
-        def find(since: datetime) -> int | None:
-            return self._find_issue(title, description, labels, since)
-
-        return self._post_once(f"create issue {title!r}", None, post, find)
-
-    def link_issues(self, iid: int, other_iid: int) -> None:
-        data = {
-            "target_project_id": self._api.connection.project,
-            "target_issue_iid": other_iid,
-            "link_type": "relates_to",
-        }
-
-        def post() -> int:
-            try:
-                with self._pacer.write():
-                    self._api.issue(iid).links.create(data)
-            except GitlabCreateError as exc:
-                if exc.response_code != 409:  # 409: "Issue(s) already assigned": linked already
-                    raise
-            return other_iid
-
-        self._post_once(f"link issue #{other_iid}", iid, post, lambda since: None)
-
-    def edit_description(self, iid: int, description: str) -> None:
-        _refuse_quick_actions("edit description", iid, description)
-        if iid in self._uow.boards:  # the bot's own issue: written with its memory, at commit
-            self._uow.descriptions[iid] = description
-            return
-        self._write_description(iid, description)
-
-    def set_state(self, iid: int, state: str) -> None:
-        if state not in ("close", "reopen"):
-            raise TrackerError(f"set state: {state!r} is neither 'close' nor 'reopen'", iid)
-        with self._api.reporting(f"{state} issue", iid), self._pacer.write():
-            answer = self._api.project.issues.update(iid, {"state_event": state})
-        self._uow.issue_written(iid, answer, self._api.server_now())
-
-    # -- helpers ----------------------------------------------------------------------------
-
-    def _post_once(
-        self,
-        op: str,
-        iid: int | None,
-        post: Callable[[], int],
-        find: Callable[[datetime], int | None],
-    ) -> int:
-        """Run ``post``; after a failure that may have been committed, ``find`` what it made
-        (created since just before the first attempt, by GitLab's clock) before trying again."""
-        since = self._api.server_before()
-        failure = ""
-        for attempt in range(1, self._api.max_attempts + 1):
-            with self._api.reporting(op, iid):
-                try:
-                    return post()
-                except Unsure as exc:
-                    failure = str(exc)
-                self._api.sleep(backoff(attempt))
-                found = find(since)
-                if found is not None:
-                    _log.warning("%s: %s, but it was applied (id %d)", op, failure, found)
-                    return found
-        raise TrackerError(
-            self._api.where(op, iid, f"{failure}, {self._api.max_attempts} attempts"), iid
-        )
-
-    def _find_note(self, iid: int, body: str, since: datetime) -> int | None:
-        latest = self._api.issue(iid).notes.list(
-            sort="desc", order_by="created_at", per_page=20, get_all=False
-        )
-        for note in latest:
-            raw = note.attributes
-            if (
-                str(raw.get("body") or "").strip() == body.strip()
-                and raw["author"]["username"] == self.bot_username
-                and parse_time(raw["created_at"]) >= since
-            ):
-                self._uow.noted(iid, raw, self._api.server_now())
-                return int(raw["id"])
-        return None
-
-    def _find_issue(
-        self, title: str, description: str, labels: Sequence[str], since: datetime
-    ) -> int | None:
-        marker = read_marker(description)
-        recent = self._api.project.issues.list(
-            labels=list(labels),
-            author_username=self.bot_username,
-            created_after=api_time(since),
-            order_by="created_at",
-            sort="desc",
-            per_page=20,
-            get_all=False,
-        )
-        for issue in recent:
-            raw = issue.attributes
-            if marker is not None:
-                if read_marker(str(raw.get("description") or "")) == marker:
-                    return int(raw["iid"])
-            elif raw["title"] == title:
-                return int(raw["iid"])
-        return None
-
 
 def _fields(issue: Mapping[str, Any]) -> dict[str, Any]:
     """What an issue is, apart from when it changed and how many comments it has."""
     return {k: v for k, v in issue.items() if k not in ("updated_at", "user_notes_count")}
-
-
-def _refuse_quick_actions(op: str, iid: int | None, body: str) -> None:
-    """The bot never sends a quick action: a line starting with ``/`` is a bug upstream."""
-    for line in body.splitlines():
-        if line.startswith("/"):
-            raise TrackerError(
-                f"{op}: refused to send text with a line starting with '/' ({line[:40]!r}); "
-                "GitLab would run it as a quick action",
-                iid,
-            )
