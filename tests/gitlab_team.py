@@ -327,3 +327,56 @@ def issue_hook(team: Team, iid: int, author: str, previous: list[str]) -> dict[s
         "id": 4711,
         "ref": "main",
     }
+
+
+def load_export(team: Team, data: dict[str, Any]) -> None:
+    """An offline project file (the demo's, an export) in the fake, as GitLab would hold it:
+    the same iids, authors, times and notes; collaboration projects too."""
+    fake = team.fake
+
+    def user(value: Any) -> str:
+        return str(value.get("username") if isinstance(value, dict) else value)
+
+    def load(
+        space_issues: list[dict[str, Any]], notes: dict[str, Any], project: str | None
+    ) -> None:
+        def make() -> None:
+            for raw in sorted(space_issues, key=lambda i: int(i["iid"])):
+                iid = int(raw["iid"])
+                fake.issues[iid] = {
+                    "iid": iid,
+                    "title": raw.get("title") or "",
+                    "description": raw.get("description") or "",
+                    "labels": [],
+                    "state": raw.get("state") or "opened",
+                    "author": user(raw["author"]),
+                    "assignees": [user(a) for a in raw.get("assignees") or ()],
+                    "created_at": at_iso(raw["created_at"]),
+                    "updated_at": at_iso(raw.get("updated_at") or raw["created_at"]),
+                    "closed_at": at_iso(raw["closed_at"]) if raw.get("closed_at") else None,
+                }
+                fake.notes[iid] = []
+                fake._add_labels(fake.issues[iid], raw.get("labels") or ())
+                for note in notes.get(str(iid)) or ():
+                    fake.now = at_iso(note["created_at"])
+                    stored = fake._store_note(
+                        iid, note["body"], user(note["author"]), bool(note.get("system"))
+                    )
+                    stored["updated_at"] = at_iso(note.get("updated_at") or note["created_at"])
+                fake.issues[iid]["updated_at"] = at_iso(raw.get("updated_at") or raw["created_at"])
+
+        if project is None:
+            make()
+        else:
+            fake._in_space(fake.add_project(project), make)
+
+    load(data["issues"], data.get("notes") or {}, None)
+    for path, space in (data.get("elsewhere") or {}).items():
+        load(space["issues"], space.get("notes") or {}, path)
+
+
+def at_iso(text: str) -> Any:
+    from datetime import UTC, datetime
+
+    moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
