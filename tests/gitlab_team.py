@@ -115,11 +115,17 @@ class Team:
         self.fake.now = at(when)
         return self.fake.add_note(iid, body, author=author)
 
-    def edit(self, iid: int, when: str, **changes: Any) -> None:
-        """A person edits an issue in the UI: fields change, ``updated_at`` moves."""
+    def edit(self, iid: int, when: str, by: str | None = None, **changes: Any) -> None:
+        """A person (``by``, default the issue's author) edits an issue in the UI: fields
+        change, ``updated_at`` moves; a change of ``state`` closes or reopens it as that
+        person (``closed_by``, a state event)."""
         self.fake.now = at(when)
-        self.fake.issues[iid].update(changes)
-        self.fake.issues[iid]["updated_at"] = self.fake.now
+        issue = self.fake.issues[iid]
+        if changes.get("state") in ("opened", "closed"):
+            event = "close" if changes["state"] == "closed" else "reopen"
+            self.fake.set_state(iid, event, by or issue["author"])
+        issue.update(changes)
+        issue["updated_at"] = self.fake.now
 
     # -- running ----------------------------------------------------------------------------
     def run(self, *argv: str, now: str) -> Run:
