@@ -422,7 +422,7 @@ def test_hostile_text_made_safe_triggers_no_quick_action(fake_gitlab: FakeGitLab
 # --- retries --------------------------------------------------------------------------------------
 
 
-def test_429_waits_for_retry_after_then_succeeds(fake_gitlab: FakeGitLab) -> None:
+def test_a_429_waits_for_retry_after_then_succeeds(fake_gitlab: FakeGitLab) -> None:
     iid = fake_gitlab.add_issue("PTO", labels=["pto"])
     fake_gitlab.fail("POST", NOTES, status=429, retry_after=7)
     bot = tracker(fake_gitlab)
@@ -446,7 +446,7 @@ def test_an_absurd_retry_after_is_capped(fake_gitlab: FakeGitLab) -> None:
     assert fake_gitlab.sleeps == [60]
 
 
-def test_503_then_success(fake_gitlab: FakeGitLab) -> None:
+def test_a_write_answered_503_is_sent_again_once_and_applied(fake_gitlab: FakeGitLab) -> None:
     iid = fake_gitlab.add_issue("PTO", labels=["pto"])
     fake_gitlab.fail("PUT", rf"/issues/{iid}$", status=503)
     bot = tracker(fake_gitlab)

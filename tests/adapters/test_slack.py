@@ -173,7 +173,7 @@ def test_a_slack_500_is_a_failure_and_every_other_write_still_applies(hook: Hook
 
 
 # -- retries ---------------------------------------------------------------------------------------
-def test_429_waits_the_retry_after_and_tries_once_more(hook: Hook) -> None:
+def test_a_429_waits_the_retry_after_and_tries_once_more(hook: Hook) -> None:
     hook.script = [Reply(429, "rate_limited", {"Retry-After": "3"})]
     hook.notifier()("hello")
     assert hook.sleeps == [3.0]
