@@ -41,6 +41,7 @@ def content(snapshot: Snapshot) -> list[tuple[Issue, tuple[Note, ...]]]:
 # --- reading ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_read_follows_three_pages_and_keeps_only_recent_closed_issues(
     fake_gitlab: FakeGitLab,
 ) -> None:
@@ -174,6 +175,7 @@ def test_cache_sees_a_note_edit_hidden_by_gitlabs_touch_throttle(
     assert [n.body for n in issue.notes] == ["Coverage: @dbass90"]
 
 
+@pytest.mark.slow
 def test_old_closed_history_costs_no_requests_once_synced(
     fake_gitlab: FakeGitLab, tmp_path: Path
 ) -> None:

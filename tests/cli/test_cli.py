@@ -304,7 +304,7 @@ def test_a_payload_nested_too_deeply_is_ignored_and_the_job_succeeds(
     assert (code, text.strip()) == (0, "ignored: payload nested too deeply to read")
 
 
-@pytest.mark.parametrize("depth", [500, 100_000])
+@pytest.mark.parametrize("depth", [500, pytest.param(100_000, marks=pytest.mark.slow)])
 def test_a_policy_nested_too_deeply_is_refused_naming_the_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], depth: int
 ) -> None:

@@ -100,6 +100,7 @@ PTO_BOT = Path(sys.executable).with_name("pto-bot")  # the one pip installed bes
 RECONCILE = "reconcile --policy {policy} --offline {folder}/project.json --now 2026-11-23T14:00Z"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reader", ["head -1", "true"])  # true: gone before the first line
 @pytest.mark.parametrize("command", ["demo --dir {folder}", RECONCILE])
 def test_output_piped_into_a_reader_that_stops_early_changes_nothing(
