@@ -264,13 +264,16 @@ def note_hook(
     team: Team, iid: int, note_id: int, author: str, *, project_id: int = PROJECT_ID
 ) -> dict[str, Any]:
     """GitLab's documented "Comment on an issue" Note Hook body (trimmed to what matters, in
-    the documented shape), plus the pipeline trigger's ``id`` and ``ref``."""
+    the documented shape, with the thread and the note's type GitLab's note builder adds), plus
+    the pipeline trigger's ``id`` and ``ref``. ``confidential_note`` for an internal note or a
+    note on a confidential issue, as GitLab sends it."""
     issue = team.fake.issues[iid]
     note = next(n for n in team.fake.notes[iid] if n["id"] == note_id)
     stamp = note["created_at"].strftime("%Y-%m-%d %H:%M:%S UTC")  # the older hook time form
+    hidden = bool(note.get("internal") or issue.get("confidential"))
     return {
         "object_kind": "note",
-        "event_type": "note",
+        "event_type": "confidential_note" if hidden else "note",
         "user": {"id": 17, "name": author.title(), "username": author, "email": "[REDACTED]"},
         "project_id": project_id,
         "project": {
@@ -289,6 +292,8 @@ def note_hook(
             "project_id": project_id,
             "system": False,
             "noteable_id": 9000 + iid,
+            "discussion_id": note["discussion_id"],
+            "type": "DiscussionNote" if note.get("threaded") else None,
             "action": "create",
             "url": f"{BASE_URL}/{PROJECT_PATH}/-/issues/{iid}#note_{note_id}",
         },
@@ -298,6 +303,7 @@ def note_hook(
             "title": issue["title"],
             "description": issue["description"],
             "state": issue["state"],
+            "confidential": bool(issue.get("confidential")),
             "labels": [{"id": n, "title": label} for n, label in enumerate(issue["labels"])],
         },
         "id": 4711,
@@ -311,7 +317,7 @@ def issue_hook(team: Team, iid: int, author: str, previous: list[str]) -> dict[s
     labels = [{"id": n, "title": label} for n, label in enumerate(issue["labels"])]
     return {
         "object_kind": "issue",
-        "event_type": "issue",
+        "event_type": "confidential_issue" if issue.get("confidential") else "issue",
         "user": {"id": 17, "name": author.title(), "username": author},
         "project": {"id": PROJECT_ID, "path_with_namespace": PROJECT_PATH},
         "object_attributes": {
@@ -321,6 +327,7 @@ def issue_hook(team: Team, iid: int, author: str, previous: list[str]) -> dict[s
             "description": issue["description"],
             "state": issue["state"],
             "action": "update",
+            "confidential": bool(issue.get("confidential")),
             "labels": labels,
             "updated_at": issue["updated_at"].strftime("%Y-%m-%dT%H:%M:%SZ"),
         },
