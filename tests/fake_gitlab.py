@@ -14,6 +14,13 @@ does), project labels (created on the fly when an issue gets one, 409 when creat
 on the default branch, pipeline schedules and webhooks (each readable only with the role GitLab
 requires), and GitLab's spam check refusing new issues (``spam = 400`` or ``409``).
 
+Who may read what, as GitLab's policies say: a confidential issue exists only for Planner/Reporter
+and up, its author and its assignees (404 and left out of lists for anyone else); internal notes
+(``internal``, or the older ``confidential`` flag, on creation; a reply in an internal thread is
+internal) are read and written by Planner/Reporter and up only, and a Guest's "internal" note is
+posted as an ordinary one. Closing and reopening are recorded with the acting user
+(``closed_by``, resource state events).
+
 Time is the fake's own: ``now`` (aware datetime), ``monotonic()`` and ``sleep()`` (which records
 the wait and advances ``now``) are meant to be injected into the tracker under test.
 """
@@ -157,6 +164,11 @@ class FakeGitLab:
                 self._reply_in_thread,
             ),
             ("GET", re.compile(r"/projects/([^/]+)/issues/(\d+)/links"), self._list_links),
+            (
+                "GET",
+                re.compile(r"/projects/([^/]+)/issues/(\d+)/resource_state_events"),
+                self._list_state_events,
+            ),
             ("POST", re.compile(r"/projects/([^/]+)/issues/(\d+)/links"), self._create_link),
         ]
         for method in ("GET", "POST", "PUT", "DELETE"):
@@ -187,11 +199,15 @@ class FakeGitLab:
         state: str = "opened",
         age: timedelta = timedelta(days=1),
         quick_actions: bool = False,
+        confidential: bool = False,
+        closed_by: str | None = None,
     ) -> int:
         """An issue as a person opened it; with ``quick_actions`` its description's quick
-        actions run, as when it is opened from an issue template in GitLab's UI."""
+        actions run, as when it is opened from an issue template in GitLab's UI. A closed one
+        was closed by ``closed_by`` (default: its author)."""
         iid = max(self.issues, default=0) + 1
         moment = self.now - age
+        closer = (closed_by or author) if state == "closed" else None
         self.issues[iid] = {
             "iid": iid,
             "title": title,
@@ -203,12 +219,15 @@ class FakeGitLab:
             "created_at": moment,
             "updated_at": moment,
             "closed_at": moment if state == "closed" else None,
+            "closed_by": closer,
+            "confidential": confidential,
+            "state_events": [] if closer is None else [_state_event("closed", closer, moment)],
         }
         self.notes[iid] = []
         self._add_labels(self.issues[iid], labels)
         if quick_actions:
             issue = self.issues[iid]
-            issue["description"] = self._run_quick_actions(issue, description)
+            issue["description"] = self._run_quick_actions(issue, description, author)
         return iid
 
     def add_note(
@@ -220,13 +239,25 @@ class FakeGitLab:
         system: bool = False,
         project: str | None = None,
         thread: str | None = None,
+        internal: bool = False,
     ) -> int:
         """A note as a person (or GitLab) wrote it: stored as is, no quick actions; in
-        ``project`` (a collaboration project's path), as a reply in ``thread``."""
+        ``project`` (a collaboration project's path), as a reply in ``thread`` (internal when
+        the thread is, as GitLab makes every reply of an internal thread); ``internal``: an
+        internal note, which only Planner/Reporter and up read."""
         space = self.others[project] if project else self.team
-        return int(
-            self._in_space(space, lambda: self._store_note(iid, body, author, system, thread))["id"]
-        )
+
+        def store() -> Json:
+            found = [n for n in self.notes[iid] if thread and n["discussion_id"] == thread]
+            private = found[0]["internal"] if found else internal
+            return self._store_note(iid, body, author, system, thread, internal=private)
+
+        return int(self._in_space(space, store)["id"])
+
+    def set_state(self, iid: int, event: str, by: str, project: str | None = None) -> None:
+        """A person closes (``event`` "close") or reopens ("reopen") the issue in the UI."""
+        space = self.others[project] if project else self.team
+        self._in_space(space, lambda: self._set_state(space.issues[iid], event, by))
 
     def edit_note(self, iid: int, note_id: int, body: str) -> None:
         """A person edits a note in the UI: the issue is touched as GitLab touches it for a note
@@ -407,9 +438,13 @@ class FakeGitLab:
         }
 
     def _issue_json(self, issue: Json) -> Json:
+        """The Issues API's shape (doc/api/issues.md). ``user_notes_count`` counts every
+        non-system note, internal ones too, whoever asks (``Note.count_for_collection``)."""
         iid = issue["iid"]
         assignees = [self._user(name) for name in issue["assignees"]]
         space = self._space
+        closer = issue.get("closed_by") if issue["state"] == "closed" else None
+        api = f"{API}/projects/{space.id}"
         return {
             "id": 9000 + iid,
             "iid": iid,
@@ -420,7 +455,7 @@ class FakeGitLab:
             "created_at": _iso(issue["created_at"]),
             "updated_at": _iso(issue["updated_at"]),
             "closed_at": _iso(issue["closed_at"]) if issue["closed_at"] else None,
-            "closed_by": None,
+            "closed_by": self._user(closer) if closer else None,
             "labels": list(issue["labels"]),
             "milestone": None,
             "assignees": assignees,
@@ -432,16 +467,42 @@ class FakeGitLab:
             "upvotes": 0,
             "downvotes": 0,
             "due_date": None,
-            "confidential": False,
+            "moved_to_id": None,
+            "service_desk_reply_to": None,
+            "imported": False,
+            "imported_from": "none",
+            "subscribed": issue["author"] == self.bot,
+            "confidential": bool(issue.get("confidential")),
             "discussion_locked": None,
             "issue_type": "issue",
+            "severity": "UNKNOWN",
             "web_url": f"{BASE_URL}/{space.path}/-/issues/{iid}",
-            "time_stats": {"time_estimate": 0, "total_time_spent": 0},
+            "time_stats": {
+                "time_estimate": 0,
+                "total_time_spent": 0,
+                "human_time_estimate": None,
+                "human_total_time_spent": None,
+            },
+            "has_tasks": False,
             "task_completion_status": {"count": 0, "completed_count": 0},
-            "references": {"short": f"#{iid}", "full": f"{space.path}#{iid}"},
+            "references": {
+                "short": f"#{iid}",
+                "relative": f"#{iid}",
+                "full": f"{space.path}#{iid}",
+            },
+            "_links": {
+                "self": f"{api}/issues/{iid}",
+                "notes": f"{api}/issues/{iid}/notes",
+                "award_emoji": f"{api}/issues/{iid}/award_emoji",
+                "project": api,
+                "closed_as_duplicate_of": None,
+            },
         }
 
     def _note_json(self, note: Json) -> Json:
+        """The Notes API's shape (doc/api/notes.md): ``internal`` and its older name
+        ``confidential`` say the same; no ``discussion_id`` (the Discussions API groups them)."""
+        internal = bool(note.get("internal"))
         return {
             "id": note["id"],
             "type": "DiscussionNote" if note.get("threaded") else None,
@@ -455,10 +516,23 @@ class FakeGitLab:
             "noteable_type": "Issue",
             "project_id": self._space.id,
             "resolvable": False,
-            "confidential": False,
-            "internal": False,
+            "confidential": internal,
+            "internal": internal,
+            "imported": False,
+            "imported_from": "none",
             "noteable_iid": note["iid"],
             "commands_changes": {},
+        }
+
+    def _state_event_json(self, issue: Json, number: int, event: Json) -> Json:
+        """doc/api/resource_state_events.md: who closed or reopened the issue, and when."""
+        return {
+            "id": 7000 + 100 * issue["iid"] + number,
+            "user": self._user(event["user"]),
+            "created_at": _iso(event["created_at"]),
+            "resource_type": "Issue",
+            "resource_id": 9000 + issue["iid"],
+            "state": event["state"],
         }
 
     # -- state changes ----------------------------------------------------------------------
@@ -469,7 +543,14 @@ class FakeGitLab:
             issue["updated_at"] = self.now
 
     def _store_note(
-        self, iid: int, body: str, author: str, system: bool, thread: str | None = None
+        self,
+        iid: int,
+        body: str,
+        author: str,
+        system: bool,
+        thread: str | None = None,
+        *,
+        internal: bool = False,
     ) -> Json:
         self._next_note_id += 1
         note = {
@@ -483,19 +564,22 @@ class FakeGitLab:
             # GitLab's discussion ids are 40 hex digits; a reply shares its thread's
             "discussion_id": thread or hashlib.sha1(str(self._next_note_id).encode()).hexdigest(),
             "threaded": thread is not None,
+            "internal": internal,
         }
         self.notes[iid].append(note)
         self._touch(self.issues[iid], throttled=True)
         return note
 
-    def _run_quick_actions(self, issue: Json, text: str) -> str:
-        """Execute the quick actions of ``text`` on ``issue``; return the rest of the text."""
+    def _run_quick_actions(self, issue: Json, text: str, actor: str | None = None) -> str:
+        """Execute the quick actions of ``text`` on ``issue`` as ``actor`` (the token's user by
+        default); return the rest of the text."""
+        who = actor or self.bot
         kept: list[str] = []
         fenced = False
         for line in text.split("\n"):
             fenced ^= line.startswith("```")
             match = None if fenced else _QUICK_ACTION.match(line)
-            command = self._quick_action(match.group(1)) if match else None
+            command = self._quick_action(match.group(1), who) if match else None
             if match and command:
                 command(issue, match.group(2) or "")
                 self.quick_actions_run.append(line)
@@ -504,10 +588,11 @@ class FakeGitLab:
                 kept.append(line)
         return "\n".join(kept).strip()
 
-    def _quick_action(self, name: str) -> Callable[[Json, str], None] | None:
+    def _quick_action(self, name: str, actor: str) -> Callable[[Json, str], None] | None:
         return {
-            "close": lambda issue, _: self._set_state(issue, "close"),
-            "reopen": lambda issue, _: self._set_state(issue, "reopen"),
+            "close": lambda issue, _: self._set_state(issue, "close", actor),
+            "reopen": lambda issue, _: self._set_state(issue, "reopen", actor),
+            "confidential": lambda issue, _: issue.update(confidential=True),
             "label": lambda issue, arg: self._add_labels(  # only labels that already exist
                 issue, [label for label in _label_refs(arg) if label in self.labels]
             ),
@@ -517,9 +602,18 @@ class FakeGitLab:
             ),
         }.get(name)
 
-    def _set_state(self, issue: Json, event: str) -> None:
-        issue["state"] = "closed" if event == "close" else "opened"
-        issue["closed_at"] = self.now if event == "close" else None
+    def _set_state(self, issue: Json, event: str, actor: str) -> None:
+        """Close or reopen as ``actor``: GitLab's state machine records who closed it
+        (``closed_by``, cleared on reopening) and a resource state event; closing a closed
+        issue (or reopening an open one) is no transition and changes nothing."""
+        closing = event == "close"
+        if closing == (issue["state"] == "closed"):
+            return
+        issue["state"] = "closed" if closing else "opened"
+        issue["closed_at"] = self.now if closing else None
+        issue["closed_by"] = actor if closing else None
+        state = "closed" if closing else "reopened"
+        issue.setdefault("state_events", []).append(_state_event(state, actor, self.now))
 
     def _add_labels(self, issue: Json, labels: Iterable[str]) -> None:
         # Free tier: scoped labels are not exclusive, an old `scope::value` stays. The API
@@ -639,12 +733,39 @@ class FakeGitLab:
             return _message(403, "403 Forbidden")
         return self._page(request, params, list(self.hooks))
 
+    def _role_here(self) -> int:
+        """The token's user's access level in the project the request is about."""
+        return self.role if self._space is self.team else self._space.role
+
+    def _can_read(self, issue: Json) -> bool:
+        """A confidential issue is read by Planner/Reporter and up, its author and its
+        assignees only (IssuePolicy ``can_read_confidential``): for anyone else it does not
+        exist (404, left out of lists)."""
+        if not issue.get("confidential"):
+            return True
+        me = self.bot
+        return self._role_here() >= PLANNER or me in (issue["author"], *issue["assignees"])
+
+    def _readable(self, iid: int) -> Json | None:
+        issue = self.issues.get(iid)
+        return issue if issue is not None and self._can_read(issue) else None
+
+    def _sees(self, note: Json) -> bool:
+        """Internal notes are read by Planner/Reporter and up only, never by a Guest, even the
+        issue's author (``read_internal_note``)."""
+        return not note.get("internal") or self._role_here() >= PLANNER
+
+    def _visible_notes(self, iid: int) -> list[Json]:
+        return [note for note in self.notes[iid] if self._sees(note)]
+
     def _list_issues(self, params: Json, request: requests.PreparedRequest) -> Reply:
         wanted = [label for label in params.get("labels", "").split(",") if label]
         found = [
             issue
             for issue in self.issues.values()
-            if all(label in issue["labels"] for label in wanted) and _issue_matches(issue, params)
+            if all(label in issue["labels"] for label in wanted)
+            and _issue_matches(issue, params)
+            and self._can_read(issue)
         ]
         key = "updated_at" if params.get("order_by") == "updated_at" else "created_at"
         found.sort(key=lambda i: (i[key], i["iid"]), reverse=params.get("sort", "desc") == "desc")
@@ -674,24 +795,27 @@ class FakeGitLab:
             labels=labels.split(",") if isinstance(labels, str) and labels else labels or [],
             author=self.bot,
             age=timedelta(0),
+            confidential=_flag(params.get("confidential")),  # any member may, on creation
         )
         issue = self.issues[iid]
         issue["description"] = self._run_quick_actions(issue, params.get("description") or "")
         return _json_reply(201, self._issue_json(issue))
 
     def _get_issue(self, params: Json, request: requests.PreparedRequest, iid: int) -> Reply:
-        if iid not in self.issues:
-            return _message(404, "404 Issue Not Found")
-        return _json_reply(200, self._issue_json(self.issues[iid]))
-
-    def _update_issue(self, params: Json, request: requests.PreparedRequest, iid: int) -> Reply:
-        issue = self.issues.get(iid)
+        issue = self._readable(iid)
         if issue is None:
             return _message(404, "404 Issue Not Found")
-        if self.role < PLANNER:
+        return _json_reply(200, self._issue_json(issue))
+
+    def _update_issue(self, params: Json, request: requests.PreparedRequest, iid: int) -> Reply:
+        issue = self._readable(iid)
+        if issue is None:
+            return _message(404, "404 Issue Not Found")
+        if self._role_here() < PLANNER:
             if params.get("state_event") and issue["author"] != self.bot:
                 return _message(403, "403 Forbidden")
-            for key in ("labels", "add_labels", "remove_labels"):  # silently dropped, as GitLab
+            # silently dropped, as GitLab does without the right to set issue metadata
+            for key in ("labels", "add_labels", "remove_labels", "confidential"):
                 params.pop(key, None)
         if "labels" in params:
             issue["labels"] = []
@@ -699,7 +823,9 @@ class FakeGitLab:
         self._add_labels(issue, [x for x in params.get("add_labels", "").split(",") if x])
         self._remove_labels(issue, [x for x in params.get("remove_labels", "").split(",") if x])
         if params.get("state_event") in ("close", "reopen"):
-            self._set_state(issue, params["state_event"])
+            self._set_state(issue, params["state_event"], self.bot)
+        if "confidential" in params:
+            issue["confidential"] = _flag(params["confidential"])
         if "title" in params:
             issue["title"] = params["title"]
         if "description" in params:
@@ -707,12 +833,22 @@ class FakeGitLab:
         self._touch(issue)
         return _json_reply(200, self._issue_json(issue))
 
+    def _list_state_events(
+        self, params: Json, request: requests.PreparedRequest, iid: int
+    ) -> Reply:
+        issue = self._readable(iid)
+        if issue is None:
+            return _message(404, "404 Issue Not Found")
+        events = issue.get("state_events", [])
+        found = [self._state_event_json(issue, n, e) for n, e in enumerate(events, 1)]
+        return self._page(request, params, found)
+
     def _list_notes(self, params: Json, request: requests.PreparedRequest, iid: int) -> Reply:
-        if iid not in self.issues:
+        if self._readable(iid) is None:
             return _message(404, "404 Issue Not Found")
         key = "updated_at" if params.get("order_by") == "updated_at" else "created_at"
         notes = sorted(
-            self.notes[iid],
+            self._visible_notes(iid),
             key=lambda n: (n[key], n["id"]),
             reverse=params.get("sort", "desc") == "desc",
         )
@@ -724,31 +860,38 @@ class FakeGitLab:
         return space is self.team or space.role >= GUEST or space.visibility == "public"
 
     def _create_note(self, params: Json, request: requests.PreparedRequest, iid: int) -> Reply:
-        issue = self.issues.get(iid)
+        issue = self._readable(iid)
         if issue is None:
             return _message(404, "404 Issue Not Found")
         if not self._may_comment():
             return _message(403, "403 Forbidden")
         if not params.get("body"):
             return _json_reply(400, {"error": "body is missing"})
+        # `internal`, or its older name `confidential` (either true makes it internal), is
+        # kept only for who may mark notes internal (Planner/Reporter and up); a Guest's note
+        # is stored as an ordinary comment, silently (Notes::BuildService)
+        wanted = _flag(params.get("internal")) or _flag(params.get("confidential"))
         ran = len(self.quick_actions_run)
         text = self._run_quick_actions(issue, params["body"])
         if len(self.quick_actions_run) > ran and not text:
             return _json_reply(202, {"commands_changes": {}, "summary": ["Quick actions ran."]})
-        return _json_reply(201, self._note_json(self._store_note(iid, text, self.bot, False)))
+        internal = wanted and self._role_here() >= PLANNER
+        note = self._store_note(iid, text, self.bot, False, internal=internal)
+        return _json_reply(201, self._note_json(note))
 
     def _update_note(
         self, params: Json, request: requests.PreparedRequest, iid: int, note_id: int
     ) -> Reply:
-        issue = self.issues.get(iid)
-        note = next((n for n in self.notes.get(iid, []) if n["id"] == note_id), None)
+        issue = self._readable(iid)
+        found = self._visible_notes(iid) if issue is not None else []
+        note = next((n for n in found if n["id"] == note_id), None)
         if issue is None or note is None:
             return _message(404, "404 Note Not Found")
         text = self._run_quick_actions(issue, params.get("body") or "")
         if not text:  # an edit that leaves only commands deletes the note
             self.notes[iid].remove(note)
             return _json_reply(200, self._note_json(note))
-        note["body"] = text
+        note["body"] = text  # an edit never changes whether a note is internal
         note["updated_at"] = self.now
         self._touch(issue, throttled=True)
         return _json_reply(200, self._note_json(note))
@@ -762,20 +905,22 @@ class FakeGitLab:
         }
 
     def _threads(self, iid: int) -> list[list[Json]]:
+        """The threads as the token's user reads them: notes it may not read are left out, and
+        so is a thread of nothing else."""
         grouped: dict[str, list[Json]] = {}
-        for note in sorted(self.notes[iid], key=lambda n: (n["created_at"], n["id"])):
+        for note in sorted(self._visible_notes(iid), key=lambda n: (n["created_at"], n["id"])):
             grouped.setdefault(note["discussion_id"], []).append(note)
         return list(grouped.values())
 
     def _list_threads(self, params: Json, request: requests.PreparedRequest, iid: int) -> Reply:
-        if iid not in self.issues:
+        if self._readable(iid) is None:
             return _message(404, "404 Issue Not Found")
         return self._page(request, params, [self._thread_json(t) for t in self._threads(iid)])
 
     def _get_thread(
         self, params: Json, request: requests.PreparedRequest, iid: int, thread: object
     ) -> Reply:
-        if iid not in self.issues:
+        if self._readable(iid) is None:
             return _message(404, "404 Issue Not Found")
         for notes in self._threads(iid):
             if notes[0]["discussion_id"] == str(thread):
@@ -785,13 +930,14 @@ class FakeGitLab:
     def _reply_in_thread(
         self, params: Json, request: requests.PreparedRequest, iid: int, thread: object
     ) -> Reply:
-        """``POST .../discussions/:id/notes``: a reply; a lone note becomes a thread."""
-        issue = self.issues.get(iid)
+        """``POST .../discussions/:id/notes``: a reply; a lone note becomes a thread, and a
+        reply in an internal thread is internal (a thread one cannot read is not found)."""
+        issue = self._readable(iid)
         if issue is None:
             return _message(404, "404 Issue Not Found")
         if not self._may_comment():
             return _message(403, "403 Forbidden")
-        found = [n for n in self.notes[iid] if n["discussion_id"] == str(thread)]
+        found = [n for n in self._visible_notes(iid) if n["discussion_id"] == str(thread)]
         if not found:
             return _message(404, "404 Discussion Not Found")
         if not params.get("body"):
@@ -799,14 +945,19 @@ class FakeGitLab:
         text = self._run_quick_actions(issue, params["body"])
         for note in found:
             note["threaded"] = True
-        stored = self._store_note(iid, text, self.bot, False, str(thread))
+        internal = bool(found[0].get("internal"))
+        stored = self._store_note(iid, text, self.bot, False, str(thread), internal=internal)
         return _json_reply(201, self._note_json(stored))
 
     def _list_links(self, params: Json, request: requests.PreparedRequest, iid: int) -> Reply:
+        if self._readable(iid) is None:
+            return _message(404, "404 Issue Not Found")
         linked = []
         for link in self.links:
             if iid in (link["source"], link["target"]):
                 other = link["target"] if link["source"] == iid else link["source"]
+                if self._readable(other) is None:  # a linked issue one may not read is not listed
+                    continue
                 linked.append(
                     {
                         **self._issue_json(self.issues[other]),
@@ -822,7 +973,7 @@ class FakeGitLab:
         target = int(params.get("target_issue_iid", 0))
         if str(params.get("target_project_id")) not in (str(PROJECT_ID), PROJECT_PATH):
             return _message(404, "404 Project Not Found")
-        if iid not in self.issues or target not in self.issues:
+        if self._readable(iid) is None or self._readable(target) is None:
             return _message(404, "404 Not found")
         if any({link["source"], link["target"]} == {iid, target} for link in self.links):
             return _message(409, "Issue(s) already assigned")
@@ -884,6 +1035,15 @@ def _with_page(url: str, page: int) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
+def _state_event(state: str, user: str, moment: datetime) -> Json:
+    return {"state": state, "user": user, "created_at": moment}
+
+
+def _flag(value: Any) -> bool:
+    """A boolean parameter, from a JSON body (``true``) or a query string or form (``"true"``)."""
+    return value is True or str(value).lower() in ("true", "1")
+
+
 def _label_refs(arg: str) -> list[str]:
     return [quoted or bare for quoted, bare in _LABEL_REF.findall(arg)]
 
@@ -897,5 +1057,7 @@ def _issue_matches(issue: Json, params: Json) -> bool:
         "created_after" not in params
         or issue["created_at"] >= datetime.fromisoformat(params["created_after"]),
         "author_username" not in params or issue["author"] == params["author_username"],
+        "confidential" not in params
+        or bool(issue.get("confidential")) == _flag(params["confidential"]),
     ]
     return all(checks)

@@ -115,11 +115,17 @@ class Team:
         self.fake.now = at(when)
         return self.fake.add_note(iid, body, author=author)
 
-    def edit(self, iid: int, when: str, **changes: Any) -> None:
-        """A person edits an issue in the UI: fields change, ``updated_at`` moves."""
+    def edit(self, iid: int, when: str, by: str | None = None, **changes: Any) -> None:
+        """A person (``by``, default the issue's author) edits an issue in the UI: fields
+        change, ``updated_at`` moves; a change of ``state`` closes or reopens it as that
+        person (``closed_by``, a state event)."""
         self.fake.now = at(when)
-        self.fake.issues[iid].update(changes)
-        self.fake.issues[iid]["updated_at"] = self.fake.now
+        issue = self.fake.issues[iid]
+        if changes.get("state") in ("opened", "closed"):
+            event = "close" if changes["state"] == "closed" else "reopen"
+            self.fake.set_state(iid, event, by or issue["author"])
+        issue.update(changes)
+        issue["updated_at"] = self.fake.now
 
     # -- running ----------------------------------------------------------------------------
     def run(self, *argv: str, now: str) -> Run:
@@ -256,13 +262,16 @@ def note_hook(
     team: Team, iid: int, note_id: int, author: str, *, project_id: int = PROJECT_ID
 ) -> dict[str, Any]:
     """GitLab's documented "Comment on an issue" Note Hook body (trimmed to what matters, in
-    the documented shape), plus the pipeline trigger's ``id`` and ``ref``."""
+    the documented shape, with the thread and the note's type GitLab's note builder adds), plus
+    the pipeline trigger's ``id`` and ``ref``. ``confidential_note`` for an internal note or a
+    note on a confidential issue, as GitLab sends it."""
     issue = team.fake.issues[iid]
     note = next(n for n in team.fake.notes[iid] if n["id"] == note_id)
     stamp = note["created_at"].strftime("%Y-%m-%d %H:%M:%S UTC")  # the older hook time form
+    hidden = bool(note.get("internal") or issue.get("confidential"))
     return {
         "object_kind": "note",
-        "event_type": "note",
+        "event_type": "confidential_note" if hidden else "note",
         "user": {"id": 17, "name": author.title(), "username": author, "email": "[REDACTED]"},
         "project_id": project_id,
         "project": {
@@ -281,6 +290,8 @@ def note_hook(
             "project_id": project_id,
             "system": False,
             "noteable_id": 9000 + iid,
+            "discussion_id": note["discussion_id"],
+            "type": "DiscussionNote" if note.get("threaded") else None,
             "action": "create",
             "url": f"{BASE_URL}/{PROJECT_PATH}/-/issues/{iid}#note_{note_id}",
         },
@@ -290,6 +301,7 @@ def note_hook(
             "title": issue["title"],
             "description": issue["description"],
             "state": issue["state"],
+            "confidential": bool(issue.get("confidential")),
             "labels": [{"id": n, "title": label} for n, label in enumerate(issue["labels"])],
         },
         "id": 4711,
@@ -303,7 +315,7 @@ def issue_hook(team: Team, iid: int, author: str, previous: list[str]) -> dict[s
     labels = [{"id": n, "title": label} for n, label in enumerate(issue["labels"])]
     return {
         "object_kind": "issue",
-        "event_type": "issue",
+        "event_type": "confidential_issue" if issue.get("confidential") else "issue",
         "user": {"id": 17, "name": author.title(), "username": author},
         "project": {"id": PROJECT_ID, "path_with_namespace": PROJECT_PATH},
         "object_attributes": {
@@ -313,6 +325,7 @@ def issue_hook(team: Team, iid: int, author: str, previous: list[str]) -> dict[s
             "description": issue["description"],
             "state": issue["state"],
             "action": "update",
+            "confidential": bool(issue.get("confidential")),
             "labels": labels,
             "updated_at": issue["updated_at"].strftime("%Y-%m-%dT%H:%M:%SZ"),
         },

@@ -84,6 +84,7 @@ def schema_check(tmp_path: Path, name: str, document: Any) -> None:
 # -- the component -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_component_is_valid_against_gitlabs_ci_schema(tmp_path: Path) -> None:
     header, jobs = documents()
     schema_check(tmp_path, "header", header)

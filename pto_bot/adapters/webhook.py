@@ -2,19 +2,22 @@
 
 Pure: no GitLab client, no environment, no clock. Anything the bot should not act on becomes an
 :class:`Ignored` with a reason a person can read in the job log; a payload never raises.
+
+A work item other than an issue (a task, an incident, ...) comes as an Issue Hook with
+``object_kind: work_item``: one of a project is read like an issue (the Issues API serves it at
+the same iid), one of a group (an epic) has no project and is ignored.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from datetime import datetime
+from typing import Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..domain.markers import looks_like_the_bots
-
-_HOOK_TIME_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
+from .hook_shapes import HookProject, IssueHook, NoteHook, WorkItemHook
 
 
 class Event(BaseModel):
@@ -48,94 +51,6 @@ class Ignored(BaseModel):
 
 
 EventResult = Event | Ignored
-
-
-# --- payload shapes (extra keys are ignored: GitLab adds fields over time) -----------------------
-
-
-def _hook_time(value: Any) -> Any:
-    """Accept ``2015-05-17 17:06:40 UTC`` (older hooks) besides ISO 8601; naive means UTC."""
-    if not isinstance(value, str):
-        return value
-    try:
-        if value.endswith(" UTC"):
-            return datetime.strptime(value, _HOOK_TIME_FORMAT).replace(tzinfo=UTC)
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValueError(
-            "expected a time like 2013-12-03T17:15:43Z or 2015-05-17 17:06:40 UTC"
-        ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _label_title(value: Any) -> Any:
-    return value.get("title") if isinstance(value, dict) else value
-
-
-HookTime = Annotated[datetime, BeforeValidator(_hook_time)]
-LabelTitle = Annotated[str, BeforeValidator(_label_title)]
-
-
-class _User(BaseModel):
-    username: str
-
-
-class _Project(BaseModel):
-    id: int | None = None
-    path_with_namespace: str | None = None
-
-
-class _IssueAttributes(BaseModel):
-    iid: int
-    action: str | None = None
-    updated_at: HookTime | None = None
-    created_at: HookTime | None = None
-    labels: list[LabelTitle] = Field(default_factory=list)
-    description: str | None = None
-    url: str | None = None
-    author_id: int | None = None
-
-
-class _Change(BaseModel):
-    previous: str | None = None
-    current: str | None = None
-
-
-class _Changes(BaseModel):
-    description: _Change | None = None
-
-
-class _IssueHook(BaseModel):
-    event_type: Literal["issue", "confidential_issue"] | None = None
-    user: _User
-    project: _Project
-    object_attributes: _IssueAttributes
-    labels: list[LabelTitle] | None = None
-    changes: _Changes | None = None
-
-
-class _NoteAttributes(BaseModel):
-    id: int
-    note: str
-    noteable_type: str
-    system: bool = False
-    action: Literal["create", "update"] | None = None
-    updated_at: HookTime | None = None
-    discussion_id: str | None = None
-    url: str | None = None
-
-
-class _NotedIssue(BaseModel):
-    iid: int
-    labels: list[LabelTitle] = Field(default_factory=list)
-
-
-class _NoteHook(BaseModel):
-    event_type: Literal["note", "confidential_note"] | None = None
-    user: _User
-    project: _Project
-    object_attributes: _NoteAttributes
-    issue: _NotedIssue | None = None
 
 
 # --- parsing -------------------------------------------------------------------------------------
@@ -174,14 +89,19 @@ def _parse(
     if isinstance(data, Ignored):
         return data
     kind = data.get("object_kind")
-    if kind not in ("issue", "note"):
+    if kind not in ("issue", "work_item", "note"):
         return _unhandled_kind(kind)
     try:
-        hook: _IssueHook | _NoteHook = (
-            _IssueHook if kind == "issue" else _NoteHook
-        ).model_validate(data)
+        shapes: dict[str, type[IssueHook] | type[NoteHook]] = {
+            "issue": IssueHook,
+            "work_item": WorkItemHook,
+            "note": NoteHook,
+        }
+        hook = shapes[kind].model_validate(data)
     except ValidationError as exc:
         return Ignored(reason=f"{kind} event not understood: {_problems(exc)}")
+    if hook.project is None:
+        return Ignored(reason=f"{_what(hook)} belongs to a group, not to a project")
     elsewhere = _foreign_project(hook.project, project_id, project_path)
     if elsewhere and not (other_projects and hook.project.path_with_namespace):
         return Ignored(reason=elsewhere)
@@ -189,14 +109,22 @@ def _parse(
         return Ignored(reason=f"{kind} event caused by the bot itself (@{hook.user.username})")
     if (
         bot_username is None
-        and isinstance(hook, _NoteHook)
+        and isinstance(hook, NoteHook)
         and looks_like_the_bots(hook.object_attributes.note)
     ):
         return Ignored(reason=f"comment by the bot itself (@{hook.user.username}: its marker)")
-    event = _issue_event(hook) if isinstance(hook, _IssueHook) else _note_event(hook)
+    event = _issue_event(hook) if isinstance(hook, IssueHook) else _note_event(hook)
     if elsewhere and isinstance(event, Event):
         return event.model_copy(update={"place": hook.project.path_with_namespace})
     return event
+
+
+def _what(hook: IssueHook | NoteHook) -> str:
+    """The item an event is about, as a person names it: "Epic #7", "a comment on an Epic"."""
+    if isinstance(hook, NoteHook):
+        return f"a comment on a {hook.object_attributes.noteable_type}"
+    attributes = hook.object_attributes
+    return f"{attributes.type or 'work item'} #{attributes.iid}"
 
 
 def _load(raw: bytes | str) -> dict[str, Any] | Ignored:
@@ -225,7 +153,9 @@ def _json_type(value: Any) -> str:
 def _unhandled_kind(kind: Any) -> Ignored:
     if kind is None:
         return Ignored(reason="missing key object_kind: not a GitLab webhook payload")
-    return Ignored(reason=f"object_kind {kind!r} is not handled (only issue and note events)")
+    return Ignored(
+        reason=f"object_kind {kind!r} is not handled (only issue, work item and note events)"
+    )
 
 
 def _problems(exc: ValidationError) -> str:
@@ -239,7 +169,7 @@ def _problems(exc: ValidationError) -> str:
     return "; ".join(described)
 
 
-def _foreign_project(project: _Project, project_id: int | None, project_path: str | None) -> str:
+def _foreign_project(project: HookProject, project_id: int | None, project_path: str | None) -> str:
     """Why the event is from another project than the bot's, or "" when it is not."""
     other_id = project_id is not None and project.id is not None and project.id != project_id
     other_path = (
@@ -254,7 +184,7 @@ def _foreign_project(project: _Project, project_id: int | None, project_path: st
     return f"event from project {theirs}, not from this bot's project {ours}"
 
 
-def _issue_event(hook: _IssueHook) -> Event:
+def _issue_event(hook: IssueHook) -> Event:
     attributes = hook.object_attributes
     labels = hook.labels if hook.labels is not None else attributes.labels
     action = attributes.action or "update"  # test payloads of older GitLab have no action
@@ -276,7 +206,7 @@ def _issue_event(hook: _IssueHook) -> Event:
     )
 
 
-def _note_event(hook: _NoteHook) -> EventResult:
+def _note_event(hook: NoteHook) -> EventResult:
     note = hook.object_attributes
     if note.noteable_type != "Issue":
         return Ignored(reason=f"comment on a {note.noteable_type}, not on an issue")

@@ -61,6 +61,7 @@ def reads(bot: GitLabTracker, before: int = 0) -> int:
 # --- reading ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_read_follows_three_pages_and_keeps_only_recent_closed_issues(
     fake_gitlab: FakeGitLab,
 ) -> None:
@@ -211,6 +212,7 @@ def test_after_the_bots_own_writes_only_a_new_comment_costs_a_read(
     assert "covered" in snapshot.by_iid()[first].labels
 
 
+@pytest.mark.slow
 def test_old_closed_history_costs_no_requests_once_kept(fake_gitlab: FakeGitLab) -> None:
     for n in range(150):  # a year of closed requests, two pages per label when listed
         fake_gitlab.add_issue(f"PTO {n}", labels=["pto"], state="closed", age=timedelta(days=30))
@@ -456,7 +458,7 @@ def test_hostile_text_made_safe_triggers_no_quick_action(fake_gitlab: FakeGitLab
 # --- retries --------------------------------------------------------------------------------------
 
 
-def test_429_waits_for_retry_after_then_succeeds(fake_gitlab: FakeGitLab) -> None:
+def test_a_429_waits_for_retry_after_then_succeeds(fake_gitlab: FakeGitLab) -> None:
     iid = fake_gitlab.add_issue("PTO", labels=["pto"])
     fake_gitlab.fail("POST", NOTES, status=429, retry_after=7)
     bot = tracker(fake_gitlab)
@@ -480,7 +482,7 @@ def test_an_absurd_retry_after_is_capped(fake_gitlab: FakeGitLab) -> None:
     assert fake_gitlab.sleeps == [60]
 
 
-def test_503_then_success(fake_gitlab: FakeGitLab) -> None:
+def test_a_write_answered_503_is_sent_again_once_and_applied(fake_gitlab: FakeGitLab) -> None:
     iid = fake_gitlab.add_issue("PTO", labels=["pto"])
     fake_gitlab.fail("PUT", rf"/issues/{iid}$", status=503)
     bot = tracker(fake_gitlab)

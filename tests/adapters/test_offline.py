@@ -61,7 +61,7 @@ def set_key(key: str, value: Any) -> Change:
         (lambda data: data["notes"].__setitem__("30", None), "notes.30"),
     ],
 )
-def test_17_a_null_or_empty_container_reads_as_empty(
+def test_a_null_or_empty_container_reads_as_empty(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], change: Change, key: str
 ) -> None:
     code, text, err, after = reconcile(tmp_path, capsys, change)
@@ -85,7 +85,7 @@ def test_17_a_null_or_empty_container_reads_as_empty(
         (set_key("notes", "none"), "'notes' must be an object of each issue's notes by iid"),
     ],
 )
-def test_17_a_file_that_is_not_a_project_export_is_refused_naming_the_key(
+def test_a_file_that_is_not_a_project_export_is_refused_naming_the_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], change: Change, message: str
 ) -> None:
     code, text, err, _ = reconcile(tmp_path, capsys, change)
@@ -140,7 +140,7 @@ def duplicate_iid(data: dict[str, Any]) -> None:
         ),
     ],
 )
-def test_17_one_broken_issue_or_note_is_reported_and_the_others_processed(
+def test_one_broken_issue_or_note_is_reported_and_the_others_processed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], change: Change, reported: str
 ) -> None:
     code, text, err, _ = reconcile(tmp_path, capsys, change)
@@ -150,7 +150,7 @@ def test_17_one_broken_issue_or_note_is_reported_and_the_others_processed(
     assert processed_the_others(text)
 
 
-def test_17_an_issue_whose_bot_note_cannot_be_read_is_left_out_not_told_again() -> None:
+def test_an_issue_whose_bot_note_cannot_be_read_is_left_out_not_told_again() -> None:
     p = Project()
     p.playbook("Acme Corp", "klang", "high", "auto-assigned")
     req = p.request("klang", "2026-12-07", "2026-12-11")

@@ -99,6 +99,7 @@ def assert_secret_hidden(message: str, hook: Hook) -> None:
 
 
 # -- the payload ----------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_one_post_per_message_as_json_text_with_slack_escaping(hook: Hook) -> None:
     hook.notifier()("Q&A <!channel> <https://evil.example|click> > done")
     assert len(hook.received) == 1
@@ -123,6 +124,7 @@ def two_out() -> tuple[Project, int]:
     return p, second
 
 
+@pytest.mark.slow
 def test_a_visibility_notice_is_posted_once_and_recorded_in_the_coverage_note(hook: Hook) -> None:
     p, second = two_out()
     plan = p.plan("2026-11-20")
@@ -142,6 +144,7 @@ def test_a_visibility_notice_is_posted_once_and_recorded_in_the_coverage_note(ho
     assert len(hook.texts) == 1
 
 
+@pytest.mark.slow
 def test_a_slack_500_is_a_failure_and_every_other_write_still_applies(hook: Hook) -> None:
     p, second = two_out()
     third = p.request("a.conrad", "2026-12-09", "2026-12-09", created="2026-11-03")
@@ -175,13 +178,15 @@ def test_a_slack_500_is_a_failure_and_every_other_write_still_applies(hook: Hook
 
 
 # -- retries ---------------------------------------------------------------------------------------
-def test_429_waits_the_retry_after_and_tries_once_more(hook: Hook) -> None:
+@pytest.mark.slow
+def test_a_429_waits_the_retry_after_and_tries_once_more(hook: Hook) -> None:
     hook.script = [Reply(429, "rate_limited", {"Retry-After": "3"})]
     hook.notifier()("hello")
     assert hook.sleeps == [3.0]
     assert hook.texts == ["hello", "hello"]
 
 
+@pytest.mark.slow
 def test_a_retry_after_over_ten_seconds_is_not_waited_for(hook: Hook) -> None:
     hook.script = [Reply(429, "rate_limited", {"Retry-After": "30"})]
     with pytest.raises(TrackerError) as caught:
@@ -191,6 +196,7 @@ def test_a_retry_after_over_ten_seconds_is_not_waited_for(hook: Hook) -> None:
     assert caught.value.iid is None
 
 
+@pytest.mark.slow
 def test_a_client_error_is_not_retried(hook: Hook) -> None:
     hook.script = [Reply(404, "channel_not_found")]
     with pytest.raises(TrackerError) as caught:
@@ -199,6 +205,7 @@ def test_a_client_error_is_not_retried(hook: Hook) -> None:
     assert len(hook.received) == 1
 
 
+@pytest.mark.slow
 def test_a_body_that_is_not_an_error_code_is_not_repeated(hook: Hook) -> None:
     hook.script = [Reply(400, "<html>something long about " + hook.url + "</html>")]
     with pytest.raises(TrackerError) as caught:
@@ -207,6 +214,7 @@ def test_a_body_that_is_not_an_error_code_is_not_repeated(hook: Hook) -> None:
     assert_secret_hidden(str(caught.value), hook)
 
 
+@pytest.mark.slow
 def test_a_timeout_is_retried_once_then_reported(hook: Hook) -> None:
     hook.script = [Reply(delay=0.6), Reply(delay=0.6)]
     started = time.monotonic()

@@ -415,9 +415,17 @@ STRANGE = [
     (
         "merge request",
         {"object_kind": "merge_request", "event_type": "merge_request"},
-        "object_kind 'merge_request' is not handled (only issue and note events)",
+        "object_kind 'merge_request' is not handled (only issue, work item and note events)",
     ),
-    ("work item", changed(ISSUE_HOOK, "object_kind", "work_item"), "object_kind 'work_item'"),
+    (
+        "work item of a group",
+        changed(
+            changed(changed(ISSUE_HOOK, "object_kind", "work_item"), "project", None),
+            "object_attributes.type",
+            "Epic",
+        ),
+        "Epic #23 belongs to a group, not to a project",
+    ),
     ("pipeline", {"object_kind": "pipeline", "object_attributes": {}}, "object_kind 'pipeline'"),
     (
         "issue without iid",

@@ -292,7 +292,7 @@ def nested(depth: int) -> str:
 
 
 @pytest.mark.parametrize("depth", [990, 100_000])
-def test_17_a_payload_nested_too_deeply_is_ignored_and_the_job_succeeds(
+def test_a_payload_nested_too_deeply_is_ignored_and_the_job_succeeds(
     tmp_path: Path, depth: int
 ) -> None:
     payload = tmp_path / "payload.json"
@@ -304,8 +304,8 @@ def test_17_a_payload_nested_too_deeply_is_ignored_and_the_job_succeeds(
     assert (code, text.strip()) == (0, "ignored: payload nested too deeply to read")
 
 
-@pytest.mark.parametrize("depth", [500, 100_000])
-def test_17_a_policy_nested_too_deeply_is_refused_naming_the_file(
+@pytest.mark.parametrize("depth", [500, pytest.param(100_000, marks=pytest.mark.slow)])
+def test_a_policy_nested_too_deeply_is_refused_naming_the_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], depth: int
 ) -> None:
     policy = tmp_path / "policy.yaml"
@@ -316,7 +316,7 @@ def test_17_a_policy_nested_too_deeply_is_refused_naming_the_file(
     assert "bug" not in err
 
 
-def test_17_an_offline_file_nested_too_deeply_is_refused_naming_the_file(
+def test_an_offline_file_nested_too_deeply_is_refused_naming_the_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     export = tmp_path / "export.json"

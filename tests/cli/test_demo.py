@@ -115,12 +115,12 @@ def demo(*argv: str) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-def test_18_the_command_line_offers_every_bundled_process() -> None:
+def test_the_command_line_offers_every_bundled_process() -> None:
     assert set(CHOICES) == set(PROCESSES) == set(STORIES)
 
 
 @pytest.mark.parametrize("process", sorted(STORIES))
-def test_18_each_process_tells_its_story_on_its_own_project_and_policy(
+def test_each_process_tells_its_story_on_its_own_project_and_policy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, process: str
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -140,7 +140,7 @@ def test_18_each_process_tells_its_story_on_its_own_project_and_policy(
     assert policy == bundled(PROCESSES[process].policy).read_bytes()
 
 
-def test_18_demo_without_an_option_is_the_pods_demo(
+def test_demo_without_an_option_is_the_pods_demo(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -152,7 +152,7 @@ def test_18_demo_without_an_option_is_the_pods_demo(
 
 
 @pytest.mark.parametrize("process", sorted(STORIES))
-def test_18_the_commands_the_demo_prints_work_exactly_as_printed(
+def test_the_commands_the_demo_prints_work_exactly_as_printed(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -176,7 +176,7 @@ def test_18_the_commands_the_demo_prints_work_exactly_as_printed(
         assert line in said["reconcile"]
 
 
-def test_18_a_demo_elsewhere_prints_paths_that_work_from_here(
+def test_a_demo_elsewhere_prints_paths_that_work_from_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -189,7 +189,7 @@ def test_18_a_demo_elsewhere_prints_paths_that_work_from_here(
     assert main(shlex.split(check)[1:], out=io.StringIO()) == 0
 
 
-def test_18_the_demo_runs_with_a_policy_given_and_leaves_it_beside_its_project(
+def test_the_demo_runs_with_a_policy_given_and_leaves_it_beside_its_project(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -205,7 +205,7 @@ def test_18_the_demo_runs_with_a_policy_given_and_leaves_it_beside_its_project(
     assert demo("--policy", "pto-demo/policy.yaml") == (code, text)
 
 
-def test_18_the_demo_never_overwrites_a_teams_own_policy(
+def test_the_demo_never_overwrites_a_teams_own_policy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -222,7 +222,7 @@ def test_18_the_demo_never_overwrites_a_teams_own_policy(
 
 
 @pytest.mark.parametrize("process", sorted(STORIES))
-def test_18_bundled_policies_are_the_shipped_ones_and_packaged(process: str) -> None:
+def test_bundled_policies_are_the_shipped_ones_and_packaged(process: str) -> None:
     shipped = {
         "pods": ROOT / "policy.yaml",
         "classic": ROOT / "examples/policies/classic.yaml",
@@ -237,7 +237,7 @@ def test_18_bundled_policies_are_the_shipped_ones_and_packaged(process: str) -> 
         assert any(PurePosixPath("demo", name).match(p) for p in patterns), name
 
 
-def test_18_the_commands_start_the_way_pto_bot_was_run(
+def test_the_commands_start_the_way_pto_bot_was_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     script = tmp_path / ".venv/bin/pto-bot"
@@ -254,7 +254,7 @@ def test_18_the_commands_start_the_way_pto_bot_was_run(
     assert program() == f"{shlex.quote(sys.executable)} -m pto_bot"
 
 
-def test_18_readme_names_every_option_and_process_of_the_demo() -> None:
+def test_readme_names_every_option_and_process_of_the_demo() -> None:
     readme = (ROOT / "README.md").read_text()
     (usage,) = [line for line in readme.splitlines() if line.startswith("pto-bot demo [")]
     commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))

@@ -246,6 +246,7 @@ def digests(team: Team, request: int) -> list[str]:
     return team.bot_notes(request, "away-digest")
 
 
+@pytest.mark.slow
 def test_the_digest_comes_on_working_days_with_something_new_and_knows_who_answered(
     team: Team, away: dict[str, Any]
 ) -> None:

@@ -46,6 +46,7 @@ def settle(team: Team) -> Run:
     return first
 
 
+@pytest.mark.slow
 def test_a_first_run_reads_each_issue_that_can_still_matter_once_and_later_runs_cost_six(
     team: Team,
 ) -> None:
@@ -80,6 +81,7 @@ def new_request_event(team: Team, engineer: str, start: str, when: str) -> Run:
     return run
 
 
+@pytest.mark.slow
 def test_an_event_costs_seven_reads_and_one_more_per_issue_changed_since_the_memory(
     team: Team,
 ) -> None:
@@ -116,6 +118,7 @@ def test_an_event_costs_seven_reads_and_one_more_per_issue_changed_since_the_mem
     assert team.reconcile(f"{TODAY}T17:00").code == 0
 
 
+@pytest.mark.slow
 def test_a_steady_run_costs_six_requests_whatever_the_history(team: Team) -> None:
     costs = []
     for size in (0, 120):

@@ -7,6 +7,8 @@ import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from gitlab_team import POLICY, Team, issue_hook
 
 WINDOW = timedelta(seconds=60)
@@ -27,6 +29,7 @@ def paced_policy(team: Team, per_minute: int, minutes: int) -> None:
     team.policy = str(path)
 
 
+@pytest.mark.slow
 def test_a_200_write_first_run_stays_under_the_limits_and_answers_people_first(
     team: Team,
 ) -> None:

@@ -50,7 +50,7 @@ def init(folder: Path) -> tuple[str, ...]:
         (init, "--dir"),
     ],
 )
-def test_17_a_folder_option_naming_a_file_is_refused_and_nothing_is_written(
+def test_a_folder_option_naming_a_file_is_refused_and_nothing_is_written(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: object, option: str
 ) -> None:
     afile = tmp_path / "notes.txt"
@@ -72,7 +72,7 @@ def test_17_a_folder_option_naming_a_file_is_refused_and_nothing_is_written(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
-def test_17_a_file_where_the_demo_writes_a_folder_stops_it_before_any_write(
+def test_a_file_where_the_demo_writes_a_folder_stops_it_before_any_write(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "public").write_text("not a folder\n")
@@ -84,7 +84,7 @@ def test_17_a_file_where_the_demo_writes_a_folder_stops_it_before_any_write(
     assert [p.name for p in tmp_path.iterdir()] == ["public"]
 
 
-def test_17_a_folder_where_the_report_writes_a_file_stops_it_before_any_write(
+def test_a_folder_where_the_report_writes_a_file_stops_it_before_any_write(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "pto.ics").mkdir()
@@ -100,9 +100,10 @@ PTO_BOT = Path(sys.executable).with_name("pto-bot")  # the one pip installed bes
 RECONCILE = "reconcile --policy {policy} --offline {folder}/project.json --now 2026-11-23T14:00Z"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reader", ["head -1", "true"])  # true: gone before the first line
 @pytest.mark.parametrize("command", ["demo --dir {folder}", RECONCILE])
-def test_17_output_piped_into_a_reader_that_stops_early_changes_nothing(
+def test_output_piped_into_a_reader_that_stops_early_changes_nothing(
     tmp_path: Path, reader: str, command: str
 ) -> None:
     piped, direct = tmp_path / "piped", tmp_path / "direct"

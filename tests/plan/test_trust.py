@@ -1,5 +1,5 @@
-"""The defects found when the three seed processes were run for real: decisions that must never be
-taken back, and people who must always be told. One test per point, named after it."""
+"""What running the three seed processes for real showed: decisions that must never be taken
+back, and people who must always be told. Each test is named after the behaviour it checks."""
 
 from __future__ import annotations
 
@@ -35,13 +35,13 @@ def two_out_in_alpha(p: Project) -> tuple[int, int]:
     return first, second
 
 
-# -- 14 ----------------------------------------------------------------------------------------
+# -- commands ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("line", ["/ptoday is a holiday", "@pto-bot's table is wrong", "/pto-bot"])
-def test_14_a_word_that_only_starts_like_the_command_is_not_a_command(line: str) -> None:
+def test_a_word_that_only_starts_like_the_command_is_not_a_command(line: str) -> None:
     assert command_lines(line, Project().policy, "pto-bot") == []
 
 
-def test_14_commands_on_closed_requests_get_a_reply() -> None:
+def test_commands_on_closed_requests_get_a_reply() -> None:
     p = Project()
     _, second = two_out_in_alpha(p)
     p.run("2026-11-20")
@@ -54,8 +54,8 @@ def test_14_commands_on_closed_requests_get_a_reply() -> None:
     assert len(p.notes(second, "reply")) == 1  # read once
 
 
-# -- 5 -----------------------------------------------------------------------------------------
-def test_5_a_request_closed_on_sunday_evening_in_new_york_is_closed_before_a_monday_start() -> None:
+# -- the team's time zone ----------------------------------------------------------------------
+def test_a_request_closed_on_sunday_evening_in_new_york_is_closed_before_a_monday_start() -> None:
     p = Project()
     p.playbook("Acme Corp", "klang", "high", "auto-assigned")
     req = p.request("klang", "2026-12-07", "2026-12-11")  # Monday to Friday
@@ -67,7 +67,7 @@ def test_5_a_request_closed_on_sunday_evening_in_new_york_is_closed_before_a_mon
     assert "Cancelled" in p.note(req, "coverage")
 
 
-def test_5_deadlines_printed_in_issues_are_in_the_teams_time_zone() -> None:
+def test_deadlines_printed_in_issues_are_in_the_teams_time_zone() -> None:
     p = Project(chat=True)  # a team-channel webhook is set up
     _, second = two_out_in_alpha(p)
     plan, _ = p.run("2026-11-20T14:00")  # 09:00 in New York
@@ -79,8 +79,8 @@ def test_5_deadlines_printed_in_issues_are_in_the_teams_time_zone() -> None:
     assert "before 2026-11-22 09:00 EST" in notice.text
 
 
-# -- 8 -----------------------------------------------------------------------------------------
-def test_8_the_buddy_program_covers_the_whole_book_whatever_its_size() -> None:
+# -- the buddy program's capacity --------------------------------------------------------------
+def test_the_buddy_program_covers_the_whole_book_whatever_its_size() -> None:
     p = Project(policy=policy_file("tam-buddy.yaml"))
     tam, buddy = p.policy.pods["buddy-1"].members
     for n in range(10):
@@ -94,9 +94,9 @@ def test_8_the_buddy_program_covers_the_whole_book_whatever_its_size() -> None:
     assert "pto::covered" in p.labels(req)
 
 
-# -- 9 -----------------------------------------------------------------------------------------
+# -- when a request is held for approval -------------------------------------------------------
 @pytest.mark.parametrize("name", ["classic.yaml", "tam-buddy.yaml"])
-def test_9_the_classic_workflow_and_the_buddy_program_never_hold_a_request(name: str) -> None:
+def test_the_classic_workflow_and_the_buddy_program_never_hold_a_request(name: str) -> None:
     policy = policy_file(name)
     assert policy.thresholds.approval is None
     p = Project(policy=policy)
@@ -117,7 +117,7 @@ def test_9_the_classic_workflow_and_the_buddy_program_never_hold_a_request(name:
     assert p.notes(iids[-1], "approval") == []
 
 
-def test_9_the_pod_pilot_holds_at_three() -> None:
+def test_the_pod_pilots_policy_holds_a_request_at_three_out() -> None:
     assert policy_file().thresholds.approval == 3
 
 
@@ -130,8 +130,8 @@ def three_out(p: Project) -> int:
     return p.request("harishsr", "2026-12-07", "2026-12-11", created="2026-11-03")
 
 
-# -- 2 -----------------------------------------------------------------------------------------
-def test_2_approval_after_an_edit_is_asked_again_in_a_new_note() -> None:
+# -- approval after an edit --------------------------------------------------------------------
+def test_approval_after_an_edit_is_asked_again_in_a_new_note() -> None:
     p = Project(chat=True)  # a team-channel webhook is set up
     req = three_out(p)
     p.run("2026-11-20")
@@ -149,8 +149,8 @@ def test_2_approval_after_an_edit_is_asked_again_in_a_new_note() -> None:
     assert p.plan("2026-11-21T13:00").actions == ()
 
 
-# -- 12 ----------------------------------------------------------------------------------------
-def test_12_the_manager_is_asked_once_per_decision_with_what_they_need_to_decide() -> None:
+# -- asking the manager ------------------------------------------------------------------------
+def test_the_manager_is_asked_once_per_decision_with_what_they_need_to_decide() -> None:
     p = Project()
     req = three_out(p)
     p.run("2026-11-20")
@@ -163,7 +163,7 @@ def test_12_the_manager_is_asked_once_per_decision_with_what_they_need_to_decide
     assert "Globex" in asked  # left to Global Support
 
 
-def test_12_an_emergency_that_makes_three_out_mentions_the_manager_once() -> None:
+def test_an_emergency_that_makes_three_out_mentions_the_manager_once() -> None:
     p = Project()
     p.playbook("Acme Corp", "harishsr", "high", "auto-assigned")
     p.request("klang", "2026-12-07", "2026-12-11", created="2026-11-01")
@@ -176,8 +176,8 @@ def test_12_an_emergency_that_makes_three_out_mentions_the_manager_once() -> Non
     assert len(mentions) == 1 and "for your information" in mentions[0]
 
 
-# -- 1 -----------------------------------------------------------------------------------------
-def test_1_an_older_request_fixed_later_joins_the_queue_when_it_was_fixed() -> None:
+# -- the queue ---------------------------------------------------------------------------------
+def test_an_older_request_fixed_later_joins_the_queue_when_it_was_fixed() -> None:
     p = Project()
     p.playbook("Soylent", "a.conrad", "high", "auto-assigned")
     broken = p.raw_request(
@@ -204,7 +204,7 @@ def test_1_an_older_request_fixed_later_joins_the_queue_when_it_was_fixed() -> N
     assert "pto::needs-approval" in p.labels(broken) and "pto::covered" in p.labels(second)
 
 
-def test_1_a_request_waiting_for_valid_backups_keeps_its_place_while_the_bot_writes() -> None:
+def test_a_request_waiting_for_valid_backups_keeps_its_place_while_the_bot_writes() -> None:
     # harishsr's dates are fine but his backup is out: needs-info from the first run. The bot's
     # own notes move his issue's updated_at; his place in the queue must not move with it.
     p = Project(policy=policy_file("classic.yaml"))
@@ -233,8 +233,8 @@ def hand_picked(p: Project) -> int:
     )
 
 
-# -- 3 -----------------------------------------------------------------------------------------
-def test_3_assign_replaces_a_hand_picked_backup() -> None:
+# -- assigning over hand-picked backups --------------------------------------------------------
+def test_assign_replaces_a_hand_picked_backup() -> None:
     p = Project(policy=policy_file("classic.yaml"))
     req = hand_picked(p)
     p.run("2026-11-20")
@@ -250,7 +250,7 @@ def test_3_assign_replaces_a_hand_picked_backup() -> None:
     assert "@rpatel-se" in p.notes(req, "reply")[0]
 
 
-def test_3_assign_resolves_a_hand_picked_backup_who_is_out() -> None:
+def test_assign_resolves_a_hand_picked_backup_who_is_out() -> None:
     p = Project(policy=policy_file("classic.yaml"))
     p.playbook("Acme Corp", "harishsr", "normal", "global-support")
     p.request("klang", "2026-12-14", "2026-12-15", created="2026-10-01", backups="@dbass90")
@@ -276,8 +276,8 @@ def volunteered(p: Project) -> tuple[int, dict[str, Any]]:
     return second, fb
 
 
-# -- 4 -----------------------------------------------------------------------------------------
-def test_4_a_reopened_fallback_request_gets_a_fresh_volunteer_window() -> None:
+# -- the fallback window and its escalation ----------------------------------------------------
+def test_a_reopened_fallback_request_gets_a_fresh_volunteer_window() -> None:
     p = Project(chat=True)  # a team-channel webhook is set up
     second, fb = volunteered(p)  # opened: volunteers until 2026-11-22 09:00 EST
     assert p.raw(fb["iid"])["state"] == "closed"
@@ -295,7 +295,7 @@ def test_4_a_reopened_fallback_request_gets_a_fresh_volunteer_window() -> None:
     assert [a.key for a in plan.actions if isinstance(a, Notify)] == [f"escalated:{second}"]
 
 
-def test_4_escalation_is_decided_on_the_state_after_this_runs_commands() -> None:
+def test_escalation_is_decided_on_the_state_after_this_runs_commands() -> None:
     p = Project()
     _, second = two_out_in_alpha(p)
     p.run("2026-11-20T14:00")
@@ -308,8 +308,8 @@ def test_4_escalation_is_decided_on_the_state_after_this_runs_commands() -> None
     assert p.raw(fb["iid"])["state"] == "closed"
 
 
-# -- 6 -----------------------------------------------------------------------------------------
-def test_6_stale_playbooks_are_judged_by_what_people_did_and_only_covered_ones_are_listed() -> None:
+# -- stale playbooks ---------------------------------------------------------------------------
+def test_stale_playbooks_are_judged_by_what_people_did_and_only_covered_ones_are_listed() -> None:
     p = Project()
     touched = p.playbook("Acme Corp", "klang", "high", "auto-assigned", updated="2026-10-01")
     p.playbook("Fresh Co", "klang", "high", "global-support", updated="2026-11-25")
@@ -326,8 +326,8 @@ def test_6_stale_playbooks_are_judged_by_what_people_did_and_only_covered_ones_a
     assert "Quiet Inc" not in note  # Global Support handles it: not one the request covers
 
 
-# -- 7 -----------------------------------------------------------------------------------------
-def test_7_public_holidays_are_not_working_days_for_counting() -> None:
+# -- public holidays ---------------------------------------------------------------------------
+def test_public_holidays_are_not_working_days_for_counting() -> None:
     p = Project()
     p.playbook("Soylent", "a.conrad", "high", "auto-assigned")
     p.request("klang", "2026-12-24", "2026-12-25", created="2026-11-01")
@@ -346,7 +346,7 @@ def test_7_public_holidays_are_not_working_days_for_counting() -> None:
     )
 
 
-def test_7_public_holidays_are_not_working_days_for_capacity() -> None:
+def test_public_holidays_are_not_working_days_for_capacity() -> None:
     policy = Project().policy
     backups = coverage.Backups(policy, OutIndex())
     accounts = [Account(f"K{n}", n, "klang", "high", "global-support", NOW, "") for n in range(4)]
@@ -370,8 +370,8 @@ def test_7_public_holidays_are_not_working_days_for_capacity() -> None:
     assert [c.backup for c in second] == ["magomez3"] * 4
 
 
-# -- 10 ----------------------------------------------------------------------------------------
-def test_10_a_pod_backup_who_books_pto_is_replaced_and_everyone_concerned_is_told() -> None:
+# -- a backup who is no longer available -------------------------------------------------------
+def test_a_pod_backup_who_books_pto_is_replaced_and_everyone_concerned_is_told() -> None:
     p = Project()
     p.playbook("A1", "klang", "high", "auto-assigned")
     req = p.request("klang", "2026-12-07", "2026-12-11")
@@ -390,7 +390,7 @@ def test_10_a_pod_backup_who_books_pto_is_replaced_and_everyone_concerned_is_tol
     assert len(p.notes(req, "backups")) == 1  # told once
 
 
-def test_10_a_hand_picked_backup_who_is_now_out_is_told_and_so_is_the_engineer() -> None:
+def test_a_hand_picked_backup_who_is_now_out_is_told_and_so_is_the_engineer() -> None:
     p = Project(policy=policy_file("classic.yaml"))
     p.playbook("Acme Corp", "harishsr", "normal", "global-support")
     req = p.request("harishsr", "2026-12-14", "2026-12-18", backups="@dbass90 Acme Corp")
@@ -408,7 +408,7 @@ def test_10_a_hand_picked_backup_who_is_now_out_is_told_and_so_is_the_engineer()
     assert "Covered" not in p.note(req, "coverage")  # the coverage note no longer says so
 
 
-def test_10_when_the_buddy_is_out_too_both_are_told_and_volunteers_asked() -> None:
+def test_when_the_buddy_is_out_too_both_are_told_and_volunteers_asked() -> None:
     p = Project(policy=policy_file("tam-buddy.yaml"))
     tam, buddy = p.policy.pods["buddy-1"].members
     p.playbook("Acme Corp", tam, "normal", "global-support")
@@ -423,8 +423,8 @@ def test_10_when_the_buddy_is_out_too_both_are_told_and_volunteers_asked() -> No
     assert f"volunteers are asked in #{fallback['iid']}" in news
 
 
-# -- 11 ----------------------------------------------------------------------------------------
-def test_11_notes_that_carry_dates_follow_the_dates() -> None:
+# -- notes that carry dates --------------------------------------------------------------------
+def test_edited_dates_are_edited_into_the_checklist_and_playbook_notes() -> None:
     p = Project()
     p.playbook("Acme Corp", "klang", "high", "auto-assigned", updated="2026-10-01")
     req = p.request("klang", "2026-12-07", "2026-12-11")
@@ -444,13 +444,13 @@ def test_11_notes_that_carry_dates_follow_the_dates() -> None:
     assert "post" not in kinds(plan.actions)  # edited in place
 
 
-# -- 13 ----------------------------------------------------------------------------------------
+# -- the team channel --------------------------------------------------------------------------
 def two_out(p: Project) -> int:
     p.request("klang", "2026-12-07", "2026-12-11", created="2026-11-01")
     return p.request("harishsr", "2026-12-09", "2026-12-10", created="2026-11-02")
 
 
-def test_13_without_a_chat_webhook_the_engineer_is_asked_to_post_it() -> None:
+def test_without_a_chat_webhook_the_engineer_is_asked_to_post_it() -> None:
     p = Project()
     second = two_out(p)
     plan, _ = p.run("2026-11-20")
@@ -460,7 +460,7 @@ def test_13_without_a_chat_webhook_the_engineer_is_asked_to_post_it() -> None:
     assert [a for a in plan.actions if isinstance(a, Notify)] == []
 
 
-def test_13_with_a_chat_webhook_the_note_says_posted_only_when_it_was() -> None:
+def test_with_a_chat_webhook_the_note_says_posted_only_when_it_was() -> None:
     p = Project()
     second = two_out(p)
     sent: list[str] = []
@@ -482,7 +482,9 @@ def test_13_with_a_chat_webhook_the_note_says_posted_only_when_it_was() -> None:
     assert p.plan("2026-11-20T16:00", chat=True).actions == ()
 
 
-def test_13_check_says_the_same(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_check_also_asks_the_engineer_to_post_it_without_a_chat_webhook(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     from pto_bot.cli import main
 
     p = Project()
@@ -507,8 +509,8 @@ def test_13_check_says_the_same(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert "posted in" not in out.getvalue()
 
 
-# -- 15 ----------------------------------------------------------------------------------------
-def test_15_text_a_person_is_told_to_copy_works_when_pasted() -> None:
+# -- text people paste and copy ----------------------------------------------------------------
+def test_text_a_person_is_told_to_copy_works_when_pasted() -> None:
     p = Project()
     bad = p.raw_request("- **Start:** 2026-12-07\n- **Type:** holiday\n", "klang", "2026-11-05")
     pb = p.playbook("Mystery", "klang", None, None)
@@ -522,7 +524,7 @@ def test_15_text_a_person_is_told_to_copy_works_when_pasted() -> None:
     assert "\u200b" not in labels and "\\" not in labels
 
 
-def test_15_the_parser_tolerates_zero_width_characters_people_paste() -> None:
+def test_the_parser_tolerates_zero_width_characters_people_paste() -> None:
     p = Project()
     pasted = (
         "- **Start:\u200b** 2026\u200b-12-07\n- **End:**\u200b 2026-12-11\ufeff\n"
@@ -535,7 +537,7 @@ def test_15_the_parser_tolerates_zero_width_characters_people_paste() -> None:
     assert (ev.request.start, ev.request.end) == (date(2026, 12, 7), date(2026, 12, 11))
 
 
-def test_15_what_people_typed_still_passes_the_one_escaping_function() -> None:
+def test_what_people_typed_still_passes_the_one_escaping_function() -> None:
     p = Project()
     bad = p.raw_request("- **Start:** @all /close <b>x</b>\n- **End:** 2026-12-11", "klang")
     p.run("2026-11-20")
@@ -544,7 +546,7 @@ def test_15_what_people_typed_still_passes_the_one_escaping_function() -> None:
     assert not any(line.startswith("/") for line in note.splitlines())
 
 
-def test_15_checklists_read_as_the_policy_wrote_them_and_stay_inert() -> None:
+def test_checklists_read_as_the_policy_wrote_them_and_stay_inert() -> None:
     from pto_bot.domain.policy_file import parse_policy
 
     data = policy_file("tam-buddy.yaml").model_dump(by_alias=True)
@@ -573,8 +575,8 @@ def test_15_checklists_read_as_the_policy_wrote_them_and_stay_inert() -> None:
     assert "pto@example.com" in note
 
 
-# -- 16 ----------------------------------------------------------------------------------------
-def test_16_no_coverage_note_on_a_request_that_ended_before_the_bot_first_saw_it() -> None:
+# -- what notes never say, and who is released -------------------------------------------------
+def test_no_coverage_note_on_a_request_that_ended_before_the_bot_first_saw_it() -> None:
     p = Project()
     p.playbook("Acme Corp", "klang", "high", "auto-assigned")
     req = p.request("klang", "2026-11-09", "2026-11-13", created="2026-11-16")  # entered after
@@ -588,7 +590,7 @@ def test_16_no_coverage_note_on_a_request_that_ended_before_the_bot_first_saw_it
     assert [(read_marker(n) or {}).get("t") for n in q.notes(back)] == ["returned"]
 
 
-def test_16_the_return_checklist_does_not_say_meet_your_backups_to_someone_who_had_none() -> None:
+def test_the_return_checklist_does_not_say_meet_your_backups_to_someone_who_had_none() -> None:
     p = Project()
     alone = p.request("magomez3", "2026-11-09", "2026-11-13", created="2026-11-01")  # no accounts
     p.run("2026-11-10")
@@ -603,7 +605,7 @@ def test_16_the_return_checklist_does_not_say_meet_your_backups_to_someone_who_h
     assert "Meet your backups" in q.note(covered, "returned")
 
 
-def test_16_a_holiday_is_shown_once_per_note() -> None:
+def test_a_holiday_is_shown_once_per_note() -> None:
     p = Project()
     for name in ("S1", "S2", "S3"):
         p.playbook(name, "a.conrad", "high", "global-support")  # gamma: all in the US
@@ -617,7 +619,7 @@ def test_16_a_holiday_is_shown_once_per_note() -> None:
     )
 
 
-def test_16_see_the_fallback_request_none_never_appears() -> None:
+def test_an_uncovered_account_says_it_needs_a_backup_never_none() -> None:
     from pto_bot.render.wording import coverage_note
 
     p = Project()
@@ -630,7 +632,7 @@ def test_16_see_the_fallback_request_none_never_appears() -> None:
     assert "None" not in text and "needs a backup" in text
 
 
-def test_16_cancelling_a_classic_request_tells_its_hand_picked_backups_they_are_free() -> None:
+def test_cancelling_a_classic_request_tells_its_hand_picked_backups_they_are_free() -> None:
     p = Project(policy=policy_file("classic.yaml"))
     req = hand_picked(p)
     p.run("2026-11-20")
@@ -642,7 +644,7 @@ def test_16_cancelling_a_classic_request_tells_its_hand_picked_backups_they_are_
     assert [a.describe() for a in p.plan("2026-11-25T13:00").actions] == []
 
 
-def test_16_a_replaced_backup_is_not_released_twice_and_the_one_assigned_is_released() -> None:
+def test_a_replaced_backup_is_not_released_twice_and_the_one_assigned_is_released() -> None:
     p = Project(policy=policy_file("classic.yaml"))
     req = hand_picked(p)
     p.run("2026-11-20")
@@ -656,7 +658,7 @@ def test_16_a_replaced_backup_is_not_released_twice_and_the_one_assigned_is_rele
     assert "dbass90" not in released
 
 
-def test_16_fallback_volunteers_and_buddies_are_still_released_once() -> None:
+def test_fallback_volunteers_and_buddies_are_still_released_once() -> None:
     p = Project()
     second, _ = volunteered(p)
     p.edit(second, labels=[*p.labels(second), "pto::cancelled"])
@@ -673,7 +675,7 @@ def test_16_fallback_volunteers_and_buddies_are_still_released_once() -> None:
     assert q.plan("2026-11-21T13:00").actions == ()
 
 
-def test_13_the_escalation_message_is_sent_with_its_note_or_not_at_all() -> None:
+def test_the_escalation_message_is_sent_with_its_note_or_not_at_all() -> None:
     p = Project(chat=True)
     _, req = two_out_in_alpha(p)
     p.run("2026-12-01T08:00")

@@ -356,6 +356,7 @@ def chromium() -> str | None:
     return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
 
 
+@pytest.mark.slow
 def test_a_headless_browser_draws_the_bars(demo_report: Path, tmp_path: Path) -> None:
     browser = chromium()
     if browser is None and os.geteuid() != 0:  # the README's command installs it only as root
