@@ -4,9 +4,11 @@ backup, no link), for a place a calendar app can subscribe to without logging in
 
 Everything is rendered from a :class:`~pto_bot.reports.view.CoverageView`. The page is
 self-contained (inline CSS, inline SVG, no script, no external asset), so it can be published as
-GitLab Pages or opened from disk. Geometry is computed in :mod:`.timeline`; the Jinja2 templates in
-``reports/templates/`` hold the wording and markup, with autoescape on: every value people typed
-(account names, problems) is HTML-escaped.
+GitLab Pages or opened from disk. It is read on phones too: nothing is scaled down to fit (the
+timeline's text would shrink to a few pixels); the timeline and wide tables scroll sideways in
+their own boxes, the timeline's names staying in view. Geometry is computed in
+:mod:`.timeline`; the Jinja2 templates in ``reports/templates/`` hold the wording and markup,
+with autoescape on: every value people typed (account names, problems) is HTML-escaped.
 """
 
 from __future__ import annotations
