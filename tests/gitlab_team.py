@@ -27,6 +27,7 @@ import pytest
 from fake_gitlab import BASE_URL, PROJECT_ID, PROJECT_PATH, TOKEN, FakeGitLab
 from project import ROOT, at
 from pto_bot.adapters.gitlab.client import GitLabTracker
+from pto_bot.adapters.gitlab.export import ProjectExport
 from pto_bot.adapters.gitlab.inspect import Inspector
 from pto_bot.cli import main
 from pto_bot.domain.markers import read_marker
@@ -189,6 +190,7 @@ def wire(fake_gitlab: FakeGitLab, tmp_path: Path, mp: pytest.MonkeyPatch) -> Tea
     team = Team(fake_gitlab, tmp_path)
     original = GitLabTracker.from_env  # bound to the class
     inspect_from_env = Inspector.from_env
+    export_from_env = ProjectExport.from_env
 
     def on_fake_clock(kw: dict[str, Any]) -> dict[str, Any]:
         clock = {"sleep": fake_gitlab.sleep, "clock": fake_gitlab.monotonic}
@@ -200,8 +202,12 @@ def wire(fake_gitlab: FakeGitLab, tmp_path: Path, mp: pytest.MonkeyPatch) -> Tea
     def inspector(env: Mapping[str, str], **kw: Any) -> Inspector:
         return inspect_from_env(env, **on_fake_clock(kw))
 
+    def exporter(env: Mapping[str, str], **kw: Any) -> ProjectExport:
+        return export_from_env(env, **on_fake_clock(kw))
+
     mp.setattr(GitLabTracker, "from_env", from_env)  # the CLI calls it on the class
     mp.setattr(Inspector, "from_env", inspector)  # pto-bot doctor
+    mp.setattr(ProjectExport, "from_env", exporter)  # pto-bot export
     fake_gitlab.now = at("2026-11-20T14:00")
     # The dashboard issue has its own test below; here it would only add one write per run.
     quiet = tmp_path / "policy.yaml"

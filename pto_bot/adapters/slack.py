@@ -12,17 +12,16 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 import requests
 
 from ..errors import ConfigError, TrackerError
+from .secret_url import check_secret_url
 from .tracker import Notifier
 
 ENV_VAR = "PTO_BOT_SLACK_WEBHOOK"
 MAX_RETRY_AFTER = 10.0  # seconds: a longer Retry-After is not waited for; the post fails instead
 DEFAULT_BACKOFF = 1.0  # seconds before the one retry when the server gives no Retry-After
-_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 _SLACK_ERROR = re.compile(r"[a-z][a-z0-9_]{0,59}")  # Slack's short error codes: invalid_payload
 
 
@@ -49,21 +48,6 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _check_url(url: str, allow_loopback_http: bool) -> None:
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:
-        raise ValueError("is not a URL") from None
-    if not host:
-        raise ValueError("is not an https:// URL")
-    if parts.scheme == "https":
-        return
-    if parts.scheme == "http" and allow_loopback_http and host in _LOOPBACK:
-        return
-    raise ValueError("is not an https:// URL")
-
-
 class SlackNotifier:
     """Posts one message per call: ``{"text": <escaped text>}``.
 
@@ -81,7 +65,7 @@ class SlackNotifier:
         sleep: Callable[[float], None] = time.sleep,
         allow_loopback_http: bool = False,
     ) -> None:
-        _check_url(url, allow_loopback_http)
+        check_secret_url(url, allow_loopback_http)
         self._url = url
         self.timeout = timeout
         self._post: Post = post or requests.post

@@ -17,6 +17,7 @@ from . import (
     check,
     demo,
     doctor,
+    export,
     handle_event,
     init,
     metrics,
@@ -37,6 +38,7 @@ SUBCOMMANDS = (
     report,
     metrics,
     check,
+    export,
     schema,
 )
 

@@ -319,6 +319,12 @@ class Reports(_Strict):
         "keeps only the bot's memory).",
     )
     weeks: int = Field(default=8, ge=1, le=52, description="Weeks ahead the reports show.")
+    calendar_accounts: bool = Field(
+        default=False,
+        description="Name each customer account and its backup in pto.ics. Off: the calendar "
+        "says who is out, when, and who the backups are, and names no customer (an event "
+        "copied into a personal or shared calendar leaves Pages access control behind).",
+    )
 
 
 class Limits(_Strict):

@@ -67,6 +67,7 @@ def _request_row(ev: Evaluated, today: date) -> RequestRow:
         global_support=tuple(a.name for a in ev.global_support),
         uncovered=tuple(c.account.name for c in ev.uncovered),
         web_url=ev.req.issue.web_url,
+        opened_at=ev.req.issue.created_at,
         is_open=ev.req.issue.is_open,
         out_today=ev.counted and r.start <= today <= r.end,
         return_day=ev.return_day,

@@ -1,6 +1,10 @@
 """The timeline's geometry: a row per engineer grouped by pod, a bar per request (stacked in lanes
 when one engineer's requests overlap), daily counts and holiday marks, in pixels. The SVG
-template only draws what is computed here."""
+template only draws what is computed here.
+
+The SVG holds the days only, drawn at their natural size (never scaled down to fit: on a phone
+its text would shrink to a few pixels); the names of the rows are HTML beside it, in bands of
+the same heights, so that the page can keep them in view while the days scroll sideways."""
 
 from __future__ import annotations
 
@@ -11,14 +15,15 @@ from .coverage_view import calendar_window
 from .view import CoverageView, Holiday, RequestRow
 
 # pixels
-LABEL_W = 195
 HEAD_H = 38  # week labels and day numbers
 HOLIDAY_H = 16
 GROUP_H = 20
 LANE_H = 22
 BAR_H = 14
 COUNT_H = 24
-TIMELINE_W = 1010  # target width of the day columns; a day is 12 to 24 px wide
+COUNT_GAP = 6  # between the last row and the count row
+TIMELINE_W = 1010  # target width of the day columns; a day is 16 to 24 px wide
+MIN_DAY_W = 16  # two digits of the day number fit
 
 
 @dataclass(frozen=True)
@@ -81,8 +86,12 @@ class Timeline:
     width: int
     height: int
     day_w: int
-    label_w: int
     bar_h: int
+    head_h: int  # the bands of the names beside the SVG: the header,
+    holiday_h: int  # the holiday row,
+    group_h: int  # a pod's name, (rows are as high as their lanes)
+    count_gap: int  # the space above the count row,
+    count_h: int  # and the count row
     columns: tuple[Column, ...]
     groups: tuple[Group, ...]
     counts: tuple[CountCell, ...]
@@ -109,11 +118,11 @@ def _lanes(requests: list[RequestRow]) -> list[tuple[int, RequestRow]]:
 
 def timeline(view: CoverageView) -> Timeline:
     days = calendar_window(view)
-    day_w = max(12, min(24, TIMELINE_W // len(days)))
+    day_w = max(MIN_DAY_W, min(24, TIMELINE_W // len(days)))
     start, end = view.window_start, view.window_end
 
     def x_of(day: date) -> int:
-        return LABEL_W + (day - start).days * day_w
+        return (day - start).days * day_w
 
     working = {d.day for d in view.days}
     columns = tuple(
@@ -174,7 +183,7 @@ def timeline(view: CoverageView) -> Timeline:
             y += lanes * LANE_H
         groups.append(Group(name, lead, group_y, tuple(rows)))
 
-    counts_y = y + 6
+    counts_y = y + COUNT_GAP
     counts = tuple(
         CountCell(x_of(d.day), d.day, d.count, d.band, d.level, d.engineers, d.is_today)
         for d in view.days
@@ -184,11 +193,15 @@ def timeline(view: CoverageView) -> Timeline:
         by_day.setdefault(h.day, []).append(h)
     marks = tuple(HolidayMark(x_of(d), d, tuple(hs)) for d, hs in sorted(by_day.items()))
     return Timeline(
-        width=LABEL_W + len(days) * day_w + 2,
+        width=len(days) * day_w + 2,
         height=counts_y + COUNT_H + 2,
         day_w=day_w,
-        label_w=LABEL_W,
         bar_h=BAR_H,
+        head_h=HEAD_H,
+        holiday_h=HOLIDAY_H,
+        group_h=GROUP_H,
+        count_gap=COUNT_GAP,
+        count_h=COUNT_H + 2,
         columns=columns,
         groups=tuple(groups),
         counts=counts,

@@ -66,6 +66,7 @@ class RequestRow:
     global_support: tuple[str, ...]
     uncovered: tuple[str, ...]
     web_url: str
+    opened_at: datetime  # the creation, to the millisecond as GitLab gives it
     is_open: bool
     out_today: bool
     return_day: date | None

@@ -6,8 +6,6 @@ import io
 import json
 import os
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
@@ -235,12 +233,12 @@ def test_the_calendar_has_one_all_day_event_per_request(
     assert klang.decoded("DTSTART") == date(2026, 12, 7)
     assert klang.decoded("DTEND") == date(2026, 12, 12)  # exclusive
     assert klang["DTSTART"].params.get("VALUE") == "DATE"
-    assert str(klang["UID"]) == f"pto-team-ase-{iid}@pto-bot"
+    assert re.fullmatch(r"[0-9a-f-]{36}", str(klang["UID"]))  # opaque: test_calendar_feeds.py
     assert klang.decoded("DTSTAMP") == datetime(2026, 11, 20, 14, 0, tzinfo=UTC)
     assert str(klang["URL"]).endswith(f"/-/issues/{iid}")
     harishsr = str(events["PTO: harishsr"]["DESCRIPTION"])
-    assert "Acme Corp: " in harishsr and "covered" in harishsr
-    assert "Global Support handles: Globex" in harishsr
+    assert "Status: covered." in harishsr and "Backups: " in harishsr
+    assert "Global Support handles 1 account." in harishsr
 
 
 def test_the_public_calendar_says_who_is_out_and_nothing_else(plan: Plan, tmp_path: Path) -> None:
@@ -299,41 +297,10 @@ def run_report(argv: list[str]) -> tuple[int, str]:
     return main(argv, out=out), out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("public")
-    project = ROOT / "pto_bot/demo/project.json"
-    before = project.read_bytes()
-    code, printed = run_report(
-        [
-            "report",
-            "--offline",
-            str(project),
-            "--policy",
-            str(ROOT / "policy.yaml"),
-            "--now",
-            "2026-11-23T14:00Z",
-            "--out",
-            str(out),
-        ]
-    )
-    assert code == 0, printed
-    for name in ("index.html", "pto.ics", "report.json"):
-        assert f"{out / name} (" in printed
-    assert project.read_bytes() == before  # a report never writes to the tracker
-    return out
-
-
-def drawn(out: Path) -> list[int]:
-    data = json.loads((out / "report.json").read_text("utf-8"))
-    end = data["window_end"]
-    return sorted(r["iid"] for r in data["requests"] if r["start"] <= end)
-
-
-def test_the_demo_report_writes_the_three_files(demo_report: Path) -> None:
+def test_the_demo_report_writes_the_three_files(demo_report: Path, demo_bars: list[int]) -> None:
     page = parse(demo_report / "index.html")
     bars = sorted(int(b["data-iid"]) for b in page.find("rect", data_iid=r"^\d+$"))
-    assert bars == drawn(demo_report)
+    assert bars == demo_bars
     assert len(bars) == 7
     data = json.loads((demo_report / "report.json").read_text("utf-8"))
     assert data["out_today"] == ["adamlauzon"]
@@ -349,43 +316,3 @@ def test_a_timeline_length_out_of_range_is_a_usage_error(
     assert code == 2
     assert "error: --weeks: 0 is out of range; give 1 to 52" in capsys.readouterr().err
     assert not (tmp_path / "index.html").exists()
-
-
-# -- a real browser ------------------------------------------------------------------------------
-def chromium() -> str | None:
-    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
-
-
-@pytest.mark.slow
-def test_a_headless_browser_draws_the_bars(demo_report: Path, tmp_path: Path) -> None:
-    browser = chromium()
-    if browser is None and os.geteuid() != 0:  # the README's command installs it only as root
-        pytest.skip(
-            "chromium is not installed and this user cannot install it (not root): the report "
-            "is not checked in a browser here; as root, .ci/run installs Debian's chromium"
-        )
-    if browser is None:
-        pytest.fail("chromium is not installed: .ci/run installs it (apt-get install chromium)")
-    dom = subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--dump-dom",
-            (demo_report / "index.html").as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    ).stdout
-    assert "<svg" in dom
-    bars = re.findall(r"<rect\b[^>]*\bdata-iid=\"(\d+)\"", dom)
-    assert sorted(map(int, bars)) == drawn(demo_report)

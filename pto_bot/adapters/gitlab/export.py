@@ -1,0 +1,159 @@
+"""The team project as ``pto-bot export`` writes it: GitLab's own JSON of the issues a run reads,
+their notes and the links of the fallback requests, in the offline file's shape
+(:mod:`..offline`), so that ``reconcile --offline FILE --dry-run`` plans on it what a run on
+GitLab would.
+
+What it reads is what a run without memory reads (:mod:`.reads`): the open issues of each of the
+policy's labels (the dashboard's open or closed: it may hold only the memory), and the closed
+requests and fallback requests changed since ``since``. Its requests, all reads:
+
+- one for the project (its id, path and web address, for the file);
+- one list per label of open issues, and one per label of closed ones (one more request per
+  further page of 100 issues);
+- one per issue for its notes, except the dashboard's (a run never reads its comments);
+- one per fallback request for its links (the offline file records the link from a request to
+  its fallback request, and nothing else links issues).
+
+An issue whose notes or links cannot be read is left out of the file and named; a refused token,
+role or project, or a GitLab out of reach, stops the export. The token is never written: should
+it appear in any text read (someone pasted it into a comment), it is written ``[token]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from ...errors import AccessError, TrackerError
+from .api import PAGE, Api
+from .config import connection_from_env
+from .convert import api_time
+from .memory import split
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Exported:
+    """The project in the offline file's shape, what was left out, and what reading it cost."""
+
+    data: Json
+    left_out: tuple[str, ...]
+    requests: int
+
+    @property
+    def notes(self) -> int:
+        return sum(len(notes) for notes in self.data["notes"].values())
+
+
+class ProjectExport:
+    """Reads the project for an export, through one :class:`~.api.Api`."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], **kw: Any) -> ProjectExport:
+        return cls(Api(connection_from_env(env), **kw))
+
+    def read(
+        self,
+        labels: Sequence[str],
+        closed: Sequence[str],
+        since: datetime,
+        *,
+        board: str,
+        fallback: str,
+    ) -> Exported:
+        """The open issues of ``labels`` (``board``'s in any state), the closed ones of
+        ``closed`` changed since ``since``, each with its notes (not ``board``'s), and the links
+        of the ``fallback`` requests to the other issues read."""
+        api = self.api
+        with api.reporting("read the project", None):
+            project = api.gl.projects.get(api.connection.project).asdict()
+        found: dict[int, Json] = {}
+        for label in labels:
+            state = "all" if label == board else "opened"
+            what = f"list {'' if state == 'all' else 'open '}issues labelled {label!r}"
+            for raw in api.list_issues(what, state=state, labels=[label]):
+                found.setdefault(int(raw["iid"]), raw)
+        for label in closed:
+            for raw in api.list_issues(
+                f"list closed issues labelled {label!r}",
+                state="closed",
+                labels=[label],
+                updated_after=api_time(since),
+            ):
+                found.setdefault(int(raw["iid"]), raw)
+        notes: dict[str, list[Json]] = {}
+        links: list[Json] = []
+        left_out: list[str] = []
+        for iid in sorted(found):
+            labelled = set(found[iid].get("labels") or ())
+            try:
+                if board not in labelled:
+                    notes[str(iid)] = self._notes(iid)
+                if fallback in labelled:
+                    links += self._links(iid, project["id"], found)
+            except AccessError:
+                raise  # the token, the role or GitLab itself: nothing more can be read
+            except TrackerError as exc:
+                left_out.append(f"issue #{iid} left out of the file: it could not be read ({exc})")
+                del found[iid]
+                notes.pop(str(iid), None)
+        pairs = {frozenset((link["source"], link["target"])): link for link in links}
+        kept = [link for pair, link in pairs.items() if pair <= set(found)]
+        data = {
+            "project": {
+                "id": project["id"],
+                "path_with_namespace": project.get("path_with_namespace") or "",
+                "web_url": project.get("web_url") or "",
+            },
+            "issues": [_without_memory(found[iid], board) for iid in sorted(found)],
+            "notes": notes,
+            "links": kept,
+        }
+        return Exported(_scrubbed(data, api.connection.token), tuple(left_out), self.requests)
+
+    @property
+    def requests(self) -> int:
+        return self.api.transport.requests_made
+
+    def _notes(self, iid: int) -> list[Json]:
+        with self.api.reporting("read notes", iid):
+            listed = self.api.issue(iid).notes.list(
+                sort="asc", order_by="created_at", per_page=PAGE, iterator=True
+            )
+            return [note.asdict() for note in listed]
+
+    def _links(self, iid: int, project_id: int, found: Mapping[int, Json]) -> list[Json]:
+        """The links of fallback request ``iid`` to issues of this project, each as the bot
+        makes it: from the other issue (its PTO request) to the fallback request."""
+        with self.api.reporting("read linked issues", iid):
+            linked = [link.asdict() for link in self.api.issue(iid).links.list(get_all=True)]
+        return [
+            {"source": int(other["iid"]), "target": iid}
+            for other in linked
+            if other.get("project_id") == project_id and int(other["iid"]) in found
+        ]
+
+
+def _without_memory(raw: Json, board: str) -> Json:
+    """The bot's own issue without its sealed memory: of no use in a file (only the bot's token
+    opens it), and not part of what the planner reads."""
+    if board not in (raw.get("labels") or ()):
+        return raw
+    return {**raw, "description": split(str(raw.get("description") or ""))[0]}
+
+
+def _scrubbed(value: Any, token: str) -> Any:
+    """``value`` with ``token`` replaced wherever it appears in a text."""
+    if isinstance(value, str):
+        return value.replace(token, "[token]") if token and token in value else value
+    if isinstance(value, dict):
+        return {k: _scrubbed(v, token) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(v, token) for v in value]
+    return value
