@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 
 from ..adapters.tracker import Tracker
 from ..adapters.webhook import Event
-from ..domain.away import TEAM, Absence, Discussed, Places, Scan, out_on
+from ..domain.away import TEAM, Absence, Discussed, Places, Scan, away_on
 from ..domain.policy import Policy
 from ..domain.world import World
 from ..plan import away as plan_away
@@ -76,7 +76,7 @@ def out_now(
     event: Event, absences: tuple[Absence, ...], policy: Policy, now: datetime
 ) -> list[Absence]:
     day = (event.updated_at or now).astimezone(policy.tz).date()
-    found = [out_on(absences, user, day) for user in sorted(event.mentioned)]
+    found = [away_on(absences, user, day) for user in sorted(event.mentioned)]
     return [a for a in found if a is not None]
 
 

@@ -159,7 +159,7 @@ def _volunteer(run: _Run) -> Outcome:
             f"name the account(s), e.g. `{policy.bot.command} volunteer "
             f"{safe(req.uncovered[0].account.name) if req.uncovered else 'Acme Corp'}`"
         )
-    if run.ev.absence(run.author, r.start, r.end) is not None:
+    if run.ev.absence(run.author, req.daily) is not None:
         return run.no(f"you are out yourself during {r.start} – {r.end}")
     found, unknown = run.match(names, req.covers)
     refused = [run.unknown_accounts(unknown, req.covers)] if unknown else []
@@ -273,7 +273,7 @@ def _assign(run: _Run) -> Outcome:
     found, unknown = run.match([name], req.covers)
     if unknown:
         return run.no(run.unknown_accounts(unknown, req.covers))
-    busy = run.ev.absence(user, r.start, r.end)
+    busy = run.ev.absence(user, req.daily)
     if busy is not None:
         return run.no(f"`{user}` is out during {busy.request.start} – {busy.request.end}")
     cover = found[0]

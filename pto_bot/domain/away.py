@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from .usernames import same_user
+
 TEAM = ""  # the team project, as a place
 
 
@@ -29,7 +31,11 @@ class Absence:
     global_support: tuple[str, ...] = ()  # accounts Global Support handles
     backups: tuple[str, ...] = ()
 
-    def out_on(self, day: date) -> bool:
+    def away_on(self, day: date) -> bool:
+        """``day`` falls in the absence, from its first day off to its last, weekends and
+        holidays between them included: the time a mention of the engineer is answered for.
+        (Whether they are *out* on a working day is the evaluation's:
+        :meth:`~pto_bot.rules.evaluation.Evaluation.absence`.)"""
         return self.start <= day <= self.end
 
     def to_json(self) -> dict[str, Any]:
@@ -58,10 +64,9 @@ class Absence:
         )
 
 
-def out_on(absences: tuple[Absence, ...], user: str, day: date) -> Absence | None:
-    """The absence that has ``user`` (any case) out on ``day``, if any."""
-    wanted = user.casefold()
-    return next((a for a in absences if a.engineer.casefold() == wanted and a.out_on(day)), None)
+def away_on(absences: tuple[Absence, ...], user: str, day: date) -> Absence | None:
+    """The absence that has ``user`` (any case) away on ``day``, if any."""
+    return next((a for a in absences if same_user(a.engineer, user) and a.away_on(day)), None)
 
 
 @dataclass(frozen=True)

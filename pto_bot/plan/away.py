@@ -99,7 +99,7 @@ def _playbook_notes(world: World, absence: Absence) -> list[PlaybookNote]:
         playbook = world.playbooks.get(account.iid)
         for note in playbook.notes if playbook else ():
             day = note.created_at.astimezone(tz).date()
-            if note.system or note.author.casefold() not in backups or not absence.out_on(day):
+            if note.system or note.author.casefold() not in backups or not absence.away_on(day):
                 continue
             url = f"{playbook.web_url}#note_{note.id}" if playbook and playbook.web_url else ""
             found.append(
@@ -126,7 +126,7 @@ def answers(
     for absence, mention in found:
         if mention.replied or (only is not None and mention.note != only):
             continue
-        if not absence.out_on(today):
+        if not absence.away_on(today):
             continue
         grouped.setdefault((mention.place, mention.iid, mention.thread), []).append(
             (absence, mention)
@@ -191,7 +191,7 @@ def digest_actions(world: World, away: Away, now: datetime) -> list[Action]:
         return []
     actions: list[Action] = []
     for absence in away.absences:
-        if not absence.out_on(today):
+        if not absence.away_on(today):
             continue
         existing = world.bot_notes(absence.request)
         for backup in absence.backups:

@@ -36,16 +36,14 @@ class Change:
 
 def covering(ctx: Context, ev: Evaluated) -> dict[str, str]:
     """Account -> the backup who can really cover it now (not one who is out)."""
-    r = ev.request
     return {
         c.account.name: c.backup
         for c in ev.covers
-        if c.backup and ctx.evaluation.absence(c.backup, r.start, r.end) is None
+        if c.backup and ctx.evaluation.absence(c.backup, ev.daily) is None
     }
 
 
 def changes(ctx: Context, ev: Evaluated, told: dict[str, str]) -> list[Change]:
-    r = ev.request
     now = covering(ctx, ev)
     by_reply = {c.account.name for c in ev.covers if c.how in TOLD_BY_REPLY}
     found = []
@@ -53,7 +51,7 @@ def changes(ctx: Context, ev: Evaluated, told: dict[str, str]) -> list[Change]:
         was, current = told.get(account), now.get(account)
         if was == current or (was is None and account in by_reply):
             continue
-        absence = ctx.evaluation.absence(was, r.start, r.end) if was else None
+        absence = ctx.evaluation.absence(was, ev.daily) if was else None
         out = (absence.request.start, absence.request.end) if absence else None
         found.append(Change(account, was, current, out))
     return found

@@ -16,7 +16,7 @@ from ..domain.away import (
     Mention,
     Places,
     Thread,
-    out_on,
+    away_on,
 )
 from ..domain.away_policy import project_path
 from ..domain.markers import read_marker
@@ -181,7 +181,7 @@ def found_mentions(
         for user in sorted(mentions(body)):
             if user == author.casefold():
                 continue
-            absence = out_on(absences, user, when.astimezone(tz).date())
+            absence = away_on(absences, user, when.astimezone(tz).date())
             if absence is None or skipped(item, absence, skip_labels):
                 continue
             key = (thread.id if thread else "", absence.request)

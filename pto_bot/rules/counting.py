@@ -28,20 +28,19 @@ Level = Literal["none", "pod", "visibility", "approval"]
 
 
 class OutIndex:
-    """Who is out, by day and by engineer, among the requests counted so far (queue order).
+    """Who is out on each day, among the requests counted so far (queue order): while the
+    evaluation runs, what :meth:`~.evaluation.Evaluation.absence` says once it is done.
 
     Counting a request costs its own days, not the number of requests before it.
     """
 
     def __init__(self) -> None:
         self._by_day: dict[date, set[str]] = defaultdict(set)
-        self._by_engineer: dict[str, list[tuple[date, date]]] = defaultdict(list)
 
-    def add(self, engineer: str, start: date, end: date, days: Iterable[date]) -> None:
-        """``engineer`` is out from ``start`` to ``end``, on ``days`` (their working days off)."""
+    def add(self, engineer: str, days: Iterable[date]) -> None:
+        """``engineer`` is out on ``days`` (their days off: :func:`days_off`)."""
         for day in days:
             self._by_day[day].add(engineer)
-        self._by_engineer[engineer].append((start, end))
 
     def is_out_on(self, user: str, days: Iterable[date]) -> bool:
         """``user`` is out on one of ``days``."""
@@ -49,10 +48,6 @@ class OutIndex:
 
     def out_on(self, day: date) -> set[str]:
         return self._by_day.get(day, set())
-
-    def is_out(self, user: str, start: date, end: date) -> bool:
-        """``user`` has a counted request overlapping ``start``–``end``."""
-        return any(s <= end and start <= e for s, e in self._by_engineer.get(user, ()))
 
 
 @dataclass(frozen=True)

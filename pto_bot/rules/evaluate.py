@@ -67,7 +67,7 @@ def _judge(
     held = counting.held_for_approval(found.count, r.kind, approved, policy)
     pod = pod_of(policy, r.engineer, r.start)
     pod_peak = (pod[0], coverage.pod_out_peak(pod[1], r.engineer, days, out)) if pod else None
-    out.add(r.engineer, r.start, r.end, days)
+    out.add(r.engineer, days)
     ev = replace(
         base,
         status=Status.NEEDS_APPROVAL if held else Status.ACTIVE,

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -13,6 +13,7 @@ from ..domain.accounts import Account
 from ..domain.ledger import NO_DECISIONS, Decisions, How
 from ..domain.problems import Problem
 from ..domain.request_form import PtoRequest
+from ..domain.usernames import user_key
 from ..domain.world import RequestIssue
 
 
@@ -103,7 +104,7 @@ class Evaluation:
         by_engineer: dict[str, list[Evaluated]] = defaultdict(list)
         for ev in requests:
             if ev.counted:
-                by_engineer[ev.request.engineer].append(ev)
+                by_engineer[user_key(ev.request.engineer)].append(ev)
         return cls(
             today,
             requests,
@@ -118,16 +119,14 @@ class Evaluation:
     def fallback_weeks(self, username: str, year: int) -> float:
         return self.fallback_days.get(username, {}).get(year, 0) / 5
 
-    def absence(self, user: str, start: date, end: date) -> Evaluated | None:
-        """The request that has ``user`` out during ``start``–``end``, if any."""
-        return next(
-            (
-                e
-                for e in self._by_engineer.get(user, ())
-                if e.request.start <= end and start <= e.request.end
-            ),
-            None,
-        )
+    def absence(self, user: str, days: Iterable[date]) -> Evaluated | None:
+        """The request that has ``user`` out on one of ``days``, if any. Out on a day: it is one
+        of their days off, a working day of the team that is no public holiday of theirs (the
+        ``daily`` of a counted request, :func:`~.counting.days_off`). A backup off only on a
+        Saturday, or on their own holiday, is not out for the week they cover."""
+        wanted = set(days)
+        mine = self._by_engineer.get(user_key(user), ())
+        return next((e for e in mine if wanted.intersection(e.daily)), None)
 
     def out_on(self, day: date) -> list[Evaluated]:
         """The requests that have someone out on ``day`` (a working day off for them)."""

@@ -67,9 +67,7 @@ def suggestions(ev: Evaluated, evaluation: Evaluation, policy: Policy) -> list[S
     podmates = set(pod[1].members) if pod else {r.engineer}
     year = r.start.year
     candidates = [
-        u
-        for u in policy.engineers
-        if u not in podmates and evaluation.absence(u, r.start, r.end) is None
+        u for u in policy.engineers if u not in podmates and evaluation.absence(u, ev.daily) is None
     ]
     candidates.sort(key=lambda u: (evaluation.fallback_weeks(u, year), u))
     found = []

@@ -390,6 +390,20 @@ def test_a_pod_backup_who_books_pto_is_replaced_and_everyone_concerned_is_told()
     assert len(p.notes(req, "backups")) == 1  # told once
 
 
+def test_a_backup_off_only_on_a_day_nobody_works_still_covers_and_nobody_is_told_otherwise() -> (
+    None
+):
+    p = Project()
+    p.playbook("A1", "klang", "high", "auto-assigned")
+    req = p.request("klang", "2026-12-07", "2026-12-12")  # Monday to Saturday
+    p.run("2026-11-20")
+    backup = read_marker(p.note(req, "coverage"))["assign"]["A1"]  # type: ignore[index]
+    p.request(backup, "2026-12-12", "2026-12-12", created="2026-11-21")  # that Saturday only
+    p.run("2026-11-21")
+    assert read_marker(p.note(req, "coverage"))["assign"] == {"A1": backup}  # type: ignore[index]
+    assert p.notes(req, "backups") == []  # nobody is told the backup no longer covers
+
+
 def test_a_hand_picked_backup_who_is_now_out_is_told_and_so_is_the_engineer() -> None:
     p = Project(policy=policy_file("classic.yaml"))
     p.playbook("Acme Corp", "harishsr", "normal", "global-support")

@@ -71,7 +71,7 @@ def test_the_least_loaded_free_member_takes_each_account_within_capacity() -> No
 
 def test_a_pod_with_two_out_cannot_cover_and_a_member_who_is_out_is_no_backup() -> None:
     out = OutIndex()
-    out.add("magomez3", WEEK[0], WEEK[0], [WEEK[0]])
+    out.add("magomez3", [WEEK[0]])
     backups = coverage.Backups(POLICY, out)
     beta = POLICY.pods["beta"]
     assert coverage.pod_pool(POLICY, beta, request(), 1, backups) == ["adamlauzon"]
@@ -100,7 +100,7 @@ def test_announced_and_commanded_assignments_are_kept_while_valid() -> None:
 
 def test_hand_picked_backups_are_validated() -> None:
     out = OutIndex()
-    out.add("klang", WEEK[0], WEEK[1], [WEEK[0]])
+    out.add("klang", [WEEK[0]])
     backups = coverage.Backups(CLASSIC, out)
     mine = [account("Acme Corp"), account("Initech")]
     r = request(
