@@ -103,6 +103,7 @@ def _message(status: int, text: str) -> Reply:
 
 class FakeGitLab:
     def __init__(self, mock: responses.RequestsMock, *, token: str = TOKEN, bot: str = BOT):
+        self.mock = mock  # every request of the test, the ones to other hosts included
         self.now = START
         self.token = token
         self.bot = bot

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from fake_gitlab import API, BOT, GUEST, MAINTAINER, PLANNER, PROJECT_ID, REPORTER, TOKEN
+from fake_gitlab import API, BASE_URL, BOT, GUEST, MAINTAINER, PLANNER, PROJECT_ID, REPORTER, TOKEN
 from gitlab_team import Team
 from project import ROOT
 from pto_bot.adapters.gitlab.inspect import HIDDEN, Hook, ProjectInfo, Schedule, User
@@ -275,3 +275,38 @@ def test_each_collaboration_project_is_checked_for_reading_and_commenting(here: 
     assert "✗ collaboration project customers/gone (Initech): @pto-bot cannot see it" in text
     assert {method for method, _ in calls} == {"GET"}
     assert len(calls) == 11 + 3  # one read per collaboration project
+
+
+def with_gitlab_url(team: Team, url: str) -> None:
+    policy = Path(team.policy)
+    policy.write_text(policy.read_text() + f"\ngitlab:\n  url: {url}\n")
+
+
+def test_in_ci_the_policys_gitlab_url_is_an_address_the_bot_may_use(
+    here: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ready(here)
+    with_gitlab_url(here, BASE_URL)  # the address runners reach, another than CI_SERVER_URL
+    here.fake.files["policy.yaml"] = Path(here.policy).read_text()
+    monkeypatch.setenv("CI_SERVER_URL", "https://gitlab.public.example")
+    monkeypatch.setenv("GITLAB_URL", BASE_URL)
+
+    code, text, calls = doctor(here)
+
+    assert code == 0, text
+    assert len(calls) == len(here.fake.mock.calls)  # all to the policy's address
+
+
+def test_in_ci_a_gitlab_url_naming_neither_address_stops_the_doctor_before_any_request(
+    here: Team, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with_gitlab_url(here, BASE_URL)
+    monkeypatch.setenv("CI_SERVER_URL", "https://gitlab.public.example")
+    monkeypatch.setenv("GITLAB_URL", "https://their-host.example")
+
+    code, _, _ = doctor(here)
+
+    assert code == 2
+    err = capsys.readouterr().err
+    assert f"or to gitlab.url in policy.yaml ({BASE_URL})" in err
+    assert len(here.fake.mock.calls) == 0

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from fake_gitlab import TOKEN
+from fake_gitlab import BASE_URL, TOKEN
 from gitlab_team import Team
 
 
@@ -125,3 +125,107 @@ def test_gitlab_unreachable_says_to_check_the_url(
     )
     assert "check GITLAB_URL" in line
     assert team.fake.sleeps == [1, 2, 4, 8]  # retried first, as for any connection error
+
+
+# --- where GitLab is, and the token that may be sent there ----------------------------------------
+
+
+def attempts(team: Team) -> int:
+    """Every request the run tried to send, to GitLab or to any other host."""
+    return len(team.fake.mock.calls)
+
+
+def test_in_ci_a_gitlab_url_pipeline_variable_naming_another_host_stops_before_any_request(
+    team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene(team)
+    monkeypatch.setenv("CI_SERVER_URL", BASE_URL)
+    monkeypatch.setenv("GITLAB_URL", "https://their-host.example")
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert run.code == 2
+    [line] = error_lines(capsys)
+    assert "GITLAB_URL is https://their-host.example, but in a CI job the bot talks only to " in (
+        line
+    )
+    assert f"CI_SERVER_URL ({BASE_URL})" in line and "gitlab.url in policy.yaml" in line
+    assert "delete the GITLAB_URL variable" in line
+    assert attempts(team) == 0
+
+
+def test_in_ci_a_gitlab_url_equal_to_ci_server_url_is_used(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene(team)
+    monkeypatch.setenv("CI_SERVER_URL", BASE_URL)
+    monkeypatch.setenv("GITLAB_URL", BASE_URL.upper() + "/")  # the same server, written apart
+
+    assert team.reconcile("2026-11-20T14:00").code == 0
+
+
+def test_in_ci_without_gitlab_url_the_job_talks_to_ci_server_url(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene(team)
+    monkeypatch.setenv("CI_SERVER_URL", BASE_URL)
+    monkeypatch.delenv("GITLAB_URL")
+
+    assert team.reconcile("2026-11-20T14:00").code == 0
+    assert len(team.fake.calls) == attempts(team) > 0
+
+
+def test_plain_http_to_a_host_that_is_not_this_machine_is_refused(
+    team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene(team)
+    monkeypatch.setenv("GITLAB_URL", "http://gitlab.example.com")
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert run.code == 2
+    [line] = error_lines(capsys)
+    assert "GITLAB_URL is http://gitlab.example.com: the token would cross the network " in line
+    assert "use https:// (http:// only for this machine: localhost, 127.0.0.1, [::1])" in line
+    assert attempts(team) == 0
+
+
+def test_a_gitlab_url_ending_in_api_v4_says_what_to_set(
+    team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene(team)
+    monkeypatch.setenv("GITLAB_URL", f"{BASE_URL}/api/v4/")
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert run.code == 2
+    [line] = error_lines(capsys)
+    assert f"GITLAB_URL ends in /api/v4: set it to GitLab's own address, {BASE_URL}" in line
+    assert attempts(team) == 0
+
+
+@pytest.mark.parametrize(
+    ("pasted", "named"),
+    [
+        (f"{TOKEN}\u2019", "RIGHT SINGLE QUOTATION MARK (U+2019)"),
+        (f"\u200b{TOKEN}", "ZERO WIDTH SPACE (U+200B)"),
+        (TOKEN[:8] + " " + TOKEN[8:], "SPACE (U+0020)"),
+    ],
+)
+def test_a_token_with_a_character_a_header_cannot_carry_names_gitlab_token(
+    team: Team,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    pasted: str,
+    named: str,
+) -> None:
+    scene(team)
+    monkeypatch.setenv("GITLAB_TOKEN", pasted)
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert run.code == 2
+    [line] = error_lines(capsys)
+    assert f"GITLAB_TOKEN holds a character an HTTP header cannot carry: {named}" in line
+    assert "paste the token again" in line and TOKEN[6:] not in line
+    assert attempts(team) == 0

@@ -64,8 +64,11 @@ class Inspector:
         self.api = api
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str], **kw: Any) -> Inspector:
-        return cls(Api(connection_from_env(env), **kw))
+    def from_env(
+        cls, env: Mapping[str, str], configured_url: str | None = None, **kw: Any
+    ) -> Inspector:
+        """The project the environment names; ``configured_url``: the policy's ``gitlab.url``."""
+        return cls(Api(connection_from_env(env, configured_url), **kw))
 
     @property
     def requests_made(self) -> int:

@@ -40,7 +40,7 @@ def run_doctor(
 ) -> tuple[int, list[str]]:
     """The exit code (0 all is well, 1 something to do) and the lines to print."""
     policy = load_policy(policy_path)
-    inspector = inspector or Inspector.from_env(env)
+    inspector = inspector or Inspector.from_env(env, configured_url=policy.gitlab.url)
     shown = _in_repository(Path(policy_path))
     try:
         facts = gather(inspector, policy, shown, fix)
