@@ -86,6 +86,7 @@ class Fault:
     message: str = ""
     after: bool = False
     retry_after: int | None = None
+    location: str | None = None  # a redirect (status 301, 302, 307, 308) to this address
     times: int = 1
 
 
@@ -384,6 +385,8 @@ class FakeGitLab:
         if fault.error is not None:
             raise fault.error(fault.message or f"fake: {fault.error.__name__}")
         headers = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
+        if fault.location is not None:
+            headers["Location"] = fault.location
         return _json_reply(fault.status, {"message": f"{fault.status} (injected)"}, headers)
 
     # -- JSON shapes ------------------------------------------------------------------------

@@ -4,6 +4,10 @@ do, the token never shown, and the exit code README promises (2 when the run cou
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 import requests
 
@@ -229,3 +233,61 @@ def test_a_token_with_a_character_a_header_cannot_carry_names_gitlab_token(
     assert f"GITLAB_TOKEN holds a character an HTTP header cannot carry: {named}" in line
     assert "paste the token again" in line and TOKEN[6:] not in line
     assert attempts(team) == 0
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[tuple[str, list[dict[str, str]]]]:
+    """A second HTTP server on this machine, and the requests it received (headers each)."""
+    received: list[dict[str, str]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            received.append(dict(self.headers))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"id": 1, "username": "pto-bot"}')
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", received
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_the_token_never_follows_a_redirect_to_another_host(
+    team: Team,
+    capsys: pytest.CaptureFixture[str],
+    elsewhere: tuple[str, list[dict[str, str]]],
+    status: int,
+) -> None:
+    scene(team)
+    other, received = elsewhere
+    team.fake.mock.add_passthru(other)  # a request that follows the redirect really gets there
+    team.fake.fail("GET", "^/user$", status=status, location=f"{other}/api/v4/user")
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert received == []  # not the token, not a request: nothing
+    assert run.code == 2
+    [line] = error_lines(capsys)
+    assert f"GitLab at {BASE_URL} answered {status} with a redirect to another host, " in line
+    assert f"{other}; the token was not sent there" in line
+    assert "set GITLAB_URL to the address GitLab answers at itself" in line
+
+
+def test_a_redirect_within_gitlab_itself_is_followed(team: Team) -> None:
+    scene(team)
+    team.fake.fail("GET", "^/user$", status=301, location=f"{BASE_URL}/api/v4/user")
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert run.code == 0
+    assert run.calls[:2] == [("GET", "/user"), ("GET", "/user")]
