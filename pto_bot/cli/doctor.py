@@ -17,7 +17,8 @@ def register(sub: Subparsers) -> None:
         description="Check the project of GITLAB_URL, GITLAB_TOKEN and PTO_BOT_PROJECT (or "
         "CI_SERVER_URL and CI_PROJECT_ID), line by line: ✓ fine, ✗ what to do, ? what the "
         "token's role may not see and should be checked by hand. Writes nothing without --fix. "
-        "Exit 0 when all is well, 1 when something needs doing.",
+        "Exit 0 when all is well, 1 when something needs doing, 2 when GitLab cannot be reached "
+        "or the configuration cannot be used (as for reconcile).",
     )
     p.add_argument("--policy", default="policy.yaml", help="policy file (default: %(default)s)")
     p.add_argument(

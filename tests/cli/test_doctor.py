@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+import requests
 
 from fake_gitlab import API, BASE_URL, BOT, GUEST, MAINTAINER, PLANNER, PROJECT_ID, REPORTER, TOKEN
 from gitlab_team import Team
@@ -310,3 +311,16 @@ def test_in_ci_a_gitlab_url_naming_neither_address_stops_the_doctor_before_any_r
     err = capsys.readouterr().err
     assert f"or to gitlab.url in policy.yaml ({BASE_URL})" in err
     assert len(here.fake.mock.calls) == 0
+
+
+def test_gitlab_unreachable_exits_2_as_a_run_does(here: Team) -> None:
+    failure = "HTTPSConnectionPool: NameResolutionError: Failed to resolve 'gitlab.example.com'"
+    here.fake.fail("GET", ".", error=requests.ConnectionError, message=failure, times=99)
+
+    code, text, _ = doctor(here)
+
+    assert code == 2
+    assert text.startswith(
+        f"✗ GitLab: read the token's user (GET /user) failed: GitLab at {BASE_URL}"
+    )
+    assert "cannot be reached (its host name cannot be resolved) — check GITLAB_URL" in text

@@ -16,7 +16,7 @@ from pathlib import Path
 from ...adapters.gitlab.inspect import Inspector
 from ...domain.policy_file import load_policy
 from ...errors import AccessError
-from ..exits import EXIT_PARTIAL
+from ..exits import EXIT_CONFIG, EXIT_PARTIAL
 from .checks import findings
 from .facts import Facts, gather
 from .labels import wanted_labels
@@ -38,12 +38,14 @@ def _in_repository(path: Path) -> str:
 def run_doctor(
     policy_path: str, fix: bool, env: Mapping[str, str], inspector: Inspector | None = None
 ) -> tuple[int, list[str]]:
-    """The exit code (0 all is well, 1 something to do) and the lines to print."""
+    """The exit code (0 all is well, 1 something to do, 2 GitLab cannot be reached or the
+    configuration cannot be used, as for a run) and the lines to print."""
     policy = load_policy(policy_path)
     inspector = inspector or Inspector.from_env(env, configured_url=policy.gitlab.url)
     shown = _in_repository(Path(policy_path))
     try:
         facts = gather(inspector, policy, shown, fix)
     except AccessError as exc:
-        return EXIT_PARTIAL, [str(Finding("todo", exc.explained))]
+        code = EXIT_CONFIG if exc.kind in ("unreachable", "redirected") else EXIT_PARTIAL
+        return code, [str(Finding("todo", exc.explained))]
     return report(findings(policy, facts, shown), inspector.requests_made)
