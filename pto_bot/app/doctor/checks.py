@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import yaml
@@ -16,6 +17,7 @@ from ...errors import ConfigError
 from .facts import CI_FILE, Facts
 from .labels import wanted_labels
 from .report import Finding, role_name
+from .safety import safety
 
 
 def _identity(policy: Policy, user: User) -> list[Finding]:
@@ -145,30 +147,58 @@ def _schedule(facts: Facts) -> Finding:
     return Finding("ok", f"pipeline schedule {first.description!r} ({first.cron}) on {branch}")
 
 
-def _webhook(facts: Facts) -> Finding:
+def _webhook(facts: Facts) -> list[Finding]:
     by_hand = (
-        f"Settings > Webhooks has one to {facts.trigger_url}?token=<trigger token> with the "
-        "events Issues and Comments"
+        f"Settings > Webhooks has one to {facts.trigger_url}?token=<trigger token>, the token "
+        "masked, with the events Issues, Confidential issues, Comments and Confidential comments"
     )
     if facts.hooks == HIDDEN:
-        return Finding(
-            "check",
-            f"webhooks are visible to Maintainers only (the token's role is "
-            f"{role_name(facts.access_level)}): check by hand that {by_hand}",
-        )
+        return [
+            Finding(
+                "check",
+                f"webhooks are visible to Maintainers only (the token's role is "
+                f"{role_name(facts.access_level)}): check by hand that {by_hand}",
+            )
+        ]
     triggers = [h for h in facts.hooks if "/trigger/pipeline" in h.url]
     if not triggers:
-        return Finding("todo", f"no webhook starts the event job: make sure {by_hand}")
+        return [Finding("todo", f"no webhook starts the event job: make sure {by_hand}")]
     hook = triggers[0]
-    if not (hook.issues and hook.notes):
-        return Finding("todo", "the trigger webhook misses the Issues or Comments events: add both")
-    if hook.status != "executable":
-        return Finding(
-            "todo",
+    named = re.search(r"/projects/([^/]+)/", hook.url)
+    problems = [
+        (
+            not (hook.issues and hook.notes),
+            "the trigger webhook misses the Issues or Comments events: add both",
+        ),
+        (
+            not (hook.confidential_issues and hook.confidential_notes),
+            "the trigger webhook misses the Confidential issues or Confidential comments events: "
+            "add both (confidential requests and internal notes reach no other hook)",
+        ),
+        (
+            named is not None and not named.group(1).isdigit(),
+            f"the trigger webhook names the project by its path, which the trigger endpoint "
+            f"refuses: use its numeric id, {facts.trigger_url}",
+        ),
+        (
+            re.search(r"[?&]token=(?!\{)[^&]", hook.url) is not None,
+            "the trigger token shows in the webhook's URL to every Maintainer: edit the webhook, "
+            "Mask portions of URL, and mask the token's value",
+        ),
+        (
+            hook.status != "executable",
             f"the trigger webhook is {hook.status.replace('_', ' ')} after failed deliveries: "
             "look at its Recent events, fix the cause, then re-enable it",
+        ),
+    ]
+    lines = [Finding("todo", text) for wrong, text in problems if wrong]
+    return lines or [
+        Finding(
+            "ok",
+            "a webhook sends issue and comment events, confidential ones too, to the "
+            "pipeline trigger, its token masked",
         )
-    return Finding("ok", "a webhook sends issue and comment events to the pipeline trigger")
+    ]
 
 
 def _roster(policy: Policy, facts: Facts) -> Finding:
@@ -245,7 +275,8 @@ def findings(policy: Policy, facts: Facts, policy_path: str = "policy.yaml") -> 
         *_labels(policy, facts),
         *_files(policy_path, facts),
         _schedule(facts),
-        _webhook(facts),
+        *_webhook(facts),
+        *safety(facts),
         _roster(policy, facts),
         *_playbooks(policy, facts.playbooks, policy.bot.username or facts.user.username),
         *_collaboration(facts),
