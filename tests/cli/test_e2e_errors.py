@@ -42,6 +42,9 @@ def test_an_expired_or_revoked_token_stops_the_run_and_says_how_to_get_a_new_one
     [line] = error_lines(capsys)
     assert f"failed: 401, {why} — create a new token with the api scope" in line
     assert "Settings > Access tokens" in line and "GITLAB_TOKEN" in line
+    # a new project access token is a new bot user: only Rotate keeps the user
+    assert "a new one is a new bot user: set bot.username to it" in line
+    assert "next time, Rotate a project access token before it expires" in line
     assert run.writes == []
 
 

@@ -25,9 +25,11 @@ BOT_ROLE = "Reporter (or Planner on GitLab 17.7 and later)"
 
 NEW_TOKEN = (
     "create a new token with the api scope and the role {role} — a project access token "
-    "(the project's Settings > Access tokens; Premium on GitLab.com) or a personal access "
-    "token of a dedicated bot user (its Preferences > Access tokens) — and store it in the "
-    "CI/CD variable GITLAB_TOKEN, masked"
+    "(the project's Settings > Access tokens; Premium on GitLab.com; a new one is a new bot "
+    "user: set bot.username to it) or a personal access token of the bot's dedicated user (its "
+    "Preferences > Access tokens) — and store it in the CI/CD variable GITLAB_TOKEN, masked and "
+    "protected; next time, Rotate a project access token before it expires (Settings > Access "
+    "tokens > Rotate): only Rotate keeps its bot user, whose notes the bot knows as its own"
 )
 
 
