@@ -635,3 +635,22 @@ def test_gitlab_url_in_the_policy_is_checked_like_gitlab_url_in_the_environment(
     assert "use https://" in message
     data["gitlab"] = {"url": "https://gitlab.example.com"}
     assert parse_policy(data).gitlab.url == "https://gitlab.example.com"
+
+
+def test_an_unquoted_hash_value_is_read_as_a_comment_and_the_message_says_to_quote_it(
+    tmp_path: Path,
+) -> None:
+    text = (ROOT / "policy.yaml").read_text()
+    path = tmp_path / "policy.yaml"
+    path.write_text(text.replace('channel: "#support_assigned-support-eng"', "channel: #support"))
+    line = 1 + path.read_text().splitlines().index(
+        "  channel: #support # named in visibility notes; quoted because of '#'"
+    )
+
+    with pytest.raises(ConfigError) as caught:
+        load_policy(path)
+
+    assert caught.value.messages == [
+        f"{path}: team.channel: line {line}: YAML reads everything from '#' as a comment, so "
+        'the value is empty: put it in quotes, channel: "#support"'
+    ]

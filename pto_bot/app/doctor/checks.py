@@ -117,7 +117,7 @@ def _files(policy_path: str, facts: Facts) -> list[Finding]:
 
 def _policy_file(path: str, text: str, on: str) -> Finding:
     try:
-        parse_policy(yaml.safe_load(text), f"{path} {on}")
+        parse_policy(yaml.safe_load(text), f"{path} {on}", text)
     except ConfigError as exc:
         more = f" (and {len(exc.messages) - 1} more)" if len(exc.messages) > 1 else ""
         return Finding("todo", f"{exc.messages[0]}{more}: run `pto-bot validate`")
