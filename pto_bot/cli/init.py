@@ -62,11 +62,21 @@ def register(sub: Subparsers) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..app.exits import EXIT_OK
     from ..app.init import Answers, scaffold, write_scaffold
+    from ..errors import ConfigError
 
     def ask(question: str) -> str:
+        """The answer typed; end of input (Ctrl-D) or Ctrl-C end init here, writing nothing."""
         out.write(question)
         out.flush()
-        return sys.stdin.readline()
+        try:
+            line = sys.stdin.readline()
+        except KeyboardInterrupt:
+            line = None
+        if not line:
+            out.write("\n")
+            why = "end of input" if line == "" else "interrupted"
+            raise ConfigError([f"init: {why} at {question!r}; nothing was written"])
+        return line
 
     answers = Answers(
         manager=args.manager,
@@ -79,9 +89,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         country=args.country,
     )
     made = scaffold(answers, date.today(), ask if sys.stdin.isatty() else None)
-    root = Path(args.dir)
-    for path in write_scaffold(made, root, args.force):
-        out.write(f"wrote {root / path}\n")
+    for line in write_scaffold(made, Path(args.dir), args.force):
+        out.write(line + "\n")
     out.write(
         "\nNext: fill in names, countries and the channel in policy.yaml, run `pto-bot validate`, "
         "commit, then `pto-bot doctor --fix` (README: Go live in fifteen minutes).\n"
