@@ -104,11 +104,12 @@ def test_the_inputs_a_team_can_set() -> None:
         "pages",
         "public_calendar",
         "dry_run",
+        "dry_run_pages",
     }
     assert all(spec.get("description") for spec in inputs.values())
     assert all("default" in spec for spec in inputs.values())  # an include needs no input
     booleans = {name for name, spec in inputs.items() if spec.get("type") == "boolean"}
-    assert booleans == {"schedule", "events", "pages", "dry_run"}
+    assert booleans == {"schedule", "events", "pages", "dry_run", "dry_run_pages"}
     assert inputs["public_calendar"]["options"] == ["none", "also", "only"]
     # the component ships with the image of the same version: jobs start without pip install
     assert inputs["image"]["default"] == f"$CI_REGISTRY/tools/pto-bot:v{__version__}"
@@ -156,7 +157,7 @@ def test_the_reconcile_writes_the_report_and_pages_publishes_it_without_reading_
     reconcile, pages = job(jobs, "pto-bot-reconcile"), job(jobs, "pages")
     before = "\n".join(reconcile["before_script"])
     assert '[ "only" != only ] || PTO_BOT_FEED="--public-calendar-only"' in before
-    assert '[ "true" != "true" ] || PTO_BOT_REPORT="--report public $PTO_BOT_FEED"' in (
+    assert '[ "$PTO_BOT_PUBLISH" != "true" ] || PTO_BOT_REPORT="--report public $PTO_BOT_FEED"' in (
         script(reconcile)
     )
     assert "$PTO_BOT_REPORT" in script(reconcile)
@@ -168,10 +169,44 @@ def test_the_reconcile_writes_the_report_and_pages_publishes_it_without_reading_
     assert pages["artifacts"]["paths"] == ["public"] and pages["cache"] == []
 
 
-def test_the_report_can_be_turned_off() -> None:
-    jobs = with_inputs(COMPONENT_FILE.read_text(), {"pages": False})
-    assert rules(job(jobs, "pages")) == ['$CI_PIPELINE_SOURCE == "schedule" && "false" == "true"']
-    assert '[ "false" != "true" ] || PTO_BOT_REPORT=' in script(job(jobs, "pto-bot-reconcile"))
+def published(given: dict[str, Any]) -> tuple[bool, bool]:
+    """With the inputs ``given``, in a scheduled pipeline: (the reconcile writes the report, the
+    pages job runs). The job's shell lines run in bash; the rule is evaluated as GitLab does."""
+    jobs = with_inputs(COMPONENT_FILE.read_text(), given)
+    reconcile = job(jobs, "pto-bot-reconcile")
+    lines = [*reconcile["before_script"][1:], reconcile["script"][0], reconcile["script"][1]]
+    shell = "\n".join([*lines, 'echo "$PTO_BOT_REPORT"'])
+    done = subprocess.run(["bash", "-ec", shell], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    [rule] = rules(job(jobs, "pages"))
+    condition = rule.replace("$CI_PIPELINE_SOURCE", '"schedule"')
+    condition = condition.replace("&&", " and ").replace("||", " or ")
+    runs = bool(eval(condition, {}))  # literals and comparisons only, as written above
+    return "--report public" in done.stdout, runs
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ({}, (True, True)),
+        ({"pages": False}, (False, False)),
+        ({"dry_run": True}, (False, False)),  # a dry-run week publishes nothing
+        ({"dry_run": True, "dry_run_pages": True}, (True, True)),
+        ({"pages": False, "dry_run": True, "dry_run_pages": True}, (False, False)),
+    ],
+)
+def test_the_report_is_published_with_pages_and_not_in_a_dry_run_unless_asked(
+    given: dict[str, Any], expected: tuple[bool, bool]
+) -> None:
+    assert published(given) == expected
+
+
+def test_the_reports_artifacts_are_for_members_and_expire_within_a_day() -> None:
+    jobs = with_inputs(COMPONENT_FILE.read_text(), {})
+    for name in ("pto-bot-reconcile", "pages"):
+        artifacts = job(jobs, name)["artifacts"]
+        assert artifacts["access"] == "developer"  # project members with Developer and up
+        assert artifacts["expire_in"] == "1 day"
 
 
 def test_merge_requests_validate_the_policy() -> None:
