@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -251,19 +253,107 @@ def test_a_release_tag_builds_the_image_without_a_privileged_daemon_and_publishe
     assert "buildctl-daemonless.sh build" in image["script"][0]
     assert "$CI_REGISTRY_IMAGE:$CI_COMMIT_TAG" in image["script"][0]
     assert release["release"]["tag_name"] == "$CI_COMMIT_TAG"
-    assert release["needs"] == ["test", "container-image"]
-    for name in ("container-image", "release"):
+    assert release["needs"] == ["test", "release-check", "package", "container-image"]
+    for name in ("release-check", "package", "container-image", "release"):
         assert rules(config[name]) == ["$CI_COMMIT_TAG =~ $RELEASE_TAG"]
+
+
+def test_a_release_publishes_the_wheel_to_the_package_registry_from_locked_tools() -> None:
+    package = own()["package"]
+    commands = "\n".join(package["script"])
+    assert "--require-hashes" in commands and "-r requirements-build.lock" in commands
+    assert "--no-build-isolation" in commands  # the locked setuptools builds it, nothing else
+    assert (
+        'twine upload --repository-url "$CI_API_V4_URL/projects/$CI_PROJECT_ID/packages/pypi"'
+        in (commands)
+    )
+    assert package["variables"] == {
+        "TWINE_USERNAME": "gitlab-ci-token",
+        "TWINE_PASSWORD": "$CI_JOB_TOKEN",
+    }
+    assert own()["variables"]["PYTHON_IMAGE"] == base_image()
+
+
+@pytest.mark.parametrize(
+    ("tag", "registry_image", "fails_with"),
+    [
+        (f"v{__version__}", "registry.example.com/tools/pto-bot", None),
+        ("v9.9.9", "registry.example.com/tools/pto-bot", f"tag v9.9.9 is not v{__version__}"),
+        (
+            f"v{__version__}",
+            "registry.example.com/ops/pto-bot",
+            "templates/pto-bot.yml names the image registry.example.com/tools/pto-bot, this "
+            "project publishes registry.example.com/ops/pto-bot",
+        ),
+    ],
+)
+def test_a_release_checks_the_tag_and_that_the_component_names_this_project(
+    tag: str, registry_image: str, fails_with: str | None
+) -> None:
+    env = {
+        "PATH": os.environ["PATH"],
+        "CI_COMMIT_TAG": tag,
+        "CI_REGISTRY": "registry.example.com",
+        "CI_REGISTRY_IMAGE": registry_image,
+    }
+    shell = "\n".join(own()["release-check"]["script"])
+    done = subprocess.run(
+        ["bash", "-ec", shell], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30
+    )
+    assert (done.returncode == 0) == (fails_with is None), done.stdout + done.stderr
+    assert fails_with is None or fails_with in done.stdout
+
+
+def base_image() -> str:
+    """The image the Dockerfile builds on (its ARG BASE)."""
+    lines = (ROOT / "Dockerfile").read_text().splitlines()
+    [base] = [line.removeprefix("ARG BASE=") for line in lines if line.startswith("ARG BASE=")]
+    return base
 
 
 def test_the_image_is_slim_runs_as_a_user_and_keeps_no_build_tools() -> None:
     lines = (ROOT / "Dockerfile").read_text().splitlines()
     froms = [line for line in lines if line.startswith("FROM ")]
-    assert froms == ["FROM python:3.12-slim AS build", "FROM python:3.12-slim"]
+    assert froms == ["FROM ${BASE} AS build", "FROM ${BASE}"]
+    # pinned by digest: the same bytes on every build, whatever the tag points at later
+    assert re.fullmatch(r"python:3\.12-slim@sha256:[0-9a-f]{64}", base_image())
     final = lines[lines.index(froms[-1]) :]
     assert any(line.startswith("USER ") and "root" not in line for line in final)
     assert not any(re.search(r"gcc|build-essential|apt-get", line) for line in final)
     assert "rm -rf /wheels" in "\n".join(final)
+
+
+def locked(name: str) -> dict[str, list[str]]:
+    """A lock file's packages (normalised names) and the hashes each may have."""
+    found: dict[str, list[str]] = {}
+    current = ""
+    for line in (ROOT / name).read_text().splitlines():
+        pinned = re.match(r"^([A-Za-z0-9_.\-]+)==\S+ \\$", line)
+        if pinned:
+            current = re.sub(r"[-_.]+", "-", pinned.group(1)).lower()
+            found[current] = []
+        elif line.strip().startswith("--hash=sha256:"):
+            found[current].append(line.strip().removeprefix("--hash=sha256:").rstrip(" \\"))
+        else:
+            assert line.startswith("#") or line.strip().startswith("#") or not line.strip(), line
+    return found
+
+
+def test_every_package_of_the_image_is_pinned_with_hashes() -> None:
+    runtime, build = locked("requirements.lock"), locked("requirements-build.lock")
+    for lock in (runtime, build):
+        assert lock and all(
+            hashes and all(re.fullmatch(r"[0-9a-f]{64}", h) for h in hashes)
+            for hashes in lock.values()
+        )
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    names = {re.sub(r"[-_.]+", "-", re.split(r"[<>=!~ ;\[]", d)[0]).lower() for d in declared}
+    assert names <= set(runtime)  # every dependency, and what they need, locked
+    assert {"setuptools", "twine"} <= set(build)
+    text = (ROOT / "Dockerfile").read_text()
+    assert "--require-hashes --only-binary=:all: -r requirements-build.lock" in text
+    assert "--require-hashes --only-binary=:all: -r /tmp/requirements.lock" in text
+    assert "--no-deps --no-index /wheels/*.whl" in text  # pto-bot itself, nothing fetched
 
 
 def test_the_version_has_one_source(capsys: pytest.CaptureFixture[str]) -> None:

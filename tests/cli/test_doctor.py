@@ -293,7 +293,10 @@ def test_each_collaboration_project_is_checked_for_reading_and_commenting(here: 
         "✓ collaboration project customers/initech (Initech): the bot may read and comment "
         "(any signed-in user (public))" in text
     )
-    assert "✗ collaboration project customers/gone (Initech): @pto-bot cannot see it" in text
+    assert (
+        "✗ collaboration project customers/gone (Initech): @pto-bot cannot see it: add it as "
+        "Guest there, or fix the path" in text
+    )
     assert {method for method, _ in calls} == {"GET"}
     assert len(calls) == 15 + 3  # one read per collaboration project
 
@@ -497,4 +500,15 @@ def test_a_component_project_the_token_cannot_see_is_checked_by_hand(here: Team)
         f"? the token cannot see {COMPONENT}, where pto_bot's component comes from: check by hand "
         "that the pipelines' users (@melroberts, @klang, and each trigger token's owner) are "
         "Reporter there" in text
+    )
+
+
+def test_a_project_token_is_told_it_cannot_reach_a_collaboration_project() -> None:
+    found = facts(projects={"customers/acme": (["Acme Corp"], None)})
+    lines = [str(f) for f in findings(POLICY, found)]
+    assert (
+        "✗ collaboration project customers/acme (Acme Corp): @project_42_bot_x cannot see it: a "
+        "project or group access token's user cannot be added to another project; make "
+        "GITLAB_TOKEN a personal access token of a user made for the bot (README: Out of "
+        "office), Guest there, or fix the path" in lines
     )

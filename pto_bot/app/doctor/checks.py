@@ -247,8 +247,15 @@ def _collaboration(facts: Facts) -> list[Finding]:
             lines.append(
                 Finding(
                     "todo",
-                    f"{named}: @{facts.user.username} cannot see it: add it as Guest there (or "
-                    "use a group access token of its group), or fix the path",
+                    f"{named}: @{facts.user.username} cannot see it: "
+                    + (
+                        "a project or group access token's user cannot be added to another "
+                        "project; make GITLAB_TOKEN a personal access token of a user made for "
+                        "the bot (README: Out of office), Guest there"
+                        if facts.user.bot
+                        else "add it as Guest there"
+                    )
+                    + ", or fix the path",
                 )
             )
             continue
