@@ -362,3 +362,13 @@ def test_the_version_has_one_source(capsys: pytest.CaptureFixture[str]) -> None:
     assert 'version = { attr = "pto_bot.__version__" }' in text
     assert main(["--version"]) == 0
     assert capsys.readouterr().out == f"pto-bot {__version__}\n"
+
+
+def test_the_include_init_adds_to_a_teams_pipeline_is_valid(tmp_path: Path) -> None:
+    (tmp_path / ".gitlab-ci.yml").write_text(
+        "stages: [build, test]  # ours\ninclude:\n  local: ci/lint.yml\n"
+        "build:\n  stage: build\n  script: [make]\n"
+    )
+    argv = ["init", "--dir", str(tmp_path), "--manager", "m", "--pod", "a=x,y"]
+    assert main(argv, out=io.StringIO()) == 0
+    schema_check(tmp_path, "merged", yaml.safe_load((tmp_path / ".gitlab-ci.yml").read_text()))

@@ -17,8 +17,10 @@ def register(sub: Subparsers) -> None:
         help="write policy.yaml, the issue templates and .gitlab-ci.yml for a team project",
         description="Write policy.yaml (commented; go_live is today), policy.schema.json, "
         ".gitlab/issue_templates/{PTO request,Account playbook}.md and a .gitlab-ci.yml that "
-        "includes pto_bot's CI/CD component, in a first dry-run week. Asks for what is missing "
-        "when standard input is a terminal. Never overwrites a file without --force.",
+        "includes pto_bot's CI/CD component, in a first dry-run week; a .gitlab-ci.yml that "
+        "exists gets the include added (and the component's stage, when it lists stages), its "
+        "jobs and comments kept. Asks for what is missing when standard input is a terminal. "
+        "Never overwrites a file without --force; writes all the files or none (exit 2).",
     )
     p.add_argument("--dir", default=".", help="the project folder (default: %(default)s)")
     p.add_argument("--manager", metavar="USER", help="the manager's GitLab username")

@@ -238,8 +238,8 @@ class Server(_Strict):
         default=None,
         description="Optional: GitLab's address, e.g. https://gitlab.example.com. In a CI job the "
         "bot talks only to CI_SERVER_URL or to this address: a GITLAB_URL pipeline variable "
-        "naming any other host stops the run before the token is sent. Set it when the runners "
-        "reach GitLab at another address than CI_SERVER_URL.",
+        "naming any other host stops the run before the token is sent (pto-bot doctor accepts "
+        "it today; reconcile and handle-event accept CI_SERVER_URL alone).",
     )
 
     @field_validator("url")

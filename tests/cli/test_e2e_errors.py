@@ -142,23 +142,29 @@ def attempts(team: Team) -> int:
     return len(team.fake.mock.calls)
 
 
+def refused_before_any_request(team: Team, capsys: pytest.CaptureFixture[str]) -> str:
+    """Run the reconcile; it must stop with exit 2 before sending anything. Its one line."""
+    scene(team)
+    run = team.reconcile("2026-11-20T14:00")
+    assert run.code == 2
+    assert attempts(team) == 0
+    [line] = error_lines(capsys)
+    return line
+
+
 def test_in_ci_a_gitlab_url_pipeline_variable_naming_another_host_stops_before_any_request(
     team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    scene(team)
     monkeypatch.setenv("CI_SERVER_URL", BASE_URL)
     monkeypatch.setenv("GITLAB_URL", "https://their-host.example")
 
-    run = team.reconcile("2026-11-20T14:00")
+    line = refused_before_any_request(team, capsys)
 
-    assert run.code == 2
-    [line] = error_lines(capsys)
     assert "GITLAB_URL is https://their-host.example, but in a CI job the bot talks only to " in (
         line
     )
     assert f"CI_SERVER_URL ({BASE_URL})" in line and "gitlab.url in policy.yaml" in line
     assert "delete the GITLAB_URL variable" in line
-    assert attempts(team) == 0
 
 
 def test_in_ci_a_gitlab_url_equal_to_ci_server_url_is_used(
@@ -185,30 +191,22 @@ def test_in_ci_without_gitlab_url_the_job_talks_to_ci_server_url(
 def test_plain_http_to_a_host_that_is_not_this_machine_is_refused(
     team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    scene(team)
     monkeypatch.setenv("GITLAB_URL", "http://gitlab.example.com")
 
-    run = team.reconcile("2026-11-20T14:00")
+    line = refused_before_any_request(team, capsys)
 
-    assert run.code == 2
-    [line] = error_lines(capsys)
     assert "GITLAB_URL is http://gitlab.example.com: the token would cross the network " in line
     assert "use https:// (http:// only for this machine: localhost, 127.0.0.1, [::1])" in line
-    assert attempts(team) == 0
 
 
 def test_a_gitlab_url_ending_in_api_v4_says_what_to_set(
     team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    scene(team)
     monkeypatch.setenv("GITLAB_URL", f"{BASE_URL}/api/v4/")
 
-    run = team.reconcile("2026-11-20T14:00")
+    line = refused_before_any_request(team, capsys)
 
-    assert run.code == 2
-    [line] = error_lines(capsys)
     assert f"GITLAB_URL ends in /api/v4: set it to GitLab's own address, {BASE_URL}" in line
-    assert attempts(team) == 0
 
 
 @pytest.mark.parametrize(
@@ -226,16 +224,12 @@ def test_a_token_with_a_character_a_header_cannot_carry_names_gitlab_token(
     pasted: str,
     named: str,
 ) -> None:
-    scene(team)
     monkeypatch.setenv("GITLAB_TOKEN", pasted)
 
-    run = team.reconcile("2026-11-20T14:00")
+    line = refused_before_any_request(team, capsys)
 
-    assert run.code == 2
-    [line] = error_lines(capsys)
     assert f"GITLAB_TOKEN holds a character an HTTP header cannot carry: {named}" in line
     assert "paste the token again" in line and TOKEN[6:] not in line
-    assert attempts(team) == 0
 
 
 @pytest.fixture
