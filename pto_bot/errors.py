@@ -19,7 +19,8 @@ class TrackerError(PtoBotError):
     """A read or write against the issue tracker failed after retries.
 
     ``kind`` names the failure for a person and for tests (``failed``, ``unauthorized``,
-    ``forbidden``, ``not-found``, ``spam``, ``unreachable``); ``hint`` says what to do about it.
+    ``forbidden``, ``not-found``, ``spam``, ``redirected``, ``unreachable``); ``hint`` says what
+    to do about it.
     """
 
     def __init__(

@@ -33,7 +33,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from functools import partial
@@ -78,6 +78,12 @@ class Space:
     notes: dict[int, list[Json]]
     role: int = REPORTER  # the bot's access level there (0: not a member)
     visibility: str = "private"
+    members: dict[str, int] = field(default_factory=dict)  # others than the bot
+    # CI/CD job token: "Limit access to this project" and the projects (ids) and groups (paths)
+    # whose job tokens may reach it (pulling its image, say)
+    job_token_limited: bool = True
+    job_token_projects: list[int] = field(default_factory=list)
+    job_token_groups: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -93,6 +99,7 @@ class Fault:
     message: str = ""
     after: bool = False
     retry_after: int | None = None
+    location: str | None = None  # a redirect (status 301, 302, 307, 308) to this address
     times: int = 1
 
 
@@ -110,6 +117,7 @@ def _message(status: int, text: str) -> Reply:
 
 class FakeGitLab:
     def __init__(self, mock: responses.RequestsMock, *, token: str = TOKEN, bot: str = BOT):
+        self.mock = mock  # every request of the test, the ones to other hosts included
         self.now = START
         self.token = token
         self.bot = bot
@@ -133,6 +141,17 @@ class FakeGitLab:
         self.default_branch = "main"
         self.schedules: list[Json] = []
         self.hooks: list[Json] = []
+        self.triggers: list[Json] = []  # pipeline trigger tokens
+        self.variables: dict[str, Json] = {}  # project CI/CD variables by key
+        # CI/CD and visibility settings of the team project, as GitLab creates a project:
+        # public pipelines on, Pages open to everyone who can see the project, pipeline
+        # variables from Developers up (GitLab.com now creates projects with "no one allowed")
+        self.settings: Json = {
+            "public_jobs": True,
+            "pages_access_level": "enabled",
+            "restrict_user_defined_variables": True,
+            "ci_pipeline_variables_minimum_override_role": "developer",
+        }
         self.spam: int | None = None  # 400 or 409: the spam check refuses new issues
         self._next_note_id = 500
         self._routes: list[tuple[str, re.Pattern[str], Callable[..., Reply]]] = [
@@ -145,6 +164,14 @@ class FakeGitLab:
             ("GET", re.compile(r"/projects/([^/]+)/repository/files/([^/]+)"), self._get_file),
             ("GET", re.compile(r"/projects/([^/]+)/pipeline_schedules"), self._list_schedules),
             ("GET", re.compile(r"/projects/([^/]+)/hooks"), self._list_hooks),
+            ("GET", re.compile(r"/projects/([^/]+)/triggers"), self._list_triggers),
+            ("GET", re.compile(r"/projects/([^/]+)/variables/(\w+)"), self._get_variable),
+            ("GET", re.compile(r"/projects/([^/]+)/job_token_scope"), self._job_token_scope),
+            (
+                "GET",
+                re.compile(r"/projects/([^/]+)/job_token_scope/(allowlist|groups_allowlist)"),
+                self._job_token_allowlist,
+            ),
             ("GET", re.compile(r"/projects/([^/]+)/issues"), self._list_issues),
             ("POST", re.compile(r"/projects/([^/]+)/issues"), self._create_issue),
             ("GET", re.compile(r"/projects/([^/]+)/issues/(\d+)"), self._get_issue),
@@ -334,6 +361,35 @@ class FakeGitLab:
             }
         )
 
+    def add_trigger(self, owner: str = "melroberts", description: str = "pto-bot webhook") -> None:
+        self.triggers.append(
+            {
+                "id": len(self.triggers) + 1,
+                "description": description,
+                "created_at": _iso(self.now),
+                "last_used": None,
+                "token": "glptt-" + "0" * 8,  # GitLab shows its owner the beginning only
+                "updated_at": _iso(self.now),
+                "owner": self._user(owner),
+                "expires_at": None,
+            }
+        )
+
+    def add_variable(
+        self, key: str, *, masked: bool = True, protected: bool = True, hidden: bool = False
+    ) -> None:
+        self.variables[key] = {
+            "variable_type": "env_var",
+            "key": key,
+            "value": None if hidden else self.token,
+            "protected": protected,
+            "masked": masked,
+            "hidden": hidden,
+            "raw": True,
+            "environment_scope": "*",
+            "description": None,
+        }
+
     def rename_bot(self, username: str) -> None:
         """The token belongs to ``username`` from now on (with the same role)."""
         self.members[username] = self.members.pop(self.bot)
@@ -402,7 +458,8 @@ class FakeGitLab:
         private project the bot is not a member of does not exist for it."""
         for space in (self.team, *self.others.values()):
             if ref in (str(space.id), space.path.replace("/", "%2F"), space.path):
-                visible = space is self.team or space.role or space.visibility == "public"
+                # an internal project is visible to every signed-in user, a public one to all
+                visible = space is self.team or space.role or space.visibility != "private"
                 return space if visible else None
         return None
 
@@ -421,6 +478,8 @@ class FakeGitLab:
         if fault.error is not None:
             raise fault.error(fault.message or f"fake: {fault.error.__name__}")
         headers = {} if fault.retry_after is None else {"Retry-After": str(fault.retry_after)}
+        if fault.location is not None:
+            headers["Location"] = fault.location
         return _json_reply(fault.status, {"message": f"{fault.status} (injected)"}, headers)
 
     # -- JSON shapes ------------------------------------------------------------------------
@@ -636,7 +695,7 @@ class FakeGitLab:
     def _get_project(self, params: Json, request: requests.PreparedRequest) -> Reply:
         space = self._space
         role = self.role if space is self.team else space.role
-        if not role and space.visibility != "public":
+        if not role and space.visibility == "private":
             return _message(404, "404 Project Not Found")
         access = {"access_level": role, "notification_level": 3} if role else None
         body: Json = {
@@ -650,6 +709,16 @@ class FakeGitLab:
         }
         if role >= REPORTER:  # exposed only to users who may read code
             body["default_branch"] = self.default_branch
+        if space is self.team:
+            body["namespace"] = {"id": 7, "full_path": space.path.rsplit("/", 1)[0]}
+            body["public_jobs"] = self.settings["public_jobs"]
+            body["pages_access_level"] = self.settings["pages_access_level"]
+            if role >= MAINTAINER:  # CI/CD settings: to users who may change them
+                for key in (
+                    "restrict_user_defined_variables",
+                    "ci_pipeline_variables_minimum_override_role",
+                ):
+                    body[key] = self.settings[key]
         return _json_reply(200, body)
 
     def _member_json(self, username: str) -> Json:
@@ -660,10 +729,49 @@ class FakeGitLab:
         return self._page(request, params, members)
 
     def _get_member(self, params: Json, request: requests.PreparedRequest, user_id: int) -> Reply:
-        for name in self.members:
-            if self._users.get(name) == user_id:
-                return _json_reply(200, self._member_json(name))
+        space = self._space
+        members = self.members if space is self.team else {self.bot: space.role, **space.members}
+        for name, level in members.items():
+            if self._users.get(name) == user_id and level:
+                body = {**self._user(name), "access_level": level, "expires_at": None}
+                return _json_reply(200, body)
         return _message(404, "404 Not found")
+
+    def _list_triggers(self, params: Json, request: requests.PreparedRequest) -> Reply:
+        if self.role < MAINTAINER:
+            return _message(403, "403 Forbidden")
+        return self._page(request, params, list(self.triggers))
+
+    def _get_variable(self, params: Json, request: requests.PreparedRequest, key: str) -> Reply:
+        if self.role < MAINTAINER:
+            return _message(403, "403 Forbidden")
+        if key not in self.variables:
+            return _message(404, "404 Variable Not Found")
+        return _json_reply(200, self.variables[key])
+
+    def _job_token_scope(self, params: Json, request: requests.PreparedRequest) -> Reply:
+        if self._space.role < MAINTAINER:
+            return _message(403, "403 Forbidden")
+        body = {"inbound_enabled": self._space.job_token_limited, "outbound_enabled": False}
+        return _json_reply(200, body)
+
+    def _job_token_allowlist(
+        self, params: Json, request: requests.PreparedRequest, which: object
+    ) -> Reply:
+        space = self._space
+        if space.role < MAINTAINER:
+            return _message(403, "403 Forbidden")
+        if which == "allowlist":
+            listed = [
+                {"id": pid, "path_with_namespace": f"project-{pid}"}
+                for pid in space.job_token_projects
+            ]
+            listed.append({"id": space.id, "path_with_namespace": space.path})  # itself
+        else:
+            listed = [
+                {"id": 900 + n, "full_path": path} for n, path in enumerate(space.job_token_groups)
+            ]
+        return self._page(request, params, listed)
 
     @staticmethod
     def _label_json(name: str, color: str, description: str | None) -> Json:

@@ -196,14 +196,14 @@ def wire(fake_gitlab: FakeGitLab, tmp_path: Path, mp: pytest.MonkeyPatch) -> Tea
         clock = {"sleep": fake_gitlab.sleep, "clock": fake_gitlab.monotonic}
         return {**kw, **clock, "now": lambda: fake_gitlab.now}
 
-    def from_env(env: Mapping[str, str], **kw: Any) -> GitLabTracker:
-        return original(env, **on_fake_clock(kw), memory=team.remember)
+    def from_env(env: Mapping[str, str], *args: Any, **kw: Any) -> GitLabTracker:
+        return original(env, *args, **on_fake_clock(kw), memory=team.remember)
 
     def inspector(env: Mapping[str, str], **kw: Any) -> Inspector:
         return inspect_from_env(env, **on_fake_clock(kw))
 
-    def exporter(env: Mapping[str, str], **kw: Any) -> ProjectExport:
-        return export_from_env(env, **on_fake_clock(kw))
+    def exporter(env: Mapping[str, str], *args: Any, **kw: Any) -> ProjectExport:
+        return export_from_env(env, *args, **on_fake_clock(kw))
 
     mp.setattr(GitLabTracker, "from_env", from_env)  # the CLI calls it on the class
     mp.setattr(Inspector, "from_env", inspector)  # pto-bot doctor

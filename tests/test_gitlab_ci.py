@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -105,11 +107,12 @@ def test_the_inputs_a_team_can_set() -> None:
         "pages",
         "public_calendar",
         "dry_run",
+        "dry_run_pages",
     }
     assert all(spec.get("description") for spec in inputs.values())
     assert all("default" in spec for spec in inputs.values())  # an include needs no input
     booleans = {name for name, spec in inputs.items() if spec.get("type") == "boolean"}
-    assert booleans == {"schedule", "events", "pages", "dry_run"}
+    assert booleans == {"schedule", "events", "pages", "dry_run", "dry_run_pages"}
     assert inputs["public_calendar"]["options"] == ["none", "also", "only"]
     # the component ships with the image of the same version: jobs start without pip install
     assert inputs["image"]["default"] == f"$CI_REGISTRY/tools/pto-bot:v{__version__}"
@@ -157,7 +160,7 @@ def test_the_reconcile_writes_the_report_and_pages_publishes_it_without_reading_
     reconcile, pages = job(jobs, "pto-bot-reconcile"), job(jobs, "pages")
     before = "\n".join(reconcile["before_script"])
     assert '[ "only" != only ] || PTO_BOT_FEED="--public-calendar-only"' in before
-    assert '[ "true" != "true" ] || PTO_BOT_REPORT="--report public $PTO_BOT_FEED"' in (
+    assert '[ "$PTO_BOT_PUBLISH" != "true" ] || PTO_BOT_REPORT="--report public $PTO_BOT_FEED"' in (
         script(reconcile)
     )
     assert "$PTO_BOT_REPORT" in script(reconcile)
@@ -169,10 +172,44 @@ def test_the_reconcile_writes_the_report_and_pages_publishes_it_without_reading_
     assert pages["artifacts"]["paths"] == ["public"] and pages["cache"] == []
 
 
-def test_the_report_can_be_turned_off() -> None:
-    jobs = with_inputs(COMPONENT_FILE.read_text(), {"pages": False})
-    assert rules(job(jobs, "pages")) == ['$CI_PIPELINE_SOURCE == "schedule" && "false" == "true"']
-    assert '[ "false" != "true" ] || PTO_BOT_REPORT=' in script(job(jobs, "pto-bot-reconcile"))
+def published(given: dict[str, Any]) -> tuple[bool, bool]:
+    """With the inputs ``given``, in a scheduled pipeline: (the reconcile writes the report, the
+    pages job runs). The job's shell lines run in bash; the rule is evaluated as GitLab does."""
+    jobs = with_inputs(COMPONENT_FILE.read_text(), given)
+    reconcile = job(jobs, "pto-bot-reconcile")
+    lines = [*reconcile["before_script"][1:], reconcile["script"][0], reconcile["script"][1]]
+    shell = "\n".join([*lines, 'echo "$PTO_BOT_REPORT"'])
+    done = subprocess.run(["bash", "-ec", shell], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    [rule] = rules(job(jobs, "pages"))
+    condition = rule.replace("$CI_PIPELINE_SOURCE", '"schedule"')
+    condition = condition.replace("&&", " and ").replace("||", " or ")
+    runs = bool(eval(condition, {}))  # literals and comparisons only, as written above
+    return "--report public" in done.stdout, runs
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ({}, (True, True)),
+        ({"pages": False}, (False, False)),
+        ({"dry_run": True}, (False, False)),  # a dry-run week publishes nothing
+        ({"dry_run": True, "dry_run_pages": True}, (True, True)),
+        ({"pages": False, "dry_run": True, "dry_run_pages": True}, (False, False)),
+    ],
+)
+def test_the_report_is_published_with_pages_and_not_in_a_dry_run_unless_asked(
+    given: dict[str, Any], expected: tuple[bool, bool]
+) -> None:
+    assert published(given) == expected
+
+
+def test_the_reports_artifacts_are_for_members_and_expire_within_a_day() -> None:
+    jobs = with_inputs(COMPONENT_FILE.read_text(), {})
+    for name in ("pto-bot-reconcile", "pages"):
+        artifacts = job(jobs, name)["artifacts"]
+        assert artifacts["access"] == "developer"  # project members with Developer and up
+        assert artifacts["expire_in"] == "1 day"
 
 
 def test_merge_requests_validate_the_policy() -> None:
@@ -217,19 +254,107 @@ def test_a_release_tag_builds_the_image_without_a_privileged_daemon_and_publishe
     assert "buildctl-daemonless.sh build" in image["script"][0]
     assert "$CI_REGISTRY_IMAGE:$CI_COMMIT_TAG" in image["script"][0]
     assert release["release"]["tag_name"] == "$CI_COMMIT_TAG"
-    assert release["needs"] == ["test", "container-image"]
-    for name in ("container-image", "release"):
+    assert release["needs"] == ["test", "release-check", "package", "container-image"]
+    for name in ("release-check", "package", "container-image", "release"):
         assert rules(config[name]) == ["$CI_COMMIT_TAG =~ $RELEASE_TAG"]
+
+
+def test_a_release_publishes_the_wheel_to_the_package_registry_from_locked_tools() -> None:
+    package = own()["package"]
+    commands = "\n".join(package["script"])
+    assert "--require-hashes" in commands and "-r requirements-build.lock" in commands
+    assert "--no-build-isolation" in commands  # the locked setuptools builds it, nothing else
+    assert (
+        'twine upload --repository-url "$CI_API_V4_URL/projects/$CI_PROJECT_ID/packages/pypi"'
+        in (commands)
+    )
+    assert package["variables"] == {
+        "TWINE_USERNAME": "gitlab-ci-token",
+        "TWINE_PASSWORD": "$CI_JOB_TOKEN",
+    }
+    assert own()["variables"]["PYTHON_IMAGE"] == base_image()
+
+
+@pytest.mark.parametrize(
+    ("tag", "registry_image", "fails_with"),
+    [
+        (f"v{__version__}", "registry.example.com/tools/pto-bot", None),
+        ("v9.9.9", "registry.example.com/tools/pto-bot", f"tag v9.9.9 is not v{__version__}"),
+        (
+            f"v{__version__}",
+            "registry.example.com/ops/pto-bot",
+            "templates/pto-bot.yml names the image registry.example.com/tools/pto-bot, this "
+            "project publishes registry.example.com/ops/pto-bot",
+        ),
+    ],
+)
+def test_a_release_checks_the_tag_and_that_the_component_names_this_project(
+    tag: str, registry_image: str, fails_with: str | None
+) -> None:
+    env = {
+        "PATH": os.environ["PATH"],
+        "CI_COMMIT_TAG": tag,
+        "CI_REGISTRY": "registry.example.com",
+        "CI_REGISTRY_IMAGE": registry_image,
+    }
+    shell = "\n".join(own()["release-check"]["script"])
+    done = subprocess.run(
+        ["bash", "-ec", shell], cwd=ROOT, env=env, capture_output=True, text=True, timeout=30
+    )
+    assert (done.returncode == 0) == (fails_with is None), done.stdout + done.stderr
+    assert fails_with is None or fails_with in done.stdout
+
+
+def base_image() -> str:
+    """The image the Dockerfile builds on (its ARG BASE)."""
+    lines = (ROOT / "Dockerfile").read_text().splitlines()
+    [base] = [line.removeprefix("ARG BASE=") for line in lines if line.startswith("ARG BASE=")]
+    return base
 
 
 def test_the_image_is_slim_runs_as_a_user_and_keeps_no_build_tools() -> None:
     lines = (ROOT / "Dockerfile").read_text().splitlines()
     froms = [line for line in lines if line.startswith("FROM ")]
-    assert froms == ["FROM python:3.12-slim AS build", "FROM python:3.12-slim"]
+    assert froms == ["FROM ${BASE} AS build", "FROM ${BASE}"]
+    # pinned by digest: the same bytes on every build, whatever the tag points at later
+    assert re.fullmatch(r"python:3\.12-slim@sha256:[0-9a-f]{64}", base_image())
     final = lines[lines.index(froms[-1]) :]
     assert any(line.startswith("USER ") and "root" not in line for line in final)
     assert not any(re.search(r"gcc|build-essential|apt-get", line) for line in final)
     assert "rm -rf /wheels" in "\n".join(final)
+
+
+def locked(name: str) -> dict[str, list[str]]:
+    """A lock file's packages (normalised names) and the hashes each may have."""
+    found: dict[str, list[str]] = {}
+    current = ""
+    for line in (ROOT / name).read_text().splitlines():
+        pinned = re.match(r"^([A-Za-z0-9_.\-]+)==\S+ \\$", line)
+        if pinned:
+            current = re.sub(r"[-_.]+", "-", pinned.group(1)).lower()
+            found[current] = []
+        elif line.strip().startswith("--hash=sha256:"):
+            found[current].append(line.strip().removeprefix("--hash=sha256:").rstrip(" \\"))
+        else:
+            assert line.startswith("#") or line.strip().startswith("#") or not line.strip(), line
+    return found
+
+
+def test_every_package_of_the_image_is_pinned_with_hashes() -> None:
+    runtime, build = locked("requirements.lock"), locked("requirements-build.lock")
+    for lock in (runtime, build):
+        assert lock and all(
+            hashes and all(re.fullmatch(r"[0-9a-f]{64}", h) for h in hashes)
+            for hashes in lock.values()
+        )
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    names = {re.sub(r"[-_.]+", "-", re.split(r"[<>=!~ ;\[]", d)[0]).lower() for d in declared}
+    assert names <= set(runtime)  # every dependency, and what they need, locked
+    assert {"setuptools", "twine"} <= set(build)
+    text = (ROOT / "Dockerfile").read_text()
+    assert "--require-hashes --only-binary=:all: -r requirements-build.lock" in text
+    assert "--require-hashes --only-binary=:all: -r /tmp/requirements.lock" in text
+    assert "--no-deps --no-index /wheels/*.whl" in text  # pto-bot itself, nothing fetched
 
 
 def test_the_version_has_one_source(capsys: pytest.CaptureFixture[str]) -> None:
@@ -238,3 +363,13 @@ def test_the_version_has_one_source(capsys: pytest.CaptureFixture[str]) -> None:
     assert 'version = { attr = "pto_bot.__version__" }' in text
     assert main(["--version"]) == 0
     assert capsys.readouterr().out == f"pto-bot {__version__}\n"
+
+
+def test_the_include_init_adds_to_a_teams_pipeline_is_valid(tmp_path: Path) -> None:
+    (tmp_path / ".gitlab-ci.yml").write_text(
+        "stages: [build, test]  # ours\ninclude:\n  local: ci/lint.yml\n"
+        "build:\n  stage: build\n  script: [make]\n"
+    )
+    argv = ["init", "--dir", str(tmp_path), "--manager", "m", "--pod", "a=x,y"]
+    assert main(argv, out=io.StringIO()) == 0
+    schema_check(tmp_path, "merged", yaml.safe_load((tmp_path / ".gitlab-ci.yml").read_text()))

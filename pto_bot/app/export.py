@@ -66,7 +66,7 @@ def run_export(
 
     labels = policy.labels
     wanted = query(policy, now)
-    exported = ProjectExport.from_env(env).read(
+    exported = ProjectExport.from_env(env, policy.gitlab.url).read(
         list(wanted.labels),
         wanted.closed,
         wanted.since,

@@ -1,16 +1,18 @@
 """``pto-bot init``: scaffold a team project — ``policy.yaml`` (commented, from a template),
 ``policy.schema.json``, the two issue templates and a ``.gitlab-ci.yml`` that includes pto_bot's
-CI/CD component.
+CI/CD component; a project that has a ``.gitlab-ci.yml`` already gets the include added to it
+(:mod:`.ci_include`), its jobs and comments kept.
 
 Nothing is overwritten without ``force``: when a file exists, nothing at all is written and the
 message names the files. What the command line did not give is asked through ``ask`` (a prompt,
-when standard input is a terminal), else it is an error naming the option. The policy written is
-validated before anything is written, so ``pto-bot validate`` passes on it.
+when standard input is a terminal), else it is an error naming the option. Every value given is
+quoted as YAML needs, and the policy written is validated before anything is written, so
+``pto-bot validate`` passes on it. The files are written all or none
+(:func:`~.folders.write_files`).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -18,15 +20,18 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .. import __version__
+from ..domain.calendar import supported_countries
 from ..domain.policy import USERNAME_RE
 from ..domain.policy_file import parse_policy, policy_schema
 from ..errors import ConfigError
-from .folders import check_folder
+from .ci_include import CI_FILE, add_include
+from .folders import check_folder, write_files
 from .validate import PLAYBOOK_TEMPLATE, PTO_TEMPLATE
 
 Process = Literal["pods", "classic", "buddy"]
@@ -38,6 +43,8 @@ TITLES = {
 }
 #: Where teams include the component from: pto_bot's project on the same GitLab instance.
 COMPONENT = f"$CI_SERVER_FQDN/tools/pto-bot/pto-bot@v{__version__}"
+COMPONENT_NAME = "pto-bot"
+COMPONENT_STAGE = "deploy"  # the component's default stage input
 Ask = Callable[[str], str]
 
 
@@ -61,15 +68,23 @@ class Scaffold:
     """The files to write, relative to the project folder, and what to tell the user."""
 
     files: dict[Path, str] = field(default_factory=dict)
+    include: str = ""  # the entry of include: that .gitlab-ci.yml needs
 
 
 def _yaml(value: Any) -> str:
-    """A YAML scalar that reads back as ``value``: bare when it can be, else JSON-quoted."""
+    """A YAML scalar that reads back as ``value``: bare when it can be, else double-quoted with
+    YAML's own escapes (a newline, a control character, a quote: whatever was given)."""
     text = str(value)
     plain = re.fullmatch(r"[A-Za-z0-9_][\w.\-/ ]*", text) and not text.endswith(" ")
     if plain and yaml.safe_load(text) == text:
         return text
-    return json.dumps(text, ensure_ascii=False)
+    quoted = yaml.safe_dump(text, default_style='"', width=float("inf"), allow_unicode=True)
+    return quoted.rstrip("\n")
+
+
+def _comment(value: Any) -> str:
+    """``value`` on one comment line: every run of whitespace, line breaks included, one space."""
+    return " ".join("".join(c if c.isprintable() else " " for c in str(value)).split())
 
 
 def _environment() -> Environment:
@@ -80,6 +95,7 @@ def _environment() -> Environment:
         autoescape=False,  # YAML, not HTML: values pass the yaml filter instead
     )
     env.filters["yaml"] = _yaml
+    env.filters["comment"] = _comment
     return env
 
 
@@ -105,6 +121,25 @@ def _pod(text: str) -> tuple[str, list[str]]:
     if len(users) < 2:
         raise ConfigError([f"--pod {name}: a pod needs at least two members, got {users}"])
     return name, users
+
+
+def _country(value: str) -> str:
+    code = value.strip().upper()
+    if code not in supported_countries():
+        raise ConfigError(
+            [f"--country: {value!r} is not a country code the holidays package knows (e.g. US, CA)"]
+        )
+    return code
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ConfigError(
+            [f"--timezone: {value!r} is not an IANA time zone (e.g. America/New_York)"]
+        ) from None
+    return value
 
 
 def _missing(option: str, how: str = "") -> ConfigError:
@@ -185,17 +220,18 @@ def _roster(
 def scaffold(answers: Answers, today: date, ask: Ask | None) -> Scaffold:
     """The files ``init`` writes, validated; ``ask`` prompts for what is missing (None: not a
     terminal, so a missing option is an error)."""
+    country, timezone = _country(answers.country), _timezone(answers.timezone)
     process = _process(answers, ask)
     manager = _username(
         "--manager", _given(answers.manager, "--manager", "Manager's GitLab username: ", ask)
     )
     pods, engineers = _roster(process, answers, ask)
-    context = {
+    context: dict[str, Any] = {
         "team": answers.team,
         "manager": manager,
         "channel": answers.channel,
-        "timezone": answers.timezone,
-        "country": answers.country.upper(),
+        "timezone": timezone,
+        "country": country,
         "today": today.isoformat(),
         "process": process,
         "process_title": TITLES[process],
@@ -204,6 +240,7 @@ def scaffold(answers: Answers, today: date, ask: Ask | None) -> Scaffold:
         "component": answers.component,
     }
     env = _environment()
+    context["include"] = env.get_template("include.yml.j2").render(context).rstrip("\n")
     policy_text = env.get_template("policy.yaml.j2").render(context)
     parse_policy(yaml.safe_load(policy_text), "policy.yaml")  # ConfigError names the problem
     templates = resources.files("pto_bot") / "scaffold" / "issue_templates"
@@ -212,26 +249,48 @@ def scaffold(answers: Answers, today: date, ask: Ask | None) -> Scaffold:
         Path("policy.schema.json"): policy_schema(),
         PTO_TEMPLATE: (templates / PTO_TEMPLATE.name).read_text(encoding="utf-8"),
         PLAYBOOK_TEMPLATE: (templates / PLAYBOOK_TEMPLATE.name).read_text(encoding="utf-8"),
-        Path(".gitlab-ci.yml"): env.get_template("gitlab-ci.yml.j2").render(context),
+        Path(CI_FILE): env.get_template("gitlab-ci.yml.j2").render(context),
     }
-    return Scaffold(files)
+    return Scaffold(files, str(context["include"]))
 
 
-def write_scaffold(made: Scaffold, root: Path, force: bool) -> list[Path]:
-    """Write every file under ``root``; none at all when one exists and ``force`` is off, or
-    when ``root`` is a file."""
+def _ci_file(made: Scaffold, root: Path) -> tuple[str | None, str]:
+    """What ``.gitlab-ci.yml`` becomes (None: it stays as it is) and what to say about it."""
+    target = root / CI_FILE
+    if not target.exists():
+        return made.files[Path(CI_FILE)], f"wrote {target}"
+    try:
+        text = target.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            [f"init: {target}: cannot be read ({exc}); nothing was written"]
+        ) from None
+    added = add_include(text, made.include, COMPONENT_NAME, COMPONENT_STAGE)
+    if not added.changes:
+        return None, f"{target} includes pto_bot's component already: left as it is"
+    return added.text, f"added {' and '.join(added.changes)} to {target}"
+
+
+def write_scaffold(made: Scaffold, root: Path, force: bool) -> list[str]:
+    """Write every file under ``root`` (a ``.gitlab-ci.yml`` there gets the include added); none
+    at all when one exists and ``force`` is off, when ``root`` is a file, or when a write fails.
+    Returns a line per file for the user."""
     check_folder("--dir", root, made.files)
-    existing = [path for path in made.files if (root / path).exists()]
+    others = [path for path in made.files if path != Path(CI_FILE)]
+    existing = [path for path in others if (root / path).exists()]
     if existing and not force:
         names = ", ".join(str(path) for path in existing)
+        verb = "exists" if len(existing) == 1 else "exist"
         raise ConfigError(
             [
-                f"init: {names} already exist in {root}; nothing was written. Give --force to "
+                f"init: {names} already {verb} in {root}; nothing was written. Give --force to "
                 "overwrite them"
             ]
         )
-    for path, text in made.files.items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    return list(made.files)
+    ci_text, ci_said = _ci_file(made, root)
+    files = {path: made.files[path] for path in others}
+    if ci_text is not None:
+        files[Path(CI_FILE)] = ci_text
+    write_files(root, files)
+    said = [f"wrote {root / path}" for path in others]
+    return [*said[:4], ci_said, *said[4:]]

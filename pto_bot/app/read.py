@@ -55,6 +55,7 @@ def open_tracker(
     limits = policy.limits
     return GitLabTracker.from_env(
         env,
+        policy.gitlab.url,
         cache_path=cache,
         writes_per_minute=limits.writes_per_minute,
         write_minutes=limits.write_minutes,

@@ -1,5 +1,6 @@
-"""``pto-bot doctor``: check a live project (token, role, labels, files, schedule, webhook,
-roster, playbooks); ``--fix`` creates the missing labels."""
+"""``pto-bot doctor``: check a live project (token, role, labels, files, schedule, webhook, what
+keeps the token safe, the component's project, roster, playbooks); ``--fix`` creates the
+missing labels."""
 
 from __future__ import annotations
 
@@ -15,9 +16,12 @@ def register(sub: Subparsers) -> None:
         "doctor",
         help="check that a GitLab project is ready for the bot; --fix creates missing labels",
         description="Check the project of GITLAB_URL, GITLAB_TOKEN and PTO_BOT_PROJECT (or "
-        "CI_SERVER_URL and CI_PROJECT_ID), line by line: ✓ fine, ✗ what to do, ? what the "
+        "CI_SERVER_URL and CI_PROJECT_ID) — the token, its role, labels, files, schedule, "
+        "webhook, pipeline variables, the GITLAB_TOKEN variable, public pipelines, Pages, the "
+        "component's project, roster, playbooks — line by line: ✓ fine, ✗ what to do, ? what the "
         "token's role may not see and should be checked by hand. Writes nothing without --fix. "
-        "Exit 0 when all is well, 1 when something needs doing.",
+        "Exit 0 when all is well, 1 when something needs doing, 2 when GitLab cannot be reached "
+        "or the configuration cannot be used (as for reconcile).",
     )
     p.add_argument("--policy", default="policy.yaml", help="policy file (default: %(default)s)")
     p.add_argument(

@@ -17,8 +17,10 @@ def register(sub: Subparsers) -> None:
         help="write policy.yaml, the issue templates and .gitlab-ci.yml for a team project",
         description="Write policy.yaml (commented; go_live is today), policy.schema.json, "
         ".gitlab/issue_templates/{PTO request,Account playbook}.md and a .gitlab-ci.yml that "
-        "includes pto_bot's CI/CD component, in a first dry-run week. Asks for what is missing "
-        "when standard input is a terminal. Never overwrites a file without --force.",
+        "includes pto_bot's CI/CD component, in a first dry-run week; a .gitlab-ci.yml that "
+        "exists gets the include added (and the component's stage, when it lists stages), its "
+        "jobs and comments kept. Asks for what is missing when standard input is a terminal. "
+        "Never overwrites a file without --force; writes all the files or none (exit 2).",
     )
     p.add_argument("--dir", default=".", help="the project folder (default: %(default)s)")
     p.add_argument("--manager", metavar="USER", help="the manager's GitLab username")
@@ -62,11 +64,21 @@ def register(sub: Subparsers) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..app.exits import EXIT_OK
     from ..app.init import Answers, scaffold, write_scaffold
+    from ..errors import ConfigError
 
     def ask(question: str) -> str:
+        """The answer typed; end of input (Ctrl-D) or Ctrl-C end init here, writing nothing."""
         out.write(question)
         out.flush()
-        return sys.stdin.readline()
+        try:
+            line = sys.stdin.readline()
+        except KeyboardInterrupt:
+            line = None
+        if not line:
+            out.write("\n")
+            why = "end of input" if line == "" else "interrupted"
+            raise ConfigError([f"init: {why} at {question!r}; nothing was written"])
+        return line
 
     answers = Answers(
         manager=args.manager,
@@ -79,9 +91,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         country=args.country,
     )
     made = scaffold(answers, date.today(), ask if sys.stdin.isatty() else None)
-    root = Path(args.dir)
-    for path in write_scaffold(made, root, args.force):
-        out.write(f"wrote {root / path}\n")
+    for line in write_scaffold(made, Path(args.dir), args.force):
+        out.write(line + "\n")
     out.write(
         "\nNext: fill in names, countries and the channel in policy.yaml, run `pto-bot validate`, "
         "commit, then `pto-bot doctor --fix` (README: Go live in fifteen minutes).\n"

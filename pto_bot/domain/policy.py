@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from .away_policy import OutOfOffice
+from .server_url import url_problem
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,254}$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -232,6 +233,23 @@ class Bot(_Strict):
         return value
 
 
+class Server(_Strict):
+    url: str | None = Field(
+        default=None,
+        description="Optional: GitLab's address, e.g. https://gitlab.example.com. In a CI job the "
+        "bot talks only to CI_SERVER_URL or to this address: a GITLAB_URL pipeline variable "
+        "naming any other host stops the run before the token is sent.",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        problem = None if value is None else url_problem(value, "the address")
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
+
 class Thresholds(_Strict):
     visibility: int = Field(default=2, ge=2, description="This many out: post for visibility.")
     approval: int | None = Field(
@@ -385,6 +403,7 @@ class Labels(_Strict):
 class Policy(_Strict):
     team: Team
     bot: Bot = Field(default_factory=Bot)
+    gitlab: Server = Field(default_factory=Server)
     go_live: date | None = Field(
         default=None,
         description="The day the bot went live in this project (YYYY-MM-DD): PTO requests that "

@@ -45,7 +45,24 @@ def _format_loc(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def format_validation_error(source: str, exc: ValidationError) -> list[str]:
+def _read_as_comment(loc: tuple[Any, ...], text: str | None) -> str:
+    """Why a text value is empty: YAML took a value that starts with '#' for a comment."""
+    key = next((part for part in reversed(loc) if isinstance(part, str)), "")
+    pattern = re.compile(rf"^\s*{re.escape(key)}:\s+(#\S*)")
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        found = pattern.match(line)
+        if found:
+            return (
+                f"line {number}: YAML reads everything from '#' as a comment, so the value is "
+                f'empty: put it in quotes, {key}: "{found.group(1)}"'
+            )
+    return "empty: expected text (a value that starts with '#' goes in quotes)"
+
+
+def format_validation_error(
+    source: str, exc: ValidationError, text: str | None = None
+) -> list[str]:
+    """One message per problem; ``text`` (the file as written) lets a message name its line."""
     messages: list[str] = []
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
@@ -56,6 +73,8 @@ def format_validation_error(source: str, exc: ValidationError) -> list[str]:
             msg = "missing (required)"
         elif err["type"] == "string_type" and isinstance(err.get("input"), bool):
             msg = 'YAML read this as true/false: put it in quotes, e.g. "ON"'
+        elif err["type"] == "string_type" and err.get("input") is None:
+            msg = _read_as_comment(loc, text)
         elif err["type"].startswith("date_"):
             msg += " (expected YYYY-MM-DD)"
         where = _format_loc(loc)
@@ -64,7 +83,8 @@ def format_validation_error(source: str, exc: ValidationError) -> list[str]:
     return messages
 
 
-def parse_policy(data: Any, source: str = "policy.yaml") -> Policy:
+def parse_policy(data: Any, source: str = "policy.yaml", text: str | None = None) -> Policy:
+    """The policy in ``data`` (read from ``source``, written as ``text`` when known)."""
     if data is None:
         raise ConfigError([f"{source}: the file is empty; expected the policy's keys (team, ...)"])
     if not isinstance(data, dict):
@@ -73,7 +93,7 @@ def parse_policy(data: Any, source: str = "policy.yaml") -> Policy:
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(format_validation_error(source, exc)) from None
+        raise ConfigError(format_validation_error(source, exc, text)) from None
 
 
 def _unreadable_value(text: str, exc: Exception) -> str:
@@ -107,7 +127,7 @@ def load_policy(path: Path | str) -> Policy:
         raise ConfigError(
             [f"{path}: nested too deeply to read; a policy is a few levels deep"]
         ) from None
-    return parse_policy(data, str(path))
+    return parse_policy(data, str(path), text)
 
 
 def policy_schema() -> str:

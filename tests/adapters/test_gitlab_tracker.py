@@ -662,7 +662,7 @@ def test_from_env_rejects_a_url_without_scheme_and_never_echoes_the_token() -> N
         )
 
     assert caught.value.messages == [
-        "GITLAB_URL should start with https:// (e.g. https://gitlab.com)"
+        "GITLAB_URL is 'gitlab.com': it should start with https:// (e.g. https://gitlab.com)"
     ]
     assert TOKEN not in str(caught.value)
 

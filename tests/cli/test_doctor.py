@@ -6,8 +6,9 @@ import io
 from pathlib import Path
 
 import pytest
+import requests
 
-from fake_gitlab import API, BOT, GUEST, MAINTAINER, PLANNER, PROJECT_ID, REPORTER, TOKEN
+from fake_gitlab import API, BASE_URL, BOT, GUEST, MAINTAINER, PLANNER, PROJECT_ID, REPORTER, TOKEN
 from gitlab_team import Team
 from project import ROOT
 from pto_bot.adapters.gitlab.inspect import HIDDEN, Hook, ProjectInfo, Schedule, User
@@ -21,6 +22,8 @@ TEMPLATES = [
     ".gitlab/issue_templates/Account playbook.md",
 ]
 TRIGGER = f"{API}/projects/{PROJECT_ID}/ref/main/trigger/pipeline?token=trigger-token"
+MASKED = f"{API}/projects/{PROJECT_ID}/ref/main/trigger/pipeline?token={{token}}"
+COMPONENT = "tools/pto-bot"
 
 
 def doctor(team: Team, *argv: str) -> tuple[int, str, list[tuple[str, str]]]:
@@ -45,7 +48,16 @@ def ready(team: Team) -> None:
         "include:\n  - component: $CI_SERVER_FQDN/tools/pto-bot/pto-bot@v0.1.0\n"
     )
     fake.add_schedule()
-    fake.add_hook(TRIGGER)
+    fake.add_hook(MASKED)
+    fake.hooks[-1]["url_variables"] = [{"key": "token"}]
+    fake.add_trigger()
+    fake.add_variable("GITLAB_TOKEN")
+    fake.settings.update(
+        public_jobs=False,
+        pages_access_level="private",
+        ci_pipeline_variables_minimum_override_role="no_one_allowed",
+    )
+    fake.add_project(COMPONENT, role=0, visibility="internal")
 
 
 @pytest.fixture
@@ -69,12 +81,21 @@ def test_a_ready_project_is_all_well_and_nothing_is_written(here: Team) -> None:
     assert f"✓ the {len(wanted_labels(POLICY))} labels the policy names exist" in text
     assert "✓ policy.yaml is on main and valid" in text
     assert "✓ pipeline schedule 'pto-bot reconcile' (0 * * * *) on main" in text
-    assert "✓ a webhook sends issue and comment events to the pipeline trigger" in text
+    assert (
+        "✓ a webhook sends issue and comment events, confidential ones too, to the pipeline "
+        "trigger, its token masked" in text
+    )
+    assert "✓ pipeline variables are off: no one can hand the bot's jobs a GITLAB_URL" in text
+    assert "✓ the CI/CD variable GITLAB_TOKEN is masked and protected" in text
+    assert "✓ pipelines are not public: job logs and artifacts are for members" in text
+    assert "✓ the Pages report is for project members only" in text
+    assert f"? {COMPONENT}'s job token allowlist is shown to its Maintainers only" in text
     assert "✓ 1 open playbooks, each with one owner" in text
     assert text.rstrip().splitlines()[-1].startswith("All is well. (")
     assert {method for method, _ in calls} == {"GET"}
-    # the user, the project, the labels, 4 files, schedules, hooks, members, open playbooks
-    assert len(calls) == 11 and text.rstrip().endswith("(11 API requests)")
+    # the user, the project, the labels, 4 files, schedules, hooks, trigger tokens, the
+    # variable, members, open playbooks, the component's project and its job token scope
+    assert len(calls) == 15 and text.rstrip().endswith("(15 API requests)")
 
 
 def test_a_brand_new_project_gets_a_list_of_what_to_do_and_no_write(here: Team) -> None:
@@ -90,7 +111,7 @@ def test_a_brand_new_project_gets_a_list_of_what_to_do_and_no_write(here: Team) 
     assert "✗ no active pipeline schedule on main: Build > Pipeline schedules > New" in text
     # the recommended role cannot see webhooks: said, not failed
     assert "? webhooks are visible to Maintainers only (the token's role is Reporter)" in text
-    assert f"{API}/projects/{PROJECT_ID}/ref/<branch>/trigger/pipeline?token=" in text
+    assert f"{API}/projects/{PROJECT_ID}/ref/main/trigger/pipeline?token=<trigger token>" in text
     assert "✗ not members of support/ase: a.conrad, adamlauzon" in text
     assert [c for c in calls if c[0] != "GET"] == []
 
@@ -144,7 +165,7 @@ def test_problems_in_what_it_can_see(here: Team) -> None:
     here.fake.schedules.clear()
     here.fake.add_schedule(active=False)
     here.fake.hooks.clear()
-    here.fake.add_hook(TRIGGER, notes=False)
+    here.fake.add_hook(MASKED, notes=False)
     del here.fake.members["klang"]
 
     code, text, _ = doctor(here)
@@ -213,7 +234,7 @@ def facts(**changes: object) -> Facts:
         project=ProjectInfo("support/ase", "https://gitlab.example.com/support/ase", "main", 20),
         access_level=20,
         branch="main",
-        trigger_url="https://gitlab.example.com/api/v4/projects/42/ref/<branch>/trigger/pipeline",
+        trigger_url="https://gitlab.example.com/api/v4/projects/42/ref/main/trigger/pipeline",
         labels=set(wanted_labels(POLICY)),
         files={"policy.yaml": HIDDEN},
         schedules=[Schedule("hourly", "refs/heads/main", "0 * * * *", True)],
@@ -226,7 +247,7 @@ def facts(**changes: object) -> Facts:
 
 
 def test_a_disabled_webhook_says_how_to_bring_it_back() -> None:
-    hook = Hook(TRIGGER, issues=True, notes=True, status="temporarily_disabled")
+    hook = Hook(MASKED, issues=True, notes=True, status="temporarily_disabled")
     lines = [str(f) for f in findings(POLICY, facts(hooks=[hook]))]
     assert (
         "✗ the trigger webhook is temporarily disabled after failed deliveries: look at its "
@@ -272,6 +293,222 @@ def test_each_collaboration_project_is_checked_for_reading_and_commenting(here: 
         "✓ collaboration project customers/initech (Initech): the bot may read and comment "
         "(any signed-in user (public))" in text
     )
-    assert "✗ collaboration project customers/gone (Initech): @pto-bot cannot see it" in text
+    assert (
+        "✗ collaboration project customers/gone (Initech): @pto-bot cannot see it: add it as "
+        "Guest there, or fix the path" in text
+    )
     assert {method for method, _ in calls} == {"GET"}
-    assert len(calls) == 11 + 3  # one read per collaboration project
+    assert len(calls) == 15 + 3  # one read per collaboration project
+
+
+def with_gitlab_url(team: Team, url: str) -> None:
+    policy = Path(team.policy)
+    policy.write_text(policy.read_text() + f"\ngitlab:\n  url: {url}\n")
+
+
+def test_in_ci_the_policys_gitlab_url_is_an_address_the_bot_may_use(
+    here: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ready(here)
+    with_gitlab_url(here, BASE_URL)  # the address runners reach, another than CI_SERVER_URL
+    here.fake.files["policy.yaml"] = Path(here.policy).read_text()
+    monkeypatch.setenv("CI_SERVER_URL", "https://gitlab.public.example")
+    monkeypatch.setenv("GITLAB_URL", BASE_URL)
+
+    code, text, calls = doctor(here)
+
+    assert code == 0, text
+    assert len(calls) == len(here.fake.mock.calls)  # all to the policy's address
+
+
+def test_in_ci_a_gitlab_url_naming_neither_address_stops_the_doctor_before_any_request(
+    here: Team, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with_gitlab_url(here, BASE_URL)
+    monkeypatch.setenv("CI_SERVER_URL", "https://gitlab.public.example")
+    monkeypatch.setenv("GITLAB_URL", "https://their-host.example")
+
+    code, _, _ = doctor(here)
+
+    assert code == 2
+    err = capsys.readouterr().err
+    assert f"or to gitlab.url in policy.yaml ({BASE_URL})" in err
+    assert len(here.fake.mock.calls) == 0
+
+
+def test_gitlab_unreachable_exits_2_as_a_run_does(here: Team) -> None:
+    failure = "HTTPSConnectionPool: NameResolutionError: Failed to resolve 'gitlab.example.com'"
+    here.fake.fail("GET", ".", error=requests.ConnectionError, message=failure, times=99)
+
+    code, text, _ = doctor(here)
+
+    assert code == 2
+    assert text.startswith(
+        f"✗ GitLab: read the token's user (GET /user) failed: GitLab at {BASE_URL}"
+    )
+    assert "cannot be reached (its host name cannot be resolved) — check GITLAB_URL" in text
+
+
+# --- what keeps the token safe ------------------------------------------------------------------
+
+
+def test_a_project_as_gitlab_creates_it_is_told_what_keeps_the_token_safe(here: Team) -> None:
+    ready(here)
+    fake = here.fake
+    fake.settings.update(
+        public_jobs=True,
+        pages_access_level="enabled",
+        ci_pipeline_variables_minimum_override_role="developer",
+    )
+    fake.settings["restrict_user_defined_variables"] = False  # the role is then not applied
+    fake.variables.clear()
+    fake.hooks.clear()
+    fake.add_hook(f"{API}/projects/support%2Fase/ref/main/trigger/pipeline?token=abc123")
+    for key in ("confidential_issues_events", "confidential_note_events"):
+        fake.hooks[-1][key] = False
+    fake.team.visibility = "internal"
+
+    code, text, calls = doctor(here)
+
+    assert code == 1
+    assert (
+        "✗ pipeline variables are allowed from Developers up, and a trigger token acts as its "
+        "owner: whoever holds the webhook's token can pass GITLAB_URL" in text
+    )
+    assert "Minimum role to use pipeline variables to 'No one allowed'" in text
+    assert "? GITLAB_TOKEN is not a CI/CD variable of this project: add it (" in text
+    assert "✗ Public pipelines is on: the bot's job logs (who is out, customers, the notes it " in (
+        text
+    )
+    assert "are open to every signed-in user" in text
+    assert "✗ the Pages report (customers, who is out) is open to everyone who can see" in text
+    assert "✗ the trigger webhook misses the Confidential issues or Confidential comments" in text
+    assert (
+        "✗ the trigger webhook names the project by its path, which the trigger endpoint "
+        f"refuses: use its numeric id, {API}/projects/{PROJECT_ID}/ref/main/trigger/pipeline"
+    ) in text
+    assert "✗ the trigger token shows in the webhook's URL to every Maintainer" in text
+    assert "abc123" not in text
+    assert [c for c in calls if c[0] != "GET"] == []
+
+
+def test_a_token_variable_neither_masked_nor_protected_is_a_thing_to_fix(here: Team) -> None:
+    ready(here)
+    here.fake.add_variable("GITLAB_TOKEN", masked=False, protected=False)
+
+    code, text, _ = doctor(here)
+
+    assert code == 1
+    assert (
+        "✗ the CI/CD variable GITLAB_TOKEN is not masked (a job log could show it) and not "
+        "protected (a pipeline of any branch gets it): edit it under Settings > CI/CD > "
+        "Variables and tick Masked (or Masked and hidden) and Protected" in text
+    )
+    assert TOKEN not in text
+
+
+def test_a_reporter_token_is_told_what_to_check_by_hand(here: Team) -> None:
+    ready(here)
+    here.fake.members[BOT] = REPORTER
+
+    code, text, _ = doctor(here)
+
+    assert code == 0, text
+    assert (
+        "? who may pass pipeline variables is shown to Maintainers only (the token's role is "
+        "Reporter): check by hand that Settings > CI/CD > Variables > Minimum role to use "
+        "pipeline variables is 'No one allowed'" in text
+    )
+    assert "? CI/CD variables are shown to Maintainers only: check by hand that GITLAB_TOKEN" in (
+        text
+    )
+    assert "✓ pipelines are not public" in text  # every member sees that setting
+
+
+def test_the_trigger_url_has_the_numeric_id_when_the_project_is_given_by_path(
+    here: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PTO_BOT_PROJECT", "support/ase")
+
+    _, text, _ = doctor(here)
+
+    assert f"{API}/projects/{PROJECT_ID}/ref/main/trigger/pipeline?token=<trigger token>" in text
+    assert "/projects/support" not in text
+
+
+def private_component(team: Team, bot_role: int) -> None:
+    """pto_bot's component in a private project the bot's token can see with ``bot_role``."""
+    ready(team)
+    fake = team.fake
+    del fake.others[COMPONENT]
+    fake.add_project(COMPONENT, role=bot_role)
+    fake.triggers.clear()
+    fake.add_trigger(owner="klang")  # the schedule is melroberts'
+
+
+def test_the_pipelines_users_need_reporter_on_a_private_component_project(here: Team) -> None:
+    private_component(here, bot_role=REPORTER)
+    here.fake.others[COMPONENT].members["klang"] = REPORTER
+
+    code, text, _ = doctor(here)
+
+    assert code == 1
+    assert (
+        f"✗ @melroberts starts the bot's pipelines (a schedule or a trigger token is theirs) but "
+        f"is not Reporter on {COMPONENT}: those pipelines cannot include its private component. "
+        "Add @melroberts there as Reporter (Manage > Members)" in text
+    )
+    assert "@klang starts" not in text
+    assert (
+        f"? {COMPONENT}'s job token allowlist is shown to its Maintainers only: check by hand"
+        in (text)
+    )
+
+    here.fake.others[COMPONENT].members["melroberts"] = MAINTAINER
+    again_code, again, _ = doctor(here)
+    assert again_code == 0, again
+    assert f"✓ the pipelines' users (@melroberts, @klang) may include it from {COMPONENT}" in again
+
+
+def test_the_component_project_must_admit_the_team_projects_job_token(here: Team) -> None:
+    private_component(here, bot_role=MAINTAINER)
+    component = here.fake.others[COMPONENT]
+    component.members.update(melroberts=REPORTER, klang=REPORTER)
+
+    code, text, _ = doctor(here)
+
+    assert code == 1
+    assert (
+        f"✗ {COMPONENT} does not admit support/ase's job token: the bot's jobs cannot pull its "
+        f"image. A Maintainer of {COMPONENT} adds support/ase under Settings > CI/CD > Job token "
+        "permissions" in text
+    )
+    component.job_token_groups.append("support")  # the team's group is on the allowlist
+    assert f"✓ {COMPONENT} admits support/ase's job token" in doctor(here)[1]
+    component.job_token_groups.clear()
+    component.job_token_projects.append(PROJECT_ID)
+    assert doctor(here)[0] == 0
+
+
+def test_a_component_project_the_token_cannot_see_is_checked_by_hand(here: Team) -> None:
+    private_component(here, bot_role=0)
+
+    code, text, _ = doctor(here)
+
+    assert code == 0, text
+    assert (
+        f"? the token cannot see {COMPONENT}, where pto_bot's component comes from: check by hand "
+        "that the pipelines' users (@melroberts, @klang, and each trigger token's owner) are "
+        "Reporter there" in text
+    )
+
+
+def test_a_project_token_is_told_it_cannot_reach_a_collaboration_project() -> None:
+    found = facts(projects={"customers/acme": (["Acme Corp"], None)})
+    lines = [str(f) for f in findings(POLICY, found)]
+    assert (
+        "✗ collaboration project customers/acme (Acme Corp): @project_42_bot_x cannot see it: a "
+        "project or group access token's user cannot be added to another project; make "
+        "GITLAB_TOKEN a personal access token of a user made for the bot (README: Out of "
+        "office), Guest there, or fix the path" in lines
+    )

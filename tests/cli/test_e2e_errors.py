@@ -4,10 +4,15 @@ do, the token never shown, and the exit code README promises (2 when the run cou
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
 import pytest
 import requests
 
-from fake_gitlab import TOKEN
+from fake_gitlab import BASE_URL, TOKEN
 from gitlab_team import Team
 
 
@@ -38,6 +43,9 @@ def test_an_expired_or_revoked_token_stops_the_run_and_says_how_to_get_a_new_one
     [line] = error_lines(capsys)
     assert f"failed: 401, {why} — create a new token with the api scope" in line
     assert "Settings > Access tokens" in line and "GITLAB_TOKEN" in line
+    # a new project access token is a new bot user: only Rotate keeps the user
+    assert "a new one is a new bot user: set bot.username to it" in line
+    assert "next time, Rotate a project access token before it expires" in line
     assert run.writes == []
 
 
@@ -125,3 +133,177 @@ def test_gitlab_unreachable_says_to_check_the_url(
     )
     assert "check GITLAB_URL" in line
     assert team.fake.sleeps == [1, 2, 4, 8]  # retried first, as for any connection error
+
+
+# --- where GitLab is, and the token that may be sent there ----------------------------------------
+
+
+def attempts(team: Team) -> int:
+    """Every request the run tried to send, to GitLab or to any other host."""
+    return len(team.fake.mock.calls)
+
+
+def refused_before_any_request(team: Team, capsys: pytest.CaptureFixture[str]) -> str:
+    """Run the reconcile; it must stop with exit 2 before sending anything. Its one line."""
+    scene(team)
+    run = team.reconcile("2026-11-20T14:00")
+    assert run.code == 2
+    assert attempts(team) == 0
+    [line] = error_lines(capsys)
+    return line
+
+
+def test_in_ci_a_gitlab_url_pipeline_variable_naming_another_host_stops_before_any_request(
+    team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CI_SERVER_URL", BASE_URL)
+    monkeypatch.setenv("GITLAB_URL", "https://their-host.example")
+
+    line = refused_before_any_request(team, capsys)
+
+    assert "GITLAB_URL is https://their-host.example, but in a CI job the bot talks only to " in (
+        line
+    )
+    assert f"CI_SERVER_URL ({BASE_URL})" in line and "gitlab.url in policy.yaml" in line
+    assert "delete the GITLAB_URL variable" in line
+
+
+def test_in_ci_a_gitlab_url_equal_to_ci_server_url_is_used(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene(team)
+    monkeypatch.setenv("CI_SERVER_URL", BASE_URL)
+    monkeypatch.setenv("GITLAB_URL", BASE_URL.upper() + "/")  # the same server, written apart
+
+    assert team.reconcile("2026-11-20T14:00").code == 0
+
+
+def test_in_ci_without_gitlab_url_the_job_talks_to_ci_server_url(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scene(team)
+    monkeypatch.setenv("CI_SERVER_URL", BASE_URL)
+    monkeypatch.delenv("GITLAB_URL")
+
+    assert team.reconcile("2026-11-20T14:00").code == 0
+    assert len(team.fake.calls) == attempts(team) > 0
+
+
+def test_in_ci_the_gitlab_url_the_policy_names_is_used_by_every_run(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A runner whose CI_SERVER_URL is an internal name: the policy says which address the
+    team's GitLab has, and the jobs talk to it."""
+    scene(team)
+    policy = team.tmp / "with-url.yaml"
+    text = Path(team.policy).read_text(encoding="utf-8")
+    policy.write_text(text.replace("team:\n", f"gitlab:\n  url: {BASE_URL}\nteam:\n", 1))
+    team.policy = str(policy)
+    monkeypatch.setenv("CI_SERVER_URL", "https://gitlab.internal.example")
+    monkeypatch.setenv("GITLAB_URL", BASE_URL)
+
+    assert team.reconcile("2026-11-20T14:00").code == 0
+    assert team.reconcile("2026-11-20T15:00", "--dry-run").code == 0
+    assert len(team.fake.calls) == attempts(team) > 0
+
+
+def test_plain_http_to_a_host_that_is_not_this_machine_is_refused(
+    team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITLAB_URL", "http://gitlab.example.com")
+
+    line = refused_before_any_request(team, capsys)
+
+    assert "GITLAB_URL is http://gitlab.example.com: the token would cross the network " in line
+    assert "use https:// (http:// only for this machine: localhost, 127.0.0.1, [::1])" in line
+
+
+def test_a_gitlab_url_ending_in_api_v4_says_what_to_set(
+    team: Team, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITLAB_URL", f"{BASE_URL}/api/v4/")
+
+    line = refused_before_any_request(team, capsys)
+
+    assert f"GITLAB_URL ends in /api/v4: set it to GitLab's own address, {BASE_URL}" in line
+
+
+@pytest.mark.parametrize(
+    ("pasted", "named"),
+    [
+        (f"{TOKEN}\u2019", "RIGHT SINGLE QUOTATION MARK (U+2019)"),
+        (f"\u200b{TOKEN}", "ZERO WIDTH SPACE (U+200B)"),
+        (TOKEN[:8] + " " + TOKEN[8:], "SPACE (U+0020)"),
+    ],
+)
+def test_a_token_with_a_character_a_header_cannot_carry_names_gitlab_token(
+    team: Team,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    pasted: str,
+    named: str,
+) -> None:
+    monkeypatch.setenv("GITLAB_TOKEN", pasted)
+
+    line = refused_before_any_request(team, capsys)
+
+    assert f"GITLAB_TOKEN holds a character an HTTP header cannot carry: {named}" in line
+    assert "paste the token again" in line and TOKEN[6:] not in line
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[tuple[str, list[dict[str, str]]]]:
+    """A second HTTP server on this machine, and the requests it received (headers each)."""
+    received: list[dict[str, str]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            received.append(dict(self.headers))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"id": 1, "username": "pto-bot"}')
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", received
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_the_token_never_follows_a_redirect_to_another_host(
+    team: Team,
+    capsys: pytest.CaptureFixture[str],
+    elsewhere: tuple[str, list[dict[str, str]]],
+    status: int,
+) -> None:
+    scene(team)
+    other, received = elsewhere
+    team.fake.mock.add_passthru(other)  # a request that follows the redirect really gets there
+    team.fake.fail("GET", "^/user$", status=status, location=f"{other}/api/v4/user")
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert received == []  # not the token, not a request: nothing
+    assert run.code == 2
+    [line] = error_lines(capsys)
+    assert f"GitLab at {BASE_URL} answered {status} with a redirect to another host, " in line
+    assert f"{other}; the token was not sent there" in line
+    assert "set GITLAB_URL to the address GitLab answers at itself" in line
+
+
+def test_a_redirect_within_gitlab_itself_is_followed(team: Team) -> None:
+    scene(team)
+    team.fake.fail("GET", "^/user$", status=301, location=f"{BASE_URL}/api/v4/user")
+
+    run = team.reconcile("2026-11-20T14:00")
+
+    assert run.code == 0
+    assert run.calls[:2] == [("GET", "/user"), ("GET", "/user")]

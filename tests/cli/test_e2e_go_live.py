@@ -53,10 +53,12 @@ def test_from_an_empty_project_to_a_first_correct_run(
     assert "✓ policy.yaml is on main and valid" in text
     assert "✗ no active pipeline schedule on main" in text
     assert "`bot.username: pto-bot`" in text  # the tip: the value to pin
+    assert "✗ Public pipelines is on" in text
 
-    # 3. the schedule and the webhook (a Maintainer sets them up by hand)
+    # 3. the schedule, the webhook and the pipeline settings (a Maintainer, by hand)
     fake.add_schedule()
     fake.add_hook(f"{API}/projects/{PROJECT_ID}/ref/main/trigger/pipeline?token=t")
+    fake.settings["public_jobs"] = False
     code, text = cli("doctor", "--fix")
     assert code == 0, text
     assert "? webhooks are visible to Maintainers only" in text

@@ -171,6 +171,7 @@ def test_schema_lists_every_top_level_key_and_refuses_others() -> None:
     assert set(schema["properties"]) == {
         "team",
         "bot",
+        "gitlab",
         "go_live",
         "pilot",
         "engineers",
@@ -622,3 +623,34 @@ def test_out_of_office_wording_names_an_unknown_placeholder() -> None:
     with pytest.raises(ValueError, match="a lone brace"):
         AwayWording(footer="Answered {")
     assert AwayWording(out="{engineer} est absent jusqu'au {end}.").out.startswith("{engineer}")
+
+
+def test_gitlab_url_in_the_policy_is_checked_like_gitlab_url_in_the_environment() -> None:
+    data = yaml.safe_load((ROOT / "policy.yaml").read_text())
+    data["gitlab"] = {"url": "http://gitlab.example.com"}
+    with pytest.raises(ConfigError) as caught:
+        parse_policy(data, "policy.yaml")
+    [message] = caught.value.messages
+    assert message.startswith("policy.yaml: gitlab.url: the address is http://gitlab.example.com")
+    assert "use https://" in message
+    data["gitlab"] = {"url": "https://gitlab.example.com"}
+    assert parse_policy(data).gitlab.url == "https://gitlab.example.com"
+
+
+def test_an_unquoted_hash_value_is_read_as_a_comment_and_the_message_says_to_quote_it(
+    tmp_path: Path,
+) -> None:
+    text = (ROOT / "policy.yaml").read_text()
+    path = tmp_path / "policy.yaml"
+    path.write_text(text.replace('channel: "#support_assigned-support-eng"', "channel: #support"))
+    line = 1 + path.read_text().splitlines().index(
+        "  channel: #support # named in visibility notes; quoted because of '#'"
+    )
+
+    with pytest.raises(ConfigError) as caught:
+        load_policy(path)
+
+    assert caught.value.messages == [
+        f"{path}: team.channel: line {line}: YAML reads everything from '#' as a comment, so "
+        'the value is empty: put it in quotes, channel: "#support"'
+    ]

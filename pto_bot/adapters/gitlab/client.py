@@ -88,8 +88,11 @@ class GitLabTracker(GitLabWrites):
         )
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str], **kw: Any) -> GitLabTracker:
-        found = connection_from_env(env)
+    def from_env(
+        cls, env: Mapping[str, str], configured_url: str | None = None, **kw: Any
+    ) -> GitLabTracker:
+        """The tracker the environment names; ``configured_url``: the policy's ``gitlab.url``."""
+        found = connection_from_env(env, configured_url)
         return cls(found.url, found.token, found.project, **kw)
 
     def __repr__(self) -> str:

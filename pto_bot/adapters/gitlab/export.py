@@ -55,8 +55,10 @@ class ProjectExport:
         self.api = api
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str], **kw: Any) -> ProjectExport:
-        return cls(Api(connection_from_env(env), **kw))
+    def from_env(
+        cls, env: Mapping[str, str], configured_url: str | None = None, **kw: Any
+    ) -> ProjectExport:
+        return cls(Api(connection_from_env(env, configured_url), **kw))
 
     def read(
         self,

@@ -3,8 +3,9 @@
 The one place GitLab's error statuses and bodies are read (python-gitlab keeps them on the
 exception): 401 (the token expired, was revoked or is unknown), 403 (the role or the token's
 scope is too low), 404 on the project (its id or path is wrong, or the token's user cannot see
-it), GitLab's spam check refusing an issue (400, or 409 asking for a CAPTCHA a bot cannot solve)
-and GitLab unreachable (DNS, refused connections, timeouts after the retries). The token never
+it), GitLab's spam check refusing an issue (400, or 409 asking for a CAPTCHA a bot cannot solve),
+GitLab redirecting to another host (never followed) and GitLab unreachable (DNS, refused
+connections, timeouts after the retries). The token never
 appears: messages are built from statuses and GitLab's own texts only.
 """
 
@@ -17,15 +18,18 @@ import requests
 from gitlab.exceptions import GitlabAuthenticationError, GitlabError
 
 from ...errors import AccessError, TrackerError
+from .transport import Redirected
 
 #: The least role the bot needs: it labels, closes and reopens issues (Guest cannot).
 BOT_ROLE = "Reporter (or Planner on GitLab 17.7 and later)"
 
 NEW_TOKEN = (
     "create a new token with the api scope and the role {role} — a project access token "
-    "(the project's Settings > Access tokens; Premium on GitLab.com) or a personal access "
-    "token of a dedicated bot user (its Preferences > Access tokens) — and store it in the "
-    "CI/CD variable GITLAB_TOKEN, masked"
+    "(the project's Settings > Access tokens; Premium on GitLab.com; a new one is a new bot "
+    "user: set bot.username to it) or a personal access token of the bot's dedicated user (its "
+    "Preferences > Access tokens) — and store it in the CI/CD variable GITLAB_TOKEN, masked and "
+    "protected; next time, Rotate a project access token before it expires (Settings > Access "
+    "tokens > Rotate): only Rotate keeps its bot user, whose notes the bot knows as its own"
 )
 
 
@@ -105,6 +109,15 @@ def translate(
             )
         detail = message if isinstance(message, str) and message else type(exc).__name__
         return TrackerError(f"{where} failed: {status} {detail}".rstrip(), iid)
+    if isinstance(exc, Redirected):
+        return AccessError(
+            f"{where} failed: GitLab at {url} answered {exc.status} with a redirect to another "
+            f"host, {exc.target}; the token was not sent there",
+            None,
+            kind="redirected",
+            hint="set GITLAB_URL to the address GitLab answers at itself (in a CI job, leave it "
+            "unset: CI_SERVER_URL is used), and check that no proxy in between redirects",
+        )
     cause = _unreachable(exc)
     if cause is not None:
         text = str(cause)

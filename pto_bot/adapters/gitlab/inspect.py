@@ -1,5 +1,6 @@
 """GitLab as ``pto-bot doctor`` sees it: plain facts about the project and the token, and the one
-write the doctor makes (a missing label, on ``--fix``).
+write the doctor makes (a missing label, on ``--fix``); its CI/CD settings are
+:mod:`.ci_settings` (``Inspector.ci``).
 
 Every read the token's role may forbid answers :data:`HIDDEN` instead of failing: which role
 GitLab asks for is in the method's docstring, and the doctor says what to check by hand. The
@@ -9,21 +10,20 @@ token, the project and the network failing stop the doctor like any run (an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any
 
 from gitlab.exceptions import GitlabCreateError, GitlabGetError
 
 from ...domain.snapshot import Issue
-from ...errors import AccessError
 from .api import PAGE, Api
+from .ci_settings import CiSettings, Hook, Schedule
 from .config import connection_from_env
 from .convert import issue_from_api
+from .hidden import HIDDEN, Hidden, visible
 
-T = TypeVar("T")
-Hidden = Literal["hidden"]
-HIDDEN: Hidden = "hidden"
+__all__ = ["HIDDEN", "Hidden", "Hook", "Inspector", "ProjectInfo", "Schedule", "User"]
 
 
 @dataclass(frozen=True)
@@ -39,22 +39,21 @@ class ProjectInfo:
     web_url: str
     default_branch: str | None  # GitLab shows it only to roles that may read code
     access_level: int | None  # the token user's, direct or through the project's group
+    id: int = 0
+    visibility: str = "private"
+    public_jobs: bool | None = None  # "Public pipelines": job logs and artifacts for non-members
+    pages_access: str | None = None  # disabled | private | enabled | public
+    # the least role that may pass pipeline variables (no_one_allowed, developer, ...): shown to
+    # Maintainers only
+    variables_role: str | Hidden = HIDDEN
 
 
-@dataclass(frozen=True)
-class Schedule:
-    description: str
-    ref: str
-    cron: str
-    active: bool
-
-
-@dataclass(frozen=True)
-class Hook:
-    url: str
-    issues: bool
-    notes: bool
-    status: str  # executable | temporarily_disabled | disabled
+def _variables_role(raw: dict[str, Any]) -> str | Hidden:
+    if "ci_pipeline_variables_minimum_override_role" not in raw:
+        return HIDDEN
+    if raw.get("restrict_user_defined_variables") is False:  # the role is then not applied
+        return "developer"
+    return str(raw["ci_pipeline_variables_minimum_override_role"])
 
 
 class Inspector:
@@ -62,28 +61,23 @@ class Inspector:
 
     def __init__(self, api: Api) -> None:
         self.api = api
+        self.ci = CiSettings(api)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str], **kw: Any) -> Inspector:
-        return cls(Api(connection_from_env(env), **kw))
+    def from_env(
+        cls, env: Mapping[str, str], configured_url: str | None = None, **kw: Any
+    ) -> Inspector:
+        """The project the environment names; ``configured_url``: the policy's ``gitlab.url``."""
+        return cls(Api(connection_from_env(env, configured_url), **kw))
 
     @property
     def requests_made(self) -> int:
         return self.api.transport.requests_made
 
-    @property
-    def trigger_url(self) -> str:
-        c = self.api.connection
-        return f"{c.url.rstrip('/')}/api/v4/projects/{c.project}/ref/<branch>/trigger/pipeline"
-
-    def _visible(self, op: str, role: str, read: Callable[[], T]) -> T | Hidden:
-        try:
-            with self.api.reporting(op, None, role=role):
-                return read()
-        except AccessError as exc:
-            if exc.kind == "forbidden":
-                return HIDDEN
-            raise
+    def trigger_url(self, project: ProjectInfo, branch: str) -> str:
+        """The pipeline trigger endpoint a webhook calls (the numeric id: a path does not work)."""
+        base = self.api.connection.url.rstrip("/")
+        return f"{base}/api/v4/projects/{project.id}/ref/{branch}/trigger/pipeline"
 
     def whoami(self) -> User:
         """``GET /user``: who the token belongs to."""
@@ -110,6 +104,11 @@ class Inspector:
             web_url=str(raw.get("web_url") or ""),
             default_branch=raw.get("default_branch"),
             access_level=max(known) if known else None,
+            id=int(raw["id"]),
+            visibility=str(raw.get("visibility") or "private"),
+            public_jobs=raw.get("public_jobs"),
+            pages_access=raw.get("pages_access_level"),
+            variables_role=_variables_role(raw),
         )
 
     def other_project(self, path: str) -> tuple[int | None, str] | None:
@@ -148,7 +147,7 @@ class Inspector:
             listed = self.api.project.members_all.list(per_page=PAGE, iterator=True)
             return {str(member.attributes["username"]) for member in listed}
 
-        return self._visible("list the project's members", "Guest", read)
+        return visible(self.api, "list the project's members", "Guest", read)
 
     def labels(self) -> set[str]:
         """The labels issues of the project can carry (its own and its groups')."""
@@ -181,41 +180,7 @@ class Inspector:
                 raise
             return bytes(found.decode()).decode("utf-8", errors="replace")
 
-        return self._visible(f"read {path} on {ref}", "Reporter", read)
-
-    def schedules(self) -> list[Schedule] | Hidden:
-        """The pipeline schedules (Reporter and up)."""
-
-        def read() -> list[Schedule]:
-            listed = self.api.project.pipelineschedules.list(per_page=PAGE, iterator=True)
-            return [
-                Schedule(
-                    str(s.attributes.get("description") or ""),
-                    str(s.attributes.get("ref") or ""),
-                    str(s.attributes.get("cron") or ""),
-                    bool(s.attributes.get("active")),
-                )
-                for s in listed
-            ]
-
-        return self._visible("list the pipeline schedules", "Reporter", read)
-
-    def hooks(self) -> list[Hook] | Hidden:
-        """The project's webhooks (Maintainer and up)."""
-
-        def read() -> list[Hook]:
-            listed = self.api.project.hooks.list(per_page=PAGE, iterator=True)
-            return [
-                Hook(
-                    str(h.attributes.get("url") or ""),
-                    bool(h.attributes.get("issues_events")),
-                    bool(h.attributes.get("note_events")),
-                    str(h.attributes.get("alert_status") or "executable"),
-                )
-                for h in listed
-            ]
-
-        return self._visible("list the webhooks", "Maintainer", read)
+        return visible(self.api, f"read {path} on {ref}", "Reporter", read)
 
     def open_issues(self, label: str) -> list[Issue]:
         """Open issues labelled ``label``, without their notes."""

@@ -5,6 +5,12 @@ python-gitlab sends through :class:`Transport` (a ``requests.Session``). 429 hon
 is repeated here only when it certainly was not applied (429, connect timeout); otherwise
 :class:`Unsure` tells the caller to look before posting again. Waiting goes through an injected
 ``sleep`` so tests never really wait.
+
+A redirect to another host is never followed: python-gitlab sends the token as a
+``PRIVATE-TOKEN`` header, which ``requests`` strips from ``Authorization`` alone when a redirect
+leaves the host, so following it would hand the token to whoever GitLab (or a proxy) points at.
+:class:`Redirected` stops the request instead; a redirect within the same scheme, host and port
+is followed as usual.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import logging
 from collections import deque
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
@@ -39,6 +45,20 @@ class Unsure(TransportError):
 
 class GaveUp(TransportError):
     """A retryable failure persisted through every attempt."""
+
+
+class Redirected(TransportError):
+    """GitLab answered with a redirect to another host: not followed, the token not sent."""
+
+    def __init__(self, status: int, source: str, target: str) -> None:
+        super().__init__(f"HTTP {status} redirect from {_origin(source)} to {_origin(target)}")
+        self.status = status
+        self.target = _origin(target)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
 
 
 class RollingLimit:
@@ -121,6 +141,18 @@ class Transport(requests.Session):
                 response.close()
                 delay = self._after_status(request, response, attempt)
             self._sleep(delay)
+
+    def get_redirect_target(self, response: requests.Response) -> str | None:
+        """Where ``response`` redirects to, when that is the same scheme, host and port; a
+        redirect anywhere else raises :class:`Redirected` before anything is sent there."""
+        target = super().get_redirect_target(response)
+        if target is None:
+            return None
+        absolute = urljoin(response.url, target)
+        if _origin(absolute).lower() != _origin(response.url).lower():
+            response.close()
+            raise Redirected(response.status_code, response.url, absolute)
+        return target
 
     def _after_error(
         self, request: requests.PreparedRequest, exc: Exception, attempt: int
