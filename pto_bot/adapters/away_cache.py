@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from ..domain.away import Absence
+from ..domain.usernames import among
 from .runner_files import read_json, write_json
 
 FRESH = timedelta(hours=2)
@@ -54,5 +55,4 @@ def load(cache: Path, project: str, now: datetime) -> list[tuple[str, date, date
 
 def anyone_out(known: list[tuple[str, date, date]], people: Iterable[str], day: date) -> bool:
     """Is one of ``people`` (any case) out on ``day``?"""
-    wanted = {p.casefold() for p in people}
-    return any(u.casefold() in wanted and start <= day <= end for u, start, end in known)
+    return any(among(u, people) and start <= day <= end for u, start, end in known)

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from ..domain.away import Discussed, Thread, ThreadNote
 from ..domain.markers import looks_like_the_bots
 from ..domain.snapshot import Issue, Snapshot
+from ..domain.usernames import same_user
 from ..errors import ConfigError
 from .gitlab.convert import ApiNote, issue_from_api, notes_from_api, problem
 
@@ -183,7 +184,7 @@ def _by_the_bot(item: Any, bot: str) -> bool:
     author = item.get("author")
     name = author.get("username") if isinstance(author, dict) else author
     body = item.get("body")
-    return (isinstance(name, str) and name.casefold() == bot.casefold()) or (
+    return (isinstance(name, str) and same_user(name, bot)) or (
         isinstance(body, str) and looks_like_the_bots(body)
     )
 

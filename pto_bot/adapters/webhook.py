@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from ..domain.markers import looks_like_the_bots
+from ..domain.usernames import same_user
 from .hook_shapes import HookProject, IssueHook, NoteHook, WorkItemHook
 
 
@@ -105,7 +106,7 @@ def _parse(
     elsewhere = _foreign_project(hook.project, project_id, project_path)
     if elsewhere and not (other_projects and hook.project.path_with_namespace):
         return Ignored(reason=elsewhere)
-    if bot_username is not None and hook.user.username.casefold() == bot_username.casefold():
+    if same_user(hook.user.username, bot_username):
         return Ignored(reason=f"{kind} event caused by the bot itself (@{hook.user.username})")
     if (
         bot_username is None

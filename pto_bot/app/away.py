@@ -11,6 +11,7 @@ from ..adapters.tracker import Tracker
 from ..adapters.webhook import Event
 from ..domain.away import TEAM, Absence, Discussed, Places, Scan, away_on
 from ..domain.policy import Policy
+from ..domain.usernames import user_key
 from ..domain.world import World
 from ..plan import away as plan_away
 from ..plan.actions import EditNote, PostNote, Reply
@@ -113,7 +114,7 @@ def answer_event(
     found = rules.found_mentions(
         item, what.absences, what.places, bot, policy.tz, plan_away.skip_labels(policy)
     )
-    found = [(a, m) for a, m in found if a.engineer.casefold() in event.mentioned]
+    found = [(a, m) for a, m in found if user_key(a.engineer) in event.mentioned]
     only = event.note_id if event.kind == "note" else 0
     actions = plan_away.answers(policy, found, when.astimezone(policy.tz).date(), only=only)
     where = f"{place}#{event.iid}" if place else f"#{event.iid}"

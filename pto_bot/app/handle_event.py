@@ -25,6 +25,7 @@ from ..commands.parse import VERBS, command_lines
 from ..domain.mentions import added_mentions
 from ..domain.policy import Policy
 from ..domain.policy_file import load_policy
+from ..domain.usernames import same_user, user_key
 
 if TYPE_CHECKING:  # the planner and the adapters are loaded only for an event that matters
     from .apply import Applied
@@ -67,9 +68,9 @@ def _roster_mentions(event: Event, policy: Policy) -> frozenset[str]:
     labels = policy.labels
     if not event.place and {labels.request, labels.fallback, labels.dashboard} & set(event.labels):
         return frozenset()
-    roster = {name.casefold() for name in policy.engineers}
+    roster = {user_key(name) for name in policy.engineers}
     found = added_mentions(event.previous, event.text) & roster
-    return frozenset(found - {event.actor.casefold()})
+    return frozenset(found - {user_key(event.actor)})
 
 
 def _not_relevant(event: Event, policy: Policy, bot: str | None) -> Ignored | None:
@@ -95,7 +96,7 @@ def _without_command(event: Event, policy: Policy, bot: str | None) -> Ignored |
 
 def _once_the_bot_is_known(event: Event, policy: Policy, bot: str) -> Ignored | None:
     """Why the event is ignored after all, now that the bot's username is known."""
-    if event.actor.casefold() == bot.casefold():
+    if same_user(event.actor, bot):
         return Ignored(reason=f"{event.kind} event caused by the bot itself (@{event.actor})")
     if event.mentioned or not event.relevant:
         return None

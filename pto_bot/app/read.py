@@ -13,6 +13,7 @@ from ..adapters.tracker import Query, Tracker
 from ..domain.policy import OFFLINE_BOT, Policy
 from ..domain.policy_file import load_policy
 from ..domain.snapshot import Snapshot
+from ..domain.usernames import same_user
 from ..errors import ConfigError
 from ..plan.planner import Plan, plan
 from ..rules import history
@@ -74,7 +75,7 @@ def bot_identity(
     if not writes and expected is not None:
         return expected
     actual = tracker.bot_username
-    if expected is not None and expected.casefold() != actual.casefold():
+    if expected is not None and not same_user(expected, actual):
         raise ConfigError(
             [
                 f"{source}: bot.username is {expected!r}, but GITLAB_TOKEN belongs to "

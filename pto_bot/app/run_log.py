@@ -16,8 +16,8 @@ from .apply import Applied, WriteStatus
 
 
 def _request_line(ev: Evaluated) -> str:
-    issue = ev.req.issue
-    if ev.req.request is None:
+    issue = ev.filed.issue
+    if ev.filed.form is None:
         found = "; ".join(p.message for p in ev.problems)
         return f"#{issue.iid:<4} {issue.author:<12} needs info: {found}"
     r = ev.request
@@ -93,7 +93,7 @@ def describe(plan: Plan, result: Applied, *, dry_run: bool, snapshot: Snapshot) 
     shown = [
         ev
         for ev in plan.evaluation.requests
-        if ev.req.issue.is_open or ev.req.request is None or ev.request.end >= today
+        if ev.filed.issue.is_open or ev.filed.form is None or ev.request.end >= today
     ]
     lines += [f"  {_request_line(ev)}" for ev in shown] or ["  none"]
     lines += describe_writes(result, dry_run=dry_run, policy=policy).splitlines()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..domain.accounts import account_key
 from ..domain.ledger import LedgerEntry
 from ..domain.policy import USERNAME_RE
+from ..domain.usernames import same_user
 from ..domain.world import World
 from ..render.text import safe
 from ..render.wording import status_summary
@@ -31,15 +32,15 @@ class _Run:
     def __init__(self, world: World, evaluation: Evaluation, command: Command) -> None:
         self.world = world
         self.policy = world.policy
-        self.ev = evaluation
-        self.cmd = command
-        self.author = command.note.author
-        self.req: Evaluated | None = (
+        self.evaluation = evaluation
+        self.command = command
+        self.author = world.policy.roster.spelling(command.note.author)  # whatever the case
+        self.about: Evaluated | None = (
             evaluation.get(command.request_iid) if command.request_iid is not None else None
         )
 
     def entry(self, ok: bool, **extra: object) -> LedgerEntry:
-        c = self.cmd
+        c = self.command
         return LedgerEntry(
             note_id=c.note.id,
             index=c.index,
@@ -56,11 +57,11 @@ class _Run:
 
     @property
     def is_manager(self) -> bool:
-        return self.author == self.policy.team.manager
+        return same_user(self.author, self.policy.team.manager)
 
     def is_lead(self) -> bool:
-        day = self.req.request.start if self.req and self.req.req.request else self.ev.today
-        return is_lead(self.policy, self.author, day)
+        day = self.about.request.start if self.about and self.about.filed.form else None
+        return is_lead(self.policy, self.author, day or self.evaluation.today)
 
     def match(self, names: list[str], covers: Sequence[Cover]) -> tuple[list[Cover], list[str]]:
         by_key = {c.account.key: c for c in covers}
@@ -82,14 +83,14 @@ class _Run:
     def active_request(self, *, to_fix_backups: bool = False) -> Evaluated | str:
         """The request, when accounts can be covered on it now; ``to_fix_backups``: also one
         held only by its hand-picked backups (the manager assigns someone else)."""
-        if self.req is None:
+        if self.about is None:
             return "this issue is not linked to a PTO request the bot knows"
-        if self.req.status is Status.ACTIVE:
-            return self.req
-        fixable = self.req.status is Status.NEEDS_INFO and self.req.req.request is not None
+        if self.about.status is Status.ACTIVE:
+            return self.about
+        fixable = self.about.status is Status.NEEDS_INFO and self.about.filed.form is not None
         if to_fix_backups and fixable:
-            return self.req
-        return f"the request is {self.req.status.value}, so nothing can be covered yet"
+            return self.about
+        return f"the request is {self.about.status.value}, so nothing can be covered yet"
 
 
 def split_accounts(args: str) -> list[str]:
@@ -113,7 +114,7 @@ def run_command(world: World, evaluation: Evaluation, command: Command) -> Outco
             f"‘{safe(command.verb)}’ is not a command I know. "
             f"Try `{word} help` ({', '.join(VERBS)})."
         )
-    if run.req is not None and not run.req.req.issue.is_open and command.verb != "help":
+    if run.about is not None and not run.about.filed.issue.is_open and command.verb != "help":
         return run.no(
             "this request is closed, so nothing can change on it; reopen it, or open a new "
             "request for new dates"
@@ -138,9 +139,9 @@ def _help(run: _Run) -> Outcome:
 
 
 def _status(run: _Run) -> Outcome:
-    if run.req is None:
+    if run.about is None:
         return run.no("this issue is not linked to a PTO request the bot knows")
-    return Outcome(run.entry(True), status_summary(run.req, run.policy))
+    return Outcome(run.entry(True), status_summary(run.about, run.policy))
 
 
 def _volunteer(run: _Run) -> Outcome:
@@ -153,13 +154,13 @@ def _volunteer(run: _Run) -> Outcome:
     r = req.request
     if run.author == r.engineer:
         return run.no("you cannot cover your own accounts")
-    names = split_accounts(run.cmd.args)
+    names = split_accounts(run.command.args)
     if not names:
         return run.no(
             f"name the account(s), e.g. `{policy.bot.command} volunteer "
             f"{safe(req.uncovered[0].account.name) if req.uncovered else 'Acme Corp'}`"
         )
-    if run.ev.absence(run.author, req.daily) is not None:
+    if run.evaluation.absence(run.author, req.daily) is not None:
         return run.no(f"you are out yourself during {r.start} – {r.end}")
     found, unknown = run.match(names, req.covers)
     refused = [run.unknown_accounts(unknown, req.covers)] if unknown else []
@@ -191,16 +192,16 @@ def _volunteer(run: _Run) -> Outcome:
 
 
 def _withdraw(run: _Run) -> Outcome:
-    if run.req is None:
+    if run.about is None:
         return run.no("this issue is not linked to a PTO request the bot knows")
-    names = split_accounts(run.cmd.args)
+    names = split_accounts(run.command.args)
     if not names:
         return run.no(f"name the account, e.g. `{run.policy.bot.command} withdraw Acme Corp`")
-    found, unknown = run.match(names, run.req.covers)
-    refused = [run.unknown_accounts(unknown, run.req.covers)] if unknown else []
+    found, unknown = run.match(names, run.about.covers)
+    refused = [run.unknown_accounts(unknown, run.about.covers)] if unknown else []
     released = []
     for cover in found:
-        manual = run.req.decisions.manual.get(cover.account.key)
+        manual = run.about.decisions.manual.get(cover.account.key)
         if manual is None:
             refused.append(
                 f"{safe(cover.account.name)} was not volunteered or assigned by command "
@@ -222,11 +223,11 @@ def _decision_target(run: _Run) -> Evaluated | str:
     manager = run.policy.team.manager
     if not run.is_manager:
         return f"only the manager (`{manager}`) can decide on approvals"
-    if run.req is None or run.req.req.request is None:
+    if run.about is None or run.about.filed.form is None:
         return "this issue is not a PTO request the bot can read"
-    if run.req.status is not Status.NEEDS_APPROVAL:
-        return f"there is nothing to decide: the request is {run.req.status.value}"
-    return run.req
+    if run.about.status is not Status.NEEDS_APPROVAL:
+        return f"there is nothing to decide: the request is {run.about.status.value}"
+    return run.about
 
 
 def _approve(run: _Run) -> Outcome:
@@ -244,7 +245,7 @@ def _deny(run: _Run) -> Outcome:
     req = _decision_target(run)
     if isinstance(req, str):
         return run.no(req)
-    reason = " ".join(run.cmd.args.split())
+    reason = " ".join(run.command.args.split())
     if not reason:
         return run.no(f"say why, e.g. `{run.policy.bot.command} deny too many people out`")
     r = req.request
@@ -261,19 +262,20 @@ def _assign(run: _Run) -> Outcome:
     req = run.active_request(to_fix_backups=True)
     if isinstance(req, str):
         return run.no(req)
-    match = re.fullmatch(r"(.+?)\s+@?([A-Za-z0-9_][A-Za-z0-9_.\-]*)", run.cmd.args.strip())
+    match = re.fullmatch(r"(.+?)\s+@?([A-Za-z0-9_][A-Za-z0-9_.\-]*)", run.command.args.strip())
     if not match:
         return run.no(f"write it as `{policy.bot.command} assign <account> @user`")
-    name, user = match.group(1).strip(), match.group(2)
-    if not USERNAME_RE.match(user) or user not in policy.engineers:
-        return run.no(f"‘{safe(user)}’ is not on the team roster (policy.yaml)")
+    name, written = match.group(1).strip(), match.group(2)
+    user = policy.roster.find(written) if USERNAME_RE.match(written) else None
+    if user is None:
+        return run.no(f"‘{safe(written)}’ is not on the team roster (policy.yaml)")
     r = req.request
     if user == r.engineer:
         return run.no("the engineer on PTO cannot cover their own account")
     found, unknown = run.match([name], req.covers)
     if unknown:
         return run.no(run.unknown_accounts(unknown, req.covers))
-    busy = run.ev.absence(user, req.daily)
+    busy = run.evaluation.absence(user, req.daily)
     if busy is not None:
         return run.no(f"`{user}` is out during {busy.request.start} – {busy.request.end}")
     cover = found[0]

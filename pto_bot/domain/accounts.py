@@ -15,6 +15,7 @@ from typing import Literal
 from .policy import Policy, label_reference
 from .problems import Code, Problem, problem
 from .snapshot import Issue
+from .usernames import same_user
 
 Priority = Literal["high", "normal"]
 Model = Literal["auto-assigned", "global-support"]
@@ -50,7 +51,7 @@ def edited_at(issue: Issue, bot: str) -> datetime:
     issue's ``updated_at`` would not do: every note the bot leaves bumps it."""
     times = [issue.created_at]
     for note in issue.notes:
-        if note.author == bot:
+        if same_user(note.author, bot):
             continue
         if not note.system or note.body.strip().startswith("changed the description"):
             times.append(note.created_at)
@@ -91,7 +92,7 @@ def account_of(policy: Policy, issue: Issue, bot: str) -> Account:
                 Code(label_reference(labels.coverage_global)),
             )
         )
-    owners = [a for a in issue.assignees if a in policy.engineers]
+    owners = [found for a in issue.assignees if (found := policy.roster.find(a)) is not None]
     if not issue.assignees:
         problems.append(
             problem("assignee", "no assignee: assign the engineer who owns this account")

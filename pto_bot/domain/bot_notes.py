@@ -13,6 +13,7 @@ from .ledger import LedgerEntry
 from .markers import CoverageState, NeedsInfoState, ReplyState, read_marker, read_state
 from .request_form import ParseResult
 from .snapshot import Issue
+from .usernames import same_user
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ def bot_notes(issue: Issue, bot: str) -> tuple[BotNote, ...]:
     """The bot's notes on an issue that carry a marker, oldest first."""
     found = []
     for note in issue.notes:
-        if note.author != bot:
+        if not same_user(note.author, bot):
             continue
         data = read_marker(note.body)
         if data is not None:

@@ -15,7 +15,8 @@ from typing import Literal
 
 from .problems import Problem, problem
 from .request_fields import FIELDS, extract_fields, plain_value, shown, unwrap_backticks
-from .request_people import BackupChoice, Roster, parse_backups, resolve_engineer
+from .request_people import BackupChoice, parse_backups, resolve_engineer
+from .usernames import Roster
 
 Kind = Literal["planned", "emergency"]
 MIN_YEAR, MAX_YEAR = 2000, 2100

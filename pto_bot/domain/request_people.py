@@ -7,11 +7,11 @@ every problem names the field and the form expected (``@user Account name; ...``
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 from dataclasses import dataclass
 
 from .problems import Problem, problem
 from .request_fields import plain_value, shown, unwrap_backticks
+from .usernames import Roster
 
 _SPELLING = "check the spelling of the GitLab username of the engineer who is out"
 _EXAMPLE = "`@dbass90 Acme Corp; @andsmith3 Initech`"
@@ -26,16 +26,6 @@ _NOTHING = frozenset({"", "none", "-", "n/a", "na", "no"})  # an optional field 
 class BackupChoice:
     username: str  # without '@'
     account: str | None  # None: covers all the engineer's accounts not named elsewhere
-
-
-class Roster:
-    """Roster usernames, looked up case-insensitively, answered in the roster's spelling."""
-
-    def __init__(self, usernames: Collection[str]) -> None:
-        self._by_key = {name.lower(): name for name in usernames if isinstance(name, str)}
-
-    def find(self, username: str) -> str | None:
-        return self._by_key.get(username.lower())
 
 
 def _usernames(value: str) -> list[str]:

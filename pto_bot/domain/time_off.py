@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from .usernames import same_user
+
 #: What may stand beside a username in GitLab: a name is a whole word when neither neighbour is
 #: one of these (a full stop ends a sentence unless a name character follows it).
 _NAME_CHARS = "A-Za-z0-9_\\-"
@@ -65,4 +67,4 @@ def mailbox_of(address: str, roster: Iterable[str]) -> str | None:
     local, at, _ = value.partition("@")
     if not at:
         return None
-    return next((u for u in roster if u.casefold() == local.casefold()), None)
+    return next((u for u in roster if same_user(u, local)), None)

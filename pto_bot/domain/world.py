@@ -19,7 +19,6 @@ from .ledger import LedgerEntry
 from .markers import CoverageState, FallbackState, read_marker, read_state
 from .policy import OFFLINE_BOT, Policy
 from .request_form import ParseResult, PtoRequest, parse_request
-from .request_people import Roster
 from .snapshot import Issue, Snapshot
 from .usernames import same_user
 
@@ -42,14 +41,18 @@ class FallbackIssue:
 
 
 @dataclass(frozen=True)
-class RequestIssue:
+class FiledRequest:
+    """A PTO request as filed: its issue, its form as read, what the bot's coverage note
+    announced of it, and its place in the queue."""
+
     issue: Issue
     parsed: ParseResult
     coverage: CoverageState | None  # what the bot's coverage note announced, if readable
     queued_at: datetime  # when it joined the queue: first became valid (see _queued_at)
 
     @property
-    def request(self) -> PtoRequest | None:
+    def form(self) -> PtoRequest | None:
+        """The request's fields when they read well (None: the issue needs info)."""
         return self.parsed.request
 
     @property
@@ -64,7 +67,7 @@ class RequestIssue:
 class World:
     policy: Policy
     bot: str
-    requests: tuple[RequestIssue, ...]  # in queue order
+    requests: tuple[FiledRequest, ...]  # in queue order
     accounts: tuple[Account, ...]
     playbooks: dict[int, Issue]
     fallbacks: dict[int, FallbackIssue]  # request iid -> its fallback issue
@@ -74,12 +77,12 @@ class World:
     notes: dict[int, tuple[BotNote, ...]] = field(default_factory=dict)  # iid -> the bot's notes
     problems: tuple[str, ...] = ()
     _by_owner: dict[str, tuple[Account, ...]] = field(default_factory=dict, repr=False)
-    _by_iid: dict[int, RequestIssue] = field(default_factory=dict, repr=False)
+    _by_iid: dict[int, FiledRequest] = field(default_factory=dict, repr=False)
 
     def accounts_of(self, username: str) -> tuple[Account, ...]:
         return self._by_owner.get(username, ())
 
-    def request(self, iid: int) -> RequestIssue | None:
+    def request(self, iid: int) -> FiledRequest | None:
         return self._by_iid.get(iid)
 
     def bot_notes(self, iid: int) -> tuple[BotNote, ...]:
@@ -92,7 +95,7 @@ class World:
 
 def _fallback(issue: Issue, bot: str, problems: list[str]) -> FallbackIssue | None:
     label_hint = "remove the fallback label or close it"
-    if issue.author != bot:
+    if not same_user(issue.author, bot):
         problems.append(
             f"#{issue.iid}: carries the fallback label but was not opened by the bot "
             f"(@{issue.author}): ignored; {label_hint}"
@@ -163,9 +166,9 @@ def read_world(
     issue is named among the problems and the others are read."""
     bot = bot or policy.bot.username or OFFLINE_BOT
     labels = policy.labels
-    roster = Roster(policy.engineers)  # built once for every request
+    roster = policy.roster
     problems: list[str] = list(snapshot.errors)
-    requests: list[RequestIssue] = []
+    requests: list[FiledRequest] = []
     playbooks: dict[int, Issue] = {}
     ledger: list[LedgerEntry] = []
     fallbacks: dict[int, FallbackIssue] = {}
@@ -191,7 +194,7 @@ def read_world(
                 )
                 coverage = coverage_state(issue.iid, mine, problems)
                 queued = queued_at(issue, parsed, coverage, mine)
-                requests.append(RequestIssue(issue, parsed, coverage, queued))
+                requests.append(FiledRequest(issue, parsed, coverage, queued))
                 ledger.extend(ledger_of(issue.iid, mine, problems))
             elif labels.playbook in issue.labels and issue.is_open:
                 playbooks[issue.iid] = issue

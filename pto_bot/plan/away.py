@@ -18,6 +18,7 @@ from ..domain.away import TEAM, Absence, Mention, Places, PlaybookNote, Scan
 from ..domain.ledger import LedgerEntry
 from ..domain.markers import with_marker
 from ..domain.policy import Policy
+from ..domain.usernames import among
 from ..domain.world import World
 from ..render import away_wording
 from ..rules import away as rules
@@ -92,14 +93,14 @@ def _pnote(raw: object) -> PlaybookNote | None:
 
 def _playbook_notes(world: World, absence: Absence) -> list[PlaybookNote]:
     """Notes the backups left on the engineer's playbooks while they were out (as read now)."""
-    backups = {b.casefold() for b in absence.backups}
+    backups = absence.backups
     tz = world.policy.tz
     found = []
     for account in world.accounts_of(absence.engineer):
         playbook = world.playbooks.get(account.iid)
         for note in playbook.notes if playbook else ():
             day = note.created_at.astimezone(tz).date()
-            if note.system or note.author.casefold() not in backups or not absence.away_on(day):
+            if note.system or not among(note.author, backups) or not absence.away_on(day):
                 continue
             url = f"{playbook.web_url}#note_{note.id}" if playbook and playbook.web_url else ""
             found.append(

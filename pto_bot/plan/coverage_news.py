@@ -62,9 +62,9 @@ def news(
 ) -> tuple[dict[str, str] | None, list[Action]]:
     """Who was told of which backup after this run (for the coverage note's marker), and the
     note that tells those who do not know yet."""
-    announced = ev.req.coverage
+    announced = ev.filed.coverage
     posted = ctx.world.bot_note(ev.iid, "coverage") is not None
-    if ev.status not in (Status.ACTIVE, Status.NEEDS_INFO) or ev.req.request is None:
+    if ev.status not in (Status.ACTIVE, Status.NEEDS_INFO) or ev.filed.form is None:
         if not posted:
             return {}, []  # the first post names no backup yet (waiting for approval, ...)
         return (announced.told if announced else None), []

@@ -105,7 +105,7 @@ def _open(ctx: Context, ev: Evaluated) -> list[Action]:
                 f"{request.engineer}'s pod cannot cover {len(ev.uncovered)} account(s) for "
                 f"{request.start} – {request.end}: volunteers wanted in fallback request "
                 f"{ref(key)} before {local_time(due, ctx.policy.tz)}. "
-                f"{ev.req.issue.web_url}".rstrip(),
+                f"{ev.filed.issue.web_url}".rstrip(),
                 "fallback request opened",
                 about=ev.iid,
             )
@@ -134,11 +134,11 @@ def body(ctx: Context, ev: Evaluated, window: Window) -> str:
 
 
 def _closing_reason(ctx: Context, ev: Evaluated) -> str:
-    if not ev.req.issue.is_open:
+    if not ev.filed.issue.is_open:
         return "the PTO request is closed"
     if ev.status is not Status.ACTIVE:
         return f"the PTO request is {ev.status.value}"
-    if ev.req.request is not None and ctx.today > ev.request.end:
+    if ev.filed.form is not None and ctx.today > ev.request.end:
         return "the PTO period is over"
     return "the pod can cover every account now"
 

@@ -24,16 +24,16 @@ from .notes import announce, ensure_note, has_note
 
 def plan_request(ctx: Context, ev: Evaluated) -> list[Action]:
     """Every write ``ev`` calls for, in the order they are applied."""
-    issue = ev.req.issue
+    issue = ev.filed.issue
     if not issue.is_open and ev.status is not Status.CANCELLED:
         # a closed request writes nothing itself, but its fallback request is closed
-        return plan_fallback(ctx, ev) if ev.req.request is not None else []
-    if going_live.is_history(ev.req, ctx.policy):
+        return plan_fallback(ctx, ev) if ev.filed.form is not None else []
+    if going_live.is_history(ev.filed, ctx.policy):
         return []  # over before the bot went live: counted and shown, never written to
-    if history.is_settled(ev.req, ctx.today):
+    if history.is_settled(ev.filed, ctx.today):
         return plan_fallback(ctx, ev)  # long over: nothing changes on it; a stray fallback closes
     actions = _labels(ctx, ev) + _needs_info(ctx, ev)
-    if ev.req.request is None:
+    if ev.filed.form is None:
         return actions
     if ctx.world.bot_note(issue.iid, "coverage") is None and ctx.today > ev.request.end:
         # over before the bot announced anything: no coverage to announce now; at most a
@@ -65,21 +65,21 @@ def _labels(ctx: Context, ev: Evaluated) -> list[Action]:
     want = {status_labels.get(ev.status, labels.needs_coverage if ev.uncovered else labels.covered)}
     if ev.counted:
         want.add(counting.out_label(ev.count, ctx.policy))
-    issue = ev.req.issue
+    issue = ev.filed.issue
     managed = set(status_labels.values()) | {labels.covered, labels.needs_coverage}
     managed |= {lab for lab in issue.labels if lab.startswith(labels.out_prefix)}
     return ensure_labels(issue, want, managed, f"status {ev.status.value}, {ev.count} out")
 
 
 def _needs_info(ctx: Context, ev: Evaluated) -> list[Action]:
-    issue = ev.req.issue
+    issue = ev.filed.issue
     existing = ctx.notes(issue.iid)
     if not issue.is_open:
         return []
     # its place in the queue, once its dates read well (see domain.world._queued_at)
     queue: dict[str, Any] = {}
-    if ev.req.request is not None:
-        queue["q"] = ev.req.queued_at.isoformat()
+    if ev.filed.form is not None:
+        queue["q"] = ev.filed.queued_at.isoformat()
     if ev.status is Status.NEEDS_INFO:
         body = wording.needs_info_note(issue.author, ev.problems)
         why = "the request has problems"
@@ -92,11 +92,11 @@ def _needs_info(ctx: Context, ev: Evaluated) -> list[Action]:
 
 
 def _coverage(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Action]:
-    issue = ev.req.issue
+    issue = ev.filed.issue
     posted = ctx.world.bot_note(issue.iid, "coverage") is not None
     if ev.status is Status.NEEDS_INFO and not posted:
         return []  # nothing was announced: the needs-info note says what to fix
-    announced = ev.req.coverage
+    announced = ev.filed.coverage
     if ev.status is Status.CANCELLED and not posted:
         return []
     r = ev.request
@@ -117,7 +117,7 @@ def _coverage(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Act
         "start": r.start.isoformat(),
         "end": r.end.isoformat(),
         "told": told,
-        "q": ev.req.queued_at.isoformat(),
+        "q": ev.filed.queued_at.isoformat(),
     }
     posting = "posted" if "visibility" in sent else ("ask" if not ctx.chat else None)
     unsent = None
@@ -151,7 +151,7 @@ def _sent(ev: Evaluated) -> set[str]:
     An approval request is sent once per dates (``approval:<start>/<end>``); a record from before
     the dates were kept counts for the dates the note announced.
     """
-    announced = ev.req.coverage
+    announced = ev.filed.coverage
     if announced is None:
         return set()
     legacy = f"approval:{announced.start}/{announced.end}"
@@ -166,7 +166,7 @@ def _notify(ctx: Context, ev: Evaluated, kind: str, sent: set[str]) -> list[Acti
         return []
     sent.add(record)
     r = ev.request
-    url = ev.req.issue.web_url or f"#{ev.iid}"
+    url = ev.filed.issue.web_url or f"#{ev.iid}"
     text = {
         "visibility": f"{ev.count} people out: {r.engineer} is off {r.start} – {r.end}. {url}",
         "approval": (
@@ -185,7 +185,7 @@ def _approval(ctx: Context, ev: Evaluated) -> list[Action]:
         return []
     key = _dates_key(ev)
     existing = ctx.notes(ev.iid)
-    announced = ev.req.coverage
+    announced = ev.filed.coverage
     legacy = f"{announced.start}/{announced.end}" if announced else key
     if any(n.topic == "approval" and n.data.get("k", legacy) == key for n in existing):
         return []  # asked for these dates already (a note from before keys: the announced dates)
@@ -196,7 +196,7 @@ def _approval(ctx: Context, ev: Evaluated) -> list[Action]:
 
 def _lead_time(ctx: Context, ev: Evaluated) -> list[Action]:
     days = reminders.lead_time_days(ev, ctx.policy)
-    opened = ev.req.issue.created_at.astimezone(ctx.policy.tz).date()
+    opened = ev.filed.issue.created_at.astimezone(ctx.policy.tz).date()
     if days is None or going_live.before(opened, ctx.policy):
         return []
     body = wording.lead_time_note(ev, ctx.policy, days)
@@ -264,7 +264,7 @@ def _release(ctx: Context, ev: Evaluated) -> list[Action]:
     hand-picked, assigned and volunteers alike; one already told they no longer cover is not
     told again), and the fallback request's volunteers.
     """
-    announced = ev.req.coverage
+    announced = ev.filed.coverage
     backups = set(_told(announced).values()) if announced else set()
     fb = ctx.world.fallbacks.get(ev.iid)
     if fb is not None:

@@ -21,25 +21,25 @@ def event_scope(world: World, evaluation: Evaluation, iid: int) -> set[int]:
         seeds = {
             ev.iid
             for ev in evaluation.requests
-            if ev.req.request is not None and ev.request.engineer == account_owner[iid]
+            if ev.filed.form is not None and ev.request.engineer == account_owner[iid]
         }
     else:
         seeds = {iid} if evaluation.get(iid) is not None else set()
     scope = set(seeds)
     for seed in seeds:
         ev = evaluation.get(seed)
-        if ev is None or ev.req.request is None:
+        if ev is None or ev.filed.form is None:
             continue
         r = ev.request
         for other in evaluation.requests:
-            o = other.req.request
+            o = other.filed.form
             if o is not None and o.start <= r.end and r.start <= o.end:
                 scope.add(other.iid)
     for req in list(scope):
         if req in world.fallbacks:
             scope.add(world.fallbacks[req].issue.iid)
         ev = evaluation.get(req)
-        if ev is not None and ev.req.request is not None:
+        if ev is not None and ev.filed.form is not None:
             scope |= {a.iid for a in world.accounts_of(ev.request.engineer)}
     if iid in account_owner:
         scope.add(iid)

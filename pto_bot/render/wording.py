@@ -141,9 +141,10 @@ def coverage_news(ev: Evaluated, changes: Sequence[Any], next_step: str) -> str:
 
 
 def status_summary(ev: Evaluated, policy: Policy) -> Trusted:
-    if ev.req.request is None:
+    if ev.filed.form is None:
         problems = "; ".join(p.message for p in ev.problems) or "the request cannot be read"
-        return Trusted(render("needs_info.md.j2", author=ev.req.issue.author, problems=[problems]))
+        author = ev.filed.issue.author
+        return Trusted(render("needs_info.md.j2", author=author, problems=[problems]))
     r = ev.request
     label = ev.state.replace("-", " ") if ev.status is Status.ACTIVE else ev.status.value
     return Trusted(

@@ -66,9 +66,9 @@ def _request_row(ev: Evaluated, today: date) -> RequestRow:
         ),
         global_support=tuple(a.name for a in ev.global_support),
         uncovered=tuple(c.account.name for c in ev.uncovered),
-        web_url=ev.req.issue.web_url,
-        opened_at=ev.req.issue.created_at,
-        is_open=ev.req.issue.is_open,
+        web_url=ev.filed.issue.web_url,
+        opened_at=ev.filed.issue.created_at,
+        is_open=ev.filed.issue.is_open,
         out_today=ev.counted and r.start <= today <= r.end,
         return_day=ev.return_day,
         problems=tuple(p.message for p in ev.problems),
@@ -112,10 +112,10 @@ def _fallbacks(plan: Plan, now: datetime, today: date) -> list[FallbackRow]:
 def _waiting(plan: Plan) -> list[WaitingRow]:
     rows = []
     for ev in plan.evaluation.requests:
-        issue = ev.req.issue
+        issue = ev.filed.issue
         if not issue.is_open or ev.status not in (Status.NEEDS_INFO, Status.NEEDS_APPROVAL):
             continue
-        r = ev.req.request
+        r = ev.filed.form
         rows.append(
             WaitingRow(
                 iid=ev.iid,
@@ -183,7 +183,7 @@ def build_view(plan: Plan, weeks: int = 8, *, project: str | None = None) -> Cov
         (
             _request_row(ev, today)
             for ev in evaluation.requests
-            if ev.req.request is not None and ev.request.end >= today
+            if ev.filed.form is not None and ev.request.end >= today
         ),
         key=lambda r: (r.start, r.end, r.iid),
     )

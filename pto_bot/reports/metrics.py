@@ -126,9 +126,9 @@ def compute_metrics(plan: Plan, since: date, until: date | None) -> Metrics:
     chosen: list[Evaluated] = []
     undated = 0
     for ev in evaluation.requests:
-        r = ev.req.request
+        r = ev.filed.form
         if r is None:
-            undated += int(in_range(ev.req.issue.created_at.astimezone(tz).date()))
+            undated += int(in_range(ev.filed.issue.created_at.astimezone(tz).date()))
         elif in_range(r.start):
             chosen.append(ev)
     requests = dict.fromkeys(STATES, 0)
@@ -259,7 +259,7 @@ def _fallbacks(
             known = [t for t in times if t is not None]
             if known:
                 hours = max(0.0, (max(known) - opened_at).total_seconds() / 3600)
-        if ev is not None and ev.req.request is not None:
+        if ev is not None and ev.filed.form is not None:
             engineer = ev.request.engineer
         stats.append(
             FallbackStat(

@@ -108,7 +108,7 @@ def what_if(
     )
     with_it = plan(policy, extended, now, bot)
     ev = with_it.evaluation.get(issue.iid)
-    assert ev is not None and ev.req.request is not None
+    assert ev is not None and ev.filed.form is not None
     names = _names(with_it.evaluation, ev)
     result = WhatIf(policy, now, ev, chat, names, evaluation=with_it.evaluation)
     if ev.status is Status.NEEDS_APPROVAL:
@@ -153,7 +153,7 @@ def _changes(base: Evaluation, with_it: Evaluation, skip: int) -> list[Change]:
     changes = []
     for after in with_it.requests:
         before = base.get(after.iid)
-        if after.iid == skip or before is None or after.req.request is None:
+        if after.iid == skip or before is None or after.filed.form is None:
             continue
         engineer = after.request.engineer
         if before.status is not after.status:

@@ -22,6 +22,7 @@ from ..domain.away_policy import project_path
 from ..domain.markers import read_marker
 from ..domain.mentions import mentions
 from ..domain.request_fields import visible_text
+from ..domain.usernames import among, same_user
 from ..domain.world import World
 from .evaluation import Evaluation, Status
 
@@ -39,7 +40,7 @@ def absences(world: World, evaluation: Evaluation, since: date) -> tuple[Absence
     valid backups), with who covers each of the engineer's accounts."""
     found = []
     for ev in evaluation.requests:
-        if ev.req.request is None or not ev.counted or ev.status not in AWAY_STATUSES:
+        if ev.filed.form is None or not ev.counted or ev.status not in AWAY_STATUSES:
             continue
         r = ev.request
         if r.end < since:
@@ -68,7 +69,7 @@ def watched(world: World, today: date, kept_days: int) -> dict[int, date]:
     oldest = today - timedelta(days=kept_days)
     found = {}
     for r in world.requests:
-        form = r.request
+        form = r.form
         if form is None or form.start > today or form.end < oldest:
             continue
         # a closed request gets no handback: once over, nothing of it is left to record
@@ -129,17 +130,14 @@ def _answered_for(data: dict[str, object] | None, user: str, request: int) -> bo
     if not isinstance(pairs, list):
         return False
     return any(
-        isinstance(p, list)
-        and len(p) == 2
-        and str(p[0]).casefold() == user.casefold()
-        and p[1] == request
+        isinstance(p, list) and len(p) == 2 and same_user(str(p[0]), user) and p[1] == request
         for p in pairs
     )
 
 
 def _bot_answered(notes: Iterable[tuple[str, str]], bot: str, user: str, request: int) -> bool:
     return any(
-        author.casefold() == bot.casefold() and _answered_for(read_marker(body), user, request)
+        same_user(author, bot) and _answered_for(read_marker(body), user, request)
         for author, body in notes
     )
 
@@ -176,10 +174,10 @@ def found_mentions(
         later: list[str],
         replies: list[tuple[str, str]],
     ) -> None:
-        if author.casefold() == bot.casefold():
+        if same_user(author, bot):
             return
         for user in sorted(mentions(body)):
-            if user == author.casefold():
+            if same_user(user, author):
                 continue
             absence = away_on(absences, user, when.astimezone(tz).date())
             if absence is None or skipped(item, absence, skip_labels):
@@ -187,11 +185,7 @@ def found_mentions(
             key = (thread.id if thread else "", absence.request)
             if key in found:
                 continue
-            answered = tuple(
-                dict.fromkeys(
-                    a for a in later if a.casefold() not in (bot.casefold(), author.casefold())
-                )
-            )
+            answered = tuple(dict.fromkeys(a for a in later if not among(a, (bot, author))))
             found[key] = (
                 absence,
                 Mention(

@@ -14,7 +14,7 @@ from ..domain.accounts import Account
 from ..domain.calendar import first_working_day_after
 from ..domain.ledger import NO_DECISIONS, Decisions, LedgerEntry, fold_ledger
 from ..domain.policy import Policy
-from ..domain.world import RequestIssue, World
+from ..domain.world import FiledRequest, World
 from . import changes, counting, coverage, going_live
 from .evaluation import Cover, Evaluated, Evaluation, Status
 from .fairness import fallback_days
@@ -41,10 +41,10 @@ class _Judged:
 
 
 def _judge(
-    policy: Policy, req: RequestIssue, decisions: Decisions, out: counting.OutIndex
+    policy: Policy, req: FiledRequest, decisions: Decisions, out: counting.OutIndex
 ) -> _Judged:
     """Rules 8 and 1: cancelled, denied, or counted (and held for approval)."""
-    r = req.request
+    r = req.form
     if r is None:
         problems = tuple(req.parsed.problems)
         return _Judged(Evaluated(req, Status.NEEDS_INFO, problems, decisions=decisions))
@@ -111,7 +111,7 @@ def _cover(world: World, judged: list[_Judged], backups: coverage.Backups) -> li
             assert found is not None
             pool = coverage.pod_pool(policy, found[1], r, peak, backups)
         kept, rest = coverage.keep_decided(
-            r, named, pool, ev.req.previous_assignment(), ev.decisions, backups
+            r, named, pool, ev.filed.previous_assignment(), ev.decisions, backups
         )
         result[index] = replace(
             ev, pod=pod_name, pod_covers=bool(pool), global_support=global_support

@@ -14,7 +14,7 @@ from ..domain.ledger import NO_DECISIONS, Decisions, How
 from ..domain.problems import Problem
 from ..domain.request_form import PtoRequest
 from ..domain.usernames import user_key
-from ..domain.world import RequestIssue
+from ..domain.world import FiledRequest
 
 
 class Status(StrEnum):
@@ -40,7 +40,7 @@ class Cover:
 class Evaluated:
     """One PTO request as the rules judge it."""
 
-    req: RequestIssue
+    filed: FiledRequest
     status: Status
     problems: tuple[Problem, ...] = ()
     counted: bool = False  # counts as "out" for everyone else
@@ -58,12 +58,12 @@ class Evaluated:
 
     @property
     def iid(self) -> int:
-        return self.req.iid
+        return self.filed.iid
 
     @property
     def request(self) -> PtoRequest:
-        assert self.req.request is not None
-        return self.req.request
+        assert self.filed.form is not None
+        return self.filed.form
 
     @property
     def uncovered(self) -> tuple[Cover, ...]:

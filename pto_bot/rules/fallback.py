@@ -33,11 +33,11 @@ def deadline(kind: Kind, opened_at: datetime, policy: Policy) -> datetime:
 def is_wanted(ev: Evaluated, today: date) -> bool:
     """A fallback request is needed: the request goes ahead, is open, has accounts the pod
     could not take, and is not over."""
-    r = ev.req.request
+    r = ev.filed.form
     return (
         r is not None
         and ev.status is Status.ACTIVE
-        and ev.req.issue.is_open
+        and ev.filed.issue.is_open
         and bool(ev.fallback_covers)
         and today <= r.end
     )

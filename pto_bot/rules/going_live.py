@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..domain.policy import Policy
-from ..domain.world import RequestIssue
+from ..domain.world import FiledRequest
 
 
 def before(day: date, policy: Policy) -> bool:
@@ -18,9 +18,9 @@ def before(day: date, policy: Policy) -> bool:
     return policy.go_live is not None and day < policy.go_live
 
 
-def is_history(req: RequestIssue, policy: Policy) -> bool:
+def is_history(req: FiledRequest, policy: Policy) -> bool:
     """Over before the bot went live (one that cannot be read: opened before it)."""
-    r = req.request
+    r = req.form
     if r is None:
         return before(req.issue.created_at.astimezone(policy.tz).date(), policy)
     return before(r.end, policy)

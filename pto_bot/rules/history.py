@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ..domain.world import RequestIssue
+from ..domain.world import FiledRequest
 
 SETTLED_AFTER = timedelta(days=42)
 
 
-def is_settled(req: RequestIssue, today: date) -> bool:
+def is_settled(req: FiledRequest, today: date) -> bool:
     """Its last day is more than :data:`SETTLED_AFTER` past."""
-    r = req.request
+    r = req.form
     return r is not None and r.end < today - SETTLED_AFTER
 
 

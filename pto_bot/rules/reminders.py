@@ -21,7 +21,7 @@ from .evaluation import Evaluated, Status
 
 def days_ahead(ev: Evaluated, policy: Policy) -> int:
     """Days from the opening of the request (in the team's time zone) to its first day off."""
-    opened = ev.req.issue.created_at.astimezone(policy.tz).date()
+    opened = ev.filed.issue.created_at.astimezone(policy.tz).date()
     return (ev.request.start - opened).days
 
 

@@ -292,6 +292,22 @@ BROKEN: list[tuple[str, Mutation, list[str]]] = [
         ],
     ),
     (
+        "one user on the roster twice, in two cases",
+        put("engineers", "KLang", value={"country": "US"}),
+        [
+            "policy.yaml: engineers: 'KLang' and 'klang' are one GitLab user (GitLab "
+            "usernames do not tell case apart); list them once"
+        ],
+    ),
+    (
+        "a pod member written in another case than on the roster",
+        put("pods", "beta", "members", 1, value="AdamLauzon"),
+        [
+            "policy.yaml: pods.beta.members[1]: 'AdamLauzon' is 'adamlauzon' under engineers: "
+            "write it the same way"
+        ],
+    ),
+    (
         "engineer key is not a username",
         put("engineers", "a conrad", value={"country": "US"}),
         ["policy.yaml: engineers.a conrad: 'a conrad' is not a GitLab username"],

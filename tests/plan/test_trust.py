@@ -149,6 +149,24 @@ def test_approval_after_an_edit_is_asked_again_in_a_new_note() -> None:
     assert p.plan("2026-11-21T13:00").actions == ()
 
 
+def test_people_are_who_the_roster_says_whatever_the_case_gitlab_spells_them_in() -> None:
+    p = Project()
+    req = three_out(p)
+    p.run("2026-11-20")
+    p.comment(req, "MelRoberts", "/pto approve", when="2026-11-20T15:00")  # GitLab's spelling
+    p.run("2026-11-20T16:00")
+    assert "pto::covered" in p.labels(req)
+    p = Project()
+    _, second = two_out_in_alpha(p)
+    p.run("2026-11-20T17:00")
+    fb = p.fallback_of(second)
+    assert fb is not None
+    p.comment(fb["iid"], "MichWalker", "/pto volunteer Northwind", when="2026-11-20T18:00")
+    p.run("2026-11-20T19:00")
+    (reply,) = p.notes(fb["iid"], "reply")
+    assert "you now cover" in reply and "not on the team roster" not in reply
+
+
 # -- asking the manager ------------------------------------------------------------------------
 def test_the_manager_is_asked_once_per_decision_with_what_they_need_to_decide() -> None:
     p = Project()
@@ -547,7 +565,7 @@ def test_the_parser_tolerates_zero_width_characters_people_paste() -> None:
     req = p.raw_request(pasted, "klang", "2026-11-05")
     plan = p.plan("2026-11-20")
     ev = plan.evaluation.get(req)
-    assert ev is not None and ev.req.request is not None
+    assert ev is not None and ev.filed.form is not None
     assert (ev.request.start, ev.request.end) == (date(2026, 12, 7), date(2026, 12, 11))
 
 

@@ -190,7 +190,7 @@ def test_the_hypothetical_request_is_opened_now_far_above_the_other_issues() -> 
     now = at("2026-11-20")
     snapshot = p.tracker(now).read(everything())
     answer, plan = what_if(p.policy, snapshot, now, "@klang", "2026-12-07", "2026-12-11")
-    issue = answer.ev.req.issue
+    issue = answer.ev.filed.issue
     assert issue.iid == last + OFFSET and issue.created_at == now and issue.author == "klang"
     assert plan.evaluation.requests[-1] is answer.ev  # judged after every request already open
     assert "- **Start:** 2026-12-07" in issue.description

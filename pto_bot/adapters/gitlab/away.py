@@ -17,6 +17,7 @@ from typing import Any
 from gitlab.v4.objects import Project, ProjectIssue
 
 from ...domain.away import TEAM, Discussed, Scan, Thread, ThreadNote
+from ...domain.usernames import same_user
 from ...errors import AccessError, TrackerError
 from .api import PAGE, Api
 from .convert import api_time, parse_time
@@ -93,7 +94,7 @@ def find_reply(
     """The answer the bot posted after ``since`` with this ``body``, if a failure hid it."""
     for t in read_threads(api, place, iid, thread):
         for note in t.notes:
-            same = note.body.strip() == body.strip() and note.author.casefold() == bot.casefold()
+            same = note.body.strip() == body.strip() and same_user(note.author, bot)
             if same and note.created_at >= since:
                 return note.id
     return None

@@ -13,6 +13,7 @@ from ...domain.accounts import account_key, account_of
 from ...domain.policy import Policy
 from ...domain.policy_file import parse_policy
 from ...domain.snapshot import Issue
+from ...domain.usernames import same_user
 from ...errors import ConfigError
 from .facts import CI_FILE, Facts
 from .labels import wanted_labels
@@ -33,7 +34,7 @@ def _identity(policy: Policy, user: User) -> list[Finding]:
                 "bot's own events without an API request",
             )
         )
-    elif expected.casefold() != user.username.casefold():
+    elif not same_user(expected, user.username):
         lines.append(
             Finding(
                 "todo",
