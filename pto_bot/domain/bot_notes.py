@@ -13,6 +13,7 @@ from .ledger import LedgerEntry
 from .markers import CoverageState, NeedsInfoState, ReplyState, read_marker, read_state
 from .request_form import ParseResult
 from .snapshot import Issue
+from .topics import Topic
 from .usernames import same_user
 
 
@@ -41,7 +42,7 @@ def bot_notes(issue: Issue, bot: str) -> tuple[BotNote, ...]:
 def ledger_of(iid: int, notes: Iterable[BotNote], problems: list[str]) -> list[LedgerEntry]:
     entries = []
     for note in notes:
-        if note.topic != "reply":
+        if note.topic != Topic.REPLY:
             continue
         state = read_state(ReplyState, note.data)
         if isinstance(state, str):
@@ -60,7 +61,7 @@ def ledger_of(iid: int, notes: Iterable[BotNote], problems: list[str]) -> list[L
 
 
 def coverage_state(iid: int, notes: Iterable[BotNote], problems: list[str]) -> CoverageState | None:
-    note = next((n for n in notes if n.topic == "coverage"), None)
+    note = next((n for n in notes if n.topic == Topic.COVERAGE), None)
     if note is None:
         return None
     state = read_state(CoverageState, note.data)
@@ -84,7 +85,7 @@ def queued_at(
     bot's own writes (which move ``updated_at``) never move it."""
     if coverage is not None and coverage.q is not None:
         return coverage.q
-    needs_info = next((n for n in mine if n.topic == "needs-info"), None)
+    needs_info = next((n for n in mine if n.topic == Topic.NEEDS_INFO), None)
     if needs_info is not None and parsed.request is not None and coverage is None:
         state = read_state(NeedsInfoState, needs_info.data)
         if not isinstance(state, str) and state.q is not None:

@@ -20,6 +20,7 @@ from .markers import CoverageState, FallbackState, read_marker, read_state
 from .policy import OFFLINE_BOT, Policy
 from .request_form import ParseResult, PtoRequest, parse_request
 from .snapshot import Issue, Snapshot
+from .topics import Topic
 from .usernames import same_user
 
 
@@ -102,7 +103,7 @@ def _fallback(issue: Issue, bot: str, problems: list[str]) -> FallbackIssue | No
         )
         return None
     data = read_marker(issue.description)
-    if data is None or data["t"] != "fallback":
+    if data is None or data["t"] != Topic.FALLBACK:
         problems.append(
             f"#{issue.iid}: the fallback request's hidden state is gone from its description: "
             f"ignored; {label_hint}, and the bot opens a new one if one is needed"
@@ -139,7 +140,7 @@ def _repaired_fallback(issue: Issue, data: dict[str, Any]) -> FallbackState | No
     request = data.get("request")
     if not isinstance(request, int) or isinstance(request, bool):
         return None
-    keep: dict[str, Any] = {"t": "fallback", "request": request, "accounts": {}}
+    keep: dict[str, Any] = {"t": Topic.FALLBACK, "request": request, "accounts": {}}
     for name, default in (("opened_at", issue.created_at), ("start", None), ("end", None)):
         trial = read_state(FallbackState, {**keep, name: data.get(name)})
         keep[name] = data.get(name) if not isinstance(trial, str) else default
@@ -155,7 +156,7 @@ def is_dashboard(issue: Issue) -> bool:
     issue with the dashboard label and none of its other labels (a fallback request someone gave
     the label is still a fallback request), this marker's first."""
     data = read_marker(issue.description)
-    return data is not None and data.get("t") == "dashboard"
+    return data is not None and data.get("t") == Topic.DASHBOARD
 
 
 def read_world(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..domain.topics import Topic
+
 _REF = "\u27e6new:{key}\u27e7"
 REF_RE = re.compile("\u27e6new:([^\u27e7]+)\u27e7")
 
@@ -120,7 +122,7 @@ class Reply:
     thread: str
     body: str
     why: str
-    topic: str = "away"
+    topic: str = Topic.AWAY
 
     def describe(self) -> str:
         where = f"#{self.iid}" if not self.place else f"{self.place}#{self.iid}"

@@ -18,6 +18,7 @@ from ..domain.away import TEAM, Absence, Mention, Places, PlaybookNote, Scan
 from ..domain.ledger import LedgerEntry
 from ..domain.markers import with_marker
 from ..domain.policy import Policy
+from ..domain.topics import Topic
 from ..domain.usernames import among
 from ..domain.world import World
 from ..render import away_wording
@@ -26,7 +27,7 @@ from ..rules.evaluation import Evaluated, Evaluation
 from .actions import Action, Reply
 from .notes import announce, ensure_note
 
-LOG, DIGEST = "away-log", "away-digest"
+LOG, DIGEST = Topic.AWAY_LOG, Topic.AWAY_DIGEST
 KEPT_DAYS = 31  # absences that ended this long ago still matter (the handback on return)
 
 
@@ -139,7 +140,9 @@ def answers(
             for a, m in items
         ]
         pairs = [[a.engineer, a.request] for a, _ in items]
-        body = with_marker(away_wording.answer(policy, parts), "away", d=thread, **{"for": pairs})
+        body = with_marker(
+            away_wording.answer(policy, parts), Topic.AWAY, d=thread, **{"for": pairs}
+        )
         who = ", ".join(a.engineer for a, _ in items)
         actions.append(Reply(place, iid, thread, body, f"{who} mentioned while out"))
     return actions

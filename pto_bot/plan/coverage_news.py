@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
+from ..domain.topics import Topic
 from ..render import wording
 from ..rules.evaluation import Evaluated, Status
 from .actions import Action
@@ -63,7 +64,7 @@ def news(
     """Who was told of which backup after this run (for the coverage note's marker), and the
     note that tells those who do not know yet."""
     announced = ev.filed.coverage
-    posted = ctx.world.bot_note(ev.iid, "coverage") is not None
+    posted = ctx.world.bot_note(ev.iid, Topic.COVERAGE) is not None
     if ev.status not in (Status.ACTIVE, Status.NEEDS_INFO) or ev.filed.form is None:
         if not posted:
             return {}, []  # the first post names no backup yet (waiting for approval, ...)
@@ -79,7 +80,7 @@ def news(
     key = _digest([[c.account, c.was, c.now] for c in found] + [str(r.start), str(r.end)])
     next_step = _next_step(ev, fallback_ref)
     body = wording.coverage_news(ev, found, next_step)
-    actions = announce(ctx.notes(ev.iid), ev.iid, "backups", body, "coverage changed", key=key)
+    actions = announce(ctx.notes(ev.iid), ev.iid, Topic.BACKUPS, body, "coverage changed", key=key)
     return now, actions
 
 

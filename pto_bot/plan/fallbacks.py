@@ -9,6 +9,7 @@ from datetime import datetime
 
 from ..domain.markers import with_marker
 from ..domain.snapshot import Issue
+from ..domain.topics import Topic
 from ..render import fallback_wording as wording
 from ..render.engine import local_time
 from ..rules import fallback as rule
@@ -61,7 +62,7 @@ def plan_fallback(ctx: Context, ev: Evaluated) -> list[Action]:
         actions += announce(
             ctx.notes(issue.iid),
             issue.iid,
-            "covered",
+            Topic.COVERED,
             wording.fallback_closed_note(volunteers, True, ""),
             "all accounts covered",
             key=",".join(volunteers),
@@ -130,7 +131,7 @@ def body(ctx: Context, ev: Evaluated, window: Window) -> str:
     }
     if window.reopened_at is not None:
         state["window_from"] = window.reopened_at.isoformat()
-    return with_marker(text, "fallback", **state)
+    return with_marker(text, Topic.FALLBACK, **state)
 
 
 def _closing_reason(ctx: Context, ev: Evaluated) -> str:
@@ -146,7 +147,7 @@ def _closing_reason(ctx: Context, ev: Evaluated) -> str:
 def _close(ctx: Context, issue: Issue, reason: str) -> list[Action]:
     note = wording.fallback_closed_note([], False, reason)
     return [
-        *announce(ctx.notes(issue.iid), issue.iid, "closed", note, reason),
+        *announce(ctx.notes(issue.iid), issue.iid, Topic.CLOSED, note, reason),
         SetState(issue.iid, "close", reason),
     ]
 
@@ -161,9 +162,9 @@ def _escalation(ctx: Context, ev: Evaluated, issue: Issue, window: datetime) -> 
     first = ctx.world.fallbacks[ev.iid].opened_at.isoformat()
     existing = [n for n in ctx.notes(issue.iid) if n.data.get("k", first) == key]
     note = wording.escalated_note(ev, ctx.policy, due)
-    actions = announce(existing, issue.iid, "escalated", note, "deadline passed", key=key)
+    actions = announce(existing, issue.iid, Topic.ESCALATED, note, "deadline passed", key=key)
     actions += ensure_labels(issue, {ctx.policy.labels.escalated}, set(), "deadline passed")
-    if ctx.chat and not any(n.topic == "escalated" for n in existing):
+    if ctx.chat and not any(n.topic == Topic.ESCALATED for n in existing):
         # after the note, which records that it was sent: with it, or not at all
         actions.append(
             Notify(

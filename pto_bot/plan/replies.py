@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from ..commands.parse import Command
 from ..commands.verbs import Outcome
 from ..domain.markers import marker
+from ..domain.topics import Topic, reply_topic
 from ..render.engine import Trusted, render
 from .actions import Action, PostNote
 
@@ -27,7 +28,7 @@ def reply_actions(answered: Iterable[tuple[Command, Outcome]]) -> list[Action]:
             ],
         )
         entries = [o.entry.to_json() for _, o in items]
-        full = f"{body.rstrip()}\n\n{marker('reply', note=note_id, cmds=entries)}\n"
+        full = f"{body.rstrip()}\n\n{marker(Topic.REPLY, note=note_id, cmds=entries)}\n"
         verbs = ", ".join(o.entry.verb for _, o in items)
-        actions.append(PostNote(issue_iid, f"reply:{note_id}", full, f"answer {verbs}"))
+        actions.append(PostNote(issue_iid, reply_topic(note_id), full, f"answer {verbs}"))
     return actions

@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 
 from ..domain.markers import CoverageState
+from ..domain.topics import Topic, cover_topic
 from ..render import reminder_wording, wording
 from ..rules import counting, going_live, history, reminders
 from ..rules.evaluation import Evaluated, Status
@@ -35,7 +36,7 @@ def plan_request(ctx: Context, ev: Evaluated) -> list[Action]:
     actions = _labels(ctx, ev) + _needs_info(ctx, ev)
     if ev.filed.form is None:
         return actions
-    if ctx.world.bot_note(issue.iid, "coverage") is None and ctx.today > ev.request.end:
+    if ctx.world.bot_note(issue.iid, Topic.COVERAGE) is None and ctx.today > ev.request.end:
         # over before the bot announced anything: no coverage to announce now; at most a
         # welcome back on the first working day back
         if ev.status is Status.ACTIVE and ctx.today == ev.return_day:
@@ -83,17 +84,17 @@ def _needs_info(ctx: Context, ev: Evaluated) -> list[Action]:
     if ev.status is Status.NEEDS_INFO:
         body = wording.needs_info_note(issue.author, ev.problems)
         why = "the request has problems"
-        return ensure_note(existing, issue.iid, "needs-info", body, why, None, **queue)
-    if has_note(existing, "needs-info"):
+        return ensure_note(existing, issue.iid, Topic.NEEDS_INFO, body, why, None, **queue)
+    if has_note(existing, Topic.NEEDS_INFO):
         body = wording.needs_info_note(issue.author, [])
         why = "the problems are fixed"
-        return ensure_note(existing, issue.iid, "needs-info", body, why, None, **queue)
+        return ensure_note(existing, issue.iid, Topic.NEEDS_INFO, body, why, None, **queue)
     return []
 
 
 def _coverage(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Action]:
     issue = ev.filed.issue
-    posted = ctx.world.bot_note(issue.iid, "coverage") is not None
+    posted = ctx.world.bot_note(issue.iid, Topic.COVERAGE) is not None
     if ev.status is Status.NEEDS_INFO and not posted:
         return []  # nothing was announced: the needs-info note says what to fix
     announced = ev.filed.coverage
@@ -131,7 +132,7 @@ def _coverage(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Act
         + ensure_note(
             ctx.notes(issue.iid),
             issue.iid,
-            "coverage",
+            Topic.COVERAGE,
             wording.coverage_note(ev, ctx.policy, fallback_ref, posting),
             f"coverage: {ev.status.value}",
             unsent,
@@ -187,11 +188,11 @@ def _approval(ctx: Context, ev: Evaluated) -> list[Action]:
     existing = ctx.notes(ev.iid)
     announced = ev.filed.coverage
     legacy = f"{announced.start}/{announced.end}" if announced else key
-    if any(n.topic == "approval" and n.data.get("k", legacy) == key for n in existing):
+    if any(n.topic == Topic.APPROVAL and n.data.get("k", legacy) == key for n in existing):
         return []  # asked for these dates already (a note from before keys: the announced dates)
     would = replace(ev, status=Status.ACTIVE, covers=ev.proposed) if held else None
     body = wording.approval_note(ev, ctx.policy, would)
-    return announce(existing, ev.iid, "approval", body, "too many people out", key=key)
+    return announce(existing, ev.iid, Topic.APPROVAL, body, "too many people out", key=key)
 
 
 def _lead_time(ctx: Context, ev: Evaluated) -> list[Action]:
@@ -200,7 +201,7 @@ def _lead_time(ctx: Context, ev: Evaluated) -> list[Action]:
     if days is None or going_live.before(opened, ctx.policy):
         return []
     body = wording.lead_time_note(ev, ctx.policy, days)
-    return announce(ctx.notes(ev.iid), ev.iid, "lead-time", body, "opened late")
+    return announce(ctx.notes(ev.iid), ev.iid, Topic.LEAD_TIME, body, "opened late")
 
 
 def _reminders(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Action]:
@@ -214,15 +215,17 @@ def _reminders(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Ac
     )
     # posted the week before; once posted, kept true to the dates (and the playbooks list to
     # what is still stale) until the first day off
-    if week_before or (has_note(existing, "playbooks") and today < ev.request.start):
+    if week_before or (has_note(existing, Topic.PLAYBOOKS) and today < ev.request.start):
         covered = [c.account for c in ev.covers]  # the accounts someone covers for them
         stale = reminders.stale_playbooks(covered, ctx.now, policy)
-        if stale or has_note(existing, "playbooks"):
+        if stale or has_note(existing, Topic.PLAYBOOKS):
             body = reminder_wording.playbooks_note(ev, policy, stale)
-            actions += ensure_note(existing, iid, "playbooks", body, "playbooks not updated lately")
-    if week_before or has_note(existing, "checklist"):
+            actions += ensure_note(
+                existing, iid, Topic.PLAYBOOKS, body, "playbooks not updated lately"
+            )
+    if week_before or has_note(existing, Topic.CHECKLIST):
         body = reminder_wording.checklist_note(ev, policy)
-        actions += ensure_note(existing, iid, "checklist", body, "week before PTO")
+        actions += ensure_note(existing, iid, Topic.CHECKLIST, body, "week before PTO")
     on_leave = reminders.is_out_today(ev, today) and not passed(r.start)
     if policy.reminders.playbook_note_on_start and on_leave:
         actions += _playbook_notes(ctx, ev, fallback_ref)
@@ -230,7 +233,7 @@ def _reminders(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Ac
         reminders.backup_cue(ev, policy)
     ):
         body = reminder_wording.backup_return_note(ev, policy)
-        actions += announce(existing, iid, "backup-return", body, "the day before return")
+        actions += announce(existing, iid, Topic.BACKUP_RETURN, body, "the day before return")
     if reminders.is_return_due(ev, today, policy) and not passed(ev.return_day or today):
         actions += _returned(ctx, ev)
     return actions
@@ -239,7 +242,7 @@ def _reminders(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Ac
 def _returned(ctx: Context, ev: Evaluated) -> list[Action]:
     away = handback(ctx.world, ctx.away, ev)
     body = reminder_wording.returned_note(ev, ctx.policy, away)
-    return announce(ctx.notes(ev.iid), ev.iid, "returned", body, "first working day back")
+    return announce(ctx.notes(ev.iid), ev.iid, Topic.RETURNED, body, "first working day back")
 
 
 def _playbook_notes(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Action]:
@@ -250,7 +253,7 @@ def _playbook_notes(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> li
             actions += ensure_note(
                 ctx.notes(playbook.iid),
                 playbook.iid,
-                f"cover:{ev.iid}",
+                cover_topic(ev.iid),
                 reminder_wording.playbook_cover_note(ev, cover, fallback_ref),
                 f"coverage for #{ev.iid} starts",
             )
@@ -272,8 +275,8 @@ def _release(ctx: Context, ev: Evaluated) -> list[Action]:
     actions: list[Action] = []
     if backups:
         body = reminder_wording.released_note(ev, sorted(backups))
-        actions += announce(ctx.notes(ev.iid), ev.iid, "released", body, "cancelled")
-    topic = f"cover:{ev.iid}"
+        actions += announce(ctx.notes(ev.iid), ev.iid, Topic.RELEASED, body, "cancelled")
+    topic = cover_topic(ev.iid)
     for playbook in ctx.world.playbooks.values():
         existing = ctx.notes(playbook.iid)
         if has_note(existing, topic):

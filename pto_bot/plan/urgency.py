@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..domain.topics import Topic
 from .actions import (
     REF_RE,
     Action,
@@ -26,8 +27,15 @@ from .actions import (
 )
 
 URGENT, COVERAGE, ROUTINE = 0, 1, 2
-_URGENT_TOPICS = ("escalated", "approval")
-_COVERAGE_TOPICS = ("coverage", "needs-info", "backups", "released", "covered", "closed")
+_URGENT_TOPICS = (Topic.ESCALATED, Topic.APPROVAL)
+_COVERAGE_TOPICS = (
+    Topic.COVERAGE,
+    Topic.NEEDS_INFO,
+    Topic.BACKUPS,
+    Topic.RELEASED,
+    Topic.COVERED,
+    Topic.CLOSED,
+)
 
 Group = list[Action]
 

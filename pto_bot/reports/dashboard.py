@@ -12,6 +12,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from ..domain.markers import with_marker
+from ..domain.topics import Topic
 from ..domain.world import World
 from ..plan.actions import Action, CreateIssue, EditIssue, SetState
 from ..render.engine import Trusted, local_time, render
@@ -110,7 +111,7 @@ def dashboard_actions(world: World, view: CoverageView, problems: list[str]) -> 
             return [SetState(existing.iid, "close", "the dashboard is off")]
         return []
     weekdays = sorted(world.policy.working_weekdays)
-    body = with_marker(render_dashboard(view, weekdays, problems), "dashboard")
+    body = with_marker(render_dashboard(view, weekdays, problems), Topic.DASHBOARD)
     if existing is None:
         labels = (world.policy.labels.dashboard,)
         why = "the team's coverage at a glance"

@@ -44,6 +44,7 @@ from datetime import date, datetime, time
 from ..domain.accounts import account_key
 from ..domain.ledger import LedgerEntry
 from ..domain.markers import read_marker
+from ..domain.topics import Topic
 from ..plan.actions import CreateIssue, PostNote, SetLabels
 from ..plan.planner import Plan
 from ..rules.counting import band, days_off
@@ -191,7 +192,7 @@ def _ledger(plan: Plan, now: datetime) -> tuple[list[LedgerEntry], dict[str, dat
     for issue in plan.world.issues.values():
         for note in issue.notes:
             data = read_marker(note.body) if note.author == bot else None
-            if not data or data["t"] != "reply":
+            if not data or data["t"] != Topic.REPLY:
                 continue
             for raw in data.get("cmds", []):
                 if isinstance(raw, dict) and isinstance(raw.get("k"), str):

@@ -22,6 +22,7 @@ from ..domain.away_policy import project_path
 from ..domain.markers import read_marker
 from ..domain.mentions import mentions
 from ..domain.request_fields import visible_text
+from ..domain.topics import Topic
 from ..domain.usernames import among, same_user
 from ..domain.world import World
 from .evaluation import Evaluation, Status
@@ -73,7 +74,7 @@ def watched(world: World, today: date, kept_days: int) -> dict[int, date]:
         if form is None or form.start > today or form.end < oldest:
             continue
         # a closed request gets no handback: once over, nothing of it is left to record
-        due = r.issue.is_open and world.bot_note(r.iid, "returned") is None
+        due = r.issue.is_open and world.bot_note(r.iid, Topic.RETURNED) is None
         if form.end >= yesterday or due:
             found[r.iid] = form.start
     return found
@@ -124,7 +125,7 @@ def account_of(absence: Absence, accounts: Iterable[str]) -> str | None:
 
 
 def _answered_for(data: dict[str, object] | None, user: str, request: int) -> bool:
-    if not data or data.get("t") != "away":
+    if not data or data.get("t") != Topic.AWAY:
         return False
     pairs = data.get("for")
     if not isinstance(pairs, list):
