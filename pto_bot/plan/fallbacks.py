@@ -158,9 +158,7 @@ def _escalation(ctx: Context, ev: Evaluated, issue: Issue, window: datetime) -> 
         return []
     due = rule.deadline(ev.request.kind, window, ctx.policy)
     key = window.isoformat()
-    # an escalation note from before keys counts for the first window
-    first = ctx.world.fallbacks[ev.iid].opened_at.isoformat()
-    existing = [n for n in ctx.notes(issue.iid) if n.data.get("k", first) == key]
+    existing = [n for n in ctx.notes(issue.iid) if n.data.get("k") == key]
     note = wording.escalated_note(ev, ctx.policy, due)
     actions = announce(existing, issue.iid, Topic.ESCALATED, note, "deadline passed", key=key)
     actions += ensure_labels(issue, {ctx.policy.labels.escalated}, set(), "deadline passed")

@@ -147,16 +147,10 @@ def _dates_key(ev: Evaluated) -> str:
 
 
 def _sent(ev: Evaluated) -> set[str]:
-    """The team-channel messages already sent for the request (as its coverage note records).
-
-    An approval request is sent once per dates (``approval:<start>/<end>``); a record from before
-    the dates were kept counts for the dates the note announced.
-    """
+    """The team-channel messages already sent for the request (as its coverage note records);
+    an approval request is sent once per dates (``approval:<start>/<end>``)."""
     announced = ev.filed.coverage
-    if announced is None:
-        return set()
-    legacy = f"approval:{announced.start}/{announced.end}"
-    return {legacy if kind == "approval" else kind for kind in announced.sent}
+    return set(announced.sent) if announced is not None else set()
 
 
 def _notify(ctx: Context, ev: Evaluated, kind: str, sent: set[str]) -> list[Action]:
@@ -186,10 +180,6 @@ def _approval(ctx: Context, ev: Evaluated) -> list[Action]:
         return []
     key = _dates_key(ev)
     existing = ctx.notes(ev.iid)
-    announced = ev.filed.coverage
-    legacy = f"{announced.start}/{announced.end}" if announced else key
-    if any(n.topic == Topic.APPROVAL and n.data.get("k", legacy) == key for n in existing):
-        return []  # asked for these dates already (a note from before keys: the announced dates)
     would = replace(ev, status=Status.ACTIVE, covers=ev.proposed) if held else None
     body = wording.approval_note(ev, ctx.policy, would)
     return announce(existing, ev.iid, Topic.APPROVAL, body, "too many people out", key=key)
