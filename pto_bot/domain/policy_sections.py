@@ -214,8 +214,7 @@ class Reminders(_Strict):
 class Reports(_Strict):
     dashboard: bool = Field(
         default=True,
-        description="Keep the coverage dashboard issue (when false, the issue is closed and "
-        "keeps only the bot's memory).",
+        description="Keep the coverage dashboard issue (when false, an open one is closed).",
     )
     weeks: int = Field(default=8, ge=1, le=52, description="Weeks ahead the reports show.")
     calendar_accounts: bool = Field(

@@ -31,7 +31,7 @@ def plan_request(ctx: Context, ev: Evaluated) -> list[Action]:
         return plan_fallback(ctx, ev) if ev.filed.form is not None else []
     if going_live.is_history(ev.filed, ctx.policy):
         return []  # over before the bot went live: counted and shown, never written to
-    if history.is_settled(ev.filed, ctx.today):
+    if history.is_archived(ev.filed, ctx.today):
         return plan_fallback(ctx, ev)  # long over: nothing changes on it; a stray fallback closes
     actions = _labels(ctx, ev) + _needs_info(ctx, ev)
     if ev.filed.form is None:

@@ -1,7 +1,7 @@
 """``pto-bot check``: what would happen if an engineer asked for these days off, before anyone
 opens an issue.
 
-The question becomes a PTO request issue that exists only in memory: opened at ``now`` by the
+The question becomes a PTO request issue that exists only in this plan: opened at ``now`` by the
 engineer (so it is judged after every request already open, as a real one would be), with an
 iid far above the project's, and a description in the template's field format, read by the same
 parser (so a bad date or an unknown engineer gets the parser's own message). The planner runs on

@@ -10,7 +10,7 @@
 | 9 fairness (fallback weeks) | ``fairness`` |
 | 9 rotation (pods by effective date) | ``rotation`` |
 | going live: history before ``go_live`` | ``going_live`` |
-| settled history, and how far back the rules look | ``history`` |
+| archived history, and how far back the rules look | ``history`` |
 
 ``evaluate`` runs them in order and returns a frozen :class:`~pto_bot.rules.evaluate.Evaluation`.
 """

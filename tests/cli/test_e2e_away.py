@@ -474,3 +474,42 @@ def test_a_mention_whose_record_could_not_be_written_is_recorded_later(
     for when in ("2026-11-23T16:00", "2026-11-23T17:00"):
         team.reconcile(when)
     assert f"{INITECH}#{iid}" in team.note(request, "away-log")
+
+
+# -- what the bot did is read from GitLab, not from what it kept --------------------------------
+
+
+def test_a_thread_answered_before_the_memory_was_lost_is_not_answered_again(
+    team: Team, away: dict[str, Any]
+) -> None:
+    iid = customer_issue(team, INITECH)
+    first = customer_note(team, INITECH, iid, "@klang is the license renewed?", "2026-11-23T16:00")
+    team.reconcile("2026-11-23T17:00")
+    assert len(answers(team, iid, INITECH)) == 1
+    reply_in(team, INITECH, iid, first, "jane", "Thanks! @klang one more thing.", "2026-11-24T09:00")
+    dashboard = next(i for i in team.fake.issues.values() if "pto-dashboard" in i["labels"])
+    dashboard["description"] = "Edited by hand"  # what the bot kept is gone
+
+    for when in ("2026-11-24T10:00", "2026-11-24T11:00"):
+        assert team.reconcile(when).code == 0
+
+    assert len(answers(team, iid, INITECH)) == 1  # the thread was answered: GitLab says so
+
+
+def test_a_mention_made_before_an_emergency_request_was_opened_that_day_is_answered(
+    team: Team, away: dict[str, Any]
+) -> None:
+    team.reconcile("2026-11-30T08:00")  # klang is back; nobody is away
+    iid = customer_issue(team, ACME)
+    customer_note(team, ACME, iid, "@adamlauzon can you call us?", "2026-11-30T09:00")
+    team.reconcile("2026-11-30T10:00")  # nobody away yet: nothing to answer
+    sick = team.request(
+        "adamlauzon", "2026-11-30", "2026-12-01", kind="emergency", created="2026-11-30T11:00"
+    )
+
+    run = team.reconcile("2026-11-30T12:00")
+
+    assert run.code == 0, run.text
+    assert "pto::covered" in team.labels(sick) or "pto::needs-coverage" in team.labels(sick)
+    (answer,) = answers(team, iid, ACME)
+    assert "adamlauzon" in answer

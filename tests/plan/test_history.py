@@ -1,4 +1,4 @@
-"""Settled history: a request whose last day is more than six weeks past is counted and shown,
+"""Archived history: a request whose last day is more than six weeks past is counted and shown,
 and the bot no longer writes to it; the closed history the rules need reaches back to January 1
 or six weeks, whichever is earlier."""
 
