@@ -67,7 +67,7 @@ def _hours(value: float) -> Trusted:
 @cache
 def environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("pto_bot.render", "templates"),
+        loader=PackageLoader("pto_bot.render", "notes"),
         undefined=StrictUndefined,
         autoescape=False,
         finalize=_finalize,

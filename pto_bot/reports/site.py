@@ -7,7 +7,7 @@ self-contained (inline CSS, inline SVG, no script, no external asset), so it can
 GitLab Pages or opened from disk. It is read on phones too: nothing is scaled down to fit (the
 timeline's text would shrink to a few pixels); the timeline and wide tables scroll sideways in
 their own boxes, the timeline's names staying in view. Geometry is computed in
-:mod:`.timeline`; the Jinja2 templates in ``reports/templates/`` hold the wording and markup,
+:mod:`.timeline`; the Jinja2 templates in ``reports/pages/`` hold the wording and markup,
 with autoescape on: every value people typed (account names, problems) is HTML-escaped.
 """
 
@@ -56,7 +56,7 @@ def _weeks(value: float) -> str:
 @cache
 def environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("pto_bot.reports", "templates"),
+        loader=PackageLoader("pto_bot.reports", "pages"),
         autoescape=True,  # these templates are all HTML: every value is escaped
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -486,7 +486,9 @@ def test_a_thread_answered_before_the_memory_was_lost_is_not_answered_again(
     first = customer_note(team, INITECH, iid, "@klang is the license renewed?", "2026-11-23T16:00")
     team.reconcile("2026-11-23T17:00")
     assert len(answers(team, iid, INITECH)) == 1
-    reply_in(team, INITECH, iid, first, "jane", "Thanks! @klang one more thing.", "2026-11-24T09:00")
+    reply_in(
+        team, INITECH, iid, first, "jane", "Thanks! @klang one more thing.", "2026-11-24T09:00"
+    )
     dashboard = next(i for i in team.fake.issues.values() if "pto-dashboard" in i["labels"])
     dashboard["description"] = "Edited by hand"  # what the bot kept is gone
 
