@@ -156,6 +156,7 @@ class FakeGitLab:
         self._next_note_id = 500
         self._routes: list[tuple[str, re.Pattern[str], Callable[..., Reply]]] = [
             ("GET", re.compile(r"/user"), self._get_user),
+            ("GET", re.compile(r"/users"), self._find_users),
             ("GET", re.compile(r"/projects/([^/]+)"), self._get_project),
             ("GET", re.compile(r"/projects/([^/]+)/members/all"), self._list_members),
             ("GET", re.compile(r"/projects/([^/]+)/members/all/(\d+)"), self._get_member),
@@ -692,6 +693,23 @@ class FakeGitLab:
     def _get_user(self, params: Json, request: requests.PreparedRequest) -> Reply:
         return _json_reply(200, self._user(self.bot))
 
+    def _find_users(self, params: Json, request: requests.PreparedRequest) -> Reply:
+        """``GET /users?username=x``: the user, whatever the case (GitLab's usernames do not
+        tell case apart), as a list of one; an empty list for a name nobody has."""
+        wanted = str(params.get("username") or "")
+        known = [*self._users, *self.members, self.bot]
+        found = [name for name in dict.fromkeys(known) if name.casefold() == wanted.casefold()]
+        return _json_reply(200, [self._user(name) for name in found[:1]])
+
+    def _assignees(self, params: Json) -> list[str] | None:
+        """The usernames ``assignee_ids`` names (None: the request names none)."""
+        if "assignee_ids" not in params and "assignee_ids[]" not in params:
+            return None
+        raw = params.get("assignee_ids", params.get("assignee_ids[]"))
+        ids = raw if isinstance(raw, list) else [raw]
+        by_id = {v: k for k, v in self._users.items()}
+        return [by_id[int(i)] for i in ids if str(i).isdigit() and int(i) in by_id]
+
     def _get_project(self, params: Json, request: requests.PreparedRequest) -> Reply:
         space = self._space
         role = self.role if space is self.team else space.role
@@ -898,12 +916,14 @@ class FakeGitLab:
             }
             return _json_reply(409, body)
         labels = params.get("labels", "")
+        assignees = self._assignees(params) if self._role_here() >= PLANNER else None
         iid = self.add_issue(
             params["title"],
             labels=labels.split(",") if isinstance(labels, str) and labels else labels or [],
             author=self.bot,
             age=timedelta(0),
             confidential=_flag(params.get("confidential")),  # any member may, on creation
+            assignees=assignees or (),
         )
         issue = self.issues[iid]
         issue["description"] = self._run_quick_actions(issue, params.get("description") or "")
@@ -923,7 +943,14 @@ class FakeGitLab:
             if params.get("state_event") and issue["author"] != self.bot:
                 return _message(403, "403 Forbidden")
             # silently dropped, as GitLab does without the right to set issue metadata
-            for key in ("labels", "add_labels", "remove_labels", "confidential"):
+            for key in (
+                "labels",
+                "add_labels",
+                "remove_labels",
+                "confidential",
+                "assignee_ids",
+                "assignee_ids[]",
+            ):
                 params.pop(key, None)
         if "labels" in params:
             issue["labels"] = []
@@ -934,6 +961,9 @@ class FakeGitLab:
             self._set_state(issue, params["state_event"], self.bot)
         if "confidential" in params:
             issue["confidential"] = _flag(params["confidential"])
+        assignees = self._assignees(params)
+        if assignees is not None:
+            issue["assignees"] = assignees
         if "title" in params:
             issue["title"] = params["title"]
         if "description" in params:

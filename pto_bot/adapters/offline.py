@@ -215,7 +215,15 @@ class OfflineTracker:
         raw["labels"] = labels
         self._touch(raw)
 
-    def create_issue(self, title: str, description: str, labels: Sequence[str]) -> int:
+    def create_issue(
+        self,
+        title: str,
+        description: str,
+        labels: Sequence[str],
+        *,
+        assignees: Sequence[str] = (),
+        confidential: bool = False,
+    ) -> int:
         iid = max(iids(self.data), default=0) + 1
         now = _iso(self.clock())
         base = self._base_url()
@@ -227,7 +235,8 @@ class OfflineTracker:
                 "labels": list(labels),
                 "state": "opened",
                 "author": {"username": self.bot_username},
-                "assignees": [],
+                "assignees": [{"username": name} for name in assignees],
+                "confidential": confidential,
                 "created_at": now,
                 "updated_at": now,
                 "closed_at": None,

@@ -106,8 +106,17 @@ class Tracker(Protocol):
 
     def set_labels(self, iid: int, add: Sequence[str], remove: Sequence[str]) -> None: ...
 
-    def create_issue(self, title: str, description: str, labels: Sequence[str]) -> int:
-        """Open an issue; return its iid."""
+    def create_issue(
+        self,
+        title: str,
+        description: str,
+        labels: Sequence[str],
+        *,
+        assignees: Sequence[str] = (),
+        confidential: bool = False,
+    ) -> int:
+        """Open an issue (assigned to ``assignees``, usernames; confidential when asked);
+        return its iid."""
         ...
 
     def link_issues(self, iid: int, other_iid: int) -> None: ...

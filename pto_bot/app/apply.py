@@ -174,7 +174,13 @@ def _execute(
             return done()
         case CreateIssue():
             description = resolve_refs(action.description, created, False)
-            iid = tracker.create_issue(action.title, description, action.labels)
+            iid = tracker.create_issue(
+                action.title,
+                description,
+                action.labels,
+                assignees=action.assignees,
+                confidential=action.confidential,
+            )
             created[action.key] = iid
             if action.link_to is not None:
                 try:

@@ -73,10 +73,14 @@ class CreateIssue:
     labels: tuple[str, ...]
     link_to: int | None
     why: str
+    assignees: tuple[str, ...] = ()
+    confidential: bool = False
 
     def describe(self) -> str:
         link = f", linked to #{self.link_to}" if self.link_to else ""
-        return f"open issue {self.title!r}{link}"
+        who = f", assigned to {', '.join(self.assignees)}" if self.assignees else ""
+        secret = ", confidential" if self.confidential else ""
+        return f"open issue {self.title!r}{link}{who}{secret}"
 
 
 @dataclass(frozen=True)

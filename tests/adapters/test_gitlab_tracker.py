@@ -355,6 +355,39 @@ def test_create_issue_returns_the_iid(fake_gitlab: FakeGitLab) -> None:
     assert bot.requests_made == 1
 
 
+def test_an_issue_is_opened_assigned_and_confidential_the_users_looked_up_once(
+    fake_gitlab: FakeGitLab,
+) -> None:
+    fake_gitlab.members.update({"adamlauzon": 30, "magomez3": 30})
+    bot = tracker(fake_gitlab)
+
+    first = bot.create_issue(
+        "Coverage: klang", "Who covers", ["pto-coverage"], assignees=["AdamLauzon", "magomez3"]
+    )
+    second = bot.create_issue(
+        "Coverage: dbass90",
+        "Who covers",
+        ["pto-coverage"],
+        assignees=["adamlauzon"],
+        confidential=True,
+    )
+
+    assert fake_gitlab.issues[first]["assignees"] == ["adamlauzon", "magomez3"]
+    assert fake_gitlab.issues[second]["assignees"] == ["adamlauzon"]
+    assert fake_gitlab.issues[second]["confidential"] and not fake_gitlab.issues[first].get(
+        "confidential"
+    )
+    assert fake_gitlab.count("GET", "/users") == 2  # each user once, whatever the case
+
+
+def test_opening_an_issue_for_a_user_gitlab_does_not_know_says_so(fake_gitlab: FakeGitLab) -> None:
+    with pytest.raises(TrackerError, match="GitLab knows no user @nobody-here"):
+        tracker(fake_gitlab).create_issue(
+            "Coverage", "x", ["pto-coverage"], assignees=["nobody-here"]
+        )
+    assert fake_gitlab.count("POST") == 0
+
+
 def test_link_issues_tolerates_an_existing_link(fake_gitlab: FakeGitLab) -> None:
     a = fake_gitlab.add_issue("PTO", labels=["pto"])
     b = fake_gitlab.add_issue("Fallback", labels=["pto-fallback"])

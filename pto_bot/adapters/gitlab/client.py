@@ -77,6 +77,7 @@ class GitLabTracker(GitLabWrites):
         self._memory = memory  # False: keep nothing between runs (read all that can matter)
         self._uow = UnitOfWork()
         self._query: Query | None = None
+        self._user_ids: dict[str, int] = {}
         self._pacer = Pacer(
             writes_per_minute,
             write_minutes * 60,

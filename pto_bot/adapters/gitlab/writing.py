@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from gitlab.exceptions import GitlabCreateError
 
@@ -40,6 +41,7 @@ class GitLabWrites:
     _pacer: Pacer
     _uow: UnitOfWork
     _query: Query | None
+    _user_ids: dict[str, int]
 
     @property
     def bot_username(self) -> str:
@@ -78,9 +80,25 @@ class GitLabWrites:
                 answer = self._api.project.issues.update(iid, change)
             self._uow.issue_written(iid, answer, self._api.server_now())
 
-    def create_issue(self, title: str, description: str, labels: Sequence[str]) -> int:
+    def create_issue(
+        self,
+        title: str,
+        description: str,
+        labels: Sequence[str],
+        *,
+        assignees: Sequence[str] = (),
+        confidential: bool = False,
+    ) -> int:
         refuse_quick_actions("create issue", None, description)
-        data = {"title": title, "description": description, "labels": ",".join(labels)}
+        data: dict[str, Any] = {
+            "title": title,
+            "description": description,
+            "labels": ",".join(labels),
+        }
+        if assignees:
+            data["assignee_ids"] = [self._user_id(name) for name in assignees]
+        if confidential:
+            data["confidential"] = True
         board = self._query is not None and self._query.board in labels
 
         def post() -> int:
@@ -150,6 +168,18 @@ class GitLabWrites:
         with self._api.reporting("edit description", iid), self._pacer.write():
             answer = self._api.project.issues.update(iid, change)
         self._uow.issue_written(iid, answer, self._api.server_now())
+
+    def _user_id(self, username: str) -> int:
+        """The id GitLab knows ``username`` by (``GET /users?username=``), once a run."""
+        found = self._user_ids.get(username.casefold())
+        if found is not None:
+            return found
+        with self._api.reporting(f"look up the user @{username}", None):
+            listed = self._api.gl.users.list(username=username, get_all=False)
+        if not listed:
+            raise TrackerError(f"GitLab knows no user @{username} (check policy.yaml)")
+        self._user_ids[username.casefold()] = int(listed[0].id)
+        return int(listed[0].id)
 
     # -- helpers ----------------------------------------------------------------------------
 
