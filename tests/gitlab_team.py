@@ -65,6 +65,8 @@ class Team:
     # dashboard is off). Off by default: most tests look at other writes, and a bot without
     # memory reads every issue that can still matter, as it does on an offline file.
     remember: bool = False
+    # How far the runner's clock is from GitLab's (the fake's): runners' clocks drift.
+    skew: timedelta = timedelta(0)
 
     # -- setting the scene (no HTTP) --------------------------------------------------------
     def _issue(
@@ -194,7 +196,7 @@ def wire(fake_gitlab: FakeGitLab, tmp_path: Path, mp: pytest.MonkeyPatch) -> Tea
 
     def on_fake_clock(kw: dict[str, Any]) -> dict[str, Any]:
         clock = {"sleep": fake_gitlab.sleep, "clock": fake_gitlab.monotonic}
-        return {**kw, **clock, "now": lambda: fake_gitlab.now}
+        return {**kw, **clock, "now": lambda: fake_gitlab.now + team.skew}
 
     def from_env(env: Mapping[str, str], *args: Any, **kw: Any) -> GitLabTracker:
         return original(env, *args, **on_fake_clock(kw), memory=team.remember)

@@ -45,7 +45,8 @@ class Run:
     def exit_code(self) -> int:
         """0 done; 1 some issues could not be processed; 2 the tracker refused the run (token,
         role, project, unreachable) before anything was written."""
-        if self.result.stopped is not None and not self.result.writes:
+        stopped = self.result.stopped
+        if stopped is not None and stopped.kind != "rate-limited" and not self.result.writes:
             return EXIT_CONFIG
         return EXIT_PARTIAL if self.problems else EXIT_OK
 

@@ -15,7 +15,7 @@ from pto_bot.adapters.gitlab.client import GitLabTracker
 from pto_bot.adapters.tracker import Query
 from pto_bot.domain.markers import with_marker
 from pto_bot.domain.snapshot import Issue, Snapshot
-from pto_bot.errors import ConfigError, TrackerError
+from pto_bot.errors import AccessError, ConfigError, TrackerError
 from pto_bot.render.text import safe
 
 NOTES = r"/issues/\d+/notes$"
@@ -513,6 +513,33 @@ def test_an_absurd_retry_after_is_capped(fake_gitlab: FakeGitLab) -> None:
     tracker(fake_gitlab).read(QUERY)
 
     assert fake_gitlab.sleeps == [60]
+
+
+def test_a_429_without_retry_after_waits_for_gitlabs_next_minute_once(
+    fake_gitlab: FakeGitLab,
+) -> None:
+    iid = fake_gitlab.add_issue("PTO", labels=["pto"])
+    fake_gitlab.fail("POST", NOTES, status=429)  # GitLab.com sends no Retry-After
+    bot = tracker(fake_gitlab)
+
+    bot.post_note(iid, "Coverage")
+
+    assert fake_gitlab.sleeps == [60]  # the rate limit's window is a minute
+    assert [n["body"] for n in fake_gitlab.notes[iid]] == ["Coverage"]
+
+
+def test_a_second_429_in_a_row_leaves_the_rest_to_the_next_run_and_says_so(
+    fake_gitlab: FakeGitLab,
+) -> None:
+    iid = fake_gitlab.add_issue("PTO", labels=["pto"])
+    fake_gitlab.fail("POST", NOTES, status=429, times=2)
+
+    with pytest.raises(AccessError, match="rate limit") as caught:
+        tracker(fake_gitlab).post_note(iid, "Coverage")
+
+    assert fake_gitlab.sleeps == [60]
+    assert caught.value.kind == "rate-limited" and "next run" in caught.value.explained
+    assert fake_gitlab.notes[iid] == []
 
 
 def test_a_write_answered_503_is_sent_again_once_and_applied(fake_gitlab: FakeGitLab) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from fake_gitlab import BASE_URL, TOKEN
+from fake_gitlab import BASE_URL, GUEST, TOKEN
 from gitlab_team import Team
 
 
@@ -78,6 +78,24 @@ def test_a_role_too_low_to_write_stops_before_any_write_and_names_the_role(
     assert "give the token's user the role Reporter (or Planner on GitLab 17.7" in run.text
     assert run.count("PUT") == 1 and run.count("POST") == 0  # it stopped at the first refusal
     assert "(skipped) post note [coverage] (the run stopped)" in run.text
+
+
+def test_label_changes_gitlab_drops_for_a_guest_stop_the_run_once_and_name_the_role(
+    team: Team, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """GitLab answers 200 to a Guest's label change and drops it: the bot compares the answer
+    with what it asked, stops, and says which role it needs, on each run once, never a loop."""
+    req = scene(team)
+    team.fake.members[team.fake.bot] = GUEST
+
+    runs = [team.reconcile(f"2026-11-20T{hour}:00") for hour in (14, 15)]
+
+    for run in runs:
+        assert run.code == 2, run.text
+        assert run.count("PUT") == 1 and run.count("POST") == 0  # one attempt, then it stops
+        assert f"#{req}: GitLab: set labels on issue #{req} failed: GitLab dropped it" in run.text
+        assert "give the token's user the role Reporter (or Planner on GitLab 17.7" in run.text
+    assert team.labels(req) == ["pto"]
 
 
 def test_a_wrong_project_says_which_variable_to_fix(

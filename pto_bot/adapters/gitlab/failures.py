@@ -18,7 +18,7 @@ import requests
 from gitlab.exceptions import GitlabAuthenticationError, GitlabError
 
 from ...errors import AccessError, TrackerError
-from .transport import Redirected
+from .transport import RateLimited, Redirected
 
 #: The least role the bot needs: it labels, closes and reopens issues (Guest cannot).
 BOT_ROLE = "Reporter (or Planner on GitLab 17.7 and later)"
@@ -109,6 +109,14 @@ def translate(
             )
         detail = message if isinstance(message, str) and message else type(exc).__name__
         return TrackerError(f"{where} failed: {status} {detail}".rstrip(), iid)
+    if isinstance(exc, RateLimited):
+        return AccessError(
+            f"{where} failed: GitLab's rate limit ({exc})",
+            None,
+            kind="rate-limited",
+            hint="GitLab.com allows 2,000 requests and 60 new comments a minute per user: the "
+            "rest is left to the next run, which goes on from here",
+        )
     if isinstance(exc, Redirected):
         return AccessError(
             f"{where} failed: GitLab at {url} answered {exc.status} with a redirect to another "

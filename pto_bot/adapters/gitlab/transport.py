@@ -26,6 +26,7 @@ import requests
 _log = logging.getLogger(__name__)
 
 MAX_RETRY_AFTER = 60.0
+RATE_WINDOW = 60.0  # GitLab's rate limits count requests per minute
 MAX_BACKOFF = 30.0
 _RETRYABLE_STATUS = frozenset([429, 500, 502, 503, 504, *range(520, 531)])
 _TRANSIENT_ERRORS = (
@@ -45,6 +46,11 @@ class Unsure(TransportError):
 
 class GaveUp(TransportError):
     """A retryable failure persisted through every attempt."""
+
+
+class RateLimited(TransportError):
+    """GitLab answered 429 again after a minute's wait: its rate limit holds; what is left is
+    for the next run."""
 
 
 class Redirected(TransportError):
@@ -91,11 +97,11 @@ def backoff(attempt: int) -> float:
     return float(min(MAX_BACKOFF, 2 ** (attempt - 1)))
 
 
-def _retry_after(response: requests.Response, attempt: int) -> float:
+def _retry_after(response: requests.Response) -> float | None:
     try:
         seconds = float(response.headers.get("Retry-After", ""))
     except ValueError:
-        return backoff(attempt)
+        return None
     return min(MAX_RETRY_AFTER, max(0.0, seconds))
 
 
@@ -120,6 +126,7 @@ class Transport(requests.Session):
         super().__init__()
         self.requests_made = 0
         self.server_date: str | None = None  # the Date header of the last response
+        self.waited_a_minute = False  # a 429 without Retry-After was waited out already
         self._max_attempts = max_attempts
         self._pace = pace
         self._sleep = sleep
@@ -170,8 +177,20 @@ class Transport(requests.Session):
         what = f"{_describe(request)}: HTTP {response.status_code}"
         if request.method == "POST" and response.status_code != 429:
             raise Unsure(what)
+        if response.status_code == 429:
+            return _announce(what, attempt, self._rate_limited(what, response))
         if attempt >= self._max_attempts:
             raise GaveUp(f"{what}, {attempt} attempts")
-        if response.status_code == 429:
-            return _announce(what, attempt, _retry_after(response, attempt))
         return _announce(what, attempt, backoff(attempt))
+
+    def _rate_limited(self, what: str, response: requests.Response) -> float:
+        """How long to wait after a 429: its ``Retry-After`` (capped); without one (GitLab.com
+        sends none) until GitLab's rate-limit window of a minute has passed, once a run:
+        a second 429 without it stops the writing for this run."""
+        delay = _retry_after(response)
+        if delay is not None:
+            return delay
+        if self.waited_a_minute:
+            raise RateLimited(f"{what} again after a minute's wait")
+        self.waited_a_minute = True
+        return RATE_WINDOW

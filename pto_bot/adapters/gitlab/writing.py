@@ -14,11 +14,12 @@ from typing import Any
 from gitlab.exceptions import GitlabCreateError
 
 from ...domain.markers import read_marker
-from ...errors import TrackerError
+from ...errors import AccessError, TrackerError
 from ..pacing import Pacer
 from ..tracker import Query
 from .api import Api
 from .convert import api_time, parse_time
+from .failures import BOT_ROLE
 from .transport import Unsure, backoff
 from .unit_of_work import UnitOfWork
 
@@ -79,6 +80,9 @@ class GitLabWrites:
             with self._api.reporting("set labels", iid), self._pacer.write():
                 answer = self._api.project.issues.update(iid, change)
             self._uow.issue_written(iid, answer, self._api.server_now())
+            now = set(answer.get("labels") or ())
+            if not set(add) <= now or now & set(remove):
+                raise dropped("set labels", iid)
 
     def create_issue(
         self,
@@ -110,7 +114,13 @@ class GitLabWrites:
         def find(since: datetime) -> int | None:
             return self._find_issue(title, description, labels, since)
 
-        return self._post_once(f"create issue {title!r}", None, post, find)
+        iid = self._post_once(f"create issue {title!r}", None, post, find)
+        made = self._uow.issues.get(iid)
+        if made is not None and assignees:
+            got = {str(a.get("username")) for a in made.issue.get("assignees") or ()}
+            if not {name.casefold() for name in assignees} <= {n.casefold() for n in got}:
+                raise dropped(f"assign issue #{iid} (opened)", iid)
+        return iid
 
     def link_issues(self, iid: int, other_iid: int) -> None:
         data = {
@@ -143,6 +153,8 @@ class GitLabWrites:
         with self._api.reporting(f"{state} issue", iid), self._pacer.write():
             answer = self._api.project.issues.update(iid, {"state_event": state})
         self._uow.issue_written(iid, answer, self._api.server_now())
+        if answer.get("state") != ("closed" if state == "close" else "opened"):
+            raise dropped(f"{state} issue", iid)
 
     def _make_home(self, query: Query) -> int:
         """An issue of the bot's own for its memory (the dashboard is off), closed by the write
@@ -245,6 +257,19 @@ class GitLabWrites:
             elif raw["title"] == title:
                 return int(raw["iid"])
         return None
+
+
+def dropped(op: str, iid: int) -> AccessError:
+    """GitLab answered 200 and did not make the change: it drops the metadata changes of a user
+    without the right to set them (a Guest), silently. Nothing the bot writes can then hold:
+    the run stops, and says what role to give."""
+    return AccessError(
+        f"GitLab: {op} on issue #{iid} failed: GitLab dropped it (answered 200, changed nothing)",
+        None,
+        kind="forbidden",
+        hint=f"give the token's user the role {BOT_ROLE} in the project (Manage > Members): a "
+        "Guest may comment, but GitLab silently drops its label and state changes",
+    )
 
 
 def refuse_quick_actions(op: str, iid: int | None, body: str) -> None:
