@@ -123,9 +123,11 @@ def read_snapshot(data: dict[str, Any], name: str, bot: str, labels: Sequence[st
         issues.append(issue)
         errors += [f"#{iid}: {line}" for line in skipped]
     project = data["project"]
+    project_id = project.get("id")
     return Snapshot(
         tuple(issues),
         str(project.get("path_with_namespace") or ""),
+        project_id if isinstance(project_id, int) and not isinstance(project_id, bool) else None,
         str(project.get("web_url") or ""),
         tuple(errors),
     )

@@ -4,14 +4,14 @@ to one mention, decided from what the tracker kept of the project."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
 from ..adapters.tracker import Tracker
 from ..adapters.webhook import Event
 from ..domain.away import TEAM, Absence, Discussed, Places, Scan, away_on
 from ..domain.policy import Policy
-from ..domain.usernames import user_key
+from ..domain.usernames import BotIdentity, user_key
 from ..domain.world import World
 from ..plan import away as plan_away
 from ..plan.actions import EditNote, PostNote, Reply
@@ -57,6 +57,7 @@ class Known:
     absences: tuple[Absence, ...]
     places: Places
     source: str  # "memory" or "read"
+    me: BotIdentity  # whose answers are the bot's (its earlier users too)
 
 
 def known(policy: Policy, tracker: Tracker, now: datetime, bot: str) -> Known:
@@ -70,7 +71,7 @@ def known(policy: Policy, tracker: Tracker, now: datetime, bot: str) -> Known:
         snapshot, source = tracker.read(wanted_now), "read"
     the_plan = plan(policy, snapshot, now, bot, strict=False)
     assert the_plan.away is not None
-    return Known(the_plan.away.absences, the_plan.away.places, source)
+    return Known(the_plan.away.absences, the_plan.away.places, source, the_plan.world.me)
 
 
 def out_now(
@@ -111,8 +112,9 @@ def answer_event(
         labels=event.labels,
         threads=threads,
     )
+    me = replace(what.me, username=bot)
     found = rules.found_mentions(
-        item, what.absences, what.places, bot, policy.tz, plan_away.skip_labels(policy)
+        item, what.absences, what.places, me, policy.tz, plan_away.skip_labels(policy)
     )
     found = [(a, m) for a, m in found if user_key(a.engineer) in event.mentioned]
     only = event.note_id if event.kind == "note" else 0

@@ -167,8 +167,8 @@ def handle_event(
     if event.mentioned:
         away = done.plan.away if done is not None else None
         what = (
-            Known(away.absences, away.places, "read")
-            if away is not None
+            Known(away.absences, away.places, "read", done.plan.world.me)
+            if done is not None and away is not None
             else known(policy, o.tracker, o.now, o.bot)
         )
         bot = o.bot

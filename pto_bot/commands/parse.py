@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from ..domain.policy import Policy
 from ..domain.snapshot import Issue, Note
-from ..domain.usernames import same_user
 from ..domain.world import World
 
 VERBS = ("help", "status", "volunteer", "withdraw", "approve", "deny", "assign")
@@ -75,7 +74,7 @@ def new_commands(world: World) -> list[Command]:
     found = []
     for issue, request_iid in issues:
         for note in issue.notes:
-            if note.system or same_user(note.author, world.bot):
+            if note.system or world.me.is_me(note.author):
                 continue
             seen: dict[tuple[str, str], int] = {}
             for index, (verb, args) in enumerate(command_lines(note.body, policy, world.bot)):

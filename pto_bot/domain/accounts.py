@@ -15,7 +15,7 @@ from typing import Literal
 from .policy import Policy, label_reference
 from .problems import Code, Problem, problem
 from .snapshot import Issue
-from .usernames import same_user
+from .usernames import BotIdentity
 
 Priority = Literal["high", "normal"]
 Model = Literal["auto-assigned", "global-support"]
@@ -45,20 +45,20 @@ def account_key(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip().casefold()
 
 
-def edited_at(issue: Issue, bot: str) -> datetime:
+def edited_at(issue: Issue, bot: BotIdentity) -> datetime:
     """When a person last worked on the playbook: a comment, or an edit of its description
     (GitLab records it as a system note "changed the description" by whoever edited). The
     issue's ``updated_at`` would not do: every note the bot leaves bumps it."""
     times = [issue.created_at]
     for note in issue.notes:
-        if same_user(note.author, bot):
+        if bot.is_me(note.author):
             continue
         if not note.system or note.body.strip().startswith("changed the description"):
             times.append(note.created_at)
     return max(times)
 
 
-def account_of(policy: Policy, issue: Issue, bot: str) -> Account:
+def account_of(policy: Policy, issue: Issue, bot: BotIdentity) -> Account:
     """The account a playbook issue describes."""
     labels = policy.labels
     name = _PLAYBOOK_PREFIX.sub("", issue.title).strip()

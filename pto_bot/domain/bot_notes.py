@@ -14,7 +14,7 @@ from .markers import CoverageState, NeedsInfoState, ReplyState, read_marker, rea
 from .request_form import ParseResult
 from .snapshot import Issue
 from .topics import Topic
-from .usernames import same_user
+from .usernames import BotIdentity
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,11 @@ class BotNote:
     data: dict[str, Any]
 
 
-def bot_notes(issue: Issue, bot: str) -> tuple[BotNote, ...]:
+def bot_notes(issue: Issue, bot: BotIdentity) -> tuple[BotNote, ...]:
     """The bot's notes on an issue that carry a marker, oldest first."""
     found = []
     for note in issue.notes:
-        if not same_user(note.author, bot):
+        if not bot.is_me(note.author):
             continue
         data = read_marker(note.body)
         if data is not None:

@@ -103,6 +103,12 @@ class Bot(_Strict):
         "asking, and so reports can run with a reader's token.",
     )
     command: str = Field(default="/pto", description="Command word people type in comments.")
+    former_usernames: list[Username] = Field(
+        default_factory=list,
+        description="Users the bot's token belonged to before (a new personal access token of "
+        "another user): their notes, fallback requests and dashboard stay the bot's own. A "
+        "project access token's earlier bot users of this project count without being listed.",
+    )
 
     @field_validator("command")
     @classmethod

@@ -51,6 +51,7 @@ class Snapshot:
 
     issues: tuple[Issue, ...]
     project: str = ""
+    project_id: int | None = None  # the project's numeric id, where the tracker knows it
     web_url: str = ""
     errors: tuple[str, ...] = field(default=())
 

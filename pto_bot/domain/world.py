@@ -16,12 +16,12 @@ from typing import Any
 from .accounts import Account, account_of
 from .bot_notes import BotNote, bot_notes, coverage_state, ledger_of, queued_at
 from .ledger import LedgerEntry
-from .markers import CoverageState, FallbackState, read_marker, read_state
+from .markers import CoverageState, FallbackState, looks_like_the_bots, read_marker, read_state
 from .policy import OFFLINE_BOT, Policy
 from .request_form import ParseResult, PtoRequest, parse_request
 from .snapshot import Issue, Snapshot
 from .topics import Topic
-from .usernames import same_user
+from .usernames import BotIdentity
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class FiledRequest:
 @dataclass(frozen=True)
 class World:
     policy: Policy
-    bot: str
+    bot: str  # the token's user: whom the bot writes as
     requests: tuple[FiledRequest, ...]  # in queue order
     accounts: tuple[Account, ...]
     playbooks: dict[int, Issue]
@@ -77,8 +77,15 @@ class World:
     issues: dict[int, Issue] = field(default_factory=dict)
     notes: dict[int, tuple[BotNote, ...]] = field(default_factory=dict)  # iid -> the bot's notes
     problems: tuple[str, ...] = ()
+    identity: BotIdentity | None = None  # who the bot is and was (its earlier users)
+    untrusted: frozenset[int] = frozenset()  # issues with the bot's markers by someone else
     _by_owner: dict[str, tuple[Account, ...]] = field(default_factory=dict, repr=False)
     _by_iid: dict[int, FiledRequest] = field(default_factory=dict, repr=False)
+
+    @property
+    def me(self) -> BotIdentity:
+        """Who the bot is and was: whose notes are its own."""
+        return self.identity or BotIdentity(self.bot)
 
     def accounts_of(self, username: str) -> tuple[Account, ...]:
         return self._by_owner.get(username, ())
@@ -94,9 +101,9 @@ class World:
         return next((n for n in self.bot_notes(iid) if n.topic == topic), None)
 
 
-def _fallback(issue: Issue, bot: str, problems: list[str]) -> FallbackIssue | None:
+def _fallback(issue: Issue, bot: BotIdentity, problems: list[str]) -> FallbackIssue | None:
     label_hint = "remove the fallback label or close it"
-    if not same_user(issue.author, bot):
+    if not bot.is_me(issue.author):
         problems.append(
             f"#{issue.iid}: carries the fallback label but was not opened by the bot "
             f"(@{issue.author}): ignored; {label_hint}"
@@ -151,6 +158,24 @@ def _repaired_fallback(issue: Issue, data: dict[str, Any]) -> FallbackState | No
     return None if isinstance(result, str) else result
 
 
+def _foreign_markers(issue: Issue, me: BotIdentity, problems: list[str]) -> bool:
+    """Notes that end as the bot's do (its marker on a line of its own) by someone the bot does
+    not know as itself: most likely the bot's user under an earlier token. Nothing is written on
+    the issue until the policy says who that was: the bot would otherwise say it all again."""
+    authors = sorted(
+        {n.author for n in issue.notes if not me.is_me(n.author) and looks_like_the_bots(n.body)}
+    )
+    if not authors:
+        return False
+    who = ", ".join(f"@{a}" for a in authors)
+    problems.append(
+        f"#{issue.iid}: the notes with the bot's hidden marker are by {who}, not by the bot's "
+        f"user @{me.username}: nothing is written on #{issue.iid}; if that was the bot's user "
+        f"(an earlier token), add {', '.join(authors)} to bot.former_usernames in policy.yaml"
+    )
+    return True
+
+
 def is_dashboard(issue: Issue) -> bool:
     """The issue's description ends with the dashboard's marker. The dashboard is the bot's own
     issue with the dashboard label and none of its other labels (a fallback request someone gave
@@ -165,8 +190,14 @@ def read_world(
     """The world of ``snapshot``; ``bot`` is the bot's username (default: the policy's).
     ``strict``: an issue whose reading raises stops it (a bug, in every test); otherwise the
     issue is named among the problems and the others are read."""
-    bot = bot or policy.bot.username or OFFLINE_BOT
+    me = BotIdentity(
+        bot or policy.bot.username or OFFLINE_BOT,
+        tuple(policy.bot.former_usernames),
+        snapshot.project_id,
+    )
+    bot = me.username
     labels = policy.labels
+    untrusted: set[int] = set()
     roster = policy.roster
     problems: list[str] = list(snapshot.errors)
     requests: list[FiledRequest] = []
@@ -177,10 +208,12 @@ def read_world(
     notes: dict[int, tuple[BotNote, ...]] = {}
     for issue in sorted(snapshot.issues, key=lambda i: (i.created_at, i.iid)):
         try:
-            mine = bot_notes(issue, bot)
+            mine = bot_notes(issue, me)
             notes[issue.iid] = mine
+            if _foreign_markers(issue, me, problems):
+                untrusted.add(issue.iid)
             if labels.fallback in issue.labels:
-                fb = _fallback(issue, bot, problems)
+                fb = _fallback(issue, me, problems)
                 if fb is not None and (
                     fb.request not in fallbacks or fb.issue.iid < fallbacks[fb.request].issue.iid
                 ):
@@ -199,7 +232,7 @@ def read_world(
                 ledger.extend(ledger_of(issue.iid, mine, problems))
             elif labels.playbook in issue.labels and issue.is_open:
                 playbooks[issue.iid] = issue
-            elif labels.dashboard in issue.labels and same_user(issue.author, bot):
+            elif labels.dashboard in issue.labels and me.is_me(issue.author):
                 dashboards.append(issue)
             elif labels.dashboard in issue.labels and issue.is_open:
                 problems.append(
@@ -212,7 +245,7 @@ def read_world(
             problems.append(f"#{issue.iid}: could not be read ({type(exc).__name__}: {exc})")
     accounts = tuple(
         sorted(
-            (account_of(policy, i, bot) for i in playbooks.values()), key=lambda a: (a.key, a.iid)
+            (account_of(policy, i, me) for i in playbooks.values()), key=lambda a: (a.key, a.iid)
         )
     )
     by_owner: dict[str, list[Account]] = defaultdict(list)
@@ -235,6 +268,8 @@ def read_world(
         issues=snapshot.by_iid(),
         notes=notes,
         problems=tuple(problems),
+        identity=me,
+        untrusted=frozenset(untrusted),
         _by_owner={k: tuple(v) for k, v in by_owner.items()},
         _by_iid={r.iid: r for r in requests},
     )

@@ -146,6 +146,16 @@ def target(action: Action) -> int | None:
     return action.iid
 
 
+def touches(action: Action, issues: frozenset[int]) -> bool:
+    """``action`` writes to one of ``issues``, or opens an issue linked to one, or tells the team
+    channel about one."""
+    if isinstance(action, CreateIssue):
+        return action.link_to in issues
+    if isinstance(action, Notify):
+        return action.about in issues
+    return target(action) in issues
+
+
 def resolve_refs(text: str, created: dict[str, int], dry_run: bool) -> str:
     """Replace references to issues this plan creates with their ``#iid``."""
 

@@ -57,7 +57,7 @@ def prepare(world: World, evaluation: Evaluation, scan: Scan | None) -> Away:
     found: list[tuple[Absence, Mention]] = []
     for item in scan.issues if scan else ():
         found += rules.found_mentions(
-            item, absences, where, world.bot, policy.tz, skip_labels(policy)
+            item, absences, where, world.me, policy.tz, skip_labels(policy)
         )
     threads: dict[int, tuple[Mention, ...]] = {}
     notes: dict[int, tuple[PlaybookNote, ...]] = {}

@@ -25,7 +25,7 @@ from ..domain.snapshot import Snapshot
 from ..domain.world import World, read_world
 from ..rules.evaluate import evaluate
 from ..rules.evaluation import Evaluation
-from .actions import Action
+from .actions import Action, touches
 from .away import Away, answers, digest_actions, log_actions, prepare
 from .context import Context
 from .fallbacks import plan_orphan
@@ -88,7 +88,8 @@ def plan(
         actions += _one_issue(account.iid, "playbook", playbook, failures)
     if scan is not None:
         actions += log_actions(world, away, now) + digest_actions(world, away, now)
-    return Plan(tuple(actions), world, evaluation, tuple(failures.found), now, away)
+    kept = [a for a in actions if not touches(a, world.untrusted)]
+    return Plan(tuple(kept), world, evaluation, tuple(failures.found), now, away)
 
 
 class _Failures:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from ..domain.world import World
 from ..rules.evaluation import Evaluation
-from .actions import Action, CreateIssue, Notify, target
+from .actions import Action, touches
 
 
 def event_scope(world: World, evaluation: Evaluation, iid: int) -> set[int]:
@@ -48,14 +48,5 @@ def event_scope(world: World, evaluation: Evaluation, iid: int) -> set[int]:
 
 def within(actions: Iterable[Action], scope: set[int]) -> list[Action]:
     """The actions that write to issues in ``scope`` (new fallback requests of those included)."""
-    kept: list[Action] = []
-    for action in actions:
-        if isinstance(action, CreateIssue):
-            keep = action.link_to in scope
-        elif isinstance(action, Notify):
-            keep = action.about in scope
-        else:
-            keep = target(action) in scope
-        if keep:
-            kept.append(action)
-    return kept
+    issues = frozenset(scope)
+    return [action for action in actions if touches(action, issues)]

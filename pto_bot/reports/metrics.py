@@ -187,11 +187,11 @@ def compute_metrics(plan: Plan, since: date, until: date | None) -> Metrics:
 
 def _ledger(plan: Plan, now: datetime) -> tuple[list[LedgerEntry], dict[str, datetime], int]:
     """Every command read (recorded, then those this run answers) and when each was answered."""
-    bot = plan.world.bot
+    me = plan.world.me
     answered_at: dict[str, datetime] = {}
     for issue in plan.world.issues.values():
         for note in issue.notes:
-            data = read_marker(note.body) if note.author == bot else None
+            data = read_marker(note.body) if me.is_me(note.author) else None
             if not data or data["t"] != Topic.REPLY:
                 continue
             for raw in data.get("cmds", []):

@@ -10,7 +10,7 @@ the snapshot with it; nothing is ever written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from ..domain.policy import Policy
@@ -103,9 +103,7 @@ def what_if(
     if parsed.request is None:
         raise ConfigError([f"check: {p.message}" for p in parsed.problems])
     issue = synthetic_issue(policy, snapshot, now, parsed.request.engineer, body)
-    extended = Snapshot(
-        (*snapshot.issues, issue), snapshot.project, snapshot.web_url, snapshot.errors
-    )
+    extended = replace(snapshot, issues=(*snapshot.issues, issue))
     with_it = plan(policy, extended, now, bot)
     ev = with_it.evaluation.get(issue.iid)
     assert ev is not None and ev.filed.form is not None

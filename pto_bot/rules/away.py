@@ -23,7 +23,7 @@ from ..domain.markers import read_marker
 from ..domain.mentions import mentions
 from ..domain.request_fields import visible_text
 from ..domain.topics import Topic
-from ..domain.usernames import among, same_user
+from ..domain.usernames import BotIdentity, same_user
 from ..domain.world import World
 from .evaluation import Evaluation, Status
 
@@ -136,9 +136,11 @@ def _answered_for(data: dict[str, object] | None, user: str, request: int) -> bo
     )
 
 
-def _bot_answered(notes: Iterable[tuple[str, str]], bot: str, user: str, request: int) -> bool:
+def _bot_answered(
+    notes: Iterable[tuple[str, str]], bot: BotIdentity, user: str, request: int
+) -> bool:
     return any(
-        same_user(author, bot) and _answered_for(read_marker(body), user, request)
+        bot.is_me(author) and _answered_for(read_marker(body), user, request)
         for author, body in notes
     )
 
@@ -155,7 +157,7 @@ def found_mentions(
     item: Discussed,
     absences: tuple[Absence, ...],
     places: Places,
-    bot: str,
+    bot: BotIdentity,
     tz: tzinfo,
     skip_labels: frozenset[str] = frozenset(),
 ) -> list[tuple[Absence, Mention]]:
@@ -175,7 +177,7 @@ def found_mentions(
         later: list[str],
         replies: list[tuple[str, str]],
     ) -> None:
-        if same_user(author, bot):
+        if bot.is_me(author):
             return
         for user in sorted(mentions(body)):
             if same_user(user, author):
@@ -186,7 +188,9 @@ def found_mentions(
             key = (thread.id if thread else "", absence.request)
             if key in found:
                 continue
-            answered = tuple(dict.fromkeys(a for a in later if not among(a, (bot, author))))
+            answered = tuple(
+                dict.fromkeys(a for a in later if not bot.is_me(a) and not same_user(a, author))
+            )
             found[key] = (
                 absence,
                 Mention(

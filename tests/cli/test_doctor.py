@@ -225,6 +225,18 @@ def test_a_bot_username_naming_someone_else_is_a_thing_to_fix(here: Team) -> Non
     assert "✗ bot.username is 'pto-bot' but the token belongs to @project_42_bot_4ffca233" in text
 
 
+def test_the_bots_users_under_earlier_tokens_are_named(here: Team) -> None:
+    ready(here)
+    here.fake.members["project_42_bot_0a1b2c3d"] = REPORTER  # the token before, not revoked yet
+    here.fake.members["project_77_bot_0a1b2c3d"] = REPORTER  # another project's bot user
+    here.fake.rename_bot("project_42_bot_4ffca233")
+
+    _, text, _ = doctor(here)
+
+    assert "✓ earlier bot users: @project_42_bot_0a1b2c3d: their notes" in text
+    assert "project_77_bot" not in text
+
+
 # --- the wording, from plain facts --------------------------------------------------------------
 
 

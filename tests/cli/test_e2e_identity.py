@@ -120,3 +120,66 @@ def test_a_report_with_a_readers_token_trusts_the_bot_username_it_is_given(team:
     report = json.loads((team.tmp / "public" / "report.json").read_text())
     [row] = [r for r in report["requests"] if r["iid"] == req]
     assert row["covers"] and all(c["backup"] for c in row["covers"])  # the bot's notes read
+
+
+# -- one identity across tokens -------------------------------------------------------------------
+
+
+def busy_week(team: Team) -> tuple[int, int]:
+    """klang covered by his pod; dbass90 and andsmith3 out together (a fallback request), where
+    klang volunteers. The request with the fallback, and its fallback request."""
+    team.policy, team.remember = policy_naming(team, None), True
+    team.playbook("Acme Corp", "klang")
+    team.playbook("Northwind", "dbass90", "high", "auto-assigned")
+    team.request("klang", "2026-12-14", "2026-12-18", created="2026-11-01")
+    team.request("andsmith3", "2026-12-07", "2026-12-11", created="2026-11-02")
+    req = team.request("dbass90", "2026-12-07", "2026-12-11", created="2026-11-03")
+    assert team.reconcile("2026-11-20T14:00").code == 0
+    fb = team.fallback_of(req)
+    assert fb is not None
+    team.comment(fb, "klang", "/pto volunteer Northwind", when="2026-11-20T14:30")
+    assert team.reconcile("2026-11-20T15:00").code == 0
+    return req, fb
+
+
+def written(team: Team) -> tuple[int, int]:
+    issues = len(team.fake.issues)
+    notes = sum(len(n) for n in team.fake.notes.values())
+    return issues, notes
+
+
+@pytest.mark.parametrize("new_user", ["project_42_bot_9d1e0a7c", "ase-pto-bot-2027"])
+def test_a_new_token_is_a_new_user_and_the_bots_earlier_notes_stay_its_own(
+    team: Team, new_user: str
+) -> None:
+    team.fake.rename_bot(TOKEN_USER)  # the first token: a project access token's bot user
+    _, fb = busy_week(team)
+    before = written(team)
+    if not new_user.startswith("project_42_bot"):  # a dedicated user: named in the policy
+        policy = Path(team.policy)
+        text = policy.read_text()
+        policy.write_text(text.replace("bot:\n", f"bot:\n  former_usernames: [{TOKEN_USER}]\n"))
+    team.fake.rename_bot(new_user)  # a new token (not rotated): a new user
+
+    run = team.reconcile("2026-11-20T16:00")
+
+    assert run.code == 0, run.text
+    assert written(team) == before  # no second coverage note, dashboard or fallback request
+    assert "klang" in (team.fake.issues[fb]["description"] or "")  # the volunteer kept
+    assert team.state(fb) == "closed"
+    assert len(team.reconcile("2026-11-20T17:00").writes) == 0
+
+
+def test_the_bots_markers_by_a_user_it_does_not_know_stop_writes_there_and_say_what_to_add(
+    team: Team,
+) -> None:
+    team.fake.rename_bot("old-pto-bot")  # a dedicated user's token, replaced by another's
+    req, _ = busy_week(team)
+    team.fake.rename_bot("new-pto-bot")
+
+    run = team.reconcile("2026-11-20T16:00")
+
+    assert run.code == 1, run.text
+    assert f"#{req}: the notes with the bot's hidden marker are by @old-pto-bot" in run.text
+    assert "add old-pto-bot to bot.former_usernames" in run.text
+    assert not any(f"/issues/{req}/" in path for _, path in run.writes)

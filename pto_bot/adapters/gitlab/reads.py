@@ -39,6 +39,8 @@ def list_labels(api: Api, query: Query, uow: UnitOfWork) -> dict[int, Raw]:
         uow.synced = uow.synced or api.server_now()
         for raw in listed:
             found.setdefault(int(raw["iid"]), raw)
+            if uow.project_id is None and isinstance(raw.get("project_id"), int):
+                uow.project_id = raw["project_id"]
     uow.synced = uow.synced or api.server_now()
     uow.since = query.since
     return found
@@ -132,9 +134,11 @@ def snapshot_of(api: Api, uow: UnitOfWork, errors: list[str]) -> Snapshot:
         except ValueError as exc:
             errors.append(f"issue #{iid} left out of this run: it could not be read ({exc})")
     issues.sort(key=lambda i: i.iid)
+    configured = api.connection.project
     return Snapshot(
         issues=tuple(issues),
-        project=str(api.connection.project),
+        project=str(configured),
+        project_id=uow.project_id or (configured if isinstance(configured, int) else None),
         web_url=_project_web_url(issues),
         errors=tuple(errors),
     )

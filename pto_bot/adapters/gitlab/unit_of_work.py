@@ -86,6 +86,7 @@ class UnitOfWork:
         self.found = memory  # the memory the run started from
         self.home = home  # the issue it was found in
         self.synced: datetime | None = None  # GitLab's time when this run began reading
+        self.project_id: int | None = None  # the project's numeric id, as GitLab lists it
         self.since: datetime | None = None
         self.issues: dict[int, KeptIssue] = {}
         self.boards: dict[int, Raw] = {}  # the bot's own issues (dashboard), as listed

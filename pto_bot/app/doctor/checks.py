@@ -8,44 +8,18 @@ from collections import Counter
 
 import yaml
 
-from ...adapters.gitlab.inspect import HIDDEN, User
+from ...adapters.gitlab.inspect import HIDDEN
 from ...domain.accounts import account_key, account_of
 from ...domain.policy import Policy
 from ...domain.policy_file import parse_policy
 from ...domain.snapshot import Issue
-from ...domain.usernames import same_user
+from ...domain.usernames import BotIdentity
 from ...errors import ConfigError
 from .facts import CI_FILE, Facts
+from .identity import identity
 from .labels import wanted_labels
 from .report import Finding, role_name
 from .safety import safety
-
-
-def _identity(policy: Policy, user: User) -> list[Finding]:
-    kind = "a project or group access token" if user.bot else "a personal access token"
-    lines = [Finding("ok", f"the token works: it is {kind} of @{user.username}")]
-    expected = policy.bot.username
-    if expected is None:
-        lines.append(
-            Finding(
-                "ok",
-                f"the bot is @{user.username} (bot.username is not set). Tip: add "
-                f"`bot.username: {user.username}` to the policy so the webhook job ignores the "
-                "bot's own events without an API request",
-            )
-        )
-    elif not same_user(expected, user.username):
-        lines.append(
-            Finding(
-                "todo",
-                f"bot.username is {expected!r} but the token belongs to @{user.username}: runs "
-                f"stop before writing. Set `bot.username: {user.username}` or use {expected}'s "
-                "token",
-            )
-        )
-    else:
-        lines.append(Finding("ok", f"bot.username matches the token's user @{user.username}"))
-    return lines
 
 
 def _access(facts: Facts) -> Finding:
@@ -219,9 +193,11 @@ def _roster(policy: Policy, facts: Facts) -> Finding:
 def _playbooks(policy: Policy, playbooks: list[Issue], bot: str) -> list[Finding]:
     labels = policy.labels
     lines = []
-    names = Counter(account_key(account_of(policy, issue, bot).name) for issue in playbooks)
+    names = Counter(
+        account_key(account_of(policy, issue, BotIdentity(bot)).name) for issue in playbooks
+    )
     for issue in sorted(playbooks, key=lambda i: i.iid):
-        account = account_of(policy, issue, bot)
+        account = account_of(policy, issue, BotIdentity(bot))
         problems = [p.message for p in account.problems]
         if len(issue.assignees) > 1:
             problems.append(f"{len(issue.assignees)} owners: keep one assignee, the owner")
@@ -278,7 +254,7 @@ def _collaboration(facts: Facts) -> list[Finding]:
 def findings(policy: Policy, facts: Facts, policy_path: str = "policy.yaml") -> list[Finding]:
     """Every check's line, in the order a team lead would fix them."""
     return [
-        *_identity(policy, facts.user),
+        *identity(policy, facts),
         _access(facts),
         *_labels(policy, facts),
         *_files(policy_path, facts),

@@ -11,6 +11,7 @@ from ...adapters.gitlab.inspect import HIDDEN, Hidden, Hook, Inspector, ProjectI
 from ...domain.accounts import account_of
 from ...domain.policy import Policy
 from ...domain.snapshot import Issue
+from ...domain.usernames import BotIdentity
 from ...errors import AccessError
 from ...rules.away import collaboration_projects
 from ..validate import PLAYBOOK_TEMPLATE, PTO_TEMPLATE
@@ -129,7 +130,7 @@ def collaboration(policy: Policy, playbooks: list[Issue]) -> dict[str, list[str]
     """Each collaboration project the playbooks and the policy name, with its accounts."""
     found: dict[str, list[str]] = {}
     for issue in playbooks:
-        name = account_of(policy, issue, policy.bot.username or "").name
+        name = account_of(policy, issue, BotIdentity(policy.bot.username or "")).name
         for path in collaboration_projects(issue.description):
             found.setdefault(path, []).append(name)
     for name, paths in policy.out_of_office.projects.items():
