@@ -263,6 +263,8 @@ def year_of_history(team: Team, closed: int = 300, open_: int = 40) -> dict[str,
     counts["dbass90"] = team.request("dbass90", "2026-12-07", "2026-12-11", created="2026-11-02")
     counts["open"] = open_ + 4  # requests and playbooks
     counts["all"] = counts["open"] + counts["closed since January 1"]
+    # whose notes a run without memory reads: those commented on, and the playbooks
+    counts["read"] = counts["closed since January 1"] + 4
     return counts
 
 

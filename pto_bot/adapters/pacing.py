@@ -31,6 +31,51 @@ NOTES_PER_MINUTE = 50
 WINDOW = 60.0
 
 
+class Window:
+    """At most ``limit`` events in any rolling ``seconds``: the one sliding window pto_bot paces
+    itself by (all its requests, its writes, its comments). ``stamps`` are when each counted
+    event happened, oldest first."""
+
+    def __init__(self, limit: int, seconds: float = WINDOW) -> None:
+        self.limit = limit
+        self.seconds = seconds
+        self.stamps: deque[float] = deque()
+
+    def forget(self, now: float) -> None:
+        while self.stamps and now - self.stamps[0] >= self.seconds:
+            self.stamps.popleft()
+
+    def earliest(self, now: float, stamps: Sequence[float] | None = None) -> float:
+        """When one more event may happen, at ``now`` or later (given ``stamps``, by default
+        those counted so far)."""
+        counted = self.stamps if stamps is None else stamps
+        if len(counted) < self.limit:
+            return now
+        return max(now, counted[-self.limit] + self.seconds)
+
+    def add(self, when: float) -> None:
+        self.stamps.append(when)
+
+
+class Paced:
+    """Every request at most ``limit`` a minute: waits (with the injected sleep) for room."""
+
+    def __init__(
+        self, limit: int, clock: Callable[[], float], sleep: Callable[[float], None]
+    ) -> None:
+        self.window = Window(limit)
+        self._clock = clock
+        self._sleep = sleep
+
+    def acquire(self) -> None:
+        now = self._clock()
+        self.window.forget(now)
+        start = self.window.earliest(now)
+        if start > now:
+            self._sleep(start - now)
+        self.window.add(max(start, self._clock()))
+
+
 class Pacer:
     def __init__(
         self,
@@ -48,8 +93,8 @@ class Pacer:
         self.budget = budget
         self._clock = clock
         self._sleep = sleep
-        self._writes: deque[float] = deque()  # when each write finished
-        self._notes: deque[float] = deque()
+        self._writes = Window(per_minute)  # when each write finished
+        self._notes = Window(self.notes_per_minute)
         self._started: float | None = None
         self.log: list[tuple[float, bool]] = []  # (finished, is a note): what a test checks
         self._wall = wall  # seconds since the epoch: what the record is kept in
@@ -57,23 +102,20 @@ class Pacer:
         self.restore()
 
     def _forget(self, now: float) -> None:
-        for stamps in (self._writes, self._notes):
-            while stamps and now - stamps[0] >= WINDOW:
-                stamps.popleft()
+        self._writes.forget(now)
+        self._notes.forget(now)
 
     def _start_of(self, notes: Sequence[bool], now: float) -> float:
         """When the last of ``notes`` (True: a comment) could start, each after the one before,
         every write taken to finish as it starts."""
-        writes, comments = list(self._writes), list(self._notes)
+        writes, comments = list(self._writes.stamps), list(self._notes.stamps)
         moment = now
         for is_note in notes:
-            if len(writes) >= self.per_minute:
-                moment = max(moment, writes[-self.per_minute] + WINDOW)
-            if is_note and len(comments) >= self.notes_per_minute:
-                moment = max(moment, comments[-self.notes_per_minute] + WINDOW)
-            writes.append(moment)
+            moment = self._writes.earliest(moment, writes)
             if is_note:
+                moment = self._notes.earliest(moment, comments)
                 comments.append(moment)
+            writes.append(moment)
         return moment
 
     def _now(self) -> float:
@@ -103,9 +145,9 @@ class Pacer:
             yield
         finally:
             done = self._clock()
-            self._writes.append(done)
+            self._writes.add(done)
             if note:
-                self._notes.append(done)
+                self._notes.add(done)
             self.log.append((done, note))
             self._keep()
 
@@ -120,18 +162,21 @@ class Pacer:
         try:
             ago = self._wall() - self._clock()  # the wall clock at our clock's zero
             now = self._clock()
-            for stamps, key in ((self._writes, "writes"), (self._notes, "notes")):
+            for window, key in ((self._writes, "writes"), (self._notes, "notes")):
                 for when in sorted(float(t) for t in data[key]):
                     if 0 <= now - (when - ago) < WINDOW:
-                        stamps.append(when - ago)
+                        window.add(when - ago)
         except (ValueError, TypeError, KeyError, AttributeError):
-            self._writes.clear()
-            self._notes.clear()
+            self._writes.stamps.clear()
+            self._notes.stamps.clear()
 
     def _keep(self) -> None:
         if self._record is None or self._wall is None:
             return
         self._forget(self._clock())
         ago = self._wall() - self._clock()
-        data = {"writes": [t + ago for t in self._writes], "notes": [t + ago for t in self._notes]}
+        data = {
+            "writes": [t + ago for t in self._writes.stamps],
+            "notes": [t + ago for t in self._notes.stamps],
+        }
         write_json(self._record, data, "the writes of this minute not kept beside the cache")

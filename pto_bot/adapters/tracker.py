@@ -31,6 +31,12 @@ class Query:
     that can still matter, when changed since ``since``. ``board``: the label of the bot's own
     issue (the dashboard), read open or closed; its comments are never read. ``fresh``: issues
     read from GitLab whatever the tracker kept of them (the issue an event is about).
+
+    What an issue's notes cannot hold is not read: a closed issue last changed before
+    ``silent_before`` (the bot went live then: nothing of its own is in it) comes without notes;
+    an issue nobody commented on (GitLab's ``user_notes_count`` is 0) comes without GitLab's
+    system notes, unless it carries one of ``system_notes`` (a playbook: people's edits of it
+    show there).
     """
 
     labels: tuple[str, ...]
@@ -38,6 +44,8 @@ class Query:
     since: datetime
     board: str | None = None
     fresh: frozenset[int] = frozenset()
+    silent_before: datetime | None = None
+    system_notes: tuple[str, ...] = ()
 
 
 class Tracker(Protocol):

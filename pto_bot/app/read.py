@@ -38,7 +38,16 @@ def query(
     else:
         today = now.astimezone(policy.tz).date()
         since = datetime.combine(history.horizon(today), time(0), tzinfo=policy.tz)
-    return Query(read, closed, since, board=labels.dashboard, fresh=frozenset(fresh))
+    live = policy.go_live
+    return Query(
+        read,
+        closed,
+        since,
+        board=labels.dashboard,
+        fresh=frozenset(fresh),
+        silent_before=datetime.combine(live, time(0), tzinfo=policy.tz) if live else None,
+        system_notes=(labels.playbook,),
+    )
 
 
 def open_tracker(

@@ -66,10 +66,11 @@ def test_read_follows_three_pages_and_keeps_only_recent_closed_issues(
     fake_gitlab: FakeGitLab,
 ) -> None:
     for n in range(250):
-        fake_gitlab.add_issue(f"PTO {n}", labels=["pto"])
+        fake_gitlab.add_note(fake_gitlab.add_issue(f"PTO {n}", labels=["pto"]), "Enjoy!")
     recent = fake_gitlab.add_issue(
         "closed last month", labels=["pto"], state="closed", age=timedelta(days=30)
     )
+    fake_gitlab.add_note(recent, "Back!")
     fake_gitlab.add_issue(
         "closed long ago", labels=["pto"], state="closed", age=timedelta(days=500)
     )
@@ -84,6 +85,19 @@ def test_read_follows_three_pages_and_keeps_only_recent_closed_issues(
     assert fake_gitlab.count("GET", LISTS) == 6
     assert bot.requests_made == 6 + 251  # one notes page per issue
     assert snapshot.errors == ()
+
+
+def test_reads_are_paced_under_the_requests_a_minute_allowed(fake_gitlab: FakeGitLab) -> None:
+    for n in range(45):
+        fake_gitlab.add_note(fake_gitlab.add_issue(f"PTO {n}", labels=["pto"]), "Enjoy!")
+    bot = tracker(fake_gitlab, requests_per_minute=20)
+
+    bot.read(QUERY)
+
+    stamps = [when for when, _, _ in fake_gitlab.timed]
+    busiest = max(sum(1 for t in stamps if s <= t < s + timedelta(minutes=1)) for s in stamps)
+    assert len(stamps) == 4 + 45 and busiest == 20
+    assert sum(fake_gitlab.sleeps) >= 120  # two minutes of waiting, on the fake's clock
 
 
 def test_read_converts_issues_and_notes_and_deduplicates_across_labels(
@@ -146,14 +160,14 @@ def test_with_its_memory_a_run_reads_only_the_lists(fake_gitlab: FakeGitLab) -> 
 
 def test_a_new_note_invalidates_only_its_issue_until_it_settles(fake_gitlab: FakeGitLab) -> None:
     for n in range(3):
-        fake_gitlab.add_issue(f"PTO {n}", labels=["pto"])
+        fake_gitlab.add_note(fake_gitlab.add_issue(f"PTO {n}", labels=["pto"]), "Enjoy!")
     fake_gitlab.advance(2 * 60)
     run(fake_gitlab)
     fake_gitlab.add_note(2, "/pto volunteer Acme", author="dbass90")
 
     _, snapshot = run(fake_gitlab)
     assert fake_gitlab.count("GET", r"/issues/2/notes$") == 2
-    assert [n.body for n in snapshot.by_iid()[2].notes] == ["/pto volunteer Acme"]
+    assert [n.body for n in snapshot.by_iid()[2].notes] == ["Enjoy!", "/pto volunteer Acme"]
 
     # Read again at once: the issue changed less than a settle time ago: its notes are read again
     run(fake_gitlab)
@@ -276,7 +290,7 @@ def test_a_damaged_runner_copy_costs_requests_never_an_error(
 
 def test_unreadable_notes_leave_that_issue_out_and_say_so(fake_gitlab: FakeGitLab) -> None:
     for n in range(3):
-        fake_gitlab.add_issue(f"PTO {n}", labels=["pto"])
+        fake_gitlab.add_note(fake_gitlab.add_issue(f"PTO {n}", labels=["pto"]), "Enjoy!")
     fake_gitlab.fail("GET", r"/issues/2/notes$", status=500, times=5)
 
     snapshot = tracker(fake_gitlab).read(QUERY)

@@ -65,7 +65,7 @@ def test_a_null_or_empty_container_reads_as_empty(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], change: Change, key: str
 ) -> None:
     code, text, err, after = reconcile(tmp_path, capsys, change)
-    assert (code, err) == (0, ""), key
+    assert (code, err) == (0, ""), (key, code, err, text[-2000:])
     assert processed_the_others(text)
     assert {"source": 31, "target": 39} in after["links"]  # the fallback request is linked
     assert after["notes"]["30"]  # written where nothing was

@@ -53,9 +53,10 @@ def test_a_first_run_reads_each_issue_that_can_still_matter_once_and_later_runs_
     counts = year_of_history(team)
     first = settle(team)
 
-    # every open issue, and every request closed since January 1 (fallback weeks count per
-    # year): one page of notes each; older history is not read at all
-    matter = counts["open"] + counts["closed since January 1"]
+    # every request closed since January 1 (fallback weeks count per year) and every playbook:
+    # one page of notes each; an open request nobody commented on has none to read; older
+    # history is not read at all
+    matter = counts["read"]
     assert first.count("GET", "/notes") == matter
     lists = len(reads(first)) - matter - 1  # GET /user aside
     assert lists == 4 + 3 + 1  # open: a page per label; closed requests: 3 pages; fallbacks: 1
@@ -70,6 +71,28 @@ def test_a_first_run_reads_each_issue_that_can_still_matter_once_and_later_runs_
     assert len(reads(a_week_later)) == READS and a_week_later.writes
     after = team.reconcile(f"{TODAY + timedelta(7)}T17:00")
     assert len(after.calls) == READS, after.calls
+
+
+def test_a_first_run_after_going_live_reads_the_notes_only_of_issues_that_can_hold_the_bots(
+    team: Team,
+) -> None:
+    """What closed before the bot went live holds nothing of the bot's, and an issue nobody has
+    commented on has no comment to read: a first run lists them and reads no notes of theirs
+    (but the playbooks', where people's edits show)."""
+    counts = year_of_history(team)
+    live = team.tmp / "live.yaml"
+    live.write_text(Path(POLICY).read_text().replace("team:\n", f"go_live: {TODAY}\nteam:\n", 1))
+    team.policy = str(live)
+    commented = [iid for iid in list(team.fake.issues)[-4:]]
+    for iid in commented:
+        team.comment(iid, "klang", "Noted.", when=f"{TODAY}T09:00")
+
+    first = team.reconcile(f"{TODAY}T14:00")
+
+    assert first.code == 0, first.text
+    playbooks = 4
+    assert first.count("GET", "/notes") == playbooks + len(set(commented) - {1, 2, 3, 4})
+    assert counts["closed since January 1"] > 100  # listed, their notes never read
 
 
 def new_request_event(team: Team, engineer: str, start: str, when: str) -> Run:
@@ -99,13 +122,10 @@ def test_an_event_costs_seven_reads_and_one_more_per_issue_changed_since_the_mem
     assert reads(event)[READS:] == [("GET", f"/projects/{PROJECT_ID}/issues/{fb}/notes")]
     assert event.writes  # apart from the budget
 
-    # right after: this event's issue, and the fallback request once more: it was read within
-    # a minute of the comment, when GitLab may not have shown every change yet
+    # right after: the fallback request once more: it was read within a minute of the comment,
+    # when GitLab may not have shown every change yet (the new request has no comment to read)
     opened = new_request_event(team, "magomez3", "2027-02-01", "15:40")
-    assert reads(opened)[READS:] == [
-        ("GET", f"/projects/{PROJECT_ID}/issues/{fb}/notes"),
-        ("GET", f"/projects/{PROJECT_ID}/issues/{max(team.fake.issues) - 1}/notes"),
-    ]
+    assert reads(opened)[READS:] == [("GET", f"/projects/{PROJECT_ID}/issues/{fb}/notes")]
 
     # a burst of new requests, one every two minutes (the event jobs run one at a time): each
     # event stays within 10 reads; one that had to read more than REREAD_LIMIT other issues
@@ -145,7 +165,8 @@ def test_a_lost_or_edited_memory_costs_requests_never_a_duplicate_write(team: Te
     rebuilt = team.reconcile(f"{TODAY}T16:00")
 
     assert rebuilt.code == 0, rebuilt.text
-    assert rebuilt.count("GET", "/notes") == counts["all"] + 1  # and the fallback request
+    # every issue that can still matter; the fallback request has no comment to read
+    assert rebuilt.count("GET", "/notes") == counts["all"]
     # the dashboard is rewritten (with a good memory); nothing else is written
     assert rebuilt.writes == [("PUT", f"/projects/{PROJECT_ID}/issues/{board(team)}")]
     assert {iid: list(ns) for iid, ns in team.fake.notes.items()} == notes_before
@@ -164,7 +185,7 @@ def test_memory_not_written_by_the_bot_is_never_trusted(team: Team, where: str) 
         team.fake.add_issue(title, labels=["pto-dashboard"], description=kept, author="melroberts")
     run = team.reconcile(f"{TODAY}T16:00")
     assert run.code == (0 if where == "deleted" else 1)  # 1: the copy is named, left alone
-    assert run.count("GET", "/notes") == counts["all"] + 1  # everything, the fallback too
+    assert run.count("GET", "/notes") == counts["all"]  # everything (no comment on the fallback)
     assert read_marker(dashboard["description"]) is not None  # the bot's own, rewritten
     assert split(dashboard["description"])[1] is not None  # with the memory in it
 

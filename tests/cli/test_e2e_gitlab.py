@@ -373,10 +373,11 @@ def test_transient_faults_during_a_full_reconcile_are_retried_without_duplicates
     assert sorted(team.fake.sleeps) == [1, 1, 1, 7]
     # four label PUTs + one retried 429 + one retried 503; four note POSTs + one re-post of the
     # note that timed out before the server saw it; the two ambiguous POSTs each looked first
+    # (the only reads of their notes: nobody had commented on the requests)
     assert run.count("PUT") == 6
     assert run.count("POST") == 5
     assert (
-        run.count("GET", f"/issues/{c}/notes") == 2 and run.count("GET", f"/issues/{d}/notes") == 2
+        run.count("GET", f"/issues/{c}/notes") == 1 and run.count("GET", f"/issues/{d}/notes") == 1
     )
     assert team.reconcile("2026-11-20T15:00").writes == []
 
@@ -475,10 +476,11 @@ def test_a_warm_cache_makes_a_quiet_scheduled_run_cost_six_requests(team: Team) 
 
     cold = team.reconcile("2026-11-20T14:00", "--cache", cache)
     # lists: open issues for each of the 4 labels, closed requests and fallback requests (first
-    # sync); notes: one page per issue; writes: the labels and the coverage note of the request,
-    # and the memory's own issue, made and written (closed) once
+    # sync); notes: one page per issue commented on, and the playbooks (the open request has no
+    # comment yet); writes: the labels and the coverage note of the request, and the memory's own
+    # issue, made and written (closed) once
     assert cold.count("GET", "/issues") - cold.count("GET", "/notes") == 6
-    assert cold.count("GET", "/notes") == issues
+    assert cold.count("GET", "/notes") == issues - 1
     assert len(cold.writes) == 2 + 2
 
     quiet = team.reconcile("2026-11-20T16:00", "--cache", cache)

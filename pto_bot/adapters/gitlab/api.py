@@ -17,9 +17,10 @@ import requests
 from gitlab.exceptions import GitlabError
 from gitlab.v4.objects import Project, ProjectIssue
 
+from ..pacing import Paced
 from .config import Connection
 from .failures import BOT_ROLE, translate
-from .transport import RollingLimit, Transport, TransportError
+from .transport import Transport, TransportError
 
 PAGE = 100
 #: How far the runner's clock may be from GitLab's.
@@ -49,7 +50,7 @@ class Api:
         self.clock = clock
         self.now = now
         self.max_attempts = max_attempts
-        pace = RollingLimit(requests_per_minute, 60.0, clock, sleep)
+        pace = Paced(requests_per_minute, clock, sleep)
         self.transport = Transport(max_attempts=max_attempts, pace=pace, sleep=sleep)
         self.gl = gitlab.Gitlab(
             connection.url,

@@ -80,14 +80,14 @@ def read_snapshot(api: Api, query: Query, uow: UnitOfWork, listed: dict[int, Raw
             issues.setdefault(iid, raw)
     errors: list[str] = []
     for iid in sorted(issues):
-        _read_one(api, uow, issues[iid], iid in query.fresh, errors)
+        _read_one(api, uow, query, issues[iid], iid in query.fresh, errors)
     for iid in kept:
         entry = memory.issues[iid] if memory is not None else None
         assert entry is not None
         if entry.settled and entry.notes is not None:
             uow.keep_as_is(iid, entry)
         else:
-            _read_one(api, uow, entry.issue, True, errors)
+            _read_one(api, uow, query, entry.issue, True, errors)
     uow.boards = {iid: _without_memory(raw) for iid, raw in boards.items()}
     return snapshot_of(api, uow, errors)
 
@@ -98,12 +98,21 @@ def _without_memory(raw: Mapping[str, Any]) -> Raw:
 
 
 def _read_one(
-    api: Api, uow: UnitOfWork, raw: Mapping[str, Any], fresh: bool, errors: list[str]
+    api: Api,
+    uow: UnitOfWork,
+    query: Query,
+    raw: Mapping[str, Any],
+    fresh: bool,
+    errors: list[str],
 ) -> None:
-    """Take the issue ``raw`` into the run: its notes as held, or read now."""
+    """Take the issue ``raw`` into the run: its notes as held, none when they cannot hold
+    anything (:class:`~..tracker.Query`), or read now."""
     iid = int(raw["iid"])
     if uow.notes_hold(raw, fresh) is not None:
         uow.hold(raw)
+        return
+    if _nothing_to_read(raw, query):
+        uow.read_issue(raw, [])
         return
     try:
         with api.reporting("read notes", iid):
@@ -142,6 +151,18 @@ def snapshot_of(api: Api, uow: UnitOfWork, errors: list[str]) -> Snapshot:
         web_url=_project_web_url(issues),
         errors=tuple(errors),
     )
+
+
+def _nothing_to_read(raw: Mapping[str, Any], query: Query) -> bool:
+    labels = set(raw.get("labels") or ())
+    if raw.get("user_notes_count") == 0 and not labels & set(query.system_notes):
+        return True
+    if raw.get("state") == "opened" or query.silent_before is None:
+        return False
+    try:
+        return parse_time(raw["updated_at"]) < query.silent_before
+    except (KeyError, ValueError):
+        return False
 
 
 def _closed_and_ours(raw: Mapping[str, Any], query: Query) -> bool:

@@ -16,12 +16,13 @@ is followed as usual.
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+
+from ..pacing import Paced
 
 _log = logging.getLogger(__name__)
 
@@ -67,32 +68,6 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
 
 
-class RollingLimit:
-    """At most ``limit`` events in any rolling ``window`` seconds; waits with the injected sleep."""
-
-    def __init__(
-        self,
-        limit: int,
-        window: float,
-        clock: Callable[[], float],
-        sleep: Callable[[float], None],
-    ) -> None:
-        self._limit = limit
-        self._window = window
-        self._clock = clock
-        self._sleep = sleep
-        self._stamps: deque[float] = deque()
-
-    def acquire(self) -> None:
-        now = self._clock()
-        while self._stamps and now - self._stamps[0] >= self._window:
-            self._stamps.popleft()
-        if len(self._stamps) >= self._limit:
-            self._sleep(self._window - (now - self._stamps.popleft()))
-            now = max(now, self._clock())
-        self._stamps.append(now)
-
-
 def backoff(attempt: int) -> float:
     return float(min(MAX_BACKOFF, 2 ** (attempt - 1)))
 
@@ -122,7 +97,7 @@ class Transport(requests.Session):
     timeout); otherwise :class:`Unsure` tells the caller to look before posting again.
     """
 
-    def __init__(self, *, max_attempts: int, pace: RollingLimit, sleep: Callable[[float], None]):
+    def __init__(self, *, max_attempts: int, pace: Paced, sleep: Callable[[float], None]):
         super().__init__()
         self.requests_made = 0
         self.server_date: str | None = None  # the Date header of the last response
