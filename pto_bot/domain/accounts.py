@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from .away_policy import project_path
 from .policy import Policy, label_reference
 from .problems import Code, Problem, problem
+from .request_fields import visible_text
 from .snapshot import Issue
 from .usernames import BotIdentity
 
@@ -34,6 +36,9 @@ class Account:
     edited_at: datetime  # when a person last worked on the playbook (see edited_at())
     web_url: str
     problems: tuple[Problem, ...] = ()
+    # the customer's projects its playbook names (``Collaboration project:``) that the policy
+    # lets the bot into; the others are among the problems
+    collaboration: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -105,6 +110,19 @@ def account_of(policy: Policy, issue: Issue, bot: BotIdentity) -> Account:
                 ", ".join(issue.assignees),
             )
         )
+    collaboration = []
+    for path in collaboration_projects(issue.description):
+        if policy.out_of_office.allows(path):
+            collaboration.append(path)
+        else:
+            problems.append(
+                problem(
+                    "Collaboration project",
+                    "the collaboration project {0} is not under out_of_office.projects or "
+                    "out_of_office.groups in policy.yaml: ignored",
+                    Code(path),
+                )
+            )
     return Account(
         name=name or f"#{issue.iid}",
         iid=issue.iid,
@@ -114,4 +132,27 @@ def account_of(policy: Policy, issue: Issue, bot: BotIdentity) -> Account:
         edited_at=edited_at(issue, bot),
         web_url=issue.web_url,
         problems=tuple(problems),
+        collaboration=tuple(collaboration),
     )
+
+
+_COLLABORATION = re.compile(
+    r"^[^\S\n]*(?:[-*+][^\S\n]+)?(?:\*\*|__)?[^\S\n]*collaboration[^\S\n]+projects?"
+    r"[^\S\n]*(?:\*\*|__)?[^\S\n]*:[^\S\n]*(?:\*\*|__)?(?P<value>.*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def collaboration_projects(description: str) -> tuple[str, ...]:
+    """The projects a playbook's ``Collaboration project:`` field names (paths or addresses)."""
+    found: list[str] = []
+    for match in _COLLABORATION.finditer(visible_text(description)):
+        for part in _SEPARATORS.split(match["value"].replace("`", "").strip("*_ ")):
+            try:
+                path = project_path(part.strip("[]()"))
+            except ValueError:
+                continue
+            if path not in found:
+                found.append(path)
+    return tuple(found)

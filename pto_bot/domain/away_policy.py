@@ -26,6 +26,21 @@ def project_path(value: str) -> str:
 
 
 ProjectPath = Annotated[str, AfterValidator(project_path)]
+_GROUP_PATH = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_.\-]*(?:/[A-Za-z0-9_.][A-Za-z0-9_.\-]*)*$")
+
+
+def group_path(value: str) -> str:
+    """A group's full path (``customers``, ``customers/emea``), from the path or its address."""
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a group path")
+    text = re.sub(r"^https?://[^/]+/", "", value.strip().strip("<>").rstrip("/"))
+    text = text.removeprefix("groups/").split("/-/")[0]
+    if not _GROUP_PATH.match(text):
+        raise ValueError(f"{value!r} is not a group path like customers or customers/emea")
+    return text
+
+
+GroupPath = Annotated[str, AfterValidator(group_path)]
 
 
 class _Strict(BaseModel):
@@ -119,4 +134,16 @@ class OutOfOffice(_Strict):
         description="Account name -> its collaboration projects (group/project), besides the "
         "playbook's 'Collaboration project:' field.",
     )
+    groups: list[GroupPath] = Field(
+        default_factory=list,
+        description="Groups whose projects a playbook's 'Collaboration project:' field may name "
+        "(e.g. customers). The bot reads and writes in no project but the team's, those under "
+        "projects, and those of these groups: a playbook naming another is a problem, ignored.",
+    )
     wording: AwayWording = Field(default_factory=AwayWording)
+
+    def allows(self, path: str) -> bool:
+        """The bot may read and answer in project ``path``: listed, or in a listed group."""
+        key = path.casefold()
+        listed = {p.casefold() for paths in self.projects.values() for p in paths}
+        return key in listed or any(key.startswith(g.casefold() + "/") for g in self.groups)

@@ -4,7 +4,6 @@ in a thread call for an answer. Pure."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, tzinfo
 
@@ -18,21 +17,13 @@ from ..domain.away import (
     Thread,
     away_on,
 )
-from ..domain.away_policy import project_path
 from ..domain.markers import read_marker
 from ..domain.mentions import mentions
-from ..domain.request_fields import visible_text
 from ..domain.topics import Topic
 from ..domain.usernames import BotIdentity, same_user
 from ..domain.world import World
 from .evaluation import Evaluation, Status
 
-_COLLABORATION = re.compile(
-    r"^[^\S\n]*(?:[-*+][^\S\n]+)?(?:\*\*|__)?[^\S\n]*collaboration[^\S\n]+projects?"
-    r"[^\S\n]*(?:\*\*|__)?[^\S\n]*:[^\S\n]*(?:\*\*|__)?(?P<value>.*)$",
-    re.IGNORECASE | re.MULTILINE,
-)
-_SEPARATORS = re.compile(r"[\s,;]+")
 AWAY_STATUSES = (Status.ACTIVE, Status.NEEDS_INFO)
 
 
@@ -80,20 +71,6 @@ def watched(world: World, today: date, kept_days: int) -> dict[int, date]:
     return found
 
 
-def collaboration_projects(description: str) -> tuple[str, ...]:
-    """The projects a playbook's ``Collaboration project:`` field names (paths or addresses)."""
-    found: list[str] = []
-    for match in _COLLABORATION.finditer(visible_text(description)):
-        for part in _SEPARATORS.split(match["value"].replace("`", "").strip("*_ ")):
-            try:
-                path = project_path(part.strip("[]()"))
-            except ValueError:
-                continue
-            if path not in found:
-                found.append(path)
-    return tuple(found)
-
-
 def places(world: World) -> Places:
     """Where each account is discussed: its playbook in the team project, and its collaboration
     projects (the playbook's field, and the policy's list)."""
@@ -106,8 +83,7 @@ def places(world: World) -> Places:
             names.append(account)
 
     for account in world.accounts:
-        playbook = world.playbooks.get(account.iid)
-        for path in collaboration_projects(playbook.description if playbook else ""):
+        for path in account.collaboration:
             add(path, account.name)
     for name, paths in world.policy.out_of_office.projects.items():
         for path in paths:

@@ -30,10 +30,19 @@ def playbook(team: Team, name: str, project: str) -> int:
     return iid
 
 
+def customers_policy(team: Team) -> str:
+    """The shipped policy (the dashboard, the memory) with the customers' group allowed: the bot
+    reads and writes only in projects the policy lists, or whose group it lists."""
+    path = team.tmp / "customers.yaml"
+    text = Path(POLICY).read_text(encoding="utf-8")
+    path.write_text(text.replace("  groups: []", "  groups: [customers]", 1))
+    return str(path)
+
+
 @pytest.fixture
 def away(team: Team) -> dict[str, Any]:
     """klang's PTO booked and announced; the bot's memory knows it."""
-    team.policy, team.remember = POLICY, True  # the shipped policy: the dashboard, the memory
+    team.policy, team.remember = customers_policy(team), True
     team.fake.add_project(ACME)
     team.fake.add_project(INITECH)
     books = {
@@ -158,6 +167,30 @@ def test_a_mention_in_a_collaboration_project_names_only_that_customers_account(
     repeat = team.event(payload, now="2026-11-24T16:01")
     assert repeat.code == 0 and "answered already" in repeat.text
     assert repeat.writes == [] and len(answers(team, iid, ACME)) == 1
+
+
+def test_a_playbook_naming_a_project_the_policy_does_not_list_is_named_and_left_alone(
+    team: Team, away: dict[str, Any]
+) -> None:
+    team.fake.add_project("opensource/public-project", visibility="public")
+    stranger = customer_issue(team, "opensource/public-project")
+    customer_note(
+        team, "opensource/public-project", stranger, "@klang any news?", "2026-11-24T15:00"
+    )
+    team.fake.issues[away["acme"]]["description"] += (
+        "- **Collaboration project:** opensource/public-project\n"
+    )
+
+    run = team.reconcile("2026-11-24T16:00")
+
+    assert run.code == 0, run.text
+    told = team.note(away["acme"], "playbook")  # on the playbook, for whoever wrote the field
+    assert (
+        "the collaboration project `opensource/public-project` is not under "
+        "out_of_office.projects or out_of_office.groups in policy.yaml: ignored"
+    ) in told
+    assert not any("opensource" in path for _, path in run.calls)
+    assert answers(team, stranger, "opensource/public-project") == []
 
 
 @pytest.mark.parametrize(
@@ -462,7 +495,7 @@ def test_a_mention_whose_record_could_not_be_written_is_recorded_later(
     team: Team, away: dict[str, Any]
 ) -> None:
     off = team.tmp / "record-only.yaml"
-    off.write_text(Path(POLICY).read_text().replace("  answer: true", "  answer: false"))
+    off.write_text(Path(team.policy).read_text().replace("  answer: true", "  answer: false"))
     team.policy = str(off)  # mentions are only recorded: nothing else brings them back
     request = away["request"]
     team.reconcile("2026-11-23T14:00")

@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 
 from ...adapters.gitlab.ci_settings import JobTokenScope, Secret, Trigger
 from ...adapters.gitlab.inspect import HIDDEN, Hidden, Hook, Inspector, ProjectInfo, Schedule, User
-from ...domain.accounts import account_of
+from ...domain.accounts import account_of, collaboration_projects
 from ...domain.policy import Policy
 from ...domain.snapshot import Issue
 from ...domain.usernames import BotIdentity
 from ...errors import AccessError
-from ...rules.away import collaboration_projects
 from ..validate import PLAYBOOK_TEMPLATE, PTO_TEMPLATE
 from .component import component_project
 from .labels import wanted_labels
