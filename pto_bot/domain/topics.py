@@ -20,6 +20,7 @@ class Topic(StrEnum):
     BACKUPS = "backups"  # coverage changed after it was announced (once per change)
     AWAY_LOG = "away-log"  # the threads that mentioned the engineer while out (live)
     AWAY_DIGEST = "away-digest"  # a backup's digest of new mentions (once per day and backup)
+    REOPENED = "reopened"  # closed by someone who may not cancel it: reopened (once a closing)
     # on a fallback request
     FALLBACK = "fallback"  # its description: the request, the accounts, who took them
     COVERED = "covered"  # every account covered: closed (once per volunteers)

@@ -21,10 +21,14 @@ from .coverage_news import news
 from .fallbacks import plan_fallback, reference
 from .labels import ensure_labels
 from .notes import announce, ensure_note, has_note
+from .reopening import reopen
 
 
 def plan_request(ctx: Context, ev: Evaluated) -> list[Action]:
     """Every write ``ev`` calls for, in the order they are applied."""
+    reopening, ev = reopen(ctx, ev)
+    if reopening:
+        return reopening + plan_request(ctx, ev)
     issue = ev.filed.issue
     if not issue.is_open and ev.status is not Status.CANCELLED:
         # a closed request writes nothing itself, but its fallback request is closed

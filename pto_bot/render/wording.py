@@ -161,6 +161,16 @@ def status_summary(ev: Evaluated, policy: Policy) -> Trusted:
     )
 
 
+def reopened_note(ev: Evaluated, policy: Policy, closer: str, lead: str | None) -> str:
+    """Why a request someone else closed is open again, and who may cancel it."""
+    who = [code(ev.request.engineer)]
+    if lead is not None and lead != ev.request.engineer:
+        who.append(f"their pod lead {code(lead)}")
+    who.append(f"the manager {code(policy.team.manager)}")
+    listed = ", ".join(who[:-1]) + " or " + who[-1]
+    return render("reopened.md.j2", closer=Trusted(code(closer)), who=Trusted(listed))
+
+
 def needs_info_note(author: str, problems: Sequence[Problem]) -> str:
     return render("needs_info.md.j2", author=author, problems=[markdown(p) for p in problems])
 

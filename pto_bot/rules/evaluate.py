@@ -15,7 +15,7 @@ from ..domain.calendar import first_working_day_after
 from ..domain.ledger import NO_DECISIONS, Decisions, LedgerEntry, fold_ledger
 from ..domain.policy import Policy
 from ..domain.world import FiledRequest, World
-from . import changes, counting, coverage, going_live
+from . import authority, changes, counting, coverage, going_live
 from .evaluation import Cover, Evaluated, Evaluation, Status
 from .fairness import fallback_days
 from .rotation import pod_of
@@ -47,6 +47,9 @@ def _judge(
     r = req.form
     if r is None:
         problems = tuple(req.parsed.problems)
+        return _Judged(Evaluated(req, Status.NEEDS_INFO, problems, decisions=decisions))
+    if not authority.may_open(policy, req.issue.author, r):  # counted for nothing, told why
+        problems = (authority.opener_problem(policy, req.issue.author, r),)
         return _Judged(Evaluated(req, Status.NEEDS_INFO, problems, decisions=decisions))
     person = policy.engineers.get(r.engineer)
     back = first_working_day_after(

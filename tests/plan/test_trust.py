@@ -167,6 +167,70 @@ def test_people_are_who_the_roster_says_whatever_the_case_gitlab_spells_them_in(
     assert "you now cover" in reply and "not on the team roster" not in reply
 
 
+# -- who may open and close a request -------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("author", "kind", "counts"),
+    [
+        ("harishsr", "planned", True),  # the engineer
+        ("melroberts", "planned", True),  # the manager
+        ("dbass90", "emergency", True),  # someone in the engineer's pod, for an emergency
+        ("dbass90", "planned", False),  # ... not for planned PTO: the engineer books that
+        ("klang", "emergency", False),  # someone of another pod
+        ("guest-user", "emergency", False),  # anyone who can open an issue
+    ],
+)
+def test_a_request_counts_only_when_opened_by_who_may_open_it(
+    author: str, kind: str, counts: bool
+) -> None:
+    p = Project()
+    p.playbook("Acme Corp", "harishsr", "high", "auto-assigned")
+    req = p.request("harishsr", "2026-12-07", "2026-12-08", kind=kind, author=author)
+    plan, _ = p.run("2026-12-07T14:00")
+    ev = plan.evaluation.get(req)
+    assert ev is not None and ev.counted is counts
+    if counts:
+        assert "pto::needs-info" not in p.labels(req)
+        return
+    assert p.labels(req) == ["pto", "pto::needs-info"]
+    note = p.note(req, "needs-info")
+    assert "only when opened by `harishsr`, the manager `melroberts`, or (for emergency" in note
+    assert p.notes(req, "coverage") == [] and plan.away is not None
+    assert plan.away.absences == ()  # nobody is told harishsr is out
+
+
+@pytest.mark.parametrize(
+    ("closer", "cancels"),
+    [
+        ("adamlauzon", True),  # the engineer
+        ("klang", True),  # their pod lead
+        ("melroberts", True),  # the manager
+        ("magomez3", False),  # someone else in the pod
+        ("guest-user", False),  # anyone who can close an issue
+    ],
+)
+def test_closing_a_request_cancels_it_only_for_the_engineer_their_pod_lead_or_the_manager(
+    closer: str, cancels: bool
+) -> None:
+    p = Project()
+    p.playbook("Acme Corp", "adamlauzon", "high", "auto-assigned")  # beta: klang leads
+    req = p.request("adamlauzon", "2026-12-07", "2026-12-11")
+    p.run("2026-11-20")
+    backup = read_marker(p.note(req, "coverage"))["assign"]["Acme Corp"]  # type: ignore[index]
+    p.edit(req, state="closed", closed_at="2026-11-21T10:00:00Z", closed_by={"username": closer})
+    p.run("2026-11-21")
+    if cancels:
+        assert p.raw(req)["state"] == "closed" and "pto::cancelled" in p.labels(req)
+        assert f"@{backup}" in p.note(req, "released")
+        return
+    assert p.raw(req)["state"] == "opened"  # reopened: the backups still cover
+    note = p.note(req, "reopened")
+    assert f"`{closer}` closed it" in note
+    assert "only `adamlauzon`, their pod lead `klang` or the manager `melroberts`" in note
+    assert p.notes(req, "released") == [] and "pto::cancelled" not in p.labels(req)
+    p.run("2026-11-21T15:00")
+    assert len(p.notes(req, "reopened")) == 1
+
+
 # -- asking the manager ------------------------------------------------------------------------
 def test_the_manager_is_asked_once_per_decision_with_what_they_need_to_decide() -> None:
     p = Project()
