@@ -21,14 +21,15 @@ import json
 import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..domain.away import TEAM, Scan, Thread
+from ..domain.away import TEAM, Discussed, Scan
 from ..domain.snapshot import Snapshot
 from ..errors import ConfigError, TrackerError
-from .offline_file import discussed, iid_of, iids, number, read_snapshot, shaped, threads_of
+from .offline_file import discussed, iid_of, iids, number, read_snapshot, shaped
 from .tracker import Query
 
 
@@ -123,10 +124,14 @@ class OfflineTracker:
                     issues.append(found[0])
         return Scan(tuple(issues), tuple(errors))
 
-    def threads(self, place: str, iid: int, thread: str = "") -> tuple[Thread, ...]:
+    def discussed(self, place: str, iid: int, thread: str = "") -> Discussed:
         space = self._space(place)
-        found = threads_of(space["notes"].get(str(iid)) or [])
-        return tuple(t for t in found if not thread or t.id == thread)
+        raw = next((i for i in space["issues"] if iid_of(i) == iid), None)
+        if raw is None:
+            raise TrackerError(f"{place or self.name}: issue #{iid} does not exist", iid)
+        found, _ = discussed(place, raw, space["notes"])
+        threads = tuple(t for t in found.threads or () if not thread or t.id == thread)
+        return replace(found, threads=threads)
 
     def reply(self, place: str, iid: int, thread: str, body: str) -> int:
         space = self._space(place)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from ..domain.away import Scan, Thread
+from ..domain.away import Discussed, Scan
 from ..domain.snapshot import Snapshot
 from .pacing import Pacer
 
@@ -95,8 +95,9 @@ class Tracker(Protocol):
         """Read the threads of that issue again at the next scan (its answer was not written)."""
         ...
 
-    def threads(self, place: str, iid: int, thread: str = "") -> tuple[Thread, ...]:
-        """The threads of an issue of ``place``; ``thread``: only that one."""
+    def discussed(self, place: str, iid: int, thread: str = "") -> Discussed:
+        """An issue of ``place`` as GitLab has it, with its threads (``thread``: only that
+        one); raises :class:`~pto_bot.errors.TrackerError` when GitLab has no such issue."""
         ...
 
     # -- writes ---------------------------------------------------------------------------------

@@ -9,10 +9,11 @@ from datetime import datetime, time, timedelta
 
 from ..adapters.tracker import Tracker
 from ..adapters.webhook import Event
-from ..domain.away import TEAM, Absence, Discussed, Places, Scan, away_on
+from ..domain.away import TEAM, Absence, Places, Scan, away_on
 from ..domain.policy import Policy
 from ..domain.usernames import BotIdentity, user_key
 from ..domain.world import World
+from ..errors import TrackerError
 from ..plan import away as plan_away
 from ..plan.actions import EditNote, PostNote, Reply
 from ..plan.planner import Plan, plan
@@ -100,25 +101,19 @@ def answer_event(
     if not what.places.watched(place):
         return f"ignored: {place} is no account's collaboration project", None
     thread = event.discussion_id or "" if event.kind == "note" else ""
-    threads = tracker.threads(place, event.iid, thread)
-    when = event.updated_at or now
-    item = Discussed(
-        place=place,
-        iid=event.iid,
-        author=event.actor,
-        description=event.text or "" if event.kind == "issue" else "",
-        created_at=when,
-        web_url=event.web_url,
-        labels=event.labels,
-        threads=threads,
-    )
+    try:  # the event says only which issue or note: what is answered is what GitLab has
+        item = tracker.discussed(place, event.iid, thread)
+    except TrackerError as exc:
+        return f"ignored: {exc}", None
+    if event.kind == "note":
+        item = replace(item, description="")  # a comment's mentions, not the description's
     me = replace(what.me, username=bot)
     found = rules.found_mentions(
         item, what.absences, what.places, me, policy.tz, plan_away.skip_labels(policy)
     )
     found = [(a, m) for a, m in found if user_key(a.engineer) in event.mentioned]
     only = event.note_id if event.kind == "note" else 0
-    actions = plan_away.answers(policy, found, when.astimezone(policy.tz).date(), only=only)
+    actions = plan_away.answers(policy, found, now.astimezone(policy.tz).date(), only=only)
     where = f"{place}#{event.iid}" if place else f"#{event.iid}"
     if not actions:
         return f"{event.kind} on {where}: answered already in that thread", None

@@ -128,10 +128,11 @@ def test_a_mention_on_a_playbook_is_answered_in_its_thread_with_that_accounts_ba
     assert f"For Acme Corp, @{backup} is covering meanwhile." in answer
     reply = team.fake.notes[away["acme"]][-1]
     assert reply["discussion_id"] == team.fake.thread_of(away["acme"], note)  # in the thread
-    # the memory, who the bot is, the thread; then the answer
+    # the memory, who the bot is, the issue and the thread as GitLab has them; then the answer
     assert [c for c in run.calls if c[0] == "GET"] == [
         ("GET", f"/projects/{PROJECT_ID}/issues"),
         ("GET", "/user"),
+        ("GET", f"/projects/{PROJECT_ID}/issues/{away['acme']}"),
         (
             "GET",
             f"/projects/{PROJECT_ID}/issues/{away['acme']}/discussions/{reply['discussion_id']}",
@@ -374,6 +375,45 @@ def test_a_description_that_mentions_someone_out_gets_one_answer(
     assert "For Acme Corp" in answer and again.writes == []
     assert team.reconcile("2026-11-24T16:00").code == 0
     assert len(answers(team, iid, ACME)) == 1
+
+
+@pytest.mark.parametrize("forged", ["mention", "date", "issue"])
+def test_an_event_is_a_hint_what_the_bot_answers_is_what_gitlab_says(
+    team: Team, away: dict[str, Any], forged: str
+) -> None:
+    """A payload says only what changed: a forged one (a mention GitLab's issue does not have,
+    a date a month ahead, an issue that does not exist) makes the bot answer nothing."""
+    # the issue as GitLab has it; the event comes at once (forged: dated in klang's absence)
+    when = "2026-11-20T15:00" if forged == "date" else "2026-11-24T15:00"
+    team.fake.now = at(when)
+    written = "Hello @klang, we start on Monday." if forged == "date" else "Planning."
+    iid = team.fake.add_issue_in(
+        ACME, "Kickoff", author="jane", description=written, age=timedelta(0)
+    )
+    space = team.fake.others[ACME]
+    stamp = "2026-11-24 15:00:00 UTC"
+    text = "Hello @klang, we start on Monday."
+    payload = {
+        "object_kind": "issue",
+        "event_type": "issue",
+        "user": {"id": 99, "username": "jane"},
+        "project": {"id": space.id, "path_with_namespace": ACME},
+        "object_attributes": {
+            "iid": iid + 40 if forged == "issue" else iid,
+            "action": "open",
+            "description": text,
+            "created_at": stamp,
+            "updated_at": stamp,
+            "url": f"{BASE_URL}/{ACME}/-/issues/{iid}",
+            "labels": [],
+        },
+        "labels": [],
+    }
+
+    run = team.event(payload, now=f"{when}:30")
+
+    assert run.code == 0, run.text
+    assert run.writes == [] and answers(team, iid, ACME) == []
 
 
 def test_a_team_that_switches_answers_off_gets_none_and_pays_nothing(

@@ -79,6 +79,14 @@ def read_threads(api: Api, place: str, iid: int, thread: str = "") -> tuple[Thre
         return tuple(thread_of(d.attributes) for d in listed)
 
 
+def read_discussed(api: Api, place: str, iid: int, thread: str = "") -> Discussed:
+    """The issue as GitLab has it, and its threads (or that one): what a webhook event about
+    it is only a hint of."""
+    with elsewhere(place, iid), api.reporting(f"read {place or 'the team project'}#{iid}", iid):
+        raw = dict(issue(api, place, iid, lazy=False).attributes)
+    return _as_discussed(place, raw, read_threads(api, place, iid, thread))
+
+
 def post_reply(api: Api, place: str, iid: int, thread: str, body: str) -> dict[str, Any]:
     """Answer in ``thread`` (or in a new comment): GitLab's note; the caller reports failures."""
     target = issue(api, place, iid)
@@ -156,12 +164,18 @@ def _discussed(api: Api, place: str, raw: Mapping[str, Any], uow: UnitOfWork) ->
     description = "" if threads is None and known is not None else raw.get("description")
     if threads is not None:
         uow.threads_read(place, iid, count)
+    return _as_discussed(place, {**raw, "description": description}, threads)
+
+
+def _as_discussed(
+    place: str, raw: Mapping[str, Any], threads: tuple[Thread, ...] | None
+) -> Discussed:
     author = raw.get("author")
     return Discussed(
         place=place,
-        iid=iid,
+        iid=int(raw["iid"]),
         author=str(author.get("username") if isinstance(author, Mapping) else author or ""),
-        description=str(description or ""),
+        description=str(raw.get("description") or ""),
         created_at=parse_time(raw["created_at"]),
         web_url=str(raw.get("web_url") or ""),
         labels=tuple(str(label) for label in raw.get("labels") or ()),

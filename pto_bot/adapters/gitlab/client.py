@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ...domain.away import Scan, Thread
+from ...domain.away import Discussed, Scan
 from ...domain.snapshot import Snapshot
 from ..pacing import NOTES_PER_MINUTE, Pacer
 from ..tracker import Query
@@ -272,8 +272,8 @@ class GitLabTracker(GitLabWrites):
     def unread(self, place: str, iid: int) -> None:
         self._uow.unread(place, iid)
 
-    def threads(self, place: str, iid: int, thread: str = "") -> tuple[Thread, ...]:
-        return away.read_threads(self._api, place, iid, thread)
+    def discussed(self, place: str, iid: int, thread: str = "") -> Discussed:
+        return away.read_discussed(self._api, place, iid, thread)
 
     def reply(self, place: str, iid: int, thread: str, body: str) -> int:
         refuse_quick_actions("answer", iid, body)
