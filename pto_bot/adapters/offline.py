@@ -182,10 +182,10 @@ class OfflineTracker:
     def _base_url(self) -> str:
         return str(self.data["project"].get("web_url") or "").rstrip("/")
 
-    def post_note(self, iid: int, body: str) -> int:
+    def post_note(self, iid: int, body: str, *, internal: bool = False) -> int:
         raw = self._issue(iid)
         note_id = self._next_note_id()
-        self._notes(iid).append(self._note_json(iid, note_id, body))
+        self._notes(iid).append(self._note_json(iid, note_id, body) | {"internal": internal})
         self._touch(raw)
         return note_id
 
@@ -259,9 +259,11 @@ class OfflineTracker:
             self.data["links"].append(link)
             self.writes += 1
 
-    def edit_description(self, iid: int, description: str) -> None:
+    def edit_description(self, iid: int, description: str, *, confidential: bool = False) -> None:
         raw = self._issue(iid)
         raw["description"] = description
+        if confidential:
+            raw["confidential"] = True
         self._touch(raw)
 
     def set_state(self, iid: int, state: str) -> None:

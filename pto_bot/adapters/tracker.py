@@ -102,8 +102,9 @@ class Tracker(Protocol):
 
     # -- writes ---------------------------------------------------------------------------------
 
-    def post_note(self, iid: int, body: str) -> int:
-        """Create a note; return its id."""
+    def post_note(self, iid: int, body: str, *, internal: bool = False) -> int:
+        """Create a note (``internal``: one only Planners/Reporters and up read); return its
+        id."""
         ...
 
     def reply(self, place: str, iid: int, thread: str, body: str) -> int:
@@ -130,7 +131,9 @@ class Tracker(Protocol):
 
     def link_issues(self, iid: int, other_iid: int) -> None: ...
 
-    def edit_description(self, iid: int, description: str) -> None: ...
+    def edit_description(self, iid: int, description: str, *, confidential: bool = False) -> None:
+        """Rewrite an issue's description; ``confidential``: and make the issue confidential."""
+        ...
 
     def set_state(self, iid: int, state: str) -> None:
         """``state`` is ``close`` or ``reopen``."""

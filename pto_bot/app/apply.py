@@ -167,7 +167,8 @@ def _execute(
             tracker.set_labels(action.iid, action.add, action.remove)
             return done()
         case PostNote():
-            return done(tracker.post_note(action.iid, resolve_refs(action.body, created, False)))
+            body = resolve_refs(action.body, created, False)
+            return done(tracker.post_note(action.iid, body, internal=action.internal))
         case EditNote():
             body = resolve_refs(action.body, created, False)
             tracker.edit_note(action.iid, action.note_id, body)
@@ -189,7 +190,8 @@ def _execute(
                     raise TrackerError(f"opened #{iid} but could not link it: {exc}", iid) from exc
             return done(iid)
         case EditIssue():
-            tracker.edit_description(action.iid, resolve_refs(action.description, created, False))
+            description = resolve_refs(action.description, created, False)
+            tracker.edit_description(action.iid, description, confidential=action.confidential)
             return done()
         case SetState():
             tracker.set_state(action.iid, action.state)

@@ -15,13 +15,21 @@ from ..rules.evaluation import Evaluated, Status
 from .apply import Applied, WriteStatus
 
 
+def _problems(ev: Evaluated) -> str:
+    """The request's problems; of a confidential one, only how many (they quote its text, and
+    a job's log is read more widely than the issue)."""
+    if ev.filed.secret:
+        return f"{len(ev.problems)} (see the confidential request)"
+    return "; ".join(p.message for p in ev.problems)
+
+
 def _request_line(ev: Evaluated) -> str:
     issue = ev.filed.issue
     if ev.filed.form is None:
-        found = "; ".join(p.message for p in ev.problems)
-        return f"#{issue.iid:<4} {issue.author:<12} needs info: {found}"
+        return f"#{issue.iid:<4} {issue.author:<12} needs info: {_problems(ev)}"
     r = ev.request
-    head = f"#{ev.iid:<4} {r.engineer:<12} {r.start} – {r.end}  {r.kind:<9}"
+    kind = "confidential" if ev.filed.secret else r.kind
+    head = f"#{ev.iid:<4} {r.engineer:<12} {r.start} – {r.end}  {kind:<9}"
     state = ev.state.replace("-", " ") if ev.status is Status.ACTIVE else ev.status.value
     parts = [f"{head} {state}" + (f", {ev.count} out" if ev.counted else "")]
     if not issue.is_open:
@@ -37,7 +45,7 @@ def _request_line(ev: Evaluated) -> str:
     if ev.uncovered:
         parts.append("open: " + ", ".join(c.account.name for c in ev.uncovered))
     if ev.problems and ev.status is Status.NEEDS_INFO:
-        parts.append("problems: " + "; ".join(p.message for p in ev.problems))
+        parts.append("problems: " + _problems(ev))
     return " · ".join(parts)
 
 

@@ -49,6 +49,7 @@ class _Run:
             ok=ok,
             by=self.author,
             request=c.request_iid,
+            internal=c.note.internal,
             **extra,  # type: ignore[arg-type]
         )
 

@@ -32,6 +32,7 @@ class LedgerEntry:
     start: str | None = None
     end: str | None = None
     reason: str | None = None
+    internal: bool = False  # read from an internal note: its text stays in internal notes
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -49,6 +50,8 @@ class LedgerEntry:
                 data[name] = value
         if self.accounts:
             data["acc"] = list(self.accounts)
+        if self.internal:
+            data["int"] = True
         return data
 
     @classmethod
@@ -71,6 +74,7 @@ class LedgerEntry:
                 by=str(data["by"]),
                 request=None if data.get("req") is None else int(data["req"]),
                 accounts=tuple(str(a) for a in accounts),
+                internal=data.get("int") is True,
                 **optional,
             )
         except (KeyError, TypeError, ValueError):
@@ -82,7 +86,8 @@ class Decisions:
     """What the ledger (commands already read) says about one request."""
 
     approved: tuple[str, str] | None = None  # the dates approved
-    denied: tuple[str, str, str] | None = None  # dates and reason
+    # dates and reason (None: given in an internal note, and said nowhere else)
+    denied: tuple[str, str, str | None] | None = None
     manual: dict[str, tuple[str, How]] = field(default_factory=dict)  # account key -> (user, how)
 
 
@@ -92,7 +97,7 @@ NO_DECISIONS = Decisions()
 def fold_ledger(ledger: tuple[LedgerEntry, ...]) -> dict[int, Decisions]:
     """Per request iid, the decisions the ledger's successful commands add up to, in order."""
     approved: dict[int, tuple[str, str]] = {}
-    denied: dict[int, tuple[str, str, str]] = {}
+    denied: dict[int, tuple[str, str, str | None]] = {}
     manual: dict[int, dict[str, tuple[str, How]]] = defaultdict(dict)
     for entry in ledger:
         if not entry.ok or entry.request is None:
@@ -102,7 +107,8 @@ def fold_ledger(ledger: tuple[LedgerEntry, ...]) -> dict[int, Decisions]:
             approved[req] = (entry.start, entry.end)
             denied.pop(req, None)
         elif entry.verb == "deny" and entry.start and entry.end:
-            denied[req] = (entry.start, entry.end, entry.reason or "")
+            reason = None if entry.internal else entry.reason or ""
+            denied[req] = (entry.start, entry.end, reason)
             approved.pop(req, None)
         elif entry.verb == "volunteer":
             for acc in entry.accounts:

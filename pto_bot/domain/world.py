@@ -60,6 +60,12 @@ class FiledRequest:
     def iid(self) -> int:
         return self.issue.iid
 
+    @property
+    def secret(self) -> bool:
+        """A confidential request: outside it, only who is out, the dates and who covers may
+        appear, never its title, text, type or notes (nor problems, which quote its text)."""
+        return self.issue.confidential
+
     def previous_assignment(self) -> dict[str, str]:
         return dict(self.coverage.assign) if self.coverage else {}
 

@@ -47,9 +47,10 @@ class PostNote:
     body: str
     why: str
     unsent: Unsent | None = None
+    internal: bool = False  # an internal note: only Planners/Reporters and up read it
 
     def describe(self) -> str:
-        return f"post note [{self.topic}]"
+        return f"post {'internal ' if self.internal else ''}note [{self.topic}]"
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,10 @@ class EditIssue:
     iid: int
     description: str
     why: str
+    confidential: bool = False  # and make the issue confidential
 
     def describe(self) -> str:
-        return "rewrite description"
+        return "rewrite description" + (", make confidential" if self.confidential else "")
 
 
 @dataclass(frozen=True)

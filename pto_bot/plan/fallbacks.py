@@ -12,9 +12,10 @@ from ..domain.snapshot import Issue
 from ..domain.topics import Topic
 from ..render import fallback_wording as wording
 from ..render.engine import local_time
+from ..render.text import unmention
 from ..rules import fallback as rule
 from ..rules.evaluation import Evaluated, Status
-from .actions import Action, CreateIssue, Notify, SetState, ref
+from .actions import Action, CreateIssue, EditIssue, Notify, SetState, ref
 from .context import Context
 from .labels import ensure_labels
 from .notes import announce, ensure_description
@@ -53,7 +54,10 @@ def plan_fallback(ctx: Context, ev: Evaluated) -> list[Action]:
     # an account given back after the request was closed: reopen it with a fresh window
     reopening = bool(ev.uncovered) and not issue.is_open
     window = Window(fb.opened_at, ctx.now if reopening else fb.window_from)
-    actions = ensure_description(issue, body(ctx, ev, window), "fallback accounts changed")
+    text = body(ctx, ev, window)
+    actions = ensure_description(issue, text, "fallback accounts changed")
+    if ev.filed.secret and not issue.confidential:  # the request was made confidential later
+        actions = [EditIssue(issue.iid, unmention(text), "the PTO request is confidential", True)]
     if reopening:
         actions.append(SetState(issue.iid, "reopen", "an account needs a backup again"))
         actions += ensure_labels(issue, set(), {ctx.policy.labels.escalated}, "a fresh window")
@@ -97,6 +101,7 @@ def _open(ctx: Context, ev: Evaluated) -> list[Action]:
             labels=(ctx.policy.labels.fallback,),
             link_to=ev.iid,
             why=f"{len(ev.uncovered)} account(s) the pod cannot cover",
+            confidential=ev.filed.secret,
         )
     ]
     if ctx.chat:

@@ -40,7 +40,7 @@ def fallback_description(
         pod=ev.pod,
         reason=fallback_reason(ev, policy),
         request=Trusted(str(ev.iid)),
-        kind=r.kind,
+        kind="" if ev.filed.secret else r.kind,
         accounts=[cover_row(c) for c in ev.fallback_covers],
         command=Trusted(policy.bot.command),
         limit=policy.fallback.max_accounts_per_volunteer,

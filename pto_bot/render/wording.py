@@ -58,7 +58,7 @@ def coverage_note(
     out: ``posted``, ``failed`` (the bot tries again), or ``ask`` (no chat webhook: the engineer
     posts it, the seeds' step)."""
     r = ev.request
-    reason = ev.decisions.denied[2] if ev.decisions.denied else ""
+    reason = ev.decisions.denied[2] if ev.decisions.denied else ""  # None: internal
     return render(
         "coverage.md.j2",
         engineer=r.engineer,

@@ -40,14 +40,21 @@ from .view import (
 
 
 # -- building --------------------------------------------------------------------------------------
+def shown(ev: Evaluated) -> bool:
+    """Whether a report lists the request: a confidential one only while it counts (while
+    someone is out on it); whether it waits, was denied or cancelled stays in it."""
+    return ev.counted or not ev.filed.secret
+
+
 def _request_row(ev: Evaluated, today: date) -> RequestRow:
     r = ev.request
+    secret = ev.filed.secret
     return RequestRow(
         iid=ev.iid,
         engineer=r.engineer,
         start=r.start,
         end=r.end,
-        kind=r.kind,
+        kind="" if secret else r.kind,
         status=ev.status.value,
         state=cast(State, ev.state),
         count=ev.count,
@@ -71,7 +78,8 @@ def _request_row(ev: Evaluated, today: date) -> RequestRow:
         is_open=ev.filed.issue.is_open,
         out_today=ev.counted and r.start <= today <= r.end,
         return_day=ev.return_day,
-        problems=tuple(p.message for p in ev.problems),
+        problems=() if secret else tuple(p.message for p in ev.problems),
+        confidential=secret,
     )
 
 
@@ -95,7 +103,7 @@ def _fallbacks(plan: Plan, now: datetime, today: date) -> list[FallbackRow]:
                 engineer=r.engineer,
                 start=r.start,
                 end=r.end,
-                kind=r.kind,
+                kind="" if ev.filed.secret else r.kind,
                 accounts_open=tuple(c.account.name for c in ev.uncovered),
                 volunteers=tuple(
                     (c.account.name, c.backup) for c in ev.fallback_covers if c.backup
@@ -115,6 +123,8 @@ def _waiting(plan: Plan) -> list[WaitingRow]:
         issue = ev.filed.issue
         if not issue.is_open or ev.status not in (Status.NEEDS_INFO, Status.NEEDS_APPROVAL):
             continue
+        if ev.filed.secret:
+            continue  # who decides on it is told in it
         r = ev.filed.form
         rows.append(
             WaitingRow(
@@ -183,7 +193,7 @@ def build_view(plan: Plan, weeks: int = 8, *, project: str | None = None) -> Cov
         (
             _request_row(ev, today)
             for ev in evaluation.requests
-            if ev.filed.form is not None and ev.request.end >= today
+            if ev.filed.form is not None and ev.request.end >= today and shown(ev)
         ),
         key=lambda r: (r.start, r.end, r.iid),
     )

@@ -57,7 +57,7 @@ class RequestRow:
     engineer: str
     start: date
     end: date
-    kind: str  # planned | emergency
+    kind: str  # planned | emergency; "" for a confidential request (its type stays in it)
     status: str  # the evaluation's status: active, needs-approval, needs-info, denied, cancelled
     state: State  # what the report shows: active splits into covered / needs-coverage
     count: int  # the request's count (requests opened before it plus itself)
@@ -70,7 +70,8 @@ class RequestRow:
     is_open: bool
     out_today: bool
     return_day: date | None
-    problems: tuple[str, ...]
+    problems: tuple[str, ...]  # none shown for a confidential request (they quote its text)
+    confidential: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class FallbackRow:
     engineer: str
     start: date
     end: date
-    kind: str
+    kind: str  # "" for a confidential request
     accounts_open: tuple[str, ...]
     volunteers: tuple[tuple[str, str], ...]  # (account, engineer) taken from the fallback list
     opened_at: datetime

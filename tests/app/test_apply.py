@@ -51,10 +51,10 @@ class Failing:
     def __getattr__(self, name: str) -> object:
         return getattr(self.inner, name)
 
-    def post_note(self, iid: int, body: str) -> int:
+    def post_note(self, iid: int, body: str, *, internal: bool = False) -> int:
         if iid == self.broken:
             raise TrackerError(f"post note on issue #{iid} failed: 502", iid)
-        return self.inner.post_note(iid, body)
+        return self.inner.post_note(iid, body, internal=internal)
 
 
 def test_one_issues_failure_skips_only_its_remaining_writes() -> None:

@@ -782,10 +782,10 @@ def test_the_escalation_message_is_sent_with_its_note_or_not_at_all() -> None:
         tracker = p.tracker(at(when))
         post = tracker.post_note
 
-        def failing(iid: int, body: str, post: Any = post) -> int:
+        def failing(iid: int, body: str, post: Any = post, internal: bool = False) -> int:
             if iid == fallback["iid"]:
                 raise TrackerError("HTTP 500", iid)
-            return int(post(iid, body))
+            return int(post(iid, body, internal=internal))
 
         tracker.post_note = failing  # type: ignore[method-assign]
         apply(tracker, p.plan(when).actions, notifier=p.messages.append)

@@ -48,12 +48,13 @@ class GitLabWrites:
     def bot_username(self) -> str:
         raise NotImplementedError
 
-    def post_note(self, iid: int, body: str) -> int:
+    def post_note(self, iid: int, body: str, *, internal: bool = False) -> int:
         refuse_quick_actions("post note", iid, body)
+        data: dict[str, object] = {"body": body, **({"internal": True} if internal else {})}
 
         def post() -> int:
             with self._pacer.write(note=True):
-                note = self._api.issue(iid).notes.create({"body": body})
+                note = self._api.issue(iid).notes.create(data)
             self._uow.noted(iid, note.attributes, self._api.server_now())
             return int(note.id)
 
@@ -140,12 +141,12 @@ class GitLabWrites:
 
         self._post_once(f"link issue #{other_iid}", iid, post, lambda since: None)
 
-    def edit_description(self, iid: int, description: str) -> None:
+    def edit_description(self, iid: int, description: str, *, confidential: bool = False) -> None:
         refuse_quick_actions("edit description", iid, description)
         if iid in self._uow.boards:  # the bot's own issue: written with its memory, at commit
             self._uow.descriptions[iid] = description
             return
-        self._write_description(iid, description)
+        self._write_description(iid, description, confidential=confidential)
 
     def set_state(self, iid: int, state: str) -> None:
         if state not in ("close", "reopen"):
@@ -173,13 +174,22 @@ class GitLabWrites:
 
         return self._post_once(f"create issue {MEMORY_TITLE!r}", None, post, find)
 
-    def _write_description(self, iid: int, description: str, close: bool = False) -> None:
-        """One write; ``close``: and close the issue (the memory's own, made closed)."""
+    def _write_description(
+        self, iid: int, description: str, close: bool = False, confidential: bool = False
+    ) -> None:
+        """One write; ``close``: and close the issue (the memory's own, made closed);
+        ``confidential``: and make it confidential (a change GitLab drops for a Guest)."""
         refuse_quick_actions("edit description", iid, description)
-        change = {"description": description, **({"state_event": "close"} if close else {})}
+        change: dict[str, object] = {"description": description}
+        if close:
+            change["state_event"] = "close"
+        if confidential:
+            change["confidential"] = True
         with self._api.reporting("edit description", iid), self._pacer.write():
             answer = self._api.project.issues.update(iid, change)
         self._uow.issue_written(iid, answer, self._api.server_now())
+        if confidential and not answer.get("confidential"):
+            raise dropped("make the issue confidential", iid)
 
     def _user_id(self, username: str) -> int:
         """The id GitLab knows ``username`` by (``GET /users?username=``), once a run."""
