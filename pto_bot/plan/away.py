@@ -121,14 +121,15 @@ def answers(
 ) -> list[Action]:
     """One answer per thread for the absences mentioned there, still going on ``today``, and
     not answered yet (``only``: the mentions of that note alone, the one a webhook event is
-    about). A mention read after the engineer came back is recorded, never answered."""
+    about). A mention read after the engineer came back is recorded, never answered; so is one,
+    in a customer's project, of someone who owns no account of that customer."""
     if not policy.out_of_office.answer:
         return []
     grouped: dict[tuple[str, int, str], list[tuple[Absence, Mention]]] = {}
     for absence, mention in found:
         if mention.replied or (only is not None and mention.note != only):
             continue
-        if not absence.away_on(today):
+        if not absence.away_on(today) or (mention.place != TEAM and mention.account is None):
             continue
         grouped.setdefault((mention.place, mention.iid, mention.thread), []).append(
             (absence, mention)

@@ -17,7 +17,7 @@ import pytest
 from fake_gitlab import BASE_URL, PROJECT_ID
 from gitlab_team import POLICY, Team, issue_hook, note_hook
 from project import at
-from pto_bot.domain.markers import read_marker
+from pto_bot.domain.markers import read_marker, strip_marker
 
 ACME, INITECH = "customers/acme", "customers/initech"
 
@@ -168,6 +168,30 @@ def test_a_mention_in_a_collaboration_project_names_only_that_customers_account(
     repeat = team.event(payload, now="2026-11-24T16:01")
     assert repeat.code == 0 and "answered already" in repeat.text
     assert repeat.writes == [] and len(answers(team, iid, ACME)) == 1
+
+
+def test_someone_out_who_owns_no_account_of_a_customers_project_is_not_answered_there(
+    team: Team, away: dict[str, Any]
+) -> None:
+    """A customer's project hears only about its own engineer: that someone else of the team
+    is out is none of its business (the mention is still kept for their return)."""
+    harish = team.request("harishsr", "2026-11-23", "2026-11-27", created="2026-11-02")
+    assert team.reconcile("2026-11-20T16:00").code == 0
+    iid = customer_issue(team, ACME)
+    note = customer_note(team, ACME, iid, "@harishsr and @klang: the upgrade?", "2026-11-24T15:00")
+
+    run = team.event(hook_in(team, ACME, iid, note, "jane"), now="2026-11-24T15:01")
+
+    assert run.code == 0, run.text
+    (answer,) = answers(team, iid, ACME)
+    assert "klang" in answer and "harishsr" not in answer
+    alone = customer_note(team, ACME, iid, "@harishsr are you there?", "2026-11-24T16:00")
+    quiet = team.event(hook_in(team, ACME, iid, alone, "jane"), now="2026-11-24T16:01")
+    assert quiet.code == 0 and quiet.writes == [], quiet.text
+    team.reconcile("2026-11-24T17:00")
+    assert len(answers(team, iid, ACME)) == 1
+    log = strip_marker(team.note(harish, "away-log"))
+    assert f"{ACME}#{iid}" in log
 
 
 def test_a_playbook_naming_a_project_the_policy_does_not_list_is_named_and_left_alone(
@@ -575,8 +599,8 @@ def test_a_mention_made_before_an_emergency_request_was_opened_that_day_is_answe
     team: Team, away: dict[str, Any]
 ) -> None:
     team.reconcile("2026-11-30T08:00")  # klang is back; nobody is away
-    iid = customer_issue(team, ACME)
-    customer_note(team, ACME, iid, "@adamlauzon can you call us?", "2026-11-30T09:00")
+    iid = team.fake.add_issue("Escalation process", author="jane", description="Draft")
+    team.comment(iid, "jane", "@adamlauzon can you review this?", "2026-11-30T09:00")
     team.reconcile("2026-11-30T10:00")  # nobody away yet: nothing to answer
     sick = team.request(
         "adamlauzon", "2026-11-30", "2026-12-01", kind="emergency", created="2026-11-30T11:00"
@@ -586,5 +610,5 @@ def test_a_mention_made_before_an_emergency_request_was_opened_that_day_is_answe
 
     assert run.code == 0, run.text
     assert "pto::covered" in team.labels(sick) or "pto::needs-coverage" in team.labels(sick)
-    (answer,) = answers(team, iid, ACME)
+    (answer,) = answers(team, iid)
     assert "adamlauzon" in answer
