@@ -150,6 +150,14 @@ def planned(
     return project, plan(project.policy, project.snapshot, project.now, project.bot)
 
 
+def first_day(options: ReadOptions, since: date | None) -> date:
+    """The first start day ``metrics`` counts: ``since``, else the policy's ``pilot.start``."""
+    found = since or load_policy(options.policy).pilot.start
+    if found is None:
+        raise ConfigError(["metrics: give --since DATE, or set pilot.start in policy.yaml"])
+    return found
+
+
 def history_horizon(options: ReadOptions, now: datetime) -> date | None:
     """The day before which closed history is not read by ``metrics`` (GitLab only; an offline
     file is read whole)."""

@@ -31,7 +31,10 @@ def register(sub: Subparsers) -> None:
         "them, escalations, approvals and denials, fallback weeks per engineer.",
     )
     p.add_argument(
-        "--since", required=True, type=day_argument, metavar="DATE", help="first start day"
+        "--since",
+        type=day_argument,
+        metavar="DATE",
+        help="first start day (default: the policy's pilot.start)",
     )
     p.add_argument(
         "--until", type=day_argument, metavar="DATE", help="last start day (default: open)"
@@ -43,17 +46,18 @@ def register(sub: Subparsers) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..app.exits import EXIT_OK, EXIT_PARTIAL
-    from ..app.read import history_horizon, planned
+    from ..app.read import first_day, history_horizon, planned
     from ..app.run_log import problems_of
     from ..errors import ConfigError
     from ..reports.metrics import compute_metrics
     from ..reports.metrics_text import render_markdown, to_json
 
-    if args.until is not None and args.until < args.since:
-        raise ConfigError([f"metrics: --until {args.until} is before --since {args.since}"])
     options = read_options(args)
+    since = first_day(options, args.since)
+    if args.until is not None and args.until < since:
+        raise ConfigError([f"metrics: --until {args.until} is before --since {since}"])
     project, the_plan = planned(options, os.environ, full=True)
-    metrics = compute_metrics(the_plan, args.since, args.until)
+    metrics = compute_metrics(the_plan, since, args.until)
     if args.json:
         out.write(json.dumps(to_json(metrics), indent=2, ensure_ascii=False) + "\n")
     else:
@@ -62,9 +66,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     for problem in problems:
         print(f"warning: {problem}", file=sys.stderr)
     horizon = history_horizon(options, project.now)
-    if horizon is not None and args.since < horizon:
+    if horizon is not None and since < horizon:
         print(
-            f"warning: --since {args.since}: closed issues last changed before "
+            f"warning: --since {since}: closed issues last changed before "
             f"{horizon} are not read from GitLab; older requests may be missing",
             file=sys.stderr,
         )

@@ -86,8 +86,14 @@ class Team(_Strict):
 
 
 class Pilot(_Strict):
-    start: date | None = None
-    review: date | None = None
+    start: date | None = Field(
+        default=None,
+        description="The pilot's first day: where `pto-bot metrics` starts counting unless "
+        "--since says otherwise.",
+    )
+    review: date | None = Field(
+        default=None, description="The pilot's check-in, for the record (not before start)."
+    )
 
 
 #: The bot's name where no GitLab says who it is: the offline file, the demo.

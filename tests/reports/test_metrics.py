@@ -251,3 +251,27 @@ def test_bad_dates_and_ranges_exit_2(run: Run, capsys: pytest.CaptureFixture[str
     code, _ = demo_metrics(run, DEMO, "--until", "2025-01-01")
     assert code == 2
     assert "--until 2025-01-01 is before --since 2025-11-15" in capsys.readouterr().err
+
+
+def test_the_pilot_is_counted_from_its_start_day_when_no_since_is_given(
+    run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ("metrics", "--offline", str(DEMO), "--now", DEMO_NOW, "--json")
+    code, text = run(*args, "--policy", POLICY)  # the policy's pilot.start: 2025-11-15
+    assert code == 0 and json.loads(text)["since"] == "2025-11-15"
+    code, text = run(*args, "--policy", POLICY, "--since", "2026-12-01")
+    assert code == 0 and json.loads(text)["since"] == "2026-12-01"
+    pilotless = tmp_path / "policy.yaml"
+    text = Path(POLICY).read_text(encoding="utf-8")
+    pilotless.write_text(_without_pilot(text))
+    code, _ = run(*args, "--policy", str(pilotless))
+    assert code == 2
+    said = capsys.readouterr().err
+    assert "metrics: give --since DATE, or set pilot.start in policy.yaml" in said
+
+
+def _without_pilot(text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    start = next(n for n, line in enumerate(lines) if line.startswith("pilot:"))
+    end = next(n for n in range(start + 1, len(lines)) if not lines[n].startswith("  "))
+    return "".join(lines[:start] + lines[end:])
