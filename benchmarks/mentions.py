@@ -206,6 +206,7 @@ def measure(folder: Path) -> list[tuple[str, int, int, str]]:
 
 def main_benchmark() -> None:
     os.environ.update(GITLAB_URL=BASE_URL, GITLAB_TOKEN=TOKEN, PTO_BOT_PROJECT=str(PROJECT_ID))
+    os.environ["PTO_BOT_STRICT"] = "1"  # a planning failure fails the benchmark
     for var in ("CI_SERVER_URL", "CI_PROJECT_ID", "TRIGGER_PAYLOAD", "PTO_BOT_CACHE"):
         os.environ.pop(var, None)
     with tempfile.TemporaryDirectory() as folder:

@@ -61,16 +61,18 @@ class Known:
     me: BotIdentity  # whose answers are the bot's (its earlier users too)
 
 
-def known(policy: Policy, tracker: Tracker, now: datetime, bot: str) -> Known:
+def known(
+    policy: Policy, tracker: Tracker, now: datetime, bot: str, *, strict: bool = True
+) -> Known:
     """Who is away and where accounts are discussed, from what the tracker kept of the project
     (one request at most); without it, from a read of the project (what a scheduled run
-    reads)."""
+    reads). ``strict``: a planning failure stops the job (tests); otherwise it is left out."""
     wanted_now = query(policy, now)
     snapshot = tracker.recall(wanted_now)
     source = "memory"
     if snapshot is None:
         snapshot, source = tracker.read(wanted_now), "read"
-    the_plan = plan(policy, snapshot, now, bot, strict=False)
+    the_plan = plan(policy, snapshot, now, bot, strict=strict)
     assert the_plan.away is not None
     return Known(the_plan.away.absences, the_plan.away.places, source, the_plan.world.me)
 

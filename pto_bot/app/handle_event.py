@@ -169,7 +169,7 @@ def handle_event(
         what = (
             Known(away.absences, away.places, "read", done.plan.world.me)
             if done is not None and away is not None
-            else known(policy, o.tracker, o.now, o.bot)
+            else known(policy, o.tracker, o.now, o.bot, strict=strict_from(env))
         )
         bot = o.bot
         if not event.relevant and out_now(event, what.absences, policy, o.now):
