@@ -20,6 +20,7 @@ to date after each write. Without it (a runner with no cache), a job knows only 
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,6 +30,10 @@ from .runner_files import read_json, write_json
 
 NOTES_PER_MINUTE = 50
 WINDOW = 60.0
+#: A wait this long or longer is said in the job's log (a job silent for a minute looks hung).
+NOTICE = 5.0
+
+_log = logging.getLogger(__name__)
 
 
 class Window:
@@ -139,6 +144,12 @@ class Pacer:
         when it finished, whether it succeeded or not."""
         now = self._now()
         start = self._start_of([note], now)
+        if start - now >= NOTICE:
+            _log.warning(
+                "pacing: waiting %.0f s before the next write: %s",
+                start - now,
+                self._why(note, now),
+            )
         if start > now:
             self._sleep(start - now)
         try:
@@ -150,6 +161,18 @@ class Pacer:
                 self._notes.add(done)
             self.log.append((done, note))
             self._keep()
+
+    def _why(self, note: bool, now: float) -> str:
+        """Which limit a wait is for."""
+        if note and self._start_of([False], now) < self._start_of([True], now):
+            return (
+                f"at most {self.notes_per_minute} comments a minute (GitLab.com takes 60 a "
+                "minute from one user)"
+            )
+        return (
+            f"at most {self.per_minute} writes a minute (limits.writes_per_minute; each write is "
+            "a webhook pipeline)"
+        )
 
     # -- the record shared by the jobs of a runner ----------------------------------------------
 
