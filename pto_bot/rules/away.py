@@ -5,8 +5,9 @@ in a thread call for an answer. Pure."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, tzinfo
+from functools import partial
 
 from ..domain.accounts import account_key
 from ..domain.away import (
@@ -16,6 +17,7 @@ from ..domain.away import (
     Mention,
     Places,
     Thread,
+    ThreadNote,
     out_on,
 )
 from ..domain.away_policy import project_path
@@ -25,9 +27,10 @@ from ..domain.request_fields import visible_text
 from ..domain.world import World
 from .evaluation import Evaluation, Status
 
+# possessive (*+, ++, ?+): adjacent runs of spaces are never tried against each other
 _COLLABORATION = re.compile(
-    r"^[^\S\n]*(?:[-*+][^\S\n]+)?(?:\*\*|__)?[^\S\n]*collaboration[^\S\n]+projects?"
-    r"[^\S\n]*(?:\*\*|__)?[^\S\n]*:[^\S\n]*(?:\*\*|__)?(?P<value>.*)$",
+    r"^[^\S\n]*+(?:[-*+][^\S\n]++)?+(?:\*\*|__)?+[^\S\n]*+collaboration[^\S\n]++projects?"
+    r"[^\S\n]*+(?:\*\*|__)?+[^\S\n]*+:[^\S\n]*+(?:\*\*|__)?+(?P<value>.*)$",
     re.IGNORECASE | re.MULTILINE,
 )
 _SEPARATORS = re.compile(r"[\s,;]+")
@@ -154,7 +157,7 @@ def found_mentions(
         author: str,
         body: str,
         when: datetime,
-        later: list[str],
+        later: Callable[[], list[str]],  # who wrote after it: asked only for a mention answered
         replies: list[tuple[str, str]],
     ) -> None:
         if author.casefold() == bot.casefold():
@@ -170,7 +173,7 @@ def found_mentions(
                 continue
             answered = tuple(
                 dict.fromkeys(
-                    a for a in later if a.casefold() not in (bot.casefold(), author.casefold())
+                    a for a in later() if a.casefold() not in (bot.casefold(), author.casefold())
                 )
             )
             found[key] = (
@@ -190,15 +193,22 @@ def found_mentions(
             )
 
     if item.description:
-        later = [n.author for t in item.threads or () for n in t.notes if not n.system]
-        consider(None, 0, item.author, item.description, item.created_at, later, everything)
+        everyone = [n.author for t in item.threads or () for n in t.notes if not n.system]
+        consider(
+            None, 0, item.author, item.description, item.created_at, lambda: everyone, everything
+        )
     for thread in item.threads or ():
         notes = [n for n in thread.notes if not n.system]
         replies = [(n.author, n.body) for n in notes]
         for index, note in enumerate(notes):
-            later = [n.author for n in notes[index + 1 :]]
-            consider(thread, note.id, note.author, note.body, note.created_at, later, replies)
+            # not a list per note (a thread of n notes would cost n²): built for an answer only
+            after = partial(_authors_after, notes, index)
+            consider(thread, note.id, note.author, note.body, note.created_at, after, replies)
     return list(found.values())
+
+
+def _authors_after(notes: list[ThreadNote], index: int) -> list[str]:
+    return [n.author for n in notes[index + 1 :]]
 
 
 def working_day(day: date, weekdays: frozenset[int]) -> bool:
