@@ -13,12 +13,14 @@ from ..domain.accounts import account_key
 from ..domain.ledger import LedgerEntry
 from ..domain.policy import USERNAME_RE
 from ..domain.world import World
-from ..render.text import safe
+from ..render.text import code, safe
 from ..render.wording import status_summary
 from ..rules.evaluation import Cover, Evaluated, Evaluation, Status
 from ..rules.fallback import volunteer_room
 from ..rules.rotation import is_lead
 from .parse import VERBS, Command
+
+SHOWN_NAMES = 5  # account names a refusal repeats
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,9 @@ class _Run:
 
     def unknown_accounts(self, unknown: list[str], covers: Sequence[Cover]) -> str:
         listed = ", ".join(safe(c.account.name) for c in covers) or "none"
-        names = ", ".join(f"‘{safe(u)}’" for u in unknown)
+        names = ", ".join(f"‘{safe(u)}’" for u in unknown[:SHOWN_NAMES])
+        if len(unknown) > SHOWN_NAMES:
+            names += f" and {len(unknown) - SHOWN_NAMES:,} more"
         return f"no account named {names} in this request (accounts needing a backup: {listed})"
 
     def active_request(self, *, to_fix_backups: bool = False) -> Evaluated | str:
@@ -107,6 +111,8 @@ def run_command(world: World, evaluation: Evaluation, command: Command) -> Outco
         "deny": _deny,
         "assign": _assign,
     }.get(command.verb)
+    if command.meant is not None:
+        return _near_miss(run)
     if handler is None:
         word = world.policy.bot.command
         return run.no(
@@ -119,6 +125,15 @@ def run_command(world: World, evaluation: Evaluation, command: Command) -> Outco
             "request for new dates"
         )
     return handler(run)
+
+
+def _near_miss(run: _Run) -> Outcome:
+    """``/ptostatus``: nothing runs; the reply shows the command as probably meant, to copy."""
+    meant = f"{run.policy.bot.command} {run.cmd.meant} {run.cmd.args}".strip()
+    return run.no(
+        f"did you mean {code(meant)}? Nothing was run: put a space between "
+        f"{code(run.policy.bot.command)} and the verb."
+    )
 
 
 def _help(run: _Run) -> Outcome:
@@ -261,10 +276,12 @@ def _assign(run: _Run) -> Outcome:
     req = run.active_request(to_fix_backups=True)
     if isinstance(req, str):
         return run.no(req)
-    match = re.fullmatch(r"(.+?)\s+@?([A-Za-z0-9_][A-Za-z0-9_.\-]*)", run.cmd.args.strip())
-    if not match:
+    # the last word is the user; split from the right, so a long line is read once
+    parts = run.cmd.args.rsplit(maxsplit=1)
+    user = parts[-1].removeprefix("@") if len(parts) == 2 else ""
+    if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*", user):
         return run.no(f"write it as `{policy.bot.command} assign <account> @user`")
-    name, user = match.group(1).strip(), match.group(2)
+    name = parts[0].strip()
     if not USERNAME_RE.match(user) or user not in policy.engineers:
         return run.no(f"‘{safe(user)}’ is not on the team roster (policy.yaml)")
     r = req.request

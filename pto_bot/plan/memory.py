@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
-from ..commands.parse import command_lines
+from ..commands.parse import command_text
 from ..domain.accounts import edited_at
 from ..domain.away import TEAM
 from ..domain.markers import marker, read_marker
@@ -151,14 +151,14 @@ def _entry(issue: Issue, plan: Plan) -> RememberedIssue:
                         digest=n.digest or digest(n.body),
                     )
                 )
-        elif not n.system and command_lines(n.body, world.policy, bot):
-            notes.append(
+        elif not n.system and (commands := command_text(n.body, world.policy, bot)):
+            notes.append(  # its commands only: they read back the same, and stay small
                 RememberedNote(
                     id=n.id,
                     created_at=n.created_at,
                     updated_at=n.updated_at,
                     author=n.author,
-                    body=n.body,
+                    body=commands,
                 )
             )
         elif not n.system and playbook and n.created_at >= recent:
