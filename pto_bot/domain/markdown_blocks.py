@@ -190,12 +190,9 @@ class _Blocks:
             if char == ">" and self.found is not None:
                 self.end_leaf()
                 multi = _MULTI_QUOTE.match(line, pos)
-                if multi is not None:
-                    self.multi, self.inside, self.multi_column = (
-                        [len(multi[1])],
-                        _Blocks(None),
-                        base,
-                    )
+                if multi is not None:  # GitLab's multi-line quote, to its closing fence
+                    self.multi, self.multi_column = [len(multi[1])], base
+                    self.inside = _Blocks(None)
                 else:
                     self.quote = _Quote(base)
                     self.quote.takes(line)
@@ -257,7 +254,7 @@ class _Blocks:
         return closing is not None and len(closing[1]) >= length
 
     def _in_multi_quote(self, line: str) -> None:
-        inside = self.inside or _Blocks(None)
+        inside = self.inside = self.inside or _Blocks(None)
         pos = _indent(line)
         verbatim = inside.leaf in (_FENCE, _HTML)
         fence = None if verbatim or pos > self.multi_column + 3 else _MULTI_QUOTE.match(line, pos)

@@ -43,6 +43,7 @@ _INLINE_LINK = re.compile(
 _LABEL = re.compile(r"\[((?:[^\[\]\\]|\\.){0,999}+)\]", re.DOTALL)
 _SPECIAL = re.compile(r"[\\`<\[\]]|!\[")
 _BACKTICKS = re.compile(r"`+")
+_BACKTICKS_OR_ESCAPE = re.compile(r"[\\`]")
 _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 #: Raw HTML that ends at a fixed string: comments, processing instructions, CDATA, declarations.
 _ENDS = (("<!--", "-->", 2), ("<?", "?>", 2), ("<![CDATA[", "]]>", 9))
@@ -58,6 +59,12 @@ def hidden_spans(text: str, labels: frozenset[str]) -> list[tuple[int, int]]:
     """The parts of ``text`` (one paragraph) that are not prose, as sorted, disjoint
     ``(start, end)`` spans; ``labels``: the link reference definitions of the document."""
     return _merged(_Scan(text, labels).run())
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Where the code spans of ``text`` are, as sorted ``(start, end)`` spans (backslash escapes
+    respected; nothing else of Markdown looked at)."""
+    return _Scan(text, frozenset()).code_only()
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -104,6 +111,13 @@ class _Scan:
         if self.elements:  # an element left open ends with its paragraph
             self.spans.append((self.element_start, len(text)))
         return self.spans
+
+    def code_only(self) -> list[tuple[int, int]]:
+        text, pos = self.text, 0
+        while (found := _BACKTICKS_OR_ESCAPE.search(text, pos)) is not None:
+            at = found.start()
+            pos = self._escape(at) if text[at] == "\\" else self._code_span(at)
+        return [span for span in self.spans if text[span[0]] == "`"]
 
     def _escape(self, at: int) -> int:
         escaped = self.text[at + 1 : at + 2]
