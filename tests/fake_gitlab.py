@@ -3,7 +3,8 @@
 Enough of GitLab for pto_bot's adapter, with GitLab's documented behaviour where it matters:
 response bodies in the documented JSON shapes, offset pagination (``X-Next-Page``, ``X-Page``,
 ``X-Total``, ``Link``), quick actions really executed in posted or edited notes and in issue
-descriptions (a commands-only note is not stored and answers 202), Free-tier labels (scoped labels
+descriptions (a commands-only note is not stored and answers 202), GitLab's sizes (a note over
+1,000,000 characters, a description over 1 MiB: 400), Free-tier labels (scoped labels
 are NOT exclusive), ``updated_at`` bumped on every change (``touch_interval`` emulates GitLab's
 one-minute throttle for notes), requests counted by method and path, and injectable faults.
 
@@ -109,6 +110,25 @@ def _iso(moment: datetime) -> str:
 
 def _json_reply(status: int, body: Any, headers: Mapping[str, str] | None = None) -> Reply:
     return status, {"Content-Type": "application/json", **(headers or {})}, json.dumps(body)
+
+
+#: GitLab's sizes: a note's body in characters, an issue's description in bytes.
+MAX_NOTE = 1_000_000
+MAX_DESCRIPTION = 1_048_576
+NOTE_TOO_LONG = 'Note {:note=>["is too long (maximum is 1000000 characters)"]}'
+
+
+def _too_long(params: Json, key: str) -> Reply | None:
+    """GitLab's 400 for a note or a description over its size, or None when it fits."""
+    value = params.get(key)
+    if not isinstance(value, str):
+        return None
+    if key == "body" and len(value) > MAX_NOTE:
+        return _json_reply(400, {"message": NOTE_TOO_LONG})
+    if key == "description" and len(value.encode()) > MAX_DESCRIPTION:
+        text = "is too long (1 MiB). The maximum size is 1 MiB."
+        return _json_reply(400, {"message": {"description": [text]}})
+    return None
 
 
 def _message(status: int, text: str) -> Reply:
@@ -900,6 +920,8 @@ class FakeGitLab:
     def _create_issue(self, params: Json, request: requests.PreparedRequest) -> Reply:
         if not params.get("title"):
             return _json_reply(400, {"error": "title is missing"})
+        if refused := _too_long(params, "description"):
+            return refused
         if self.spam == 400:
             text = "Your issue has been recognized as spam. Please, change the content to proceed."
             return _json_reply(400, {"message": {"base": [text]}})
@@ -939,6 +961,8 @@ class FakeGitLab:
         issue = self._readable(iid)
         if issue is None:
             return _message(404, "404 Issue Not Found")
+        if refused := _too_long(params, "description"):
+            return refused
         if self._role_here() < PLANNER:
             if params.get("state_event") and issue["author"] != self.bot:
                 return _message(403, "403 Forbidden")
@@ -1005,6 +1029,8 @@ class FakeGitLab:
             return _message(403, "403 Forbidden")
         if not params.get("body"):
             return _json_reply(400, {"error": "body is missing"})
+        if refused := _too_long(params, "body"):
+            return refused
         # `internal`, or its older name `confidential` (either true makes it internal), is
         # kept only for who may mark notes internal (Planner/Reporter and up); a Guest's note
         # is stored as an ordinary comment, silently (Notes::BuildService)
@@ -1025,6 +1051,8 @@ class FakeGitLab:
         note = next((n for n in found if n["id"] == note_id), None)
         if issue is None or note is None:
             return _message(404, "404 Note Not Found")
+        if refused := _too_long(params, "body"):
+            return refused
         text = self._run_quick_actions(issue, params.get("body") or "")
         if not text:  # an edit that leaves only commands deletes the note
             self.notes[iid].remove(note)
@@ -1080,6 +1108,8 @@ class FakeGitLab:
             return _message(404, "404 Discussion Not Found")
         if not params.get("body"):
             return _json_reply(400, {"error": "body is missing"})
+        if refused := _too_long(params, "body"):
+            return refused
         text = self._run_quick_actions(issue, params["body"])
         for note in found:
             note["threaded"] = True

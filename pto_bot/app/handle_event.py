@@ -16,12 +16,11 @@ request (``GET /user``, which every GitLab run makes) before they are ignored.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from ..adapters.webhook import Event, Ignored, parse_event
-from ..commands.parse import VERBS, command_lines
+from ..commands.parse import addressed, command_lines
 from ..domain.mentions import added_mentions
 from ..domain.policy import Policy
 from ..domain.policy_file import load_policy
@@ -31,9 +30,6 @@ if TYPE_CHECKING:  # the planner and the adapters are loaded only for an event t
     from .apply import Applied
     from .options import ReadOptions
     from .reconcile import Run
-
-#: A line that may be a command addressed to the bot by mention, when its username is unknown.
-_MENTION_COMMAND = re.compile(rf"^\s{{0,3}}@[\w.\-]+\s+(?:{'|'.join(VERBS)})\b", re.I | re.M)
 
 
 def triage(raw: bytes, policy: Policy, env: Mapping[str, str]) -> Event | Ignored:
@@ -81,7 +77,7 @@ def _not_relevant(event: Event, policy: Policy, bot: str | None) -> Ignored | No
     if not ours & set(event.labels):
         return Ignored(reason=f"#{event.iid} carries none of the labels {', '.join(sorted(ours))}")
     body = event.note_body or ""
-    if event.kind == "note" and bot is None and _MENTION_COMMAND.search(body):
+    if event.kind == "note" and bot is None and addressed(body):
         return None  # perhaps `@<bot> <verb>`: told once the bot's username is known
     return _without_command(event, policy, bot)
 

@@ -136,9 +136,10 @@ def account_of(policy: Policy, issue: Issue, bot: BotIdentity) -> Account:
     )
 
 
+# possessive (*+, ++, ?+): adjacent runs of spaces are never tried against each other
 _COLLABORATION = re.compile(
-    r"^[^\S\n]*(?:[-*+][^\S\n]+)?(?:\*\*|__)?[^\S\n]*collaboration[^\S\n]+projects?"
-    r"[^\S\n]*(?:\*\*|__)?[^\S\n]*:[^\S\n]*(?:\*\*|__)?(?P<value>.*)$",
+    r"^[^\S\n]*+(?:[-*+][^\S\n]++)?+(?:\*\*|__)?+[^\S\n]*+collaboration[^\S\n]++projects?"
+    r"[^\S\n]*+(?:\*\*|__)?+[^\S\n]*+:[^\S\n]*+(?:\*\*|__)?+(?P<value>.*)$",
     re.IGNORECASE | re.MULTILINE,
 )
 _SEPARATORS = re.compile(r"[\s,;]+")

@@ -10,14 +10,15 @@ never a crash.
 from __future__ import annotations
 
 import json
-import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 _PREFIX = "<!-- pto-bot "
-_MARKER_RE = re.compile(r"<!-- pto-bot (\{.*?\}) -->", re.DOTALL)
+_START = _PREFIX + "{"
+_END = "} -->"
 
 
 def marker(topic: str, **data: Any) -> str:
@@ -35,16 +36,35 @@ def with_marker(body: str, topic: str, **data: Any) -> str:
 
 def read_marker(body: str) -> dict[str, Any] | None:
     """The last marker in ``body``, or None when there is none or it is not ours."""
-    found = _MARKER_RE.findall(body or "")
-    if not found:
+    found = next(_markers(body or ""), None)
+    if found is None:
         return None
+    start, end = found
     try:
-        data = json.loads(found[-1])
-    except json.JSONDecodeError:
+        data = json.loads(body[start + len(_PREFIX) : end - len(_END) + 1])
+    except (json.JSONDecodeError, RecursionError):  # RecursionError: nested too deeply
         return None
     if not isinstance(data, dict) or not isinstance(data.get("t"), str):
         return None
     return data
+
+
+def _markers(body: str) -> Iterator[tuple[int, int]]:
+    """Where each marker of ``body`` starts and ends, the last first: a marker runs from a start
+    to the first end after it. Each part of ``body`` is searched a bounded number of times, so
+    a megabyte of hostile text is read as fast as a short note (no start is followed to the end
+    of the text once per start)."""
+    before = len(body)
+    while True:
+        closing = body.rfind(_END, 0, before)
+        if closing < 0:
+            return
+        start = body.rfind(_START, 0, closing + 1)
+        if start < 0:
+            return
+        end = body.find(_END, start + len(_START)) + len(_END)
+        yield start, end
+        before = start
 
 
 def looks_like_the_bots(body: str) -> bool:
@@ -57,7 +77,13 @@ def looks_like_the_bots(body: str) -> bool:
 
 
 def strip_marker(body: str) -> str:
-    return _MARKER_RE.sub("", body or "").rstrip()
+    text = body or ""
+    kept, after = [], len(text)
+    for start, end in _markers(text):
+        kept.append(text[end:after])
+        after = start
+    kept.append(text[:after])
+    return "".join(reversed(kept)).rstrip()
 
 
 # -- the state some markers carry --------------------------------------------------------------

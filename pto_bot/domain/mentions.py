@@ -1,89 +1,61 @@
-"""Who a comment or a description mentions, as GitLab resolves mentions: ``@username`` in text,
-not inside code (spans, fences, indented blocks), links (``[@x](url)``, autolinked URLs), quotes
-(``>`` and GitLab's ``>>>`` blocks) or HTML. Parsed with markdown-it-py (CommonMark), the way
-GitLab matches mentions per rendered text node, so ``**@alice**`` is a mention and `` `@alice` ``
-is not.
+"""Who a comment or a description mentions, as GitLab resolves mentions: ``@username`` in the
+prose of the text (:func:`.markdown.prose`), not inside code (spans, fences, indented blocks),
+quotes (``>`` and GitLab's ``>>>`` blocks), HTML (blocks, comments, and ``<code>``, ``<a>``...),
+links (their text, ``[@x](url)``, and URLs) or after a backslash (``\\@x``), anywhere in the text
+however long it is. GitLab matches mentions per text node of the rendered note, so
+``**@alice**`` is a mention and `` `@alice` `` is not.
 
 Quotes are skipped on purpose (GitLab may resolve them): a quoted older comment is not someone
 asking the engineer now. ``@all`` and group mentions (``@group/sub``) name nobody in particular.
-Usernames compare case-insensitively, as GitLab does; the result is lower-case.
+Usernames compare case-insensitively, as GitLab does; the result is lower-case. Linear in the
+length of the text, like the reading of its Markdown.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # loaded when a text has an "@": most webhook events are judged without it
-    from markdown_it import MarkdownIt
-    from markdown_it.token import Token
+from .markdown import prose
 
 #: GitLab's user reference: ``(?<!\w)@`` then a path (``Gitlab::PathRegex``), ``/`` for groups.
 _SEGMENT = r"(?:[A-Za-z0-9_.][A-Za-z0-9_\-.]*[A-Za-z0-9_\-]|[A-Za-z0-9_])"
-_MENTION = re.compile(rf"(?<![\w@])@({_SEGMENT}(?:/{_SEGMENT})*)")
+_MENTION = re.compile(rf"(?<!@)@({_SEGMENT}(?:/{_SEGMENT})*)")
 _URL = re.compile(r"\b(?:https?|ftp)://\S+|\bmailto:\S+|\bwww\.\S+", re.IGNORECASE)
-_MULTILINE_QUOTE = re.compile(r"^>>>[ \t]*$")
-MAX_CHARS = 100_000  # only the first 100 kB of a text are read
 EVERYONE = frozenset({"all", "here"})
-
-
-@cache
-def _parser() -> MarkdownIt:
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark", {"html": True})
-
-
-def _without_multiline_quotes(text: str) -> str:
-    """GitLab's ``>>>`` ... ``>>>`` quote blocks, blanked (CommonMark does not know them)."""
-    kept, inside = [], False
-    for line in text.split("\n"):
-        if _MULTILINE_QUOTE.match(line):
-            inside = not inside
-            kept.append("")
-            continue
-        kept.append("" if inside else line)
-    return "\n".join(kept)
-
-
-def _text_nodes(tokens: list[Token]) -> list[str]:
-    """The text GitLab scans for references: outside code, links, quotes and HTML."""
-    found: list[str] = []
-    quoted = 0
-    for token in tokens:
-        if token.type == "blockquote_open":
-            quoted += 1
-        elif token.type == "blockquote_close":
-            quoted -= 1
-        elif token.type == "inline" and not quoted and token.children:
-            linked = 0
-            for child in token.children:
-                if child.type == "link_open":
-                    linked += 1
-                elif child.type == "link_close":
-                    linked -= 1
-                elif child.type == "text" and not linked:
-                    found.append(child.content)
-    return found
 
 
 def mentions(text: object) -> frozenset[str]:
     """The usernames ``text`` mentions (lower-case), groups and ``@all`` left out."""
     if not isinstance(text, str) or "@" not in text:
         return frozenset()
-    source = _without_multiline_quotes(text[:MAX_CHARS].replace("\r\n", "\n"))
-    try:
-        tokens = _parser().parse(source)
-    except RecursionError:  # nested too deeply to be a comment anyone typed: no mention
-        return frozenset()
     names: set[str] = set()
-    for node in _text_nodes(tokens):
-        for match in _MENTION.finditer(_URL.sub(" ", node)):
-            name = match.group(1).lower()
-            if "/" not in name and name not in EVERYONE:
-                names.add(name)
+    for paragraph in prose(text):
+        if "@" not in paragraph.text:
+            continue
+        for piece in paragraph.pieces():
+            if "@" not in piece:
+                continue
+            piece = _URL.sub(" ", piece)
+            for match in _MENTION.finditer(piece):
+                opened = _opened(piece, match.start())
+                if opened < 0:
+                    continue
+                name = match.group(1).lower()
+                if opened:  # ``_@alice_``: the underscores around it are emphasis
+                    name = name[: len(name) - min(opened, len(name) - len(name.rstrip("_")))]
+                if "/" not in name and name not in EVERYONE:
+                    names.add(name)
     return frozenset(names)
+
+
+def _opened(text: str, at: int) -> int:
+    """How many underscores open emphasis right before the ``@`` at ``at`` (``_@alice_`` is
+    ``@alice`` in italics), or -1 when a word character is right before it (``a@b.com`` is an
+    address, no mention)."""
+    start = at
+    while start > 0 and text[start - 1] == "_":  # each underscore is passed by one match only
+        start -= 1
+    return at - start if start == 0 or not text[start - 1].isalnum() else -1
 
 
 def added_mentions(before: object, after: object) -> frozenset[str]:

@@ -3,7 +3,8 @@
 Tolerant about how people type: bold or plain names, bullets or numbers, case, aliases
 (``First day off``), hints in parentheses, HTML comments, line endings and the zero-width
 characters copying from a page brings along. Returns raw values;
-:mod:`.request_form` gives them meaning.
+:mod:`.request_form` gives them meaning. The whole description is read (GitLab allows 1 MiB):
+each line once, by patterns that never try two runs of spaces against each other.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import re
 
 FIELDS: tuple[str, ...] = ("Engineer", "Start", "End", "Type", "Backups", "Notes")
-MAX_CHARS = 100_000  # only the first 100 kB of a description are read
 
 
 _ALIASES: dict[str, str] = {
@@ -58,12 +58,12 @@ _TRAILING_HINT = re.compile(r"\([^()]*+\)\s*+$")
 
 
 def visible_text(description: object) -> str:
-    """The part of a description people see: capped, ``\\n`` line ends, HTML comments removed."""
+    """The part of a description people see: ``\\n`` line ends, HTML comments removed."""
     if isinstance(description, bytes):
         description = description.decode("utf-8", errors="replace")
     if not isinstance(description, str):
         return ""
-    text = description[:MAX_CHARS].replace("\r\n", "\n").replace("\r", "\n")
+    text = description.replace("\r\n", "\n").replace("\r", "\n")
     return _COMMENT.sub("", text).translate(_INVISIBLE)
 
 

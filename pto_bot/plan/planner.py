@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 
-from ..commands.parse import Command, new_commands
-from ..commands.verbs import Outcome, run_command
+from ..commands.parse import new_commands
+from ..commands.verbs import run_command
 from ..domain.away import Scan
 from ..domain.ledger import LedgerEntry
 from ..domain.policy import Policy
@@ -30,7 +30,7 @@ from .away import Away, answers, digest_actions, log_actions, prepare
 from .context import Context
 from .fallbacks import plan_orphan
 from .playbooks import plan_playbook
-from .replies import reply_actions
+from .replies import Replies
 from .requests import plan_request
 
 STATE_CHANGING = frozenset({"volunteer", "withdraw", "approve", "deny", "assign"})
@@ -70,10 +70,10 @@ def plan(
     world = world or read_world(policy, snapshot, bot, strict=strict)
     today = now.astimezone(policy.tz).date()
     failures = _Failures(strict)
-    evaluation, answered = _run_commands(world, today, failures)
+    evaluation, replies = _run_commands(world, today, failures)
     away = prepare(world, evaluation, scan)
     ctx = Context(world, evaluation, now, chat, away)
-    actions: list[Action] = reply_actions(answered)
+    actions: list[Action] = replies.actions()
     if scan is not None:
         actions += answers(policy, away.found, today)
     for ev in evaluation.requests:
@@ -105,24 +105,26 @@ class _Failures:
         self.found.append((iid, _failure(what, exc)))
 
 
-def _run_commands(
-    world: World, today: date, failures: _Failures
-) -> tuple[Evaluation, list[tuple[Command, Outcome]]]:
-    """Answer the new commands in order; each state-changing one re-evaluates the world."""
+def _run_commands(world: World, today: date, failures: _Failures) -> tuple[Evaluation, Replies]:
+    """Answer the new commands in order, as many of each comment as its reply holds; each
+    state-changing one re-evaluates the world."""
     ledger: list[LedgerEntry] = list(world.ledger)
     evaluation = evaluate(world, tuple(ledger), today)
-    answered: list[tuple[Command, Outcome]] = []
+    replies = Replies()
     for command in new_commands(world):
+        if not replies.admits(command):
+            continue
         try:
             outcome = run_command(world, evaluation, command)
         except Exception as exc:  # one bad command must not stop the others
             failures.add(command.issue_iid, "command", exc)
             continue
-        answered.append((command, outcome))
+        if not replies.add(command, outcome):  # left out: it changes nothing
+            continue
         ledger.append(outcome.entry)
         if outcome.entry.ok and outcome.entry.verb in STATE_CHANGING:
             evaluation = evaluate(world, tuple(ledger), today)
-    return evaluation, answered
+    return evaluation, replies
 
 
 def _one_issue(

@@ -6,6 +6,8 @@ import html
 import re
 from collections.abc import Callable
 
+from ..domain.markdown_inline import code_spans
+
 _ZWSP = "\u200b"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
 _WS = re.compile(r"\s+")
@@ -29,7 +31,6 @@ def safe(text: object, limit: int = 200) -> str:
     return value
 
 
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
 _LIVE_MENTION = re.compile(r"(?<![\w`@])@([A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?)")
 
 
@@ -57,12 +58,13 @@ def policy_markdown(text: object) -> str:
 
 
 def _outside_code(body: str, change: Callable[[str], str]) -> str:
-    """``body`` with ``change`` applied to the text outside its code spans."""
+    """``body`` with ``change`` applied to the text outside its code spans (found as GitLab
+    finds them, in one pass: a note may have been edited to hold anything)."""
     out, last = [], 0
-    for span in _CODE_SPAN.finditer(body):
-        out.append(change(body[last : span.start()]))
-        out.append(span.group(0))
-        last = span.end()
+    for start, end in code_spans(body):
+        out.append(change(body[last:start]))
+        out.append(body[start:end])
+        last = end
     out.append(change(body[last:]))
     return "".join(out)
 

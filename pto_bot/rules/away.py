@@ -4,8 +4,9 @@ in a thread call for an answer. Pure."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta, tzinfo
+from functools import partial
 
 from ..domain.accounts import account_key
 from ..domain.away import (
@@ -15,6 +16,7 @@ from ..domain.away import (
     Mention,
     Places,
     Thread,
+    ThreadNote,
     away_on,
 )
 from ..domain.markers import read_marker
@@ -150,7 +152,7 @@ def found_mentions(
         author: str,
         body: str,
         when: datetime,
-        later: list[str],
+        later: Callable[[], list[str]],  # who wrote after it: asked only for a mention answered
         replies: list[tuple[str, str]],
     ) -> None:
         if bot.is_me(author):
@@ -165,7 +167,7 @@ def found_mentions(
             if key in found:
                 continue
             answered = tuple(
-                dict.fromkeys(a for a in later if not bot.is_me(a) and not same_user(a, author))
+                dict.fromkeys(a for a in later() if not bot.is_me(a) and not same_user(a, author))
             )
             found[key] = (
                 absence,
@@ -184,15 +186,22 @@ def found_mentions(
             )
 
     if item.description:
-        later = [n.author for t in item.threads or () for n in t.notes if not n.system]
-        consider(None, 0, item.author, item.description, item.created_at, later, everything)
+        everyone = [n.author for t in item.threads or () for n in t.notes if not n.system]
+        consider(
+            None, 0, item.author, item.description, item.created_at, lambda: everyone, everything
+        )
     for thread in item.threads or ():
         notes = [n for n in thread.notes if not n.system]
         replies = [(n.author, n.body) for n in notes]
         for index, note in enumerate(notes):
-            later = [n.author for n in notes[index + 1 :]]
-            consider(thread, note.id, note.author, note.body, note.created_at, later, replies)
+            # not a list per note (a thread of n notes would cost n²): built for an answer only
+            after = partial(_authors_after, notes, index)
+            consider(thread, note.id, note.author, note.body, note.created_at, after, replies)
     return list(found.values())
+
+
+def _authors_after(notes: list[ThreadNote], index: int) -> list[str]:
+    return [n.author for n in notes[index + 1 :]]
 
 
 def working_day(day: date, weekdays: frozenset[int]) -> bool:

@@ -272,7 +272,7 @@ def test_a_memory_too_large_leaves_out_the_oldest_closed_history_which_is_read_a
     settle(team)
     whole = split(team.fake.issues[board(team)]["description"])[1]
     assert whole is not None
-    monkeypatch.setattr("pto_bot.adapters.gitlab.client.MEMORY_LIMIT", len(whole) * 2 // 3)
+    monkeypatch.setattr("pto_bot.adapters.gitlab.fitting.MEMORY_LIMIT", len(whole) * 2 // 3)
     team.fake.issues[board(team)]["description"] = "Edited by hand"  # the memory is lost
 
     first = team.reconcile(f"{TODAY}T16:00")

@@ -22,18 +22,17 @@ from ..tracker import Query
 from . import away, runner_copy
 from .api import Api, utc_now
 from .config import Connection, connection_from_env
+from .fitting import fitted
 from .home import find_memory
 from .memory import Memory, join, key_for, seal, unseal
 from .reads import is_board, list_labels, read_snapshot, snapshot_of
-from .unit_of_work import UnitOfWork, last_change
+from .unit_of_work import UnitOfWork
 from .writing import MEMORY_ONLY, GitLabWrites, refuse_quick_actions
 
 __all__ = ["GitLabTracker"]
 
 _log = logging.getLogger(__name__)
 
-#: The most the memory may take of its issue's description (GitLab allows 1,048,576 bytes).
-MEMORY_LIMIT = 900_000
 #: An event run leaves the memory as it was unless the next run would read more than this many
 #: issues again because of it (besides those whose fields changed: those are kept at once).
 REREAD_LIMIT = 3
@@ -180,7 +179,7 @@ class GitLabTracker(GitLabWrites):
         if memory is None or query is None:
             return []
         target = home if home is not None else uow.home
-        memory, sealed = self._fitting(memory, target or 0)
+        memory, sealed = fitted(memory, self._key, target or 0)
         same = memory.same_as(uow.found) and target == uow.home
         if same and not uow.descriptions:
             self._keep_on_runner(target, memory)
@@ -210,32 +209,6 @@ class GitLabTracker(GitLabWrites):
             runner_copy.save(self._cache_path, self._project, copy)
         uow.home = target
         return problems
-
-    def _fitting(self, memory: Memory, home: int) -> tuple[Memory, str | None]:
-        """``memory`` sealed for ``home``, within :data:`MEMORY_LIMIT`: when it is too large, the
-        closed issues changed longest ago are left out (the next run reads them from GitLab),
-        half of what is left each time; None when even the open issues do not fit."""
-        sealed = seal(memory, self._key, home)
-        while len(sealed) > MEMORY_LIMIT:
-            closed = sorted(
-                (last_change(e), iid)
-                for iid, e in memory.issues.items()
-                if e.issue.get("state") != "opened"
-            )
-            if not closed:
-                return memory, None
-            dropped = closed[: max(1, len(closed) // 2)]
-            since = dropped[-1][0] + timedelta(microseconds=1)
-            gone = {iid for _, iid in dropped}
-            issues = {iid: e for iid, e in memory.issues.items() if iid not in gone}
-            memory = memory.model_copy(update={"issues": issues, "since": since})
-            _log.warning(
-                "the memory leaves out %d closed issue(s) to fit in #%d: they are read each run",
-                len(gone),
-                home,
-            )
-            sealed = seal(memory, self._key, home)
-        return memory, sealed
 
     def _stale(self, uow: UnitOfWork) -> bool:
         """An event run changed what the next one would find: an issue's own fields, or more
