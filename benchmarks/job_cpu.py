@@ -8,10 +8,12 @@ Run it from the project root, offline (about a minute)::
 
 Every command runs in a child process; its CPU time (user + system) is read with
 ``resource.getrusage(RUSAGE_CHILDREN)`` around it, and the median of ``--runs`` runs is shown.
-Bytecode is compiled once beforehand into a folder of its own (``PYTHONPYCACHEPREFIX``), as an
-installed package has it, so no figure includes compiling pto_bot's sources. The reconciles run
-against the test suite's fake GitLab served over HTTP on 127.0.0.1 (its CPU is this process's,
-not the child's): a small team (three playbooks, a PTO request), settled by a first run.
+Bytecode is compiled once beforehand into a folder of its own (``PYTHONPYCACHEPREFIX``), and the
+templates into the package (``python -m pto_bot.app.templates``), as the container image has
+them, so no figure includes compiling pto_bot's sources. The commands take turns, run after run.
+The reconciles run against the test suite's fake GitLab served over HTTP on 127.0.0.1 (its CPU
+is this process's, not the child's): a small team (three playbooks, a PTO request), settled by a
+first run.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -44,19 +47,31 @@ from fake_gitlab import PROJECT_ID, PROJECT_PATH, TOKEN, FakeGitLab  # noqa: E40
 POLICY = str(ROOT / "policy.yaml")
 
 
-def measured(argv: Sequence[str], env: Mapping[str, str], runs: int) -> tuple[float, float]:
-    """The median CPU time (user + system) and wall time of ``argv``, in seconds."""
-    cpu, wall = [], []
+def cpu_of(argv: Sequence[str], env: Mapping[str, str]) -> tuple[float, float]:
+    """The CPU time (user + system) and wall time of one run of ``argv``, in seconds."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr}")
+    return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, wall
+
+
+def medians(
+    commands: Mapping[str, Sequence[str]], env: Mapping[str, str], runs: int
+) -> dict[str, tuple[float, float]]:
+    """The median CPU and wall time of each command; the commands take turns, run after run, so
+    that a busy machine weighs on each alike."""
+    found: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        done = subprocess.run(argv, env=env, capture_output=True, text=True, cwd=ROOT)
-        wall.append(time.perf_counter() - started)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if done.returncode != 0:
-            raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr}")
-        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-    return statistics.median(cpu), statistics.median(wall)
+        for name, argv in commands.items():
+            found[name].append(cpu_of(argv, env))
+    return {
+        name: (statistics.median(c for c, _ in times), statistics.median(w for _, w in times))
+        for name, times in found.items()
+    }
 
 
 def note_hook(author: str, body: str, labels: list[str], project: int = PROJECT_ID) -> Any:
@@ -94,8 +109,9 @@ def main() -> None:
     parser.add_argument(
         "--source-only",
         action="store_true",
-        help="pto_bot's modules compiled from source on every run, as on an editable install "
-        "with PYTHONDONTWRITEBYTECODE=1 (the packages it imports keep the bytecode pip wrote)",
+        help="pto_bot's modules and templates compiled from source on every run, as on an "
+        "editable install with PYTHONDONTWRITEBYTECODE=1 (the packages it imports keep the "
+        "bytecode pip wrote)",
     )
     args = parser.parse_args()
     python = sys.executable
@@ -140,24 +156,28 @@ def main() -> None:
             *reconcile,
             *("--report", str(tmp / "public")),
         ]
+        compiled = ROOT / "pto_bot" / "_compiled_templates"
+        made = not compiled.exists()
         try:
-            measured(reconcile, env, 2)  # bytecode, then the first run's writes: settled
-            for argv in commands.values():
-                measured(argv, env, 1)
-            floor, floor_wall = measured([python, "-c", "pass"], env, args.runs)
-            rows = [("`python -c pass` (the floor)", floor, floor_wall)]
-            for name, argv in commands.items():
-                rows.append((name, *measured(argv, env, args.runs)))
+            if made and not args.source_only:  # as the image has them
+                subprocess.run([python, "-m", "pto_bot.app.templates"], env=env, check=True)
+            for _ in range(2):  # bytecode, then the first run's writes: settled
+                cpu_of(reconcile, env)
+            floor = "`python -c pass` (the floor)"
+            found = medians({floor: [python, "-c", "pass"], **commands}, env, args.runs)
         finally:
             server.shutdown()
+            if made:
+                shutil.rmtree(compiled, ignore_errors=True)
     how = "pto_bot compiled from source" if args.source_only else "bytecode compiled once"
     print(f"CPU time (user + system), median of {args.runs} runs, Python {sys.version.split()[0]}")
     print(f"({how})")
     print()
     print("| command | CPU | × floor | wall |")
     print("|---|---:|---:|---:|")
-    for name, cpu, wall in rows:
-        print(f"| {name} | {cpu * 1000:.0f} ms | {cpu / floor:.1f} | {wall * 1000:.0f} ms |")
+    base = found[floor][0]
+    for name, (cpu, wall) in found.items():
+        print(f"| {name} | {cpu * 1000:.0f} ms | {cpu / base:.1f} | {wall * 1000:.0f} ms |")
 
 
 if __name__ == "__main__":

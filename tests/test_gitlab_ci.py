@@ -324,6 +324,17 @@ def test_the_image_is_slim_runs_as_a_user_and_keeps_no_build_tools() -> None:
     assert "rm -rf /wheels" in "\n".join(final)
 
 
+def test_the_image_compiles_the_templates_once_when_it_is_built() -> None:
+    """No job compiles a template: the image's pto-bot has them compiled (as root, read-only
+    for the job's user)."""
+    lines = (ROOT / "Dockerfile").read_text().splitlines()
+    final = lines[lines.index("FROM ${BASE}") :]
+    installed = next(i for i, line in enumerate(final) if "/wheels/*.whl" in line)
+    compiled = next(i for i, line in enumerate(final) if "python -m pto_bot.app.templates" in line)
+    user = next(i for i, line in enumerate(final) if line.startswith("USER "))
+    assert installed < compiled < user
+
+
 def locked(name: str) -> dict[str, list[str]]:
     """A lock file's packages (normalised names) and the hashes each may have."""
     found: dict[str, list[str]] = {}

@@ -11,11 +11,14 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..domain.policy import Policy
 from ..domain.snapshot import Issue, Note
 from ..domain.usernames import same_user
-from ..domain.world import World
+
+if TYPE_CHECKING:  # the webhook job finds a comment's commands without reading a world
+    from ..domain.world import World
 
 VERBS = ("help", "status", "volunteer", "withdraw", "approve", "deny", "assign")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
