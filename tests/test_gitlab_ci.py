@@ -271,7 +271,9 @@ def test_the_include_init_writes_is_valid(tmp_path: Path) -> None:
     out = io.StringIO()
     argv = ["init", "--dir", str(tmp_path), "--manager", "m", "--pod", "a=x,y"]
     assert main(argv, out=out) == 0
-    schema_check(tmp_path, "team", yaml.safe_load((tmp_path / ".gitlab-ci.yml").read_text()))
+    header, config = yaml.safe_load_all((tmp_path / ".gitlab-ci.yml").read_text())
+    schema_check(tmp_path, "team-header", header)
+    schema_check(tmp_path, "team", config)
 
 
 # -- pto_bot's own pipeline ----------------------------------------------------------------------
