@@ -25,6 +25,7 @@ import yaml
 
 from project import ROOT
 from pto_bot import __version__
+from pto_bot.adapters.hook_template import USERNAME_INPUT
 from pto_bot.app.init import COMPONENT
 from pto_bot.cli import main
 
@@ -192,6 +193,7 @@ def test_the_bots_own_events_wait_for_no_lock_restore_no_cache_and_check_out_one
 def test_only_a_username_reaches_the_rules_through_the_inputs() -> None:
     inputs = documents()[0]["spec"]["inputs"]
     for name in ("event_by", "bot"):
+        assert inputs[name]["regex"] == USERNAME_INPUT  # the team's pipeline input's, too
         pattern = re.compile(inputs[name]["regex"])
         assert pattern.match("") and pattern.match("project_42_bot_5f1e") and pattern.match("a.b-c")
         assert not pattern.match('x" || "a" == "a') and not pattern.match("a b")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 
 from project import ROOT
+from pto_bot.adapters.hook_template import webhook_template
 
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:
@@ -32,3 +33,7 @@ def test_the_readmes_cost_tables_are_the_benchmarks() -> None:
     readme = (ROOT / "README.md").read_text()
     for table in (runner_minutes.weeks_table(weeks), runner_minutes.price_table(weeks)):
         assert "\n".join(table) in readme
+
+
+def test_the_readme_shows_the_webhook_template_the_bot_reads() -> None:
+    assert f"   ```json\n   {webhook_template()}\n   ```\n" in (ROOT / "README.md").read_text()

@@ -20,7 +20,9 @@ from typing import Any
 import pytest
 
 from fake_gitlab import PROJECT_ID, PROJECT_PATH
+from gitlab_team import templated
 from project import ROOT
+from pto_bot.adapters.hook_template import webhook_template
 
 DEMO = ROOT / "pto_bot" / "demo"
 NEVER_WHEN_IGNORED = ("jinja2", "icalendar", "cryptography", "gitlab", "requests", "holidays")
@@ -85,6 +87,19 @@ def test_an_ignored_event_loads_no_template_calendar_cipher_client_or_holidays(
     assert said in out and out.startswith("ignored: ")
     assert {p: of(modules, p) for p in NEVER_WHEN_IGNORED} == {p: set() for p in NEVER_WHEN_IGNORED}
     assert "pto_bot.domain.world" not in modules  # nothing is planned
+
+
+@pytest.mark.slow
+def test_the_job_of_the_bots_own_events_loads_no_more_than_an_ignored_event(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "payload.json"
+    body = templated(note_hook("pto-bot", "Noted."), webhook_template())
+    path.write_text(json.dumps(body), encoding="utf-8")
+    argv = ["handle-event", "--payload", str(path), "--policy", str(ROOT / "policy.yaml")]
+    modules, out = loaded([*argv, "--ignore-only"], tmp_path, PTO_BOT_PROJECT=str(PROJECT_ID))
+    assert out == "ignored: note event caused by the bot itself (@pto-bot)\n"
+    assert {p: of(modules, p) for p in NEVER_WHEN_IGNORED} == {p: set() for p in NEVER_WHEN_IGNORED}
 
 
 def offline_reconcile(tmp: Path, *report: str) -> tuple[set[str], str]:
