@@ -125,6 +125,7 @@ def test_a_reconcile_loads_the_holidays_of_the_teams_countries_alone_and_no_repo
     }
     assert of(modules, "icalendar") == set()
     assert "pto_bot.reports.site" not in modules
+    assert "pto_bot.adapters.webhook" not in modules  # no payload to read
 
 
 @pytest.mark.slow
