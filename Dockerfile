@@ -5,7 +5,8 @@
 # The base image is pinned by digest: python:3.12-slim (Python 3.12.13, Debian trixie) as
 # docker-library/repo-info recorded it (repos/python/remote/3.12-slim.md). To move to a newer
 # one, take the digest from there (or `docker buildx imagetools inspect python:3.12-slim`).
-# Every Python package comes from a lock file with hashes (README "Releasing pto_bot").
+# Every Python package comes from a lock file with hashes (README "Releasing pto_bot"). The
+# templates are compiled into the installed package here, once per version: no job compiles them.
 ARG BASE=python:3.12-slim@sha256:229a2c5bfa27522db7815ea81f9bed70af17ccb9de9fc7ad142b1877b5830d36
 
 FROM ${BASE} AS build
@@ -21,6 +22,7 @@ COPY requirements.lock /tmp/requirements.lock
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir --require-hashes --only-binary=:all: -r /tmp/requirements.lock \
     && pip install --no-cache-dir --no-deps --no-index /wheels/*.whl \
+    && python -m pto_bot.app.templates \
     && rm -rf /wheels /tmp/requirements.lock \
     && useradd --create-home --uid 10001 pto
 USER pto

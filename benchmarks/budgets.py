@@ -38,7 +38,6 @@ ROOT = HERE.parent
 sys.path[:0] = [str(ROOT / "tests"), str(HERE)]
 
 import responses  # noqa: E402
-from planner import measure as plan_measure  # noqa: E402
 
 from fake_gitlab import FakeGitLab  # noqa: E402
 from gitlab_team import (  # noqa: E402
@@ -46,11 +45,14 @@ from gitlab_team import (  # noqa: E402
     POLICY,
     Run,
     Team,
+    bot_events,
     issue_hook,
     note_hook,
     running,
+    templated,
     year_of_history,
 )
+from pto_bot.adapters.hook_template import webhook_template  # noqa: E402
 
 FLOOR = 1 + 4  # GET /user, and one list per kind of issue
 Row = tuple[str, str, str, str]
@@ -162,17 +164,28 @@ def busy_day(tmp: Path) -> list[Row]:
         team = p.team
         p.reconcile("00:00")
         day = datetime.combine(HISTORY_TODAY + timedelta(days=1), datetime.min.time())
-        requests_made = writes = events = pipelines = 0
+        requests_made = writes = events = pipelines = own = own_requests = 0
         opened = [i for i, issue in team.fake.issues.items() if issue["state"] == "opened"]
         pending = [i for i in opened if "pto" in team.fake.issues[i]["labels"]]
         people = ["klang", "adamlauzon", "magomez3", "a.conrad", "malmendarez", "michwalker"]
         hourly: list[int] = []
 
         def count(run: Run) -> None:
-            nonlocal requests_made, writes, pipelines
+            """The run's pipeline, and one for each of its writes: the webhook GitLab sends,
+            through the custom template, to the job of the bot's own events."""
+            nonlocal requests_made, writes, pipelines, own, own_requests
             requests_made += len(run.calls)
             writes += len(run.writes)
-            pipelines += 1 + len(run.writes)  # its own, and one per write (the webhook)
+            pipelines += 1
+            for payload in bot_events(team, run.writes):
+                path = team.tmp / "own_event.json"
+                path.write_text(json.dumps(templated(payload, webhook_template())))
+                now = team.fake.now.isoformat()
+                back = team.run("handle-event", "--payload", str(path), "--ignore-only", now=now)
+                assert back.code == 0 and back.text.startswith("ignored: "), back.text
+                own += 1
+                own_requests += len(back.calls)
+                pipelines += 1
 
         for hour in range(24):
             start = day + timedelta(hours=hour)
@@ -214,6 +227,13 @@ def busy_day(tmp: Path) -> list[Row]:
                 f"{requests_made} requests, {writes} writes, {pipelines} pipelines",
                 f"{FLOOR * 24} requests (the scheduled runs' lists)",
                 ratio(requests_made, FLOOR * 24),
+            ),
+            (
+                "busy day: the bot's own events (its writes, back as webhooks)",
+                f"{own} pipelines, each the job of the bot's own events: {own_requests} "
+                "requests, no lock, no cache, one commit checked out",
+                "0 requests",
+                ratio(own_requests, 0),
             ),
             (
                 "quiet hour: 1 scheduled run (report included)",
@@ -352,6 +372,8 @@ def first_request(tmp: Path, repeat: int = 5) -> list[Row]:
 
 
 def planner(quick: bool) -> list[Row]:
+    from planner import measure as plan_measure
+
     sizes = [100, 2000] if quick else [100, 2000, 20000]
     found = [plan_measure(n) for n in sizes]
     rows = []

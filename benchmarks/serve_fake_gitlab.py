@@ -23,7 +23,7 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent / "tests")
 import requests  # noqa: E402
 import responses  # noqa: E402
 
-from fake_gitlab import API, FakeGitLab  # noqa: E402
+from fake_gitlab import BASE_URL, FakeGitLab  # noqa: E402
 
 LOCK = threading.Lock()
 
@@ -45,20 +45,29 @@ def team(fake: FakeGitLab) -> None:
 
 def handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        # Keep-alive, as GitLab serves it (python-gitlab keeps one connection for a run), each
+        # response sent in one write (a buffered writer, flushed once the request is handled)
+        # and Nagle's algorithm off. Headers and body written apart, with Nagle on, wait ~40 ms
+        # for the client's delayed ACK: on a kept-alive connection, on every response.
+        protocol_version = "HTTP/1.1"
+        wbufsize = -1
+        disable_nagle_algorithm = True
+
         def _any(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else None
-            url = API.removesuffix("/api/v4") + self.path
+            url = BASE_URL + self.path
             prepared = requests.Request(
                 self.command, url, headers=dict(self.headers), data=body
             ).prepare()
             with LOCK:
                 fake.now = datetime.now(UTC)
                 status, headers, text = fake._handle(prepared)
-            data = text.encode()
+            here = f"http://{self.headers['Host']}"
+            data = text.replace(BASE_URL, here).encode()  # links point back here
             self.send_response(status)
             for key, value in headers.items():
-                self.send_header(key, value.replace(API, f"http://{self.headers['Host']}/api/v4"))
+                self.send_header(key, value.replace(BASE_URL, here))
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -403,3 +404,56 @@ def at_iso(text: str) -> Any:
 
     moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# --- the bot's writes, back as the webhook GitLab sends for them ----------------------------------
+
+_WRITE = re.compile(
+    r"/projects/[^/]+/issues(?:/(\d+))?(?:/(notes|discussions/\w+/notes))?(?:/(\d+))?$"
+)
+
+
+def bot_events(team: Team, writes: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The webhook body GitLab sends for each write of a run (``Run.writes``): a comment posted
+    or edited is a Note Hook, a new issue or a change of labels or description an Issue Hook,
+    each by the bot. A link between issues makes system notes, which fire no webhook."""
+    bot = team.fake.bot
+    events = []
+    for method, path in writes:
+        found = _WRITE.search(path.split("?")[0])
+        if found is None:
+            continue
+        iid, notes, note_id = found.groups()
+        if notes is not None and iid is not None:
+            ids = [n["id"] for n in team.fake.notes[int(iid)] if n["author"] == bot]
+            chosen = int(note_id) if note_id is not None else max(ids)
+            payload = note_hook(team, int(iid), chosen, bot)
+            if method == "PUT":
+                payload["object_attributes"]["action"] = "update"
+        elif method == "POST":  # a new issue: the newest the bot opened
+            opened = max(i for i, x in team.fake.issues.items() if x["author"] == bot)
+            payload = issue_hook(team, opened, bot, previous=[])
+            payload["object_attributes"]["action"] = "open"
+        else:
+            payload = issue_hook(team, int(iid or 0), bot, previous=[])
+        events.append(payload)
+    return events
+
+
+def templated(payload: dict[str, Any], template: str) -> dict[str, Any]:
+    """The body GitLab sends with a custom webhook template, as it renders one
+    (app/services/web_hook_service.rb, with JSON serialization): each ``{{a.b}}`` is the field
+    of the default body, a text JSON-escaped, anything else written as JSON; then the
+    pipeline trigger adds its ``id`` and ``ref``."""
+    data = {k: v for k, v in payload.items() if k not in ("id", "ref")}
+
+    def field(found: re.Match[str]) -> str:
+        value: Any = data
+        for part in found.group(1).split("."):
+            if isinstance(value, list):
+                raise TypeError("GitLab refuses a field inside a list")
+            value = value.get(part) if isinstance(value, dict) else None
+        text = json.dumps(value, ensure_ascii=False)
+        return text[1:-1] if isinstance(value, str) else text
+
+    return {**json.loads(re.sub(r"{{(.+?)}}", field, template)), "id": 4711, "ref": "main"}

@@ -25,6 +25,7 @@ import yaml
 
 from project import ROOT
 from pto_bot import __version__
+from pto_bot.adapters.hook_template import USERNAME_INPUT
 from pto_bot.app.init import COMPONENT
 from pto_bot.cli import main
 
@@ -106,6 +107,8 @@ def test_the_inputs_a_team_can_set() -> None:
         "events",
         "pages",
         "public_calendar",
+        "event_by",
+        "bot",
         "dry_run",
         "dry_run_pages",
     }
@@ -137,15 +140,63 @@ def test_the_bot_jobs_run_on_their_pipelines_and_never_two_at_once() -> None:
     assert all(rule.get("when") == "manual" for rule in dry["rules"])
 
 
+def runs(job: dict[str, Any], source: str) -> bool:
+    """Whether ``job`` is in a pipeline of ``source``: its first rule that matches, evaluated as
+    GitLab does (after the inputs are in place, only literals and $CI_PIPELINE_SOURCE)."""
+    for rule in job.get("rules", []):
+        condition = str(rule.get("if", "true")).replace("$CI_PIPELINE_SOURCE", f'"{source}"')
+        if "$" in condition:
+            return False  # another variable: not a trigger or a schedule pipeline's job
+        condition = condition.replace("&&", " and ").replace("||", " or ")
+        if eval(condition, {}):  # literals and comparisons only, as written above
+            return rule.get("when", "on_success") != "never"
+    return False
+
+
+EVENT_JOBS = ("pto-bot-event", "pto-bot-own-event")
+
+
 @pytest.mark.parametrize("events", [True, False])
-def test_a_trigger_pipeline_always_gets_a_job(events: bool) -> None:
+@pytest.mark.parametrize("bot", ["", "pto-bot"])
+@pytest.mark.parametrize("event_by", ["", "pto-bot", "klang", "PTO-BOT"])
+def test_a_trigger_pipeline_always_gets_a_job(events: bool, bot: str, event_by: str) -> None:
     """GitLab answers the webhook 400 when a trigger pipeline has no job, and disables a webhook
-    that keeps failing: no input may take the event job's rule away."""
-    jobs = with_inputs(COMPONENT_FILE.read_text(), {"events": events, "schedule": False})
-    event = job(jobs, "pto-bot-event")
-    assert event["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "trigger"'}]
-    assert ("pto-bot handle-event" in script(event)) and ("turned off" in script(event))
-    assert f'if [ "{str(events).lower()}" = "true" ]' in script(event)
+    that keeps failing: whatever the inputs, exactly one of the event jobs is created, and the
+    job of the bot's own events only for an event its author named the same as the bot."""
+    given = {"events": events, "schedule": False, "bot": bot, "event_by": event_by}
+    jobs = with_inputs(COMPONENT_FILE.read_text(), given)
+    created = [name for name in EVENT_JOBS if runs(job(jobs, name), "trigger")]
+    own = bot != "" and event_by == bot
+    assert created == ["pto-bot-own-event" if own else "pto-bot-event"]
+    for name in created:
+        assert ("pto-bot handle-event" in script(job(jobs, name))) and (
+            "turned off" in script(job(jobs, name))
+        )
+        assert f'if [ "{str(events).lower()}" = "true" ]' in script(job(jobs, name))
+    others = [name for name in jobs if not name.startswith(".") and name not in EVENT_JOBS]
+    assert not [name for name in others if runs(job(jobs, name), "trigger")]
+    assert not [name for name in EVENT_JOBS if runs(job(jobs, name), "schedule")]
+
+
+def test_the_bots_own_events_wait_for_no_lock_restore_no_cache_and_check_out_one_commit() -> None:
+    jobs = with_inputs(COMPONENT_FILE.read_text(), {"bot": "pto-bot", "event_by": "pto-bot"})
+    own = job(jobs, "pto-bot-own-event")
+    assert "extends" not in own and "resource_group" not in own  # never queued behind a run
+    assert own["cache"] == [] and own["needs"] == [] and "artifacts" not in own
+    assert own["variables"]["GIT_DEPTH"] == "1"
+    assert own["variables"]["PTO_BOT_EVENT_BY"] == "pto-bot"
+    assert 'pto-bot handle-event --policy "policy.yaml" --ignore-only' in script(own)
+    assert own["image"] == job(jobs, "pto-bot-event")["image"]  # the image the runner has
+    assert job(jobs, "pto-bot-event")["resource_group"] == "pto-bot"
+
+
+def test_only_a_username_reaches_the_rules_through_the_inputs() -> None:
+    inputs = documents()[0]["spec"]["inputs"]
+    for name in ("event_by", "bot"):
+        assert inputs[name]["regex"] == USERNAME_INPUT  # the team's pipeline input's, too
+        pattern = re.compile(inputs[name]["regex"])
+        assert pattern.match("") and pattern.match("project_42_bot_5f1e") and pattern.match("a.b-c")
+        assert not pattern.match('x" || "a" == "a') and not pattern.match("a b")
 
 
 def test_dry_run_makes_every_writing_job_write_nothing() -> None:
@@ -222,7 +273,9 @@ def test_the_include_init_writes_is_valid(tmp_path: Path) -> None:
     out = io.StringIO()
     argv = ["init", "--dir", str(tmp_path), "--manager", "m", "--pod", "a=x,y"]
     assert main(argv, out=out) == 0
-    schema_check(tmp_path, "team", yaml.safe_load((tmp_path / ".gitlab-ci.yml").read_text()))
+    header, config = yaml.safe_load_all((tmp_path / ".gitlab-ci.yml").read_text())
+    schema_check(tmp_path, "team-header", header)
+    schema_check(tmp_path, "team", config)
 
 
 # -- pto_bot's own pipeline ----------------------------------------------------------------------
@@ -322,6 +375,17 @@ def test_the_image_is_slim_runs_as_a_user_and_keeps_no_build_tools() -> None:
     assert any(line.startswith("USER ") and "root" not in line for line in final)
     assert not any(re.search(r"gcc|build-essential|apt-get", line) for line in final)
     assert "rm -rf /wheels" in "\n".join(final)
+
+
+def test_the_image_compiles_the_templates_once_when_it_is_built() -> None:
+    """No job compiles a template: the image's pto-bot has them compiled (as root, read-only
+    for the job's user)."""
+    lines = (ROOT / "Dockerfile").read_text().splitlines()
+    final = lines[lines.index("FROM ${BASE}") :]
+    installed = next(i for i, line in enumerate(final) if "/wheels/*.whl" in line)
+    compiled = next(i for i, line in enumerate(final) if "python -m pto_bot.app.templates" in line)
+    user = next(i for i, line in enumerate(final) if line.startswith("USER "))
+    assert installed < compiled < user
 
 
 def locked(name: str) -> dict[str, list[str]]:

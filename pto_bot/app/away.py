@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from ..adapters.tracker import Tracker
-from ..adapters.webhook import Event
 from ..domain.away import TEAM, Absence, Places, Scan, away_on
 from ..domain.policy import Policy
 from ..domain.usernames import BotIdentity, user_key
@@ -20,6 +20,9 @@ from ..plan.planner import Plan, plan
 from ..rules import away as rules
 from .apply import Applied, apply
 from .read import query
+
+if TYPE_CHECKING:  # a reconcile reads no webhook payload
+    from ..adapters.webhook import Event
 
 #: The scan looks back to the first day of the absences going on, at most this far.
 LOOK_BACK = timedelta(days=31)

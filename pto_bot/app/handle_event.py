@@ -8,6 +8,11 @@ out: decided from the bot's memory alone (one request), then one read of the thr
 answer (:mod:`.away`). A mention of nobody on the roster costs nothing, nor does a mention of
 someone not out when the runner's cache knows who is away (:mod:`..adapters.away_cache`).
 
+The component runs the bot's own events, as the webhook's template names their author, in a job
+of their own that holds no lock, restores no cache and checks out no more than the policy
+(``ignore_only``): it makes the same first decision, :func:`triage`, and acts on nothing; an
+event that is not ignored after all is refused there, naming why.
+
 Without ``bot.username`` in the policy the payload cannot say every time whether the bot caused
 the event: its comments carry its hidden marker, but its label changes and issue edits do not,
 and a comment ``@<bot> <verb>`` names a user the job does not know yet. Those events cost one
@@ -25,6 +30,7 @@ from ..domain.mentions import added_mentions
 from ..domain.policy import Policy
 from ..domain.policy_file import load_policy
 from ..domain.usernames import same_user, user_key
+from ..errors import ConfigError
 
 if TYPE_CHECKING:  # the planner and the adapters are loaded only for an event that matters
     from .apply import Applied
@@ -120,16 +126,44 @@ def _nobody_out(
     return Ignored(reason=f"nobody it mentions is out ({who}; from the runner's cache)")
 
 
+def not_ignored(event: Event, policy: Policy, env: Mapping[str, str]) -> ConfigError:
+    """Why the job of the bot's own events refuses ``event``: it is not ignored (the component's
+    input ``bot`` and ``bot.username`` in the policy name different users, or the policy names
+    none, and the payload alone cannot tell)."""
+    named = (env.get("PTO_BOT_EVENT_BY") or "").strip() or event.actor
+    bot = policy.bot.username
+    fix = (
+        f"bot.username in the policy is {bot}: give the component's input bot the same name"
+        if bot is not None
+        else f"set bot.username: {named} in the policy when that is the bot's user"
+    )
+    return ConfigError(
+        [
+            f"handle-event --ignore-only: the {event.kind} event on #{event.iid} by "
+            f"{event.actor} is not ignored, and this job acts on nothing (it holds no lock); "
+            f"the component took {named} for the bot: {fix}. The next scheduled run "
+            "reconciles the event"
+        ]
+    )
+
+
 def handle_event(
-    raw: bytes, options: ReadOptions, dry_run: bool, env: Mapping[str, str]
+    raw: bytes,
+    options: ReadOptions,
+    dry_run: bool,
+    env: Mapping[str, str],
+    ignore_only: bool = False,
 ) -> tuple[str, Run | None, Applied | None]:
     """What the job says first (why it ignores the event, what it reconciles, whom it answers
     for), the run when there is one, and the answer to a mention of someone out when there is
-    one."""
+    one. ``ignore_only``: the event must be ignored from the payload alone; acting on it is
+    refused (:func:`not_ignored`)."""
     policy = load_policy(options.policy)
     event = triage(raw, policy, env)
     if isinstance(event, Ignored):
         return f"ignored: {event.reason}", None, None
+    if ignore_only:
+        raise not_ignored(event, policy, env)
     if event.mentioned and not event.relevant:
         nobody = _nobody_out(event, policy, options, env)
         if nobody is not None:

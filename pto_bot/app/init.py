@@ -23,15 +23,17 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .. import __version__
+from ..adapters.hook_template import EVENT_BY, USERNAME_INPUT
 from ..domain.calendar import supported_countries
 from ..domain.policy import USERNAME_RE
 from ..domain.policy_file import parse_policy, policy_schema
 from ..errors import ConfigError
 from .ci_include import CI_FILE, add_include
 from .folders import check_folder, write_files
+from .scaffold_text import environment
+from .setups import SET_UPS, SetUp, set_up_for
 from .validate import PLAYBOOK_TEMPLATE, PTO_TEMPLATE
 
 Process = Literal["pods", "classic", "buddy"]
@@ -61,6 +63,8 @@ class Answers:
     timezone: str = "America/New_York"
     country: str = "US"
     component: str = COMPONENT
+    runners: str | None = None  # one of RUNNERS: what the team's jobs run on
+    bot: str | None = None  # the bot's username, when the token exists already
 
 
 @dataclass
@@ -69,34 +73,9 @@ class Scaffold:
 
     files: dict[Path, str] = field(default_factory=dict)
     include: str = ""  # the entry of include: that .gitlab-ci.yml needs
-
-
-def _yaml(value: Any) -> str:
-    """A YAML scalar that reads back as ``value``: bare when it can be, else double-quoted with
-    YAML's own escapes (a newline, a control character, a quote: whatever was given)."""
-    text = str(value)
-    plain = re.fullmatch(r"[A-Za-z0-9_][\w.\-/ ]*", text) and not text.endswith(" ")
-    if plain and yaml.safe_load(text) == text:
-        return text
-    quoted = yaml.safe_dump(text, default_style='"', width=float("inf"), allow_unicode=True)
-    return quoted.rstrip("\n")
-
-
-def _comment(value: Any) -> str:
-    """``value`` on one comment line: every run of whitespace, line breaks included, one space."""
-    return " ".join("".join(c if c.isprintable() else " " for c in str(value)).split())
-
-
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("pto_bot", "scaffold"),
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-        autoescape=False,  # YAML, not HTML: values pass the yaml filter instead
-    )
-    env.filters["yaml"] = _yaml
-    env.filters["comment"] = _comment
-    return env
+    merged_include: str = ""  # the same for a .gitlab-ci.yml of the team's: no pipeline input
+    setup: SetUp = SET_UPS["own"]
+    routed: bool = False  # the .gitlab-ci.yml written declares the input of the webhook template
 
 
 def _username(option: str, value: str) -> str:
@@ -226,6 +205,8 @@ def scaffold(answers: Answers, today: date, ask: Ask | None) -> Scaffold:
         "--manager", _given(answers.manager, "--manager", "Manager's GitLab username: ", ask)
     )
     pods, engineers = _roster(process, answers, ask)
+    setup = set_up_for(answers.runners, ask)
+    bot = _username("--bot", answers.bot) if answers.bot else None
     context: dict[str, Any] = {
         "team": answers.team,
         "manager": manager,
@@ -238,9 +219,17 @@ def scaffold(answers: Answers, today: date, ask: Ask | None) -> Scaffold:
         "pods": pods,
         "engineers": engineers,
         "component": answers.component,
+        "setup": setup,
+        "bot": bot,
+        "event_by": EVENT_BY,
+        "username_input": USERNAME_INPUT,
+        "routing": False,
     }
-    env = _environment()
-    context["include"] = env.get_template("include.yml.j2").render(context).rstrip("\n")
+    env = environment()
+    include = env.get_template("include.yml.j2")
+    merged = include.render(context).rstrip("\n")  # a team's own pipeline declares no input
+    context["routing"] = setup.events
+    context["include"] = include.render(context).rstrip("\n")
     policy_text = env.get_template("policy.yaml.j2").render(context)
     parse_policy(yaml.safe_load(policy_text), "policy.yaml")  # ConfigError names the problem
     templates = resources.files("pto_bot") / "scaffold" / "issue_templates"
@@ -251,13 +240,16 @@ def scaffold(answers: Answers, today: date, ask: Ask | None) -> Scaffold:
         PLAYBOOK_TEMPLATE: (templates / PLAYBOOK_TEMPLATE.name).read_text(encoding="utf-8"),
         Path(CI_FILE): env.get_template("gitlab-ci.yml.j2").render(context),
     }
-    return Scaffold(files, str(context["include"]))
+    return Scaffold(files, str(context["include"]), merged, setup)
 
 
 def _ci_file(made: Scaffold, root: Path) -> tuple[str | None, str]:
-    """What ``.gitlab-ci.yml`` becomes (None: it stays as it is) and what to say about it."""
+    """What ``.gitlab-ci.yml`` becomes (None: it stays as it is) and what to say about it. The
+    team's own file gets the include without the webhook template's pipeline input (adding a
+    header to someone's pipeline is theirs to do: README "Go live", step 6)."""
     target = root / CI_FILE
     if not target.exists():
+        made.routed = made.setup.events
         return made.files[Path(CI_FILE)], f"wrote {target}"
     try:
         text = target.read_text(encoding="utf-8")
@@ -265,7 +257,7 @@ def _ci_file(made: Scaffold, root: Path) -> tuple[str | None, str]:
         raise ConfigError(
             [f"init: {target}: cannot be read ({exc}); nothing was written"]
         ) from None
-    added = add_include(text, made.include, COMPONENT_NAME, COMPONENT_STAGE)
+    added = add_include(text, made.merged_include, COMPONENT_NAME, COMPONENT_STAGE)
     if not added.changes:
         return None, f"{target} includes pto_bot's component already: left as it is"
     return added.text, f"added {' and '.join(added.changes)} to {target}"

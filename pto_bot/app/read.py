@@ -8,7 +8,6 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from ..adapters.gitlab.config import CLOSED_LOOKBACK
-from ..adapters.offline import OfflineTracker
 from ..adapters.tracker import Query, Tracker
 from ..domain.policy import OFFLINE_BOT, Policy
 from ..domain.policy_file import load_policy
@@ -59,6 +58,8 @@ def open_tracker(
 ) -> Tracker:
     """The offline file when given, else GitLab from the environment."""
     if offline is not None:
+        from ..adapters.offline import OfflineTracker  # a trial on an export, not GitLab
+
         return OfflineTracker(offline, policy.bot.username or OFFLINE_BOT, clock=lambda: now)
     from ..adapters.gitlab.client import GitLabTracker  # python-gitlab is loaded only here
 

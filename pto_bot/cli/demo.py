@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shlex
-import shutil
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -47,6 +45,9 @@ def register(sub: Subparsers) -> None:
 def program() -> str:
     """How to run pto-bot again from here: the plain name when it finds the same program,
     else as it was run (``.venv/bin/pto-bot``, ``python -m pto_bot``)."""
+    import shlex
+    import shutil
+
     ran = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
     if ran is not None and ran.parts[-2:] == ("pto_bot", "__main__.py"):
         return f"{shlex.quote(sys.executable)} -m pto_bot"

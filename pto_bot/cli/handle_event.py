@@ -25,6 +25,13 @@ def register(sub: Subparsers) -> None:
         metavar="FILE",
         help="webhook body (default: the file named by $TRIGGER_PAYLOAD)",
     )
+    p.add_argument(
+        "--ignore-only",
+        action="store_true",
+        help="the component's job of the bot's own events, which holds no lock: decide from "
+        "the payload and the policy alone and act on nothing; an event that is not ignored is "
+        "refused (exit 2) naming why",
+    )
     p.set_defaults(func=run)
 
 
@@ -41,7 +48,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise ConfigError([f"{path}: cannot read the webhook payload ({exc.strerror})"]) from None
-    said, done, answered = handle_event(raw, read_options(args), args.dry_run, env)
+    said, done, answered = handle_event(
+        raw, read_options(args), args.dry_run, env, ignore_only=args.ignore_only
+    )
     out.write(said + "\n")
     if done is None and answered is None:
         return EXIT_OK

@@ -57,6 +57,20 @@ def register(sub: Subparsers) -> None:
         metavar="CODE",
         help="public holidays of every engineer, to edit per engineer (default: %(default)s)",
     )
+    p.add_argument(
+        "--runners",
+        choices=("own", "gitlab.com", "gitlab.com-free"),
+        help="where the jobs run, which decides the set-up: own (a runner of the team's own, "
+        "or a self-managed GitLab's) and gitlab.com (Premium or Ultimate): every webhook event "
+        "and an hourly schedule; gitlab.com-free (400 compute minutes a month): an hourly "
+        "schedule in office hours, no webhook (default: own; asked at a terminal)",
+    )
+    p.add_argument(
+        "--bot",
+        metavar="USER",
+        help="the bot's username (its token's user), when it exists already: bot.username in "
+        "policy.yaml and the component's input bot",
+    )
     p.add_argument("--force", action="store_true", help="overwrite files that exist")
     p.set_defaults(func=run)
 
@@ -64,6 +78,7 @@ def register(sub: Subparsers) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..app.exits import EXIT_OK
     from ..app.init import Answers, scaffold, write_scaffold
+    from ..app.setups import next_steps
     from ..errors import ConfigError
 
     def ask(question: str) -> str:
@@ -89,6 +104,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         channel=args.channel,
         timezone=args.timezone,
         country=args.country,
+        runners=args.runners,
+        bot=args.bot,
     )
     made = scaffold(answers, date.today(), ask if sys.stdin.isatty() else None)
     for line in write_scaffold(made, Path(args.dir), args.force):
@@ -97,4 +114,5 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         "\nNext: fill in names, countries and the channel in policy.yaml, run `pto-bot validate`, "
         "commit, then `pto-bot doctor --fix` (README: Go live in fifteen minutes).\n"
     )
+    out.write(next_steps(made.setup, routed=made.routed))
     return EXIT_OK

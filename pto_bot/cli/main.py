@@ -12,6 +12,11 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO, cast
 
+# No pydantic plugin hooks into the bot's models: without this, the first model built looks for
+# plugins among the entry points of every installed distribution, on every run (pydantic's
+# documented switch; a value already set is kept).
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
 from .. import __version__
 from . import (
     check,

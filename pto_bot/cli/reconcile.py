@@ -33,7 +33,6 @@ def register(sub: Subparsers) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..app.reconcile import run_reconcile
-    from ..app.report import check_report_folder, publish
     from ..app.run_log import describe
     from ..errors import ConfigError
 
@@ -41,6 +40,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.report is None and any(calendar.values()):
         raise ConfigError(["--public-calendar and --public-calendar-only go with --report DIR"])
     if args.report is not None:  # before anything is read or written
+        from ..app.report import check_report_folder, publish  # the report's templates, iCalendar
+
         check_report_folder("--report", Path(args.report), **calendar)
     done = run_reconcile(read_options(args), args.dry_run, os.environ)
     out.write(describe(done.plan, done.result, dry_run=args.dry_run, snapshot=done.snapshot))

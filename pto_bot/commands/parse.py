@@ -20,11 +20,14 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..domain.markdown import prose
 from ..domain.policy import Policy
 from ..domain.snapshot import Issue, Note
-from ..domain.world import World
+
+if TYPE_CHECKING:  # the webhook job finds a comment's commands without reading a world
+    from ..domain.world import World
 
 VERBS = ("help", "status", "volunteer", "withdraw", "approve", "deny", "assign")
 MAX_COMMANDS = 10  # answered in one reply to one comment

@@ -88,9 +88,10 @@ def strip_marker(body: str) -> str:
 
 # -- the state some markers carry --------------------------------------------------------------
 class State(BaseModel):
-    """A marker's payload; extra keys are kept by newer versions and ignored by this one."""
+    """A marker's payload; extra keys are kept by newer versions and ignored by this one. Each
+    model's validator is built when a marker is first read (the webhook job reads none)."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     t: str
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 from functools import cache
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from typing import TYPE_CHECKING, Any
 
 from ..domain.policy import USERNAME_RE
 from .text import code, policy_markdown, safe
+
+if TYPE_CHECKING:  # Jinja is loaded by the first note rendered, not by importing the planner
+    from jinja2 import Environment
 
 
 class Trusted(str):
@@ -66,8 +67,15 @@ def _hours(value: float) -> Trusted:
 
 @cache
 def environment() -> Environment:
+    """The notes' templates, compiled once per version when the image has them
+    (:mod:`.compiled`)."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    from .compiled import Compiled
+
     env = Environment(
         loader=PackageLoader("pto_bot.render", "notes"),
+        bytecode_cache=Compiled("notes"),
         undefined=StrictUndefined,
         autoescape=False,
         finalize=_finalize,

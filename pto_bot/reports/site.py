@@ -25,6 +25,7 @@ from icalendar import Calendar, Event
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..domain.policy import Policy
+from ..render.compiled import Compiled
 from .coverage_view import view_to_json
 from .timeline import timeline
 from .view import CoverageView, RequestRow
@@ -55,8 +56,10 @@ def _weeks(value: float) -> str:
 
 @cache
 def environment() -> Environment:
+    """The report's templates, compiled once per version when the image has them."""
     env = Environment(
         loader=PackageLoader("pto_bot.reports", "pages"),
+        bytecode_cache=Compiled("pages"),
         autoescape=True,  # these templates are all HTML: every value is escaped
         undefined=StrictUndefined,
         trim_blocks=True,

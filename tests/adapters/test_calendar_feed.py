@@ -5,6 +5,7 @@ exception)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -65,14 +66,16 @@ def feed() -> Iterator[Feed]:
             if answer.chunked:
                 self.send_header("Transfer-Encoding", "chunked")
                 self.end_headers()
-                for start in range(0, len(answer.body), 4096):
-                    piece = answer.body[start : start + 4096]
-                    self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
-                self.wfile.write(b"0\r\n\r\n")
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    for start in range(0, len(answer.body), 4096):
+                        piece = answer.body[start : start + 4096]
+                        self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+                    self.wfile.write(b"0\r\n\r\n")
                 return
             self.send_header("Content-Length", str(len(answer.body)))
             self.end_headers()
-            self.wfile.write(answer.body)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the reader stopped
+                self.wfile.write(answer.body)
 
         def log_message(self, *args: object) -> None:  # quiet
             return None

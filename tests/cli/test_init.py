@@ -7,11 +7,13 @@ import io
 import os
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from project import ROOT
+from pto_bot.adapters.hook_template import EVENT_BY, USERNAME_INPUT, webhook_template
 from pto_bot.app.init import COMPONENT, Answers, scaffold
 from pto_bot.cli import main
 from pto_bot.domain.policy_file import load_policy, policy_schema
@@ -68,13 +70,59 @@ def test_the_policy_carries_comments_like_the_shipped_one(tmp_path: Path) -> Non
 
 def test_the_ci_file_includes_the_component_in_a_dry_run_week(tmp_path: Path) -> None:
     init(tmp_path, "--manager", "melroberts", *PODS)
-    config = yaml.safe_load((tmp_path / ".gitlab-ci.yml").read_text())
+    header, config = yaml.safe_load_all((tmp_path / ".gitlab-ci.yml").read_text())
 
     [include] = config["include"]
     assert include["component"].startswith("$CI_SERVER_FQDN/")
     assert include["component"].endswith("/pto-bot@v0.1.0")
-    assert include["inputs"] == {"policy": "policy.yaml", "dry_run": True}
+    assert include["inputs"] == {
+        "policy": "policy.yaml",
+        "event_by": "$[[ inputs.pto_bot_event_by ]]",
+        "bot": "",  # routing off until the bot's username is known
+        "dry_run": True,
+    }
     assert set(config) == {"include"}
+    # the pipeline input the webhook's custom template sets: a username, or nothing
+    assert header == {
+        "spec": {
+            "inputs": {
+                EVENT_BY: {
+                    "description": "Who caused the webhook event (set by the webhook's custom "
+                    "template)",
+                    "default": "",
+                    "regex": USERNAME_INPUT,
+                }
+            }
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    ("runners", "inputs", "schedule", "webhook"),
+    [
+        ("own", {"bot": "ase-pto-bot"}, "`0 * * * *`, every hour", True),
+        ("gitlab.com", {"bot": "ase-pto-bot"}, "`0 * * * *`, every hour", True),
+        (
+            "gitlab.com-free",
+            {"events": False, "pages": False},
+            "`0 8-18 * * 1-5`, every hour from 8:00 to 18:00 on weekdays",
+            False,
+        ),
+    ],
+)
+def test_init_writes_the_set_up_that_fits_the_runners_the_team_has(
+    tmp_path: Path, runners: str, inputs: dict[str, Any], schedule: str, webhook: bool
+) -> None:
+    argv = ["--manager", "melroberts", *PODS, "--runners", runners, "--bot", "ase-pto-bot"]
+    code, out = init(tmp_path, *argv)
+    assert code == 0
+    *header, config = yaml.safe_load_all((tmp_path / ".gitlab-ci.yml").read_text())
+    assert inputs.items() <= config["include"][0]["inputs"].items()
+    assert ("event_by" in config["include"][0]["inputs"]) == webhook == bool(header)
+    assert f"Schedule (Build > Pipeline schedules): {schedule}." in out
+    assert (webhook_template() in out) == webhook
+    assert load_policy(tmp_path / "policy.yaml").bot.username == "ase-pto-bot"
+    assert main(["validate", "--root", str(tmp_path), str(tmp_path / "policy.yaml")]) == 0
 
 
 @pytest.mark.parametrize(
@@ -149,7 +197,12 @@ def test_bad_input_is_named_and_nothing_is_written(
 
 
 def test_at_a_terminal_what_is_missing_is_asked() -> None:
-    answers = iter(["buddy", "@melroberts", "b1=tam-avery,tam-blake", "b2=tam-casey,tam-drew", ""])
+    answers = iter(
+        [
+            *("buddy", "@melroberts", "b1=tam-avery,tam-blake", "b2=tam-casey,tam-drew", ""),
+            "gitlab.com-free",
+        ]
+    )
     asked: list[str] = []
 
     def ask(question: str) -> str:
@@ -166,6 +219,8 @@ def test_at_a_terminal_what_is_missing_is_asked() -> None:
         "b2": {"members": ["tam-casey", "tam-drew"]},
     }
     assert str(policy["go_live"]) == "2026-12-01"
+    assert asked[-1] == "Where do the jobs run (own | gitlab.com | gitlab.com-free) [own]: "
+    assert made.setup.cron == "0 8-18 * * 1-5" and not made.setup.events
 
 
 def test_an_unanswered_question_writes_nothing() -> None:
@@ -200,7 +255,7 @@ build:
 
 
 def ci_config(tmp_path: Path) -> dict[str, object]:
-    return dict(yaml.safe_load((tmp_path / ".gitlab-ci.yml").read_text()))
+    return dict(list(yaml.safe_load_all((tmp_path / ".gitlab-ci.yml").read_text()))[-1])
 
 
 def our_include() -> dict[str, object]:
