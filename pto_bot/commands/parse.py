@@ -9,9 +9,14 @@ command at all.
 
 A command is identified by its note and its text: repeated in one comment it is one command,
 answered once. Once the bot's reply records it in the ledger it is never run again — not by the
-next scheduled run, not by an event job, and not when the comment is edited (only lines that were
-not there before run then). One reply answers at most :data:`MAX_COMMANDS` commands of a
-comment; it records that it left the others out (:func:`left_out_key`), and they never run.
+next scheduled run, not by an event job. One reply answers at most :data:`MAX_COMMANDS` commands
+of a comment; it records that it left the others out (:func:`left_out_key`), and they never run.
+
+Commands run from a comment as first posted, as GitLab runs quick actions: a comment GitLab shows
+changed after it was posted (:data:`EDIT_SLACK`) runs none of the commands not answered yet —
+whoever may edit it, a Maintainer editing the manager's old comment included. One reply says so
+and asks for a new comment (:func:`edited_key`: once per comment). GitLab also records a reaction
+to a comment as a change: a command read only after someone reacted to it is asked for again too.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from ..domain.markdown import prose
@@ -32,6 +38,8 @@ if TYPE_CHECKING:  # the webhook job finds a comment's commands without reading 
 VERBS = ("help", "status", "volunteer", "withdraw", "approve", "deny", "assign")
 MAX_COMMANDS = 10  # answered in one reply to one comment
 SHOWN_VERB = 50  # characters of a verb kept (a verb nobody knows can be a megabyte long)
+#: A comment GitLab shows changed this long after it was posted was edited (or reacted to).
+EDIT_SLACK = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -53,6 +61,7 @@ class Command:
     args: str
     meant: str | None = None  # a near miss (``/ptostatus``): what it probably meant; runs nothing
     text: str = ""  # the line as written
+    edited: tuple[str, ...] = ()  # in a comment changed since posted: its lines, none run
 
 
 def _command_re(policy: Policy, bot: str) -> re.Pattern[str]:
@@ -119,6 +128,12 @@ def left_out_key(note_id: int) -> str:
     return hashlib.sha256(f"{note_id}\nleft out".encode()).hexdigest()[:16]
 
 
+def edited_key(note_id: int) -> str:
+    """The ledger key of the reply to a comment changed after it was posted: none of its
+    commands runs, and it is answered once."""
+    return hashlib.sha256(f"{note_id}\nedited".encode()).hexdigest()[:16]
+
+
 def new_commands(world: World) -> list[Command]:
     """Commands not yet answered, oldest first: per note each command once, and at most one
     more than a reply answers."""
@@ -133,7 +148,13 @@ def new_commands(world: World) -> list[Command]:
         for note in issue.notes:
             if note.system or world.me.is_me(note.author) or left_out_key(note.id) in done:
                 continue
-            found += _new_in(note, issue.iid, request_iid, world, done)
+            if edited_key(note.id) in done:
+                continue
+            new = _new_in(note, issue.iid, request_iid, world, done)
+            if new and note.updated_at - note.created_at > EDIT_SLACK:
+                lines = tuple(c.text for c in new)
+                new = [replace(new[0], key=edited_key(note.id), meant=None, edited=lines)]
+            found += new
     found.sort(key=lambda c: (c.note.created_at, c.note.id, c.index))
     return found
 

@@ -28,6 +28,8 @@ def run_command(world: World, evaluation: Evaluation, command: Command) -> Outco
         "deny": decisions.deny,
         "assign": decisions.assign,
     }.get(command.verb)
+    if command.edited:
+        return _edited(run)
     if command.meant is not None:
         return _near_miss(run)
     if handler is None:
@@ -42,6 +44,18 @@ def run_command(world: World, evaluation: Evaluation, command: Command) -> Outco
             "request for new dates"
         )
     return handler(run)
+
+
+def _edited(run: Run) -> Outcome:
+    """A comment changed since it was posted: nothing runs; the reply gives the commands to
+    post again."""
+    shown = ", ".join(code(line, 80) for line in run.command.edited[:3])
+    more = f" and {len(run.command.edited) - 3} more" if len(run.command.edited) > 3 else ""
+    return run.no(
+        f"this comment changed after it was posted, so nothing in it was run: commands are read "
+        f"from a comment as first posted, as GitLab reads quick actions. To run {shown}{more}, "
+        "post it in a new comment."
+    )
 
 
 def _near_miss(run: Run) -> Outcome:

@@ -201,3 +201,26 @@ def test_a_command_in_an_internal_note_is_answered_internally_and_its_reason_sta
     (reply,) = private[1:]  # after the manager's note: the answer
     assert "denied for 2026-12-08 – 2026-12-10: klang" in reply and "performance review" in reply
     assert team.reconcile("2026-11-20T16:00").writes == []
+
+
+def test_an_old_comment_edited_into_a_command_runs_nothing(team: Team) -> None:
+    """A Maintainer edits the manager's old comment to add ``/pto approve``: GitLab itself never
+    runs a quick action from an edit, and neither does the bot — the comment, still the
+    manager's by its author, approves nothing, and one reply asks for a new comment."""
+    team.playbook("Acme Corp", "klang", "high", "auto-assigned")
+    team.request("adamlauzon", "2026-12-07", "2026-12-11", created="2026-11-01")
+    team.request("magomez3", "2026-12-07", "2026-12-11", created="2026-11-02")
+    req = team.request("klang", "2026-12-08", "2026-12-10", created="2026-11-03")
+    old = team.comment(req, "melroberts", "Let me look at the calendar.", "2026-11-19T09:00")
+    assert team.reconcile("2026-11-20T14:00").code == 0
+    assert "pto::needs-approval" in team.labels(req)
+    team.fake.now = at("2026-11-20T14:30")
+    team.fake.edit_note(req, old, "Let me look at the calendar.\n\n/pto approve")
+
+    run = team.reconcile("2026-11-20T15:00")
+
+    assert run.code == 0, run.text
+    assert "pto::needs-approval" in team.labels(req) and "pto::covered" not in team.labels(req)
+    (reply,) = team.bot_notes(req, "reply")
+    assert "changed after it was posted" in reply and "`/pto approve`" in reply
+    assert team.reconcile("2026-11-20T16:00").writes == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from project import Project, kinds, policy_file
+from project import Project, at, iso, kinds, policy_file
 from pto_bot.domain.markers import read_marker, strip_marker
 from pto_bot.plan.actions import CreateIssue, Notify, PostNote
 
@@ -337,7 +337,9 @@ def test_assign_is_for_the_manager_or_a_pod_lead() -> None:
     assert "@magomez3 (assigned)" in p.note(second, "coverage")
 
 
-def test_commands_are_read_once_even_when_the_comment_is_edited() -> None:
+def test_commands_are_read_once_and_an_edit_adds_none() -> None:
+    """As GitLab runs quick actions only from a comment as first posted: a command added by
+    editing a comment is not run, and one reply says to post it anew."""
     p = Project()
     _, second = two_out_in_alpha(p)
     p.playbook("Extra", "dbass90", "high", "global-support")
@@ -347,9 +349,13 @@ def test_commands_are_read_once_even_when_the_comment_is_edited() -> None:
     assert len(p.notes(second, "reply")) == 1
     comment = next(n for n in p.data["notes"][str(second)] if n["id"] == note)
     comment["body"] += "\n/pto volunteer Extra"
+    comment["updated_at"] = iso(at("2026-11-21T12:00"))  # as GitLab records an edit
     p.run("2026-11-22")
+    p.run("2026-11-23")
     replies = p.notes(second, "reply")
-    assert len(replies) == 2 and "Extra" in replies[1] and "Northwind" not in replies[1]
+    assert len(replies) == 2 and "Northwind" not in replies[1]
+    assert "changed after it was posted" in replies[1] and "`/pto volunteer Extra`" in replies[1]
+    assert "| Extra | high | global-support | **needs a volunteer**" in p.note(second, "coverage")
 
 
 def test_commands_in_code_blocks_and_quotes_are_not_run() -> None:
