@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pydantic import ConfigDict, Field, model_validator
@@ -38,6 +39,9 @@ from .policy_sections import (
     Thresholds,
 )
 from .usernames import Roster, user_key
+
+if TYPE_CHECKING:
+    from .calendar import TeamCalendar
 
 __all__ = [
     "OFFLINE_BOT",
@@ -117,6 +121,7 @@ class Policy(_Strict):
             problems.append("pods: coverage.mode is 'pods' but no pods are defined")
         if self.fallback.weeks_per_year.max < self.fallback.weeks_per_year.min:
             problems.append("fallback.weeks_per_year: max is below min")
+        problems += self._team_holidays()
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -136,7 +141,37 @@ class Policy(_Strict):
                 )
         return problems
 
+    def _team_holidays(self) -> list[str]:
+        from .calendar import known_subdivision
+
+        sub = self.team.subdivision
+        if sub is not None and not known_subdivision(self.team_country, sub):
+            return [
+                f"team.subdivision: {sub!r} is not one the holidays package knows for "
+                f"{self.team_country} (e.g. ON for CA, CA for US)"
+            ]
+        return []
+
     # -- derived views -------------------------------------------------------------------------
+    @property
+    def team_country(self) -> str:
+        """Whose public holidays the team is off on: ``team.country``, else the country most
+        engineers have (the first listed of those tied): the manager is seldom on the roster,
+        and a team lives by the holidays of most of its people."""
+        if self.team.country is not None:
+            return self.team.country
+        countries = [person.country for person in self.engineers.values()]
+        return max(countries, key=countries.count)
+
+    @cached_property
+    def calendar(self) -> TeamCalendar:
+        """The team's working time (its deadlines count in it)."""
+        from .calendar import TeamCalendar  # the holidays package, loaded when a rule needs it
+
+        return TeamCalendar(
+            self.working_weekdays, self.tz, self.team_country, self.team.subdivision
+        )
+
     @cached_property
     def roster(self) -> Roster:
         """The engineers, found whatever the case GitLab or a person writes them in."""

@@ -83,6 +83,16 @@ class Team(_Strict):
     channel: str = Field(description="Team chat channel named in visibility notes.")
     timezone: TimeZone = "America/New_York"
     working_days: list[Weekday] = Field(default_factory=_weekdays, min_length=1)
+    country: Country | None = Field(
+        default=None,
+        description="ISO 3166 country code whose public holidays are the team's days off: "
+        "the fallback and emergency windows count only working days. Default: the country "
+        "most engineers have (the first listed of those tied).",
+    )
+    subdivision: str | None = Field(
+        default=None,
+        description="State or province code for the team's regional holidays, e.g. ON.",
+    )
 
 
 class Pilot(_Strict):
