@@ -1,6 +1,7 @@
 """Deciding each comment command: one function per verb, each returning an :class:`Outcome` (the
 ledger entry to record and the reply's text). Who may do what is checked here: only engineers on
-the roster volunteer, only the manager approves or denies, the manager or a pod lead assigns.
+the roster volunteer, only the manager approves or denies (or the policy's deputy, while the
+manager is out or silent: :mod:`..rules.approval`), the manager or a pod lead assigns.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ..render.wording import status_summary
 from ..rules.evaluation import Cover, Evaluated, Evaluation, Status
 from ..rules.fallback import volunteer_room
 from ..rules.rotation import is_lead
+from .decide import decided_by, decision_refusal
 from .parse import VERBS, Command
 
 
@@ -132,7 +134,12 @@ def _help(run: _Run) -> Outcome:
         f"(at most {k} per person per request)",
         f"- `{w} withdraw <account>`: give back an account you volunteered for",
         f"- `{w} approve` / `{w} deny <reason>`: the manager decides on a request "
-        "that would leave too many people out",
+        "that would leave too many people out"
+        + (
+            f" (`{run.policy.approval.deputy}` while the manager is out or silent)"
+            if run.policy.approval.deputy
+            else ""
+        ),
         f"- `{w} assign <account> @user`: the manager or a pod lead names a backup",
     ]
     return Outcome(run.entry(True), "\n".join(lines))
@@ -220,13 +227,10 @@ def _withdraw(run: _Run) -> Outcome:
 
 
 def _decision_target(run: _Run) -> Evaluated | str:
-    manager = run.policy.team.manager
-    if not run.is_manager:
-        return f"only the manager (`{manager}`) can decide on approvals"
-    if run.about is None or run.about.filed.form is None:
-        return "this issue is not a PTO request the bot can read"
-    if run.about.status is not Status.NEEDS_APPROVAL:
-        return f"there is nothing to decide: the request is {run.about.status.value}"
+    at = run.command.note.created_at
+    refused = decision_refusal(run.world, run.about, run.author, at)
+    if refused or run.about is None:
+        return refused or "this issue is not a PTO request the bot can read"
     return run.about
 
 
@@ -237,7 +241,8 @@ def _approve(run: _Run) -> Outcome:
     r = req.request
     return Outcome(
         run.entry(True, start=r.start.isoformat(), end=r.end.isoformat()),
-        f"approved for {r.start} – {r.end}. Coverage is being arranged now.",
+        f"approved for {r.start} – {r.end}{decided_by(run.policy, run.author)}. "
+        "Coverage is being arranged now.",
     )
 
 
@@ -251,7 +256,7 @@ def _deny(run: _Run) -> Outcome:
     r = req.request
     return Outcome(
         run.entry(True, start=r.start.isoformat(), end=r.end.isoformat(), reason=reason[:300]),
-        f"denied for {r.start} – {r.end}: {safe(reason, 300)}",
+        f"denied for {r.start} – {r.end}{decided_by(run.policy, run.author)}: {safe(reason, 300)}",
     )
 
 

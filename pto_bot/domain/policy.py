@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ConfigDict, Field, model_validator
 
+from .approval_policy import Approval
 from .away_policy import OutOfOffice
 from .policy_fields import USERNAME_RE, WEEKDAYS, Username, _Strict, label_reference
 from .policy_sections import (
@@ -38,7 +39,7 @@ from .policy_sections import (
     Team,
     Thresholds,
 )
-from .usernames import Roster, user_key
+from .usernames import Roster, same_user, user_key
 
 if TYPE_CHECKING:
     from .calendar import TeamCalendar
@@ -68,6 +69,7 @@ class Policy(_Strict):
     pods: dict[str, Pod] = Field(default_factory=dict)
     rotations: list[Rotation] = Field(default_factory=list)
     thresholds: Thresholds = Field(default_factory=Thresholds)
+    approval: Approval = Field(default_factory=Approval)
     coverage: Coverage = Field(default_factory=Coverage)
     fallback: Fallback = Field(default_factory=Fallback)
     requests: Requests = Field(default_factory=Requests)
@@ -122,6 +124,11 @@ class Policy(_Strict):
         if self.fallback.weeks_per_year.max < self.fallback.weeks_per_year.min:
             problems.append("fallback.weeks_per_year: max is below min")
         problems += self._team_holidays()
+        if same_user(self.approval.deputy, self.team.manager):
+            problems.append(
+                f"approval.deputy: {self.approval.deputy!r} is the manager; name someone who "
+                "decides when the manager cannot"
+            )
         if problems:
             raise ValueError("\n".join(problems))
         return self

@@ -11,6 +11,8 @@ class Topic(StrEnum):
     COVERAGE = "coverage"  # who covers what (live: edited in place)
     NEEDS_INFO = "needs-info"  # what to fix in the request (live)
     APPROVAL = "approval"  # the manager is asked (once per dates)
+    APPROVAL_REMINDER = "approval-reminder"  # the manager reminded, in its thread (once each)
+    APPROVAL_DEPUTY = "approval-deputy"  # the deputy asked, in its thread (once per dates)
     LEAD_TIME = "lead-time"  # opened less than the lead time ahead (once)
     PLAYBOOKS = "playbooks"  # stale playbooks the week before (live)
     CHECKLIST = "checklist"  # the week-before checklist (live)

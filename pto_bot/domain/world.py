@@ -77,6 +77,8 @@ class World:
     issues: dict[int, Issue] = field(default_factory=dict)
     notes: dict[int, tuple[BotNote, ...]] = field(default_factory=dict)  # iid -> the bot's notes
     problems: tuple[str, ...] = ()
+    # the manager's own PTO requests: read for their dates alone (the deputy decides meanwhile)
+    manager_time_off: tuple[FiledRequest, ...] = ()
     _by_owner: dict[str, tuple[Account, ...]] = field(default_factory=dict, repr=False)
     _by_iid: dict[int, FiledRequest] = field(default_factory=dict, repr=False)
 
@@ -175,6 +177,7 @@ def read_world(
     fallbacks: dict[int, FallbackIssue] = {}
     dashboards: list[Issue] = []
     notes: dict[int, tuple[BotNote, ...]] = {}
+    managers: list[FiledRequest] = []
     for issue in sorted(snapshot.issues, key=lambda i: (i.created_at, i.iid)):
         try:
             mine = bot_notes(issue, bot)
@@ -193,6 +196,10 @@ def read_world(
                     roster=roster,
                     max_days=policy.requests.max_days,
                 )
+                own = _managers_own(policy, issue, parsed)
+                if own is not None:
+                    managers.append(FiledRequest(issue, own, None, issue.created_at))
+                    continue
                 coverage = coverage_state(issue.iid, mine, problems)
                 queued = queued_at(issue, parsed, coverage, mine)
                 requests.append(FiledRequest(issue, parsed, coverage, queued))
@@ -237,4 +244,19 @@ def read_world(
         problems=tuple(problems),
         _by_owner={k: tuple(v) for k, v in by_owner.items()},
         _by_iid={r.iid: r for r in requests},
+        manager_time_off=tuple(managers),
     )
+
+
+def _managers_own(policy: Policy, issue: Issue, parsed: ParseResult) -> ParseResult | None:
+    """The manager's own PTO request (its engineer, named or its author, is the manager, who is
+    not on the roster): read for its dates alone, never judged, counted or written to."""
+    if parsed.request is not None or policy.roster.find(policy.team.manager) is not None:
+        return None
+    own = parse_request(
+        issue.description,
+        author=issue.author,
+        roster=(policy.team.manager,),
+        max_days=policy.requests.max_days,
+    )
+    return own if own.request is not None else None

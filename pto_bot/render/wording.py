@@ -173,13 +173,18 @@ def markdown(found: Problem) -> Trusted:
     return Trusted(found.text.format(*shown))
 
 
-def approval_note(ev: Evaluated, policy: Policy, would: Evaluated | None = None) -> str:
+def approval_note(
+    ev: Evaluated, policy: Policy, would: Evaluated | None = None, away: date | None = None
+) -> str:
     """The manager's one note per decision: who would be out, and the coverage the request would
-    get if approved (``would``), so they can judge whether it is feasible."""
+    get if approved (``would``), so they can judge whether it is feasible. ``away``: the manager
+    is out until that day, so the deputy is asked instead."""
     return render(
         "approval.md.j2",
         emergency=ev.request.kind == "emergency",
         manager=policy.team.manager,
+        deputy=policy.approval.deputy if away is not None else None,
+        away_end=away,
         engineer=ev.request.engineer,
         start=ev.request.start,
         end=ev.request.end,
