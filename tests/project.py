@@ -194,8 +194,9 @@ class Project:
 
 def everything() -> Query:
     """Every issue of the bot's labels, as an offline file is read."""
-    labels = ("pto", "playbook", "pto-fallback", "pto-dashboard")
-    return Query(labels, ("pto", "pto-fallback"), at("2025-01-01"), board="pto-dashboard")
+    labels = ("pto", "playbook", "pto-fallback", "pto-dashboard", "pto-checkin")
+    closed = ("pto", "pto-fallback", "pto-checkin")
+    return Query(labels, closed, at("2025-01-01"), board="pto-dashboard")
 
 
 def kinds(actions: list[Action]) -> list[str]:

@@ -1,5 +1,5 @@
-"""A run: read, plan, apply (only the issues an event can change, for the webhook job), report on
-the dashboard, commit.
+"""A run: read, plan, apply (only the issues an event can change, for the webhook job), open the
+pilot's check-in when it is due, report on the dashboard, commit.
 
 The plan is made once. The dashboard is planned from that plan and from what the writes did (the
 run's problems), after them; the tracker then keeps what the next run needs (:meth:`commit`).
@@ -20,6 +20,7 @@ from ..domain.world import read_world
 from ..plan.fallbacks import fallback_key
 from ..plan.planner import Plan, plan
 from ..plan.scope import event_scope, within
+from ..reports.checkin import checkin_actions
 from ..reports.coverage_view import build_view, with_opened
 from ..reports.dashboard import dashboard_actions
 from .apply import Applied, apply
@@ -83,6 +84,7 @@ def reconcile(
     result = apply(tracker, the_plan.actions, dry_run=dry_run, notifier=notifier)
     unanswered(tracker, the_plan, result)
     if result.stopped is None and event_iid is None:
+        result.extend(apply(tracker, checkin_actions(the_plan), dry_run=dry_run))
         _dashboard(tracker, dry_run, the_plan, result)
     kept: list[str] = []
     if not dry_run and result.stopped is None:

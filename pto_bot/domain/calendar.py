@@ -141,6 +141,19 @@ class TeamCalendar:
             day = nxt
         raise ValueError(f"no working day within {_LONGEST} days of {start:%Y-%m-%d}")
 
+    def working_hours_between(self, start: datetime, end: datetime) -> float:
+        """The hours of working time from ``start`` to ``end`` (0 when ``end`` comes first)."""
+        total = timedelta()
+        first, last = start.astimezone(UTC), end.astimezone(UTC)
+        day = self.day_of(start)
+        while first < last and day <= self.day_of(end):
+            nxt = day + timedelta(days=1)
+            if self.is_working_day(day):
+                begin, finish = max(first, self._midnight(day)), min(last, self._midnight(nxt))
+                total += max(timedelta(), finish - begin)
+            day = nxt
+        return total.total_seconds() / 3600
+
     def working_days_after(self, day: date, count: int) -> date:
         """The ``count``-th working day after ``day`` (``day`` itself not counted)."""
         found = 0

@@ -18,6 +18,7 @@ from pydantic import ConfigDict, Field, model_validator
 
 from .approval_policy import Approval
 from .away_policy import OutOfOffice
+from .pilot_policy import Pilot
 from .policy_fields import USERNAME_RE, WEEKDAYS, Username, _Strict, label_reference
 from .policy_sections import (
     OFFLINE_BOT,
@@ -29,7 +30,6 @@ from .policy_sections import (
     Fallback,
     Labels,
     Limits,
-    Pilot,
     Pod,
     Reminders,
     Reports,

@@ -95,11 +95,6 @@ class Team(_Strict):
     )
 
 
-class Pilot(_Strict):
-    start: date | None = None
-    review: date | None = None
-
-
 #: The bot's name where no GitLab says who it is: the offline file, the demo.
 OFFLINE_BOT = "pto-bot"
 
@@ -288,3 +283,4 @@ class Labels(_Strict):
     coverage_auto: Label = "coverage::auto-assigned"
     coverage_global: Label = "coverage::global-support"
     escalated: Label = "fallback::escalated"
+    checkin: Label = "pto-checkin"

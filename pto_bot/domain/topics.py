@@ -32,6 +32,7 @@ class Topic(StrEnum):
     REPLY = "reply"  # the answer to the commands of one comment (once per comment)
     AWAY = "away"  # the answer to a mention of someone out (once per thread and absence)
     DASHBOARD = "dashboard"  # the dashboard's description
+    CHECKIN = "checkin"  # the pilot's check-in issue (once per review date)
 
 
 def cover_topic(request_iid: int) -> str:

@@ -79,6 +79,7 @@ class World:
     problems: tuple[str, ...] = ()
     # the manager's own PTO requests: read for their dates alone (the deputy decides meanwhile)
     manager_time_off: tuple[FiledRequest, ...] = ()
+    checkins: tuple[Issue, ...] = ()  # the bot's pilot check-in issues
     _by_owner: dict[str, tuple[Account, ...]] = field(default_factory=dict, repr=False)
     _by_iid: dict[int, FiledRequest] = field(default_factory=dict, repr=False)
 
@@ -178,6 +179,7 @@ def read_world(
     dashboards: list[Issue] = []
     notes: dict[int, tuple[BotNote, ...]] = {}
     managers: list[FiledRequest] = []
+    checkins: list[Issue] = []
     for issue in sorted(snapshot.issues, key=lambda i: (i.created_at, i.iid)):
         try:
             mine = bot_notes(issue, bot)
@@ -204,6 +206,8 @@ def read_world(
                 queued = queued_at(issue, parsed, coverage, mine)
                 requests.append(FiledRequest(issue, parsed, coverage, queued))
                 ledger.extend(ledger_of(issue.iid, mine, problems))
+            elif labels.checkin in issue.labels and same_user(issue.author, bot):
+                checkins.append(issue)
             elif labels.playbook in issue.labels and issue.is_open:
                 playbooks[issue.iid] = issue
             elif labels.dashboard in issue.labels and same_user(issue.author, bot):
@@ -245,6 +249,7 @@ def read_world(
         _by_owner={k: tuple(v) for k, v in by_owner.items()},
         _by_iid={r.iid: r for r in requests},
         manager_time_off=tuple(managers),
+        checkins=tuple(checkins),
     )
 
 
