@@ -3,6 +3,7 @@ a dry run, would write, with the text), and why."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from ..domain.markers import strip_marker
@@ -154,3 +155,10 @@ def describe_writes(
 def _made(action: Action, made: int) -> str:
     """What a write made, as people would name it: ``#12`` for an issue, ``note 345``."""
     return f"#{made}" if isinstance(action, CreateIssue) else f"note {made}"
+
+
+def describe_warnings(warnings: Sequence[str]) -> str:
+    """What a run has to say that is no failure (the time-off calendar could not be read)."""
+    if not warnings:
+        return ""
+    return "\n".join(["", f"Warnings ({len(warnings)}):", *(f"  {w}" for w in warnings)]) + "\n"

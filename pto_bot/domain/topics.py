@@ -22,6 +22,8 @@ class Topic(StrEnum):
     BACKUPS = "backups"  # coverage changed after it was announced (once per change)
     AWAY_LOG = "away-log"  # the threads that mentioned the engineer while out (live)
     AWAY_DIGEST = "away-digest"  # a backup's digest of new mentions (once per day and backup)
+    CALENDAR = "calendar"  # the time-off calendar disagrees with the request (once each)
+    FROM_CALENDAR = "from-calendar"  # a request the bot opened from the calendar (description)
     # on a fallback request
     FALLBACK = "fallback"  # its description: the request, the accounts, who took them
     COVERED = "covered"  # every account covered: closed (once per volunteers)
