@@ -11,7 +11,8 @@ from ..domain.policy import Policy
 from ..domain.snapshot import Snapshot
 from ..plan.actions import Action, CreateIssue, Reply, resolve_refs, target
 from ..plan.planner import Plan
-from ..rules import going_live
+from ..render.engine import local_time
+from ..rules import approval, fallback, going_live
 from ..rules.evaluation import Evaluated, Status
 from .apply import Applied, WriteStatus
 
@@ -52,6 +53,37 @@ def _body_preview(action: Action, limit: int = 40) -> list[str]:
     if len(text) > limit:
         shown.append(f"        | … {len(text) - limit} more lines")
     return shown
+
+
+def _waiting(plan: Plan) -> list[str]:
+    """What people are waiting for: each open fallback request's deadline (in working time),
+    and who decides each request held for approval (the manager, or the deputy)."""
+    world, policy = plan.world, plan.world.policy
+    tz, manager, deputy = policy.tz, policy.team.manager, policy.approval.deputy
+    lines = []
+    for req, fb in sorted(world.fallbacks.items()):
+        ev = plan.evaluation.get(req)
+        if ev is None or ev.filed.form is None or not fb.issue.is_open or not ev.uncovered:
+            continue
+        hours = fallback.window_hours(ev.request.kind, policy)
+        due = fallback.deadline(ev.request.kind, fb.window_start, policy)
+        window = "volunteers until" if plan.now < due else "the manager assigns since"
+        lines.append(
+            f"#{fb.issue.iid:<4} fallback for #{req} {ev.request.engineer}: {window} "
+            f"{local_time(due, tz)} ({hours:g} h of working time from "
+            f"{local_time(fb.window_start, tz)})"
+        )
+    for ev in plan.evaluation.requests:
+        if ev.status is not Status.NEEDS_APPROVAL:
+            continue
+        turn = approval.deputy_turn(world, ev.iid, ev.request, plan.now)
+        who = f"{manager} decides"
+        if deputy and turn.away is not None:
+            who = f"{deputy} decides, deputy of {manager}, who is out until {turn.away.end:%a %F}"
+        elif deputy and turn.allowed(plan.now):
+            who = f"{manager} or {deputy}, the deputy (no answer from {manager}), decides"
+        lines.append(f"#{ev.iid:<4} {ev.request.engineer}: waiting for approval; {who}")
+    return lines
 
 
 def problems_of(the_plan: Plan, result: Applied | None = None) -> list[str]:
@@ -97,6 +129,9 @@ def describe(plan: Plan, result: Applied, *, dry_run: bool, snapshot: Snapshot) 
         if ev.filed.issue.is_open or ev.filed.form is None or ev.request.end >= today
     ]
     lines += [f"  {_request_line(ev)}" for ev in shown] or ["  none"]
+    waiting = _waiting(plan)
+    if waiting:
+        lines += ["", f"Waiting ({len(waiting)}):", *(f"  {line}" for line in waiting)]
     lines += describe_writes(result, dry_run=dry_run, policy=policy).splitlines()
     problems = [f"  {line}" for line in problems_of(plan, result)]
     if problems:

@@ -70,6 +70,7 @@ def coverage_note(
         peak=_peak(ev),
         others=ev.overlapping,
         manager=policy.team.manager,
+        deputy=policy.approval.deputy,
         command=Trusted(policy.bot.command),
         reason=reason,
         fallback=Trusted(fallback_ref or "(none)") if fallback_ref else None,

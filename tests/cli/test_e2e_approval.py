@@ -21,12 +21,12 @@ def three_out(team: Team) -> int:
     return team.request("harishsr", "2026-12-07", "2026-12-11", created="2026-11-03")
 
 
-def with_deputy(team: Team) -> None:
+def without_deputy(team: Team) -> None:
     policy = Path(team.policy)
-    path = team.tmp / "deputy-policy.yaml"
+    path = team.tmp / "no-deputy-policy.yaml"
     text = policy.read_text()
-    assert "\n  deputy: null " in text
-    path.write_text(text.replace("\n  deputy: null ", f"\n  deputy: {DEPUTY} ", 1))
+    assert f"\n  deputy: {DEPUTY} " in text  # the shipped policy names one
+    path.write_text(text.replace(f"\n  deputy: {DEPUTY} ", "\n  deputy: null ", 1))
     team.policy = str(path)
 
 
@@ -40,6 +40,7 @@ def bot_note(team: Team, iid: int, topic: str) -> dict[str, object]:
 
 
 def test_the_manager_is_reminded_in_the_approval_thread_once_a_working_day(team: Team) -> None:
+    without_deputy(team)
     req = three_out(team)
     team.reconcile("2026-11-20T14:00")  # Friday 09:00 in New York: the manager is asked
     asked = bot_note(team, req, "approval")
@@ -68,7 +69,6 @@ def test_the_manager_is_reminded_in_the_approval_thread_once_a_working_day(team:
 def test_with_the_manager_on_pto_the_deputy_is_asked_and_approves_by_webhook(
     team: Team,
 ) -> None:
-    with_deputy(team)
     own = team.request(MANAGER, "2026-11-23", "2026-11-27", created="2026-11-02")
     req = three_out(team)
 
@@ -97,7 +97,6 @@ def test_with_the_manager_on_pto_the_deputy_is_asked_and_approves_by_webhook(
 
 
 def test_the_deputy_is_refused_while_the_manager_is_in(team: Team) -> None:
-    with_deputy(team)
     req = three_out(team)
     team.reconcile("2026-11-23T15:00")  # Monday 10:00 in New York: the manager is asked
 

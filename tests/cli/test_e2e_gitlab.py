@@ -119,7 +119,7 @@ def test_three_out_waits_for_the_manager_and_only_the_manager_approves(team: Tea
     mentions = sum(f"@{MANAGER}" in body for body in team.bot_notes(req))
     assert mentions == 1
 
-    team.comment(req, "klang", "/pto approve", when="2026-11-20T15:00")
+    team.comment(req, "magomez3", "/pto approve", when="2026-11-20T15:00")
     refused = team.reconcile("2026-11-20T16:00")
 
     (reply,) = team.bot_notes(req, "reply")

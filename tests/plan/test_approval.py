@@ -160,7 +160,7 @@ def test_the_deputy_is_refused_while_the_manager_is_in_and_asked_after_two_worki
 
 
 def test_without_a_deputy_only_the_manager_decides() -> None:
-    p = Project()
+    p = Project(policy=with_deputy(None))
     req = three_out(p)
     p.run("2026-11-20T14:00")
     p.comment(req, DEPUTY, "/pto approve", when="2026-11-25T15:00")

@@ -86,7 +86,7 @@ def three_out(p: Project) -> int:
 def test_only_the_manager_can_approve() -> None:
     p = Project()
     req = three_out(p)
-    p.comment(req, "klang", "/pto approve", when="2026-11-10")
+    p.comment(req, "magomez3", "/pto approve", when="2026-11-10")
     p.run("2026-11-20")
     assert "pto::needs-approval" in p.labels(req)
     assert "only the manager" in p.notes(req, "reply")[0]
