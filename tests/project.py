@@ -43,6 +43,13 @@ def policy_file(name: str = "policy.yaml") -> Policy:
     return load_policy(path)
 
 
+def policy_with(section: str, **values: object) -> Policy:
+    """The shipped policy with ``values`` set in its ``section``."""
+    data = policy_file().model_dump(by_alias=True)
+    data[section] = {**data[section], **values}
+    return Policy.model_validate(data)
+
+
 @dataclass
 class Project:
     policy: Policy = field(default_factory=policy_file)

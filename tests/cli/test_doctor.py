@@ -274,6 +274,13 @@ def test_a_user_that_is_no_member_is_told_to_be_added() -> None:
     )
 
 
+def test_a_deputy_who_is_no_member_is_told_to_be_added() -> None:
+    deputy = POLICY.approval.model_copy(update={"deputy": "rlead"})
+    policy = POLICY.model_copy(update={"approval": deputy})
+    lines = [str(f) for f in findings(policy, facts())]
+    assert "✗ not members of support/ase: rlead; add them under Manage > Members" in " ".join(lines)
+
+
 def test_each_collaboration_project_is_checked_for_reading_and_commenting(here: Team) -> None:
     ready(here)
     iid = here.playbook("Acme Corp", "klang")

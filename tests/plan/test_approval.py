@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from project import Project, policy_file
+from project import Project, policy_with
 from pto_bot.domain.markers import read_marker
 from pto_bot.domain.policy import Policy
 from pto_bot.plan.actions import Reply
@@ -16,9 +16,7 @@ MANAGER, DEPUTY = "melroberts", "klang"
 
 
 def with_deputy(deputy: str | None = DEPUTY, **approval: object) -> Policy:
-    data = policy_file().model_dump(by_alias=True)
-    data["approval"] = {**data["approval"], "deputy": deputy, **approval}
-    return Policy.model_validate(data)
+    return policy_with("approval", deputy=deputy, **approval)
 
 
 def three_out(p: Project, start: str = "2026-12-07", end: str = "2026-12-11") -> int:
@@ -113,6 +111,10 @@ def test_with_the_manager_on_pto_the_deputy_is_asked_and_approves() -> None:
         "Fri 2026-11-27: with `harishsr`'s PTO"
     )
     assert "@melroberts" not in asked  # nothing reaches the manager while out
+    assert (
+        "`melroberts` (or the deputy `klang`, while the manager is out or silent) decides"
+        in p.note(req, "coverage")
+    )
     assert p.notes(own) == [] and p.labels(own) == ["pto"]  # the manager's own: left alone
     # the manager out: no reminder, and the deputy was asked in the note itself
     p.run("2026-11-24T15:00")

@@ -3,7 +3,7 @@ figures since its start and the check-in's questions; once, and only while it is
 
 from __future__ import annotations
 
-from project import Project, policy_file
+from project import Project, policy_with
 from pto_bot.domain.markers import read_marker, strip_marker
 from pto_bot.domain.policy import Policy
 from pto_bot.plan.actions import CreateIssue
@@ -11,9 +11,7 @@ from pto_bot.reports.checkin import checkin_actions
 
 
 def piloted(**pilot: object) -> Policy:
-    data = policy_file().model_dump(by_alias=True)
-    data["pilot"] = {"start": "2026-11-01", "review": "2026-12-15", **pilot}
-    return Policy.model_validate(data)
+    return policy_with("pilot", **{"start": "2026-11-01", "review": "2026-12-15", **pilot})
 
 
 def pilot_history() -> tuple[Project, dict[str, int]]:

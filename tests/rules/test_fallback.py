@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from project import Project, policy_file
+from project import Project, policy_file, policy_with
 from pto_bot.domain.policy import Policy
 from pto_bot.rules import fallback
 
@@ -53,9 +53,7 @@ def test_the_window_counts_only_the_hours_of_the_teams_working_days(
 
 
 def with_team(**team: object) -> Policy:
-    data = POLICY.model_dump(by_alias=True)
-    data["team"].update(team)
-    return Policy.model_validate(data)
+    return policy_with("team", **team)
 
 
 def test_the_teams_holidays_are_those_of_its_country_most_engineers_by_default() -> None:
