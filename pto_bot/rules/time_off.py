@@ -106,8 +106,9 @@ def openings(
         data = from_calendar(world, filed)
         if data is not None:
             opened.add((user_key(str(data.get("eng"))), data.get("event"), data.get("first")))
+    by_engineer = _by_engineer(evaluation)
     for key, found in spans(absences).items():
-        requests = _requests_of(evaluation, key)
+        requests = by_engineer.get(key, [])
         for span in found:
             if span.last < today or any(span.overlaps(*_dates(ev)) for ev in requests):
                 continue
@@ -124,6 +125,7 @@ def mismatches(
     """The open requests not over yet that the calendar contradicts (see the module)."""
     policy = world.policy
     by_engineer = spans(absences)
+    requests_of = _by_engineer(evaluation)
     for ev in evaluation.requests:
         r = ev.filed.form
         if r is None or not ev.filed.issue.is_open or r.end < today:
@@ -141,7 +143,7 @@ def mismatches(
         shown = {d for s in mine for d in days_off_between(policy, r.engineer, s.first, s.last)}
         booked = {
             d
-            for other in _requests_of(evaluation, user_key(r.engineer))
+            for other in requests_of.get(user_key(r.engineer), [])
             if other.status not in _DROPPED
             for d in days_off_between(policy, r.engineer, *_dates(other))
         }
@@ -154,12 +156,13 @@ def mismatches(
             yield Mismatch(ev, "dates", around, tuple(missing), tuple(extra))
 
 
-def _requests_of(evaluation: Evaluation, key: str) -> list[Evaluated]:
-    return [
-        ev
-        for ev in evaluation.requests
-        if ev.filed.form is not None and user_key(ev.request.engineer) == key
-    ]
+def _by_engineer(evaluation: Evaluation) -> dict[str, list[Evaluated]]:
+    """The requests whose dates read well, by engineer (``user_key``)."""
+    found: dict[str, list[Evaluated]] = defaultdict(list)
+    for ev in evaluation.requests:
+        if ev.filed.form is not None:
+            found[user_key(ev.request.engineer)].append(ev)
+    return found
 
 
 def _dates(ev: Evaluated) -> tuple[date, date]:
