@@ -188,6 +188,7 @@ def wire(fake_gitlab: FakeGitLab, tmp_path: Path, mp: pytest.MonkeyPatch) -> Tea
         "TRIGGER_PAYLOAD",
         "PTO_BOT_CACHE",
         "PTO_BOT_SLACK_WEBHOOK",
+        "PTO_BOT_CALENDAR_URL",
     ):
         mp.delenv(var, raising=False)
     team = Team(fake_gitlab, tmp_path)

@@ -43,6 +43,13 @@ def policy_file(name: str = "policy.yaml") -> Policy:
     return load_policy(path)
 
 
+def policy_with(section: str, **values: object) -> Policy:
+    """The shipped policy with ``values`` set in its ``section``."""
+    data = policy_file().model_dump(by_alias=True)
+    data[section] = {**data[section], **values}
+    return Policy.model_validate(data)
+
+
 @dataclass
 class Project:
     policy: Policy = field(default_factory=policy_file)
@@ -194,8 +201,9 @@ class Project:
 
 def everything() -> Query:
     """Every issue of the bot's labels, as an offline file is read."""
-    labels = ("pto", "playbook", "pto-fallback", "pto-dashboard")
-    return Query(labels, ("pto", "pto-fallback"), at("2025-01-01"), board="pto-dashboard")
+    labels = ("pto", "playbook", "pto-fallback", "pto-dashboard", "pto-checkin")
+    closed = ("pto", "pto-fallback", "pto-checkin")
+    return Query(labels, closed, at("2025-01-01"), board="pto-dashboard")
 
 
 def kinds(actions: list[Action]) -> list[str]:

@@ -92,7 +92,9 @@ def read_calendar_feed(
 
 
 def _unread(problem: str) -> TimeOffFeed:
-    return TimeOffFeed(warnings=(f"{ENV_VAR}: the time-off calendar was not read: {problem}",))
+    return TimeOffFeed(
+        warnings=(f"{ENV_VAR}: the time-off calendar was not read: {problem}",), read=False
+    )
 
 
 def _download(

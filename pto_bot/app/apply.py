@@ -197,7 +197,8 @@ def _execute(
             tracker.set_state(action.iid, action.state)
             return done()
         case Reply():
-            return done(tracker.reply(action.place, action.iid, action.thread, action.body))
+            thread = action.thread or _thread_of(tracker, action.iid, action.note)
+            return done(tracker.reply(action.place, action.iid, thread, action.body))
         case Notify():
             if notifier is None:
                 return WriteResult(action, WriteStatus.NOT_SENT, "no chat webhook configured")
@@ -205,3 +206,14 @@ def _execute(
             return done()
         case _:
             assert_never(action)
+
+
+def _thread_of(tracker: Tracker, iid: int, note: int | None) -> str:
+    """The thread of team-project ``note`` on issue ``iid`` ("" when there is none: a new
+    comment)."""
+    if note is None:
+        return ""
+    for thread in tracker.discussed("", iid).threads or ():
+        if any(n.id == note for n in thread.notes):
+            return thread.id
+    return ""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ..adapters.tracker import Tracker
 from ..domain.away import TEAM, Absence, Places, Scan, away_on
 from ..domain.policy import Policy
+from ..domain.topics import Topic
 from ..domain.usernames import BotIdentity, user_key
 from ..domain.world import World
 from ..errors import TrackerError
@@ -132,7 +133,7 @@ def unanswered(tracker: Tracker, the_plan: Plan, result: Applied) -> None:
     not written are read again at the next scan, which answers, or records, then."""
     away = the_plan.away
     undone = result.undone()
-    failed = {(a.place, a.iid) for a in undone if isinstance(a, Reply)}
+    failed = {(a.place, a.iid) for a in undone if isinstance(a, Reply) and a.topic == Topic.AWAY}
     unrecorded = {
         a.iid
         for a in undone

@@ -152,7 +152,8 @@ def next_steps(demo: Process, workdir: Path, program: str) -> str:
             f"metrics {files} --since {METRICS_SINCE} --now {now}",
         ),
         (
-            f"A week later, {NEXT_WEEK:%a %Y-%m-%d}: the next week's reminders, written into "
+            f"A week later, {NEXT_WEEK:%a %Y-%m-%d}: the next week's reminders and escalations "
+            "(the manager, back from PTO, reminded of the approval waiting), written into "
             f"{workdir / 'project.json'}:",
             f"reconcile {files} --now {later}",
         ),

@@ -1,9 +1,10 @@
 """Exit codes, and the one edge where a failure becomes what a person reads.
 
 Every error that reaches the user passes :func:`explain`: it names what failed and what to do, on
-one line each, with every secret (the GitLab token, the Slack webhook URL) scrubbed out. A
-tracker error carries its own advice (``hint``, set where the failure was understood: the
-GitLab adapter); one that refused the whole run (:class:`~pto_bot.errors.AccessError`) exits 2.
+one line each, with every secret (the GitLab token, the Slack webhook URL, the time-off
+calendar's address) scrubbed out. A tracker error carries its own advice (``hint``, set where
+the failure was understood: the GitLab adapter); one that refused the whole run
+(:class:`~pto_bot.errors.AccessError`) exits 2.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from .apply import Applied
 
 EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG = 0, 1, 2
-SECRET_VARIABLES = ("GITLAB_TOKEN", "PTO_BOT_SLACK_WEBHOOK")
+SECRET_VARIABLES = ("GITLAB_TOKEN", "PTO_BOT_SLACK_WEBHOOK", "PTO_BOT_CALENDAR_URL")
 
 
 def secrets_in(env: Mapping[str, str]) -> list[str]:

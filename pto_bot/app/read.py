@@ -15,7 +15,7 @@ from ..domain.snapshot import Snapshot
 from ..domain.usernames import same_user
 from ..errors import ConfigError
 from ..plan.planner import Plan, plan
-from ..rules import history
+from ..rules import history, pilot
 from .options import ReadOptions, cache_path, parse_now
 
 #: How far back ``metrics`` reads closed history (the pilot's year, and a month more).
@@ -26,17 +26,21 @@ def query(
     policy: Policy, now: datetime, *, fresh: Collection[int] = (), full: bool = False
 ) -> Query:
     """What a run reads: the open issues of the bot's labels, and the closed requests and
-    fallback requests the rules need (since :func:`~..rules.history.horizon`); ``full``: every
+    fallback requests the rules need (since :func:`~..rules.history.horizon`; while the pilot's
+    check-in is due, its issue too, and everything since the pilot's start); ``full``: every
     closed one of the last :data:`FULL_HISTORY` (the pilot's metrics); ``fresh``: the issue an
     event is about, read from GitLab whatever the tracker kept."""
     labels = policy.labels
-    read = (labels.request, labels.playbook, labels.fallback, labels.dashboard)
-    closed = (labels.request, labels.fallback)
+    read: tuple[str, ...] = (labels.request, labels.playbook, labels.fallback, labels.dashboard)
+    closed: tuple[str, ...] = (labels.request, labels.fallback)
+    today = now.astimezone(policy.tz).date()
+    if pilot.checkin_due(policy, today):  # the check-in issue, open or closed: opened once
+        read, closed = (*read, labels.checkin), (*closed, labels.checkin)
     if full:
         since = now - FULL_HISTORY
     else:
-        today = now.astimezone(policy.tz).date()
-        since = datetime.combine(history.horizon(today), time(0), tzinfo=policy.tz)
+        first = pilot.history_from(policy, today, history.horizon(today))
+        since = datetime.combine(first, time(0), tzinfo=policy.tz)
     live = policy.go_live
     return Query(
         read,

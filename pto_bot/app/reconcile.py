@@ -1,5 +1,5 @@
-"""A run: read, plan, apply (only the issues an event can change, for the webhook job), report on
-the dashboard, commit.
+"""A run: read, plan, apply (only the issues an event can change, for the webhook job), open the
+pilot's check-in when it is due, report on the dashboard, commit.
 
 The plan is made once. The dashboard is planned from that plan and from what the writes did (the
 run's problems), after them; the tracker then keeps what the next run needs (:meth:`commit`).
@@ -7,7 +7,7 @@ run's problems), after them; the tracker then keeps what the next run needs (:me
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -16,10 +16,12 @@ from ..adapters.slack import notifier_from_env
 from ..adapters.tracker import Notifier, Tracker
 from ..domain.policy import Policy
 from ..domain.snapshot import Snapshot
+from ..domain.time_off import TimeOffFeed
 from ..domain.world import read_world
 from ..plan.fallbacks import fallback_key
 from ..plan.planner import Plan, plan
 from ..plan.scope import event_scope, within
+from ..reports.checkin import checkin_actions
 from ..reports.coverage_view import build_view, with_opened
 from ..reports.dashboard import dashboard_actions
 from .apply import Applied, apply
@@ -28,6 +30,7 @@ from .exits import EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL
 from .options import ReadOptions, cache_path, strict_from
 from .read import open_project, query
 from .run_log import problems_of
+from .time_off import read_time_off
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class Run:
     plan: Plan
     result: Applied
     kept: tuple[str, ...] = ()  # what the tracker said when keeping its memory
+    warnings: tuple[str, ...] = ()  # worth saying, no failure: the time-off calendar unread
 
     @property
     def problems(self) -> list[str]:
@@ -61,12 +65,15 @@ def reconcile(
     bot: str | None = None,
     *,
     strict: bool = True,
+    time_off: TimeOffFeed | None = None,
 ) -> Run:
     """Read, plan, apply, report, commit. With ``event_iid`` only the issues that event can
     change are written; the scheduled run takes care of the rest. ``bot`` is the bot's username,
     as :func:`~.read.bot_identity` found it (default: the policy's). ``strict``: a planning
     failure raises (every test, the demo); in production one bad issue never stops the others
-    and is reported instead."""
+    and is reported instead. ``time_off``: what the team's time-off calendar said (a scheduled
+    run that read it): its absences are planned when it could be read; its warnings are the
+    run's (printed, and on the dashboard), never a failure."""
     fresh = () if event_iid is None else (event_iid,)
     snapshot = tracker.read(query(policy, now, fresh=fresh))
     world = read_world(policy, snapshot, bot, strict=strict)
@@ -75,8 +82,18 @@ def reconcile(
         scan = scan_for(policy, tracker, world, now)
     if scan is not None and scan.errors:
         world = replace(world, problems=(*world.problems, *scan.errors))
+    warnings = time_off.warnings if time_off is not None else ()
+    absences = time_off.absences if time_off is not None and time_off.read else None
     the_plan = plan(
-        policy, snapshot, now, bot, chat=notifier is not None, scan=scan, world=world, strict=strict
+        policy,
+        snapshot,
+        now,
+        bot,
+        chat=notifier is not None,
+        scan=scan,
+        world=world,
+        strict=strict,
+        time_off=absences if event_iid is None else None,
     )
     if event_iid is not None:
         scope = event_scope(the_plan.world, the_plan.evaluation, event_iid)
@@ -84,7 +101,8 @@ def reconcile(
     result = apply(tracker, the_plan.actions, dry_run=dry_run, notifier=notifier)
     unanswered(tracker, the_plan, result)
     if result.stopped is None and event_iid is None:
-        _dashboard(tracker, dry_run, the_plan, result)
+        result.extend(apply(tracker, checkin_actions(the_plan), dry_run=dry_run))
+        _dashboard(tracker, dry_run, the_plan, result, warnings)
     kept: list[str] = []
     if not dry_run and result.stopped is None:
         world = the_plan.world
@@ -92,12 +110,14 @@ def reconcile(
             world.dashboard.iid if world.dashboard is not None else result.created.get("dashboard")
         )
         kept = tracker.commit(home, whole=event_iid is None)
-    return Run(snapshot, the_plan, result, tuple(kept))
+    return Run(snapshot, the_plan, result, tuple(kept), warnings)
 
 
-def _dashboard(tracker: Tracker, dry_run: bool, the_plan: Plan, result: Applied) -> None:
-    """The dashboard, from the run's plan, with the run's problems."""
-    problems = problems_of(the_plan, result)
+def _dashboard(
+    tracker: Tracker, dry_run: bool, the_plan: Plan, result: Applied, warnings: Sequence[str]
+) -> None:
+    """The dashboard, from the run's plan, with the run's problems and warnings."""
+    problems = [*problems_of(the_plan, result), *warnings]
     view = build_view(the_plan, the_plan.world.policy.reports.weeks)
     requests = {r.iid for r in the_plan.world.requests}
     opened = {
@@ -114,7 +134,14 @@ def run_reconcile(options: ReadOptions, dry_run: bool, env: Mapping[str, str]) -
     # no channel messages from a trial on an export: they would reach the real team channel
     notifier = notifier_from_env(env) if options.offline is None else None
     run = reconcile(
-        o.policy, o.tracker, o.now, dry_run, notifier=notifier, bot=o.bot, strict=strict_from(env)
+        o.policy,
+        o.tracker,
+        o.now,
+        dry_run,
+        notifier=notifier,
+        bot=o.bot,
+        strict=strict_from(env),
+        time_off=read_time_off(env, o.policy, o.now),
     )
     keep_absences(options, env, run, o.now, dry_run)
     return run

@@ -3,6 +3,7 @@ a dry run, would write, with the text), and why."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from ..domain.markers import strip_marker
@@ -10,7 +11,8 @@ from ..domain.policy import Policy
 from ..domain.snapshot import Snapshot
 from ..plan.actions import Action, CreateIssue, Reply, resolve_refs, target
 from ..plan.planner import Plan
-from ..rules import going_live
+from ..render.engine import local_time
+from ..rules import approval, fallback, going_live
 from ..rules.evaluation import Evaluated, Status
 from .apply import Applied, WriteStatus
 
@@ -61,6 +63,37 @@ def _body_preview(action: Action, limit: int = 40) -> list[str]:
     return shown
 
 
+def _waiting(plan: Plan) -> list[str]:
+    """What people are waiting for: each open fallback request's deadline (in working time),
+    and who decides each request held for approval (the manager, or the deputy)."""
+    world, policy = plan.world, plan.world.policy
+    tz, manager, deputy = policy.tz, policy.team.manager, policy.approval.deputy
+    lines = []
+    for req, fb in sorted(world.fallbacks.items()):
+        ev = plan.evaluation.get(req)
+        if ev is None or ev.filed.form is None or not fb.issue.is_open or not ev.uncovered:
+            continue
+        hours = fallback.window_hours(ev.request.kind, policy)
+        due = fallback.deadline(ev.request.kind, fb.window_start, policy)
+        window = "volunteers until" if plan.now < due else "the manager assigns since"
+        lines.append(
+            f"#{fb.issue.iid:<4} fallback for #{req} {ev.request.engineer}: {window} "
+            f"{local_time(due, tz)} ({hours:g} h of working time from "
+            f"{local_time(fb.window_start, tz)})"
+        )
+    for ev in plan.evaluation.requests:
+        if ev.status is not Status.NEEDS_APPROVAL:
+            continue
+        turn = approval.deputy_turn(world, ev.iid, ev.request, plan.now)
+        who = f"{manager} decides"
+        if deputy and turn.away is not None:
+            who = f"{deputy} decides, deputy of {manager}, who is out until {turn.away.end:%a %F}"
+        elif deputy and turn.allowed(plan.now):
+            who = f"{manager} or {deputy}, the deputy (no answer from {manager}), decides"
+        lines.append(f"#{ev.iid:<4} {ev.request.engineer}: waiting for approval; {who}")
+    return lines
+
+
 def problems_of(the_plan: Plan, result: Applied | None = None) -> list[str]:
     """Everything that went wrong in a run, one line each, naming the issue where one is known."""
     failures = [*the_plan.failures, *(result.failures if result else [])]
@@ -104,6 +137,9 @@ def describe(plan: Plan, result: Applied, *, dry_run: bool, snapshot: Snapshot) 
         if ev.filed.issue.is_open or ev.filed.form is None or ev.request.end >= today
     ]
     lines += [f"  {_request_line(ev)}" for ev in shown] or ["  none"]
+    waiting = _waiting(plan)
+    if waiting:
+        lines += ["", f"Waiting ({len(waiting)}):", *(f"  {line}" for line in waiting)]
     lines += describe_writes(result, dry_run=dry_run, policy=policy).splitlines()
     problems = [f"  {line}" for line in problems_of(plan, result)]
     if problems:
@@ -162,3 +198,10 @@ def describe_writes(
 def _made(action: Action, made: int) -> str:
     """What a write made, as people would name it: ``#12`` for an issue, ``note 345``."""
     return f"#{made}" if isinstance(action, CreateIssue) else f"note {made}"
+
+
+def describe_warnings(warnings: Sequence[str]) -> str:
+    """What a run has to say that is no failure (the time-off calendar could not be read)."""
+    if not warnings:
+        return ""
+    return "\n".join(["", f"Warnings ({len(warnings)}):", *(f"  {w}" for w in warnings)]) + "\n"

@@ -17,7 +17,9 @@ def register(sub: Subparsers) -> None:
         description="Read every PTO request, playbook and fallback request, "
         "evaluate them against the policy and write what changed. Needs "
         "GITLAB_URL (or CI_SERVER_URL), GITLAB_TOKEN and PTO_BOT_PROJECT "
-        "(or CI_PROJECT_ID) unless --offline is given.",
+        "(or CI_PROJECT_ID) unless --offline is given. With PTO_BOT_CALENDAR_URL (the team's "
+        "secret time-off calendar feed) set, absences recorded only there are opened as PTO "
+        "requests.",
     )
     add_read_options(p, writes=True)
     p.add_argument(
@@ -33,7 +35,7 @@ def register(sub: Subparsers) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..app.reconcile import run_reconcile
-    from ..app.run_log import describe
+    from ..app.run_log import describe, describe_warnings
     from ..errors import ConfigError
 
     calendar = {"public_calendar": args.public_calendar, "public_only": args.public_calendar_only}
@@ -45,6 +47,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         check_report_folder("--report", Path(args.report), **calendar)
     done = run_reconcile(read_options(args), args.dry_run, os.environ)
     out.write(describe(done.plan, done.result, dry_run=args.dry_run, snapshot=done.snapshot))
+    out.write(describe_warnings(done.warnings))
     if args.report is not None:
         out.write(publish(done.plan, Path(args.report), done.snapshot.project, **calendar))
     return done.exit_code

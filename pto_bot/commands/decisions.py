@@ -1,5 +1,6 @@
 """The manager's and the pod leads' commands: approve or deny a request held for approval, assign
-a backup. Only the manager approves or denies; the manager or a pod lead assigns."""
+a backup. Only the manager approves or denies (or the policy's deputy, while the manager is out or
+silent: :mod:`.decide`); the manager or a pod lead assigns."""
 
 from __future__ import annotations
 
@@ -7,18 +8,16 @@ import re
 
 from ..domain.policy import USERNAME_RE
 from ..render.text import safe
-from ..rules.evaluation import Evaluated, Status
+from ..rules.evaluation import Evaluated
+from .decide import decided_by, decision_refusal
 from .run import Outcome, Run
 
 
 def _decision_target(run: Run) -> Evaluated | str:
-    manager = run.policy.team.manager
-    if not run.is_manager:
-        return f"only the manager (`{manager}`) can decide on approvals"
-    if run.about is None or run.about.filed.form is None:
-        return "this issue is not a PTO request the bot can read"
-    if run.about.status is not Status.NEEDS_APPROVAL:
-        return f"there is nothing to decide: the request is {run.about.status.value}"
+    at = run.command.note.created_at
+    refused = decision_refusal(run.world, run.about, run.author, at)
+    if refused or run.about is None:
+        return refused or "this issue is not a PTO request the bot can read"
     return run.about
 
 
@@ -29,7 +28,8 @@ def approve(run: Run) -> Outcome:
     r = req.request
     return Outcome(
         run.entry(True, start=r.start.isoformat(), end=r.end.isoformat()),
-        f"approved for {r.start} – {r.end}. Coverage is being arranged now.",
+        f"approved for {r.start} – {r.end}{decided_by(run.policy, run.author)}. "
+        "Coverage is being arranged now.",
     )
 
 
@@ -43,7 +43,7 @@ def deny(run: Run) -> Outcome:
     r = req.request
     return Outcome(
         run.entry(True, start=r.start.isoformat(), end=r.end.isoformat(), reason=reason[:300]),
-        f"denied for {r.start} – {r.end}: {safe(reason, 300)}",
+        f"denied for {r.start} – {r.end}{decided_by(run.policy, run.author)}: {safe(reason, 300)}",
     )
 
 

@@ -1,6 +1,7 @@
 """Deciding each comment command: one function per verb, each returning an :class:`~.run.Outcome`
 (the ledger entry to record and the reply's text). Who may do what is checked with it: only
-engineers on the roster volunteer; the manager's and the pod leads' verbs are :mod:`.decisions`.
+engineers on the roster volunteer; the manager's (or the deputy's) and the pod leads' verbs are
+:mod:`.decisions`.
 """
 
 from __future__ import annotations
@@ -77,7 +78,12 @@ def _help(run: Run) -> Outcome:
         f"(at most {k} per person per request)",
         f"- `{w} withdraw <account>`: give back an account you volunteered for",
         f"- `{w} approve` / `{w} deny <reason>`: the manager decides on a request "
-        "that would leave too many people out",
+        "that would leave too many people out"
+        + (
+            f" (`{run.policy.approval.deputy}` while the manager is out or silent)"
+            if run.policy.approval.deputy
+            else ""
+        ),
         f"- `{w} assign <account> @user`: the manager or a pod lead names a backup",
     ]
     return Outcome(run.entry(True), "\n".join(lines))

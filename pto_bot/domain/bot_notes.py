@@ -25,6 +25,7 @@ class BotNote:
     topic: str
     body: str
     data: dict[str, Any]
+    created_at: datetime | None = None  # when GitLab says it was posted
 
 
 def bot_notes(issue: Issue, bot: BotIdentity) -> tuple[BotNote, ...]:
@@ -35,7 +36,7 @@ def bot_notes(issue: Issue, bot: BotIdentity) -> tuple[BotNote, ...]:
             continue
         data = read_marker(note.body)
         if data is not None:
-            found.append(BotNote(note.id, str(data["t"]), note.body, data))
+            found.append(BotNote(note.id, str(data["t"]), note.body, data, note.created_at))
     return tuple(found)
 
 

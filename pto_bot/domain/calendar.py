@@ -1,5 +1,5 @@
 """Working days and public holidays (from the maintained ``holidays`` package): the calendar
-every rule counts in.
+every rule counts in, and the team's working time (:class:`TeamCalendar`).
 
 Only the team's countries are loaded. The package's ``holidays.countries`` imports all of its
 250 countries as soon as one is asked for; here it is replaced, before anything imports it, by
@@ -16,10 +16,12 @@ import importlib.util
 import sys
 import types
 from collections.abc import Iterator
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     import holidays
@@ -157,3 +159,86 @@ def last_working_day_before(day: date, weekdays: frozenset[int]) -> date:
     while prev.weekday() not in weekdays:
         prev -= timedelta(days=1)
     return prev
+
+
+#: How far working time is counted before giving up (a calendar with no working day at all).
+_LONGEST = 3660  # days
+
+
+@dataclass(frozen=True)
+class TeamCalendar:
+    """The team's working time: its working weekdays that are not public holidays of the
+    team's country, in the team's time zone, each counted round the clock (00:00 to 24:00).
+    A deadline of working hours skips the rest: 48 h from Friday 10:00 is Tuesday 10:00."""
+
+    weekdays: frozenset[int]
+    tz: ZoneInfo
+    country: str | None = None
+    subdivision: str | None = None
+
+    def holiday(self, day: date) -> str | None:
+        """The team's public holiday on ``day``, if it is one."""
+        if self.country is None:
+            return None
+        return holiday_name(self.country, self.subdivision, day)
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() in self.weekdays and self.holiday(day) is None
+
+    def day_of(self, moment: datetime) -> date:
+        """The team's day at ``moment``."""
+        return moment.astimezone(self.tz).date()
+
+    def _midnight(self, day: date) -> datetime:
+        """The instant the team's ``day`` begins, in UTC (arithmetic on aware times of one zone
+        ignores daylight saving time: done in UTC)."""
+        return datetime.combine(day, time(0), tzinfo=self.tz).astimezone(UTC)
+
+    def add_working_hours(self, start: datetime, hours: float) -> datetime:
+        """The moment ``hours`` of working time after ``start``: only the hours of working days
+        count; a start on a day off counts from the next working day's midnight."""
+        left = timedelta(hours=hours)
+        moment = start.astimezone(UTC)
+        day = self.day_of(start)
+        for _ in range(_LONGEST):
+            nxt = day + timedelta(days=1)
+            if self.is_working_day(day):
+                begin = max(moment, self._midnight(day))
+                span = self._midnight(nxt) - begin
+                if span >= left:
+                    return (begin + left).astimezone(start.tzinfo)
+                left -= span
+            day = nxt
+        raise ValueError(f"no working day within {_LONGEST} days of {start:%Y-%m-%d}")
+
+    def working_hours_between(self, start: datetime, end: datetime) -> float:
+        """The hours of working time from ``start`` to ``end`` (0 when ``end`` comes first)."""
+        total = timedelta()
+        first, last = start.astimezone(UTC), end.astimezone(UTC)
+        day = self.day_of(start)
+        while first < last and day <= self.day_of(end):
+            nxt = day + timedelta(days=1)
+            if self.is_working_day(day):
+                begin, finish = max(first, self._midnight(day)), min(last, self._midnight(nxt))
+                total += max(timedelta(), finish - begin)
+            day = nxt
+        return total.total_seconds() / 3600
+
+    def working_days_after(self, day: date, count: int) -> date:
+        """The ``count``-th working day after ``day`` (``day`` itself not counted)."""
+        found = 0
+        for _ in range(_LONGEST):
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                found += 1
+                if found >= count:
+                    return day
+        raise ValueError(f"no working day within {_LONGEST} days")
+
+    def same_time_working_days_later(self, moment: datetime, count: int) -> datetime:
+        """The same clock time of the team, ``count`` working days after ``moment``'s day:
+        asked on Friday at 10:00, two working days later is Tuesday at 10:00."""
+        local = moment.astimezone(self.tz)
+        day = self.working_days_after(local.date(), count)
+        later = datetime.combine(day, local.timetz().replace(tzinfo=None), tzinfo=self.tz)
+        return later.astimezone(moment.tzinfo)

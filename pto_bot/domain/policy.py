@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from pydantic import ConfigDict, Field, model_validator
 
+from .approval_policy import Approval
 from .away_policy import OutOfOffice
+from .pilot_policy import Pilot
 from .policy_fields import USERNAME_RE, WEEKDAYS, Username, _Strict, label_reference
 from .policy_sections import (
     OFFLINE_BOT,
@@ -27,7 +30,6 @@ from .policy_sections import (
     Fallback,
     Labels,
     Limits,
-    Pilot,
     Pod,
     Reminders,
     Reports,
@@ -37,7 +39,10 @@ from .policy_sections import (
     Team,
     Thresholds,
 )
-from .usernames import Roster, user_key
+from .usernames import Roster, same_user, user_key
+
+if TYPE_CHECKING:
+    from .calendar import TeamCalendar
 
 __all__ = [
     "OFFLINE_BOT",
@@ -64,6 +69,7 @@ class Policy(_Strict):
     pods: dict[str, Pod] = Field(default_factory=dict)
     rotations: list[Rotation] = Field(default_factory=list)
     thresholds: Thresholds = Field(default_factory=Thresholds)
+    approval: Approval = Field(default_factory=Approval)
     coverage: Coverage = Field(default_factory=Coverage)
     fallback: Fallback = Field(default_factory=Fallback)
     requests: Requests = Field(default_factory=Requests)
@@ -117,6 +123,12 @@ class Policy(_Strict):
             problems.append("pods: coverage.mode is 'pods' but no pods are defined")
         if self.fallback.weeks_per_year.max < self.fallback.weeks_per_year.min:
             problems.append("fallback.weeks_per_year: max is below min")
+        problems += self._team_holidays()
+        if same_user(self.approval.deputy, self.team.manager):
+            problems.append(
+                f"approval.deputy: {self.approval.deputy!r} is the manager; name someone who "
+                "decides when the manager cannot"
+            )
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -136,7 +148,37 @@ class Policy(_Strict):
                 )
         return problems
 
+    def _team_holidays(self) -> list[str]:
+        from .calendar import known_subdivision
+
+        sub = self.team.subdivision
+        if sub is not None and not known_subdivision(self.team_country, sub):
+            return [
+                f"team.subdivision: {sub!r} is not one the holidays package knows for "
+                f"{self.team_country} (e.g. ON for CA, CA for US)"
+            ]
+        return []
+
     # -- derived views -------------------------------------------------------------------------
+    @property
+    def team_country(self) -> str:
+        """Whose public holidays the team is off on: ``team.country``, else the country most
+        engineers have (the first listed of those tied): the manager is seldom on the roster,
+        and a team lives by the holidays of most of its people."""
+        if self.team.country is not None:
+            return self.team.country
+        countries = [person.country for person in self.engineers.values()]
+        return max(countries, key=countries.count)
+
+    @cached_property
+    def calendar(self) -> TeamCalendar:
+        """The team's working time (its deadlines count in it)."""
+        from .calendar import TeamCalendar  # the holidays package, loaded when a rule needs it
+
+        return TeamCalendar(
+            self.working_weekdays, self.tz, self.team_country, self.team.subdivision
+        )
+
     @cached_property
     def roster(self) -> Roster:
         """The engineers, found whatever the case GitLab or a person writes them in."""

@@ -83,16 +83,15 @@ class Team(_Strict):
     channel: str = Field(description="Team chat channel named in visibility notes.")
     timezone: TimeZone = "America/New_York"
     working_days: list[Weekday] = Field(default_factory=_weekdays, min_length=1)
-
-
-class Pilot(_Strict):
-    start: date | None = Field(
+    country: Country | None = Field(
         default=None,
-        description="The pilot's first day: where `pto-bot metrics` starts counting unless "
-        "--since says otherwise.",
+        description="ISO 3166 country code whose public holidays are the team's days off: "
+        "the fallback and emergency windows count only working days. Default: the country "
+        "most engineers have (the first listed of those tied).",
     )
-    review: date | None = Field(
-        default=None, description="The pilot's check-in, for the record (not before start)."
+    subdivision: str | None = Field(
+        default=None,
+        description="State or province code for the team's regional holidays, e.g. ON.",
     )
 
 
@@ -290,3 +289,4 @@ class Labels(_Strict):
     coverage_auto: Label = "coverage::auto-assigned"
     coverage_global: Label = "coverage::global-support"
     escalated: Label = "fallback::escalated"
+    checkin: Label = "pto-checkin"

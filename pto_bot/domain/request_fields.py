@@ -36,6 +36,8 @@ _ALIASES: dict[str, str] = {
     "backup": "Backups",
     "notes": "Notes",
     "note": "Notes",
+    # not in the template: the bot writes it in a request it opens (``Source: calendar``)
+    "source": "Source",
 }
 
 # zero-width and byte-order characters come along when text is copied from a rendered page

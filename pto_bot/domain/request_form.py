@@ -35,6 +35,7 @@ class PtoRequest:
     kind: Kind
     backups: tuple[BackupChoice, ...]
     notes: str
+    source: str = ""  # where it comes from, when not from a person: "calendar"
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ def parse_request(
         kind=kind,
         backups=backups,
         notes=unwrap_backticks(value.get("Notes", "")),
+        source=plain_value(value.get("Source", "")).lower(),
     )
     return ParseResult(request, ())
 

@@ -41,6 +41,7 @@ class TimeOffFeed:
 
     absences: tuple[TimeOff, ...] = ()
     warnings: tuple[str, ...] = ()
+    read: bool = True  # False: the feed could not be read at all (its absences are unknown)
 
 
 def named_in(text: str, roster: Iterable[str]) -> list[str]:

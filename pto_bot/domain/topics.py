@@ -11,6 +11,8 @@ class Topic(StrEnum):
     COVERAGE = "coverage"  # who covers what (live: edited in place)
     NEEDS_INFO = "needs-info"  # what to fix in the request (live)
     APPROVAL = "approval"  # the manager is asked (once per dates)
+    APPROVAL_REMINDER = "approval-reminder"  # the manager reminded, in its thread (once each)
+    APPROVAL_DEPUTY = "approval-deputy"  # the deputy asked, in its thread (once per dates)
     LEAD_TIME = "lead-time"  # opened less than the lead time ahead (once)
     PLAYBOOKS = "playbooks"  # stale playbooks the week before (live)
     CHECKLIST = "checklist"  # the week-before checklist (live)
@@ -21,6 +23,8 @@ class Topic(StrEnum):
     AWAY_LOG = "away-log"  # the threads that mentioned the engineer while out (live)
     AWAY_DIGEST = "away-digest"  # a backup's digest of new mentions (once per day and backup)
     REOPENED = "reopened"  # closed by someone who may not cancel it: reopened (once a closing)
+    CALENDAR = "calendar"  # the time-off calendar disagrees with the request (once each)
+    FROM_CALENDAR = "from-calendar"  # a request the bot opened from the calendar (description)
     # on a fallback request
     FALLBACK = "fallback"  # its description: the request, the accounts, who took them
     COVERED = "covered"  # every account covered: closed (once per volunteers)
@@ -31,6 +35,7 @@ class Topic(StrEnum):
     REPLY = "reply"  # the answer to the commands of one comment (once per comment)
     AWAY = "away"  # the answer to a mention of someone out (once per thread and absence)
     DASHBOARD = "dashboard"  # the dashboard's description
+    CHECKIN = "checkin"  # the pilot's check-in issue (once per review date)
 
 
 def cover_topic(request_iid: int) -> str:

@@ -10,35 +10,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
 
 from .accounts import Account, account_of
 from .bot_notes import BotNote, bot_notes, coverage_state, ledger_of, queued_at
+from .fallback_issue import FallbackIssue, read_fallback
 from .ledger import LedgerEntry
-from .markers import CoverageState, FallbackState, looks_like_the_bots, read_marker, read_state
+from .markers import CoverageState, looks_like_the_bots, read_marker
 from .policy import OFFLINE_BOT, Policy
 from .request_form import ParseResult, PtoRequest, parse_request
 from .snapshot import Issue, Snapshot
 from .topics import Topic
 from .usernames import BotIdentity
-
-
-@dataclass(frozen=True)
-class FallbackIssue:
-    issue: Issue
-    request: int
-    opened_at: datetime
-    accounts: dict[str, str | None]  # account name -> volunteer (None while open)
-    start: date | None
-    end: date | None
-    engineer: str | None
-    window_from: datetime | None = None  # set when it was reopened: a fresh volunteer window
-
-    @property
-    def window_start(self) -> datetime:
-        """When the current volunteer window opened: at the opening, or the last reopening."""
-        return self.window_from or self.opened_at
 
 
 @dataclass(frozen=True)
@@ -50,6 +33,7 @@ class FiledRequest:
     parsed: ParseResult
     coverage: CoverageState | None  # what the bot's coverage note announced, if readable
     queued_at: datetime  # when it joined the queue: first became valid (see _queued_at)
+    from_calendar: bool = False  # the bot opened it from the team's time-off calendar
 
     @property
     def form(self) -> PtoRequest | None:
@@ -85,6 +69,9 @@ class World:
     problems: tuple[str, ...] = ()
     identity: BotIdentity | None = None  # who the bot is and was (its earlier users)
     untrusted: frozenset[int] = frozenset()  # issues with the bot's markers by someone else
+    # the manager's own PTO requests: read for their dates alone (the deputy decides meanwhile)
+    manager_time_off: tuple[FiledRequest, ...] = ()
+    checkins: tuple[Issue, ...] = ()  # the bot's pilot check-in issues
     _by_owner: dict[str, tuple[Account, ...]] = field(default_factory=dict, repr=False)
     _by_iid: dict[int, FiledRequest] = field(default_factory=dict, repr=False)
 
@@ -105,63 +92,6 @@ class World:
     def bot_note(self, iid: int, topic: str) -> BotNote | None:
         """The bot's first note of ``topic`` on ``iid``."""
         return next((n for n in self.bot_notes(iid) if n.topic == topic), None)
-
-
-def _fallback(issue: Issue, bot: BotIdentity, problems: list[str]) -> FallbackIssue | None:
-    label_hint = "remove the fallback label or close it"
-    if not bot.is_me(issue.author):
-        problems.append(
-            f"#{issue.iid}: carries the fallback label but was not opened by the bot "
-            f"(@{issue.author}): ignored; {label_hint}"
-        )
-        return None
-    data = read_marker(issue.description)
-    if data is None or data["t"] != Topic.FALLBACK:
-        problems.append(
-            f"#{issue.iid}: the fallback request's hidden state is gone from its description: "
-            f"ignored; {label_hint}, and the bot opens a new one if one is needed"
-        )
-        return None
-    state = read_state(FallbackState, data)
-    if isinstance(state, str):
-        repaired = _repaired_fallback(issue, data)
-        if repaired is None:
-            problems.append(
-                f"#{issue.iid}: the fallback request's hidden state was edited ({state}) and "
-                f"names no PTO request: ignored; {label_hint}"
-            )
-            return None
-        problems.append(
-            f"#{issue.iid}: the fallback request's hidden state was edited ({state}); "
-            "read what could be read, the next write repairs it"
-        )
-        state = repaired
-    return FallbackIssue(
-        issue,
-        state.request,
-        state.opened_at,
-        dict(state.accounts),
-        state.start,
-        state.end,
-        state.eng,
-        state.window_from,
-    )
-
-
-def _repaired_fallback(issue: Issue, data: dict[str, Any]) -> FallbackState | None:
-    """What a damaged fallback marker still says: its request, else nothing."""
-    request = data.get("request")
-    if not isinstance(request, int) or isinstance(request, bool):
-        return None
-    keep: dict[str, Any] = {"t": Topic.FALLBACK, "request": request, "accounts": {}}
-    for name, default in (("opened_at", issue.created_at), ("start", None), ("end", None)):
-        trial = read_state(FallbackState, {**keep, name: data.get(name)})
-        keep[name] = data.get(name) if not isinstance(trial, str) else default
-    trial = read_state(FallbackState, {**keep, "accounts": data.get("accounts")})
-    if not isinstance(trial, str):
-        keep["accounts"] = data.get("accounts")
-    result = read_state(FallbackState, keep)
-    return None if isinstance(result, str) else result
 
 
 def _foreign_markers(issue: Issue, me: BotIdentity, problems: list[str]) -> bool:
@@ -212,6 +142,8 @@ def read_world(
     fallbacks: dict[int, FallbackIssue] = {}
     dashboards: list[Issue] = []
     notes: dict[int, tuple[BotNote, ...]] = {}
+    managers: list[FiledRequest] = []
+    checkins: list[Issue] = []
     for issue in sorted(snapshot.issues, key=lambda i: (i.created_at, i.iid)):
         try:
             mine = bot_notes(issue, me)
@@ -219,7 +151,7 @@ def read_world(
             if _foreign_markers(issue, me, problems):
                 untrusted.add(issue.iid)
             if labels.fallback in issue.labels:
-                fb = _fallback(issue, me, problems)
+                fb = read_fallback(issue, me, problems)
                 if fb is not None and (
                     fb.request not in fallbacks or fb.issue.iid < fallbacks[fb.request].issue.iid
                 ):
@@ -232,10 +164,17 @@ def read_world(
                     roster=roster,
                     max_days=policy.requests.max_days,
                 )
+                own = _managers_own(policy, issue, parsed)
+                if own is not None:
+                    managers.append(FiledRequest(issue, own, None, issue.created_at))
+                    continue
                 coverage = coverage_state(issue.iid, mine, problems)
                 queued = queued_at(issue, parsed, coverage, mine)
-                requests.append(FiledRequest(issue, parsed, coverage, queued))
+                ours = me.is_me(issue.author) and _opened_from_calendar(issue)
+                requests.append(FiledRequest(issue, parsed, coverage, queued, ours))
                 ledger.extend(ledger_of(issue.iid, mine, problems))
+            elif labels.checkin in issue.labels and me.is_me(issue.author):
+                checkins.append(issue)
             elif labels.playbook in issue.labels and issue.is_open:
                 playbooks[issue.iid] = issue
             elif labels.dashboard in issue.labels and me.is_me(issue.author):
@@ -278,4 +217,25 @@ def read_world(
         untrusted=frozenset(untrusted),
         _by_owner={k: tuple(v) for k, v in by_owner.items()},
         _by_iid={r.iid: r for r in requests},
+        manager_time_off=tuple(managers),
+        checkins=tuple(checkins),
     )
+
+
+def _opened_from_calendar(issue: Issue) -> bool:
+    data = read_marker(issue.description)
+    return data is not None and data.get("t") == Topic.FROM_CALENDAR
+
+
+def _managers_own(policy: Policy, issue: Issue, parsed: ParseResult) -> ParseResult | None:
+    """The manager's own PTO request (its engineer, named or its author, is the manager, who is
+    not on the roster): read for its dates alone, never judged, counted or written to."""
+    if parsed.request is not None or policy.roster.find(policy.team.manager) is not None:
+        return None
+    own = parse_request(
+        issue.description,
+        author=issue.author,
+        roster=(policy.team.manager,),
+        max_days=policy.requests.max_days,
+    )
+    return own if own.request is not None else None

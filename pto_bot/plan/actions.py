@@ -121,7 +121,9 @@ class Notify:
 @dataclass(frozen=True)
 class Reply:
     """An answer in a thread (``thread``: its discussion id; "" for a new comment) of an issue
-    of ``place`` (a project's path; "" for the team project)."""
+    of ``place`` (a project's path; "" for the team project). ``note``: the thread is the one of
+    that note of the team project, found when the reply is written (the planner knows notes,
+    not threads); a new comment when it is gone."""
 
     place: str
     iid: int
@@ -129,8 +131,11 @@ class Reply:
     body: str
     why: str
     topic: str = Topic.AWAY
+    note: int | None = None
 
     def describe(self) -> str:
+        if self.note is not None:
+            return f"post note [{self.topic}] in the thread of note {self.note}"
         where = f"#{self.iid}" if not self.place else f"{self.place}#{self.iid}"
         return f"answer in {where}" + (" (thread)" if self.thread else "")
 

@@ -11,7 +11,7 @@ and the others are planned as usual.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -22,6 +22,7 @@ from ..domain.away import Scan
 from ..domain.ledger import LedgerEntry
 from ..domain.policy import Policy
 from ..domain.snapshot import Snapshot
+from ..domain.time_off import TimeOff
 from ..domain.world import World, read_world
 from ..rules.evaluate import evaluate
 from ..rules.evaluation import Evaluation
@@ -32,6 +33,7 @@ from .fallbacks import plan_orphan
 from .playbooks import plan_playbook
 from .replies import Replies
 from .requests import plan_request
+from .time_off import calendar_actions
 
 STATE_CHANGING = frozenset({"volunteer", "withdraw", "approve", "deny", "assign"})
 
@@ -58,13 +60,16 @@ def plan(
     world: World | None = None,
     *,
     strict: bool = True,
+    time_off: Sequence[TimeOff] | None = None,
 ) -> Plan:
     """Plan a run at ``now``; ``bot`` is the bot's username (default: the policy's); ``chat``:
     a team-channel webhook is set up (without one no message is planned, and notes ask people
     to post instead); ``scan``: the issues read for mentions of people who are out (a scheduled
     run): their answers, the "while you were out" records and the backups' digests; ``world``:
     the snapshot's, when the caller read it already (:func:`~..domain.world.read_world`);
-    ``strict``: see the module."""
+    ``strict``: see the module; ``time_off``: the absences the team's time-off calendar records
+    (a scheduled run that read it): requests opened for those nobody requested, flags on the
+    requests it contradicts."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     world = world or read_world(policy, snapshot, bot, strict=strict)
@@ -78,6 +83,9 @@ def plan(
         actions += answers(policy, away.found, today)
     for ev in evaluation.requests:
         actions += _one_issue(ev.iid, "planning", partial(plan_request, ctx, ev), failures)
+    if time_off is not None:
+        calendar = partial(calendar_actions, ctx, time_off)
+        actions += _one_issue(None, "calendar", calendar, failures)
     known = {r.iid for r in world.requests}
     for request_iid, fallback in world.fallbacks.items():
         if request_iid not in known:
@@ -128,7 +136,7 @@ def _run_commands(world: World, today: date, failures: _Failures) -> tuple[Evalu
 
 
 def _one_issue(
-    iid: int, what: str, planner: Callable[[], list[Action]], failures: _Failures
+    iid: int | None, what: str, planner: Callable[[], list[Action]], failures: _Failures
 ) -> list[Action]:
     """All the actions ``planner`` returns for one issue, or none when it fails."""
     try:

@@ -12,9 +12,10 @@ from typing import Any
 from ..domain.markers import CoverageState
 from ..domain.topics import Topic, cover_topic
 from ..render import reminder_wording, wording
-from ..rules import counting, going_live, history, reminders
+from ..rules import approval, counting, going_live, history, reminders
 from ..rules.evaluation import Evaluated, Status
 from .actions import Action, Notify
+from .approval import follow_ups
 from .away import handback
 from .context import Context
 from .coverage_news import news
@@ -147,7 +148,7 @@ def _coverage(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Act
 
 
 def _dates_key(ev: Evaluated) -> str:
-    return f"{ev.request.start}/{ev.request.end}"
+    return approval.approval_key(ev.request)
 
 
 def _sent(ev: Evaluated) -> set[str]:
@@ -185,8 +186,12 @@ def _approval(ctx: Context, ev: Evaluated) -> list[Action]:
     key = _dates_key(ev)
     existing = ctx.notes(ev.iid)
     would = replace(ev, status=Status.ACTIVE, covers=ev.proposed) if held else None
-    body = wording.approval_note(ev, ctx.policy, would)
-    return announce(existing, ev.iid, Topic.APPROVAL, body, "too many people out", key=key)
+    away = approval.manager_away(ctx.world, ctx.today) if held else None
+    deputy = away is not None and ctx.policy.approval.deputy is not None
+    body = wording.approval_note(ev, ctx.policy, would, away.end if deputy and away else None)
+    extra = {"deputy": True} if deputy else {}
+    asked = announce(existing, ev.iid, Topic.APPROVAL, body, "too many people out", key, **extra)
+    return asked + (follow_ups(ctx, ev) if held else [])
 
 
 def _lead_time(ctx: Context, ev: Evaluated) -> list[Action]:

@@ -57,8 +57,9 @@ def _dates(start: date, end: date) -> Trusted:
 
 
 def local_time(moment: datetime, tz: tzinfo) -> Trusted:
-    """A time as people read it: in the team's zone, which it names (``2026-11-22 09:00 EST``)."""
-    return Trusted(moment.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z"))
+    """A time as people read it: its weekday, in the team's zone, which it names
+    (``Tue 2026-11-24 09:00 EST``)."""
+    return Trusted(moment.astimezone(tz).strftime("%a %Y-%m-%d %H:%M %Z"))
 
 
 def _hours(value: float) -> Trusted:

@@ -47,6 +47,7 @@ def fallback_description(
         deadline=local_time(deadline(r.kind, window_start, policy), policy.tz),
         reopened=reopened,
         window=window_hours(r.kind, policy),
+        country=policy.team_country,
         manager=policy.team.manager,
         suggestions=[
             {

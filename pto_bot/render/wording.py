@@ -70,6 +70,7 @@ def coverage_note(
         peak=_peak(ev),
         others=ev.overlapping,
         manager=policy.team.manager,
+        deputy=policy.approval.deputy,
         command=Trusted(policy.bot.command),
         reason=reason,
         fallback=Trusted(fallback_ref or "(none)") if fallback_ref else None,
@@ -183,13 +184,18 @@ def markdown(found: Problem) -> Trusted:
     return Trusted(found.text.format(*shown))
 
 
-def approval_note(ev: Evaluated, policy: Policy, would: Evaluated | None = None) -> str:
+def approval_note(
+    ev: Evaluated, policy: Policy, would: Evaluated | None = None, away: date | None = None
+) -> str:
     """The manager's one note per decision: who would be out, and the coverage the request would
-    get if approved (``would``), so they can judge whether it is feasible."""
+    get if approved (``would``), so they can judge whether it is feasible. ``away``: the manager
+    is out until that day, so the deputy is asked instead."""
     return render(
         "approval.md.j2",
         emergency=ev.request.kind == "emergency",
         manager=policy.team.manager,
+        deputy=policy.approval.deputy if away is not None else None,
+        away_end=away,
         engineer=ev.request.engineer,
         start=ev.request.start,
         end=ev.request.end,

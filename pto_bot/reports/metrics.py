@@ -149,7 +149,7 @@ def compute_metrics(plan: Plan, since: date, until: date | None) -> Metrics:
             planned += 1
             on_time += int(opened_in_time(ev, policy))
 
-    ledger, answered_at, pending_commands = _ledger(plan, now)
+    ledger, answered_at, pending_commands = answered_commands(plan, now)
     in_scope = {ev.iid for ev in chosen}
     decided = [e for e in ledger if e.ok and e.request in in_scope]
     fallbacks = _fallbacks(plan, now, in_range, ledger, answered_at)
@@ -185,7 +185,9 @@ def compute_metrics(plan: Plan, since: date, until: date | None) -> Metrics:
     )
 
 
-def _ledger(plan: Plan, now: datetime) -> tuple[list[LedgerEntry], dict[str, datetime], int]:
+def answered_commands(
+    plan: Plan, now: datetime
+) -> tuple[list[LedgerEntry], dict[str, datetime], int]:
     """Every command read (recorded, then those this run answers) and when each was answered."""
     me = plan.world.me
     answered_at: dict[str, datetime] = {}

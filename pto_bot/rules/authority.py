@@ -3,7 +3,8 @@ an engineer, and who may cancel one by closing it. Anyone who can open an issue 
 could otherwise mark a colleague as out, or take their backups away.
 
 - A request counts when the engineer opened it, or the manager, or — for emergency PTO, when the
-  engineer may not be able to — someone in the engineer's pod (on the request's first day).
+  engineer may not be able to — someone in the engineer's pod (on the request's first day); or
+  the bot itself, from the team's time-off calendar.
 - Closing a request cancels it only when the engineer, their pod lead or the manager closed it.
 """
 

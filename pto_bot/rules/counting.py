@@ -83,10 +83,16 @@ def count(engineer: str, days: Iterable[date], out: OutIndex) -> Count:
 
 def days_off(policy: Policy, r: PtoRequest) -> list[date]:
     """The team's working days of the request that are not public holidays for the engineer."""
-    person = policy.engineers.get(r.engineer)
+    return days_off_between(policy, r.engineer, r.start, r.end)
+
+
+def days_off_between(policy: Policy, engineer: str, start: date, end: date) -> list[date]:
+    """The team's working days from ``start`` to ``end`` that are not public holidays for
+    ``engineer``: the days they are out, when off for that period."""
+    person = policy.engineers.get(engineer)
     return [
         day
-        for day in working_days(r.start, r.end, policy.working_weekdays)
+        for day in working_days(start, end, policy.working_weekdays)
         if person is None or not holiday_name(person.country, person.subdivision, day)
     ]
 

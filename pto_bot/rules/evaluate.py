@@ -48,7 +48,8 @@ def _judge(
     if r is None:
         problems = tuple(req.parsed.problems)
         return _Judged(Evaluated(req, Status.NEEDS_INFO, problems, decisions=decisions))
-    if not authority.may_open(policy, req.issue.author, r):  # counted for nothing, told why
+    opened = req.from_calendar or authority.may_open(policy, req.issue.author, r)
+    if not opened:  # counted for nothing, told why
         problems = (authority.opener_problem(policy, req.issue.author, r),)
         return _Judged(Evaluated(req, Status.NEEDS_INFO, problems, decisions=decisions))
     person = policy.engineers.get(r.engineer)

@@ -2,15 +2,16 @@
 
 Accounts the pod cannot cover go into one fallback request linked to the PTO request. People
 volunteer there (at most ``fallback.max_accounts_per_volunteer`` each per request); when the
-window closes (``fallback.window_hours``: 48 h planned, 4 h emergency, from the opening) with
-accounts still open, the manager is mentioned once. Suggested volunteers come from outside the
-pod, free for the whole period, fewest fallback weeks this year first.
+window closes (``fallback.window_hours``: 48 h planned, 4 h emergency, of the team's working
+time from the opening: weekends and the team's public holidays do not count) with accounts still
+open, the manager is mentioned once. Suggested volunteers come from outside the pod, free for
+the whole period, fewest fallback weeks this year first.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from ..domain.calendar import holidays_in
 from ..domain.policy import Policy
@@ -26,8 +27,11 @@ def window_hours(kind: Kind, policy: Policy) -> float:
 
 
 def deadline(kind: Kind, opened_at: datetime, policy: Policy) -> datetime:
-    """When the volunteer window of a fallback request opened at ``opened_at`` closes."""
-    return opened_at + timedelta(hours=window_hours(kind, policy))
+    """When the volunteer window of a fallback request opened at ``opened_at`` closes: its
+    hours counted on the team's working days only (:class:`~..domain.calendar.TeamCalendar`),
+    so a 48 h window opened on Friday at 10:00 closes on Tuesday at 10:00, and a 4 h emergency
+    window opened on Friday at 22:00 on Monday at 02:00."""
+    return policy.calendar.add_working_hours(opened_at, window_hours(kind, policy))
 
 
 def is_wanted(ev: Evaluated, today: date) -> bool:

@@ -35,6 +35,7 @@ def lead_time_days(ev: Evaluated, policy: Policy) -> int | None:
     days = days_ahead(ev, policy)
     late = (
         ev.request.kind == "planned"
+        and ev.request.source != "calendar"  # booked in the time-off tool, who knows when
         and days >= 0
         and not opened_in_time(ev, policy)
         and ev.status in (Status.ACTIVE, Status.NEEDS_APPROVAL)

@@ -5,47 +5,24 @@ exception)."""
 
 from __future__ import annotations
 
-import contextlib
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from calendar_server import SECRET, Answer, Server, event, ics, serving
 from pto_bot.adapters.calendar_feed import feed_from_env, read_calendar_feed
 from pto_bot.domain.time_off import TimeOff, TimeOffFeed
 
 ROSTER = ("klang", "dbass90", "andsmith3", "a.conrad")
 WINDOW = (date(2026, 11, 16), date(2027, 1, 10))
-SECRET = "/feeds/ical/private-7f3c9e1d2b"  # the part of the address that is the secret
 TOKEN = "glpat-FAKE-secret-token-0123"
 
 
 @dataclass
-class Answer:
-    body: bytes = b""
-    status: int = 200
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0  # seconds before answering
-    chunked: bool = False  # no Content-Length: the body in pieces
-
-
-@dataclass
-class Feed:
-    """A calendar server: what it answers, and each request it received."""
-
-    port: int
-    answer: Answer = field(default_factory=Answer)
-    received: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{SECRET}"
-
+class Feed(Server):
     def read(self, window: tuple[date, date] = WINDOW, **kw: object) -> TimeOffFeed:
         kw.setdefault("allow_loopback_http", True)
         return read_calendar_feed(self.url, ROSTER, window, **kw)  # type: ignore[arg-type]
@@ -54,56 +31,8 @@ class Feed:
 @pytest.fixture
 def feed() -> Iterator[Feed]:
     state = Feed(0)
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            state.received.append(("GET", self.path, dict(self.headers.items())))
-            answer = state.answer
-            time.sleep(answer.delay)
-            self.send_response(answer.status)
-            for name, value in answer.headers.items():
-                self.send_header(name, value)
-            if answer.chunked:
-                self.send_header("Transfer-Encoding", "chunked")
-                self.end_headers()
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    for start in range(0, len(answer.body), 4096):
-                        piece = answer.body[start : start + 4096]
-                        self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
-                    self.wfile.write(b"0\r\n\r\n")
-                return
-            self.send_header("Content-Length", str(len(answer.body)))
-            self.end_headers()
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the reader stopped
-                self.wfile.write(answer.body)
-
-        def log_message(self, *args: object) -> None:  # quiet
-            return None
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    state.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
+    with serving(state):
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def ics(*events: str) -> bytes:
-    body = "".join(f"BEGIN:VEVENT\r\n{e.strip()}\r\nEND:VEVENT\r\n" for e in events)
-    text = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//HR tool//EN\r\n{body}END:VCALENDAR\r\n"
-    return text.replace("\n", "\r\n").replace("\r\r\n", "\r\n").encode()
-
-
-def event(uid: str, start: str, end: str | None, summary: str, *extra: str) -> str:
-    lines = [f"UID:{uid}", "DTSTAMP:20261101T120000Z", f"SUMMARY:{summary}"]
-    lines.append(f"DTSTART;VALUE=DATE:{start}" if len(start) == 8 else f"DTSTART:{start}")
-    if end is not None:
-        lines.append(f"DTEND;VALUE=DATE:{end}" if len(end) == 8 else f"DTEND:{end}")
-    return "\n".join([*lines, *extra])
 
 
 def off(engineer: str, first: str, last: str, uid: str) -> TimeOff:
@@ -330,7 +259,7 @@ def test_a_feed_that_cannot_be_read_gives_one_warning_and_never_the_url(
     found = feed.read(max_bytes=max_bytes)
 
     assert found == TimeOffFeed(
-        (), (f"PTO_BOT_CALENDAR_URL: the time-off calendar was not read: {problem}",)
+        (), (f"PTO_BOT_CALENDAR_URL: the time-off calendar was not read: {problem}",), read=False
     )
     assert len(feed.received) == 1  # one GET, no redirect followed
     assert SECRET not in repr(found) and "127.0.0.1" not in repr(found)

@@ -19,6 +19,14 @@ def test_secrets_are_taken_as_used_and_scrubbed_from_every_line() -> None:
     ]
 
 
+def test_the_time_off_calendars_address_is_a_secret_too() -> None:
+    feed = "https://hr.example.com/ical/private-7f3c9e1d2b/basic.ics"
+    secrets = secrets_in({"PTO_BOT_CALENDAR_URL": f" {feed}\n"})
+    assert secrets == [feed]
+    _, lines = explain(TrackerError(f"could not read {feed}: 403"), secrets)
+    assert lines == ["could not read [secret]: 403"]
+
+
 def test_configuration_errors_exit_2_with_one_line_per_problem() -> None:
     code, lines = explain(ConfigError(["policy.yaml: team: missing", "policy.yaml: bot: x"]), [])
     assert code == EXIT_CONFIG

@@ -24,7 +24,8 @@ def test_demo_tells_the_story_and_a_second_run_does_nothing(tmp_path: Path) -> N
     code, text = run("demo", "--dir", str(tmp_path))
     assert code == 0
     assert "harishsr" in text and "needs coverage" in text  # capacity exceeded: fallback
-    assert "open issue 'Fallback coverage: harishsr" in text
+    # the fallback request opened on Friday: its 48 h are working time, so Tuesday 09:00
+    assert "#39   fallback for #31 harishsr: volunteers until Tue 2026-11-24 09:00 EST" in text
     assert "needs-approval, 3 out" in text  # three out in the same days
     assert "emergency covered" in text
     assert "answer volunteer" in text and "answer approve" in text
@@ -36,7 +37,8 @@ def test_demo_tells_the_story_and_a_second_run_does_nothing(tmp_path: Path) -> N
         "report.json",
     }
     transcript = (tmp_path / "transcript.md").read_text()
-    assert "only the manager (`melroberts`) can decide" in transcript
+    # the manager is on PTO: the approval goes to the deputy
+    assert "@klang your decision is needed in place of `melroberts`" in transcript
     project = json.loads((tmp_path / "project.json").read_text())
     assert any("pto-fallback" in i["labels"] for i in project["issues"])
 

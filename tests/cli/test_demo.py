@@ -25,8 +25,14 @@ STORIES = {
     "pods": [
         "#30   klang        2026-12-07 – 2026-12-11  planned   covered, 1 out · backups: "
         "adamlauzon (pod): Soylent; magomez3 (pod): Cyberdyne Systems",
-        "open issue 'Fallback coverage: harishsr out 2026-12-21 – 2027-01-01', linked to #31",
+        # opened on Friday 09:00: 48 h of working time end on Tuesday, not on Sunday
+        "#39   fallback for #31 harishsr: volunteers until Tue 2026-11-24 09:00 EST (48 h of "
+        "working time from Fri 2026-11-20 09:00 EST)",
+        "#39   rewrite description  — fallback accounts changed",
         "#33   a.conrad     2026-12-28 – 2026-12-31  planned   needs-approval, 3 out",
+        # the manager is on PTO this week: the deputy decides
+        "#33   a.conrad: waiting for approval; klang decides, deputy of melroberts, who is out "
+        "until Fri 2026-11-27",
         "#34   adamlauzon   2026-11-23 – 2026-11-25  emergency covered, 1 out",
     ],
     "classic": [
@@ -73,12 +79,21 @@ STORIES = {
 }
 # what each demo's transcript shows of it, as the team would read it in GitLab
 TRANSCRIPTS = {
-    "pods": ["only the manager (`melroberts`) can decide"],
+    "pods": [
+        # klang's approve came on Saturday, before the manager was out and asked
+        "❌ `approve`: `melroberts` is not out and has not been asked yet: the deputy decides "
+        "while `melroberts` is out or once 2 working days passed without an answer",
+        "@klang your decision is needed in place of `melroberts`, who is out until Fri 2026-11-27",
+        "If accounts are still open at **Tue 2026-11-24 09:00 EST** (48 h of working time after "
+        "this request opened: weekends and US public holidays do not count)",
+    ],
     "classic": [
         "| Cyberdyne Systems | high | global-support | @jdoe-se (hand-picked) |",
         "cc @melroberts",
     ],
     "buddy": [
+        "If accounts are still open at **Wed 2026-11-25 09:00 EST** (48 h of working time after "
+        "this request opened",
         "@tam-finley `tam-emery` is back on 2026-11-24. Please let them know what happened",
         "Expected load (no cap in the policy): `tam-blake` 12 h/week.",
         # the handback in tam-blake's return checklist
@@ -94,6 +109,8 @@ NEXT_WEEK = {
         "#6    post note [cover:36]",
         "#30   post note [checklist]",
         "#39   post note [escalated]",
+        # the manager is back: reminded in the approval note's thread
+        "#33   post note [approval-reminder] in the thread of note",
     ],
     "classic": [
         "#6    post note [cover:36]",

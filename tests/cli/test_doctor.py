@@ -87,15 +87,19 @@ def test_a_ready_project_is_all_well_and_nothing_is_written(here: Team) -> None:
     )
     assert "✓ pipeline variables are off: no one can hand the bot's jobs a GITLAB_URL" in text
     assert "✓ the CI/CD variable GITLAB_TOKEN is masked and protected" in text
+    # the time-off calendar is optional: said, not a thing to do
+    assert "? PTO_BOT_CALENDAR_URL is not a CI/CD variable of this project: absences recorded " in (
+        text
+    )
     assert "✓ pipelines are not public: job logs and artifacts are for members" in text
     assert "✓ the Pages report is for project members only" in text
     assert f"? {COMPONENT}'s job token allowlist is shown to its Maintainers only" in text
     assert "✓ 1 open playbooks, each with one owner" in text
     assert text.rstrip().splitlines()[-1].startswith("All is well. (")
     assert {method for method, _ in calls} == {"GET"}
-    # the user, the project, the labels, 4 files, schedules, hooks, trigger tokens, the
-    # variable, members, open playbooks, the component's project and its job token scope
-    assert len(calls) == 15 and text.rstrip().endswith("(15 API requests)")
+    # the user, the project, the labels, 4 files, schedules, hooks, trigger tokens, the two
+    # variables, members, open playbooks, the component's project and its job token scope
+    assert len(calls) == 16 and text.rstrip().endswith("(16 API requests)")
 
 
 def test_a_brand_new_project_gets_a_list_of_what_to_do_and_no_write(here: Team) -> None:
@@ -282,6 +286,13 @@ def test_a_user_that_is_no_member_is_told_to_be_added() -> None:
     )
 
 
+def test_a_deputy_who_is_no_member_is_told_to_be_added() -> None:
+    deputy = POLICY.approval.model_copy(update={"deputy": "rlead"})
+    policy = POLICY.model_copy(update={"approval": deputy})
+    lines = [str(f) for f in findings(policy, facts())]
+    assert "✗ not members of support/ase: rlead; add them under Manage > Members" in " ".join(lines)
+
+
 def test_each_collaboration_project_is_checked_for_reading_and_commenting(here: Team) -> None:
     ready(here)
     iid = here.playbook("Acme Corp", "klang")
@@ -310,7 +321,7 @@ def test_each_collaboration_project_is_checked_for_reading_and_commenting(here: 
         "Guest there, or fix the path" in text
     )
     assert {method for method, _ in calls} == {"GET"}
-    assert len(calls) == 15 + 3  # one read per collaboration project
+    assert len(calls) == 16 + 3  # one read per collaboration project
 
 
 def with_gitlab_url(team: Team, url: str) -> None:
@@ -417,6 +428,38 @@ def test_a_token_variable_neither_masked_nor_protected_is_a_thing_to_fix(here: T
         "Variables and tick Masked (or Masked and hidden) and Protected" in text
     )
     assert TOKEN not in text
+
+
+@pytest.mark.parametrize(
+    ("masked", "protected", "line"),
+    [
+        (
+            True,
+            True,
+            "✓ the CI/CD variable PTO_BOT_CALENDAR_URL (the time-off calendar's feed) is masked "
+            "and protected",
+        ),
+        (
+            False,
+            True,
+            "✗ the CI/CD variable PTO_BOT_CALENDAR_URL (the time-off calendar's feed) is not "
+            "masked (a job log could show it): edit it under Settings > CI/CD > Variables",
+        ),
+    ],
+)
+def test_the_time_off_calendar_variable_is_checked_and_never_shown(
+    here: Team, masked: bool, protected: bool, line: str
+) -> None:
+    ready(here)
+    here.fake.add_variable("PTO_BOT_CALENDAR_URL", masked=masked, protected=protected)
+    here.fake.variables["PTO_BOT_CALENDAR_URL"]["value"] = "https://hr.example/ical/s3cr3t-feed"
+
+    code, text, calls = doctor(here)
+
+    assert line in text
+    assert code == (0 if masked else 1)
+    assert "s3cr3t" not in text and "hr.example" not in text
+    assert ("GET", f"/projects/{PROJECT_ID}/variables/PTO_BOT_CALENDAR_URL") in calls
 
 
 def test_a_reporter_token_is_told_what_to_check_by_hand(here: Team) -> None:

@@ -95,7 +95,11 @@ def test_two_out_in_a_pod_opens_a_linked_fallback_issue_with_a_48_hour_deadline(
     description = strip_marker(fallback["description"])
     assert "| Northwind | high | auto-assigned | **open** |" in description
     assert "| Contoso | high | global-support | **open** |" in description
-    assert "**2026-11-22 09:00 EST** (48 h after this request opened)" in description
+    # opened on Friday at 09:00 in New York: 48 h of working time end on Tuesday
+    assert (
+        "**Tue 2026-11-24 09:00 EST** (48 h of working time after this request opened: "
+        "weekends and US public holidays do not count)"
+    ) in description
     assert f"PTO request: #{second} (planned)" in description
     assert {"out::2", "pto::needs-coverage"} <= set(team.labels(second))
     assert f"#{fb}" in team.note(second, "coverage")
@@ -115,7 +119,7 @@ def test_three_out_waits_for_the_manager_and_only_the_manager_approves(team: Tea
     mentions = sum(f"@{MANAGER}" in body for body in team.bot_notes(req))
     assert mentions == 1
 
-    team.comment(req, "klang", "/pto approve", when="2026-11-20T15:00")
+    team.comment(req, "magomez3", "/pto approve", when="2026-11-20T15:00")
     refused = team.reconcile("2026-11-20T16:00")
 
     (reply,) = team.bot_notes(req, "reply")
@@ -187,33 +191,47 @@ def test_volunteering_by_schedule_and_by_event_is_answered_once_and_closes_the_f
 # --- the fallback deadline ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("kind", "hours"), [("planned", 48), ("emergency", 4)])
+@pytest.mark.parametrize(
+    ("kind", "opened", "due"),
+    [
+        # a Friday fallback: the weekend is no working time (Fri 10:00 -> Tue 10:00 New York)
+        ("planned", "2026-12-04T15:00", "2026-12-08T15:00"),
+        # an emergency window opened on Friday at 22:00 lapses on Monday at 02:00
+        ("emergency", "2026-12-05T03:00", "2026-12-07T07:00"),
+        # on a Tuesday every hour counts
+        ("planned", "2026-12-01T08:00", "2026-12-03T08:00"),
+    ],
+)
 def test_the_manager_is_mentioned_once_when_the_fallback_deadline_passes(
-    team: Team, kind: str, hours: int
+    team: Team, kind: str, opened: str, due: str
 ) -> None:
     _, req = two_out_in_alpha(team, kind=kind)
-    opened = at("2026-12-01T08:00")
-    team.reconcile("2026-12-01T08:00")
+    team.reconcile(opened)
     fb = team.fallback_of(req)
     assert fb is not None
-    deadline = opened + timedelta(hours=hours)
+    deadline = at(due)
+    hours = 48 if kind == "planned" else 4
     shown = deadline.astimezone(ZoneInfo("America/New_York"))  # the team's time zone
-    assert f"**{shown:%Y-%m-%d %H:%M %Z}** ({hours} h" in team.fake.issues[fb]["description"]
+    assert (
+        f"**{shown:%a %Y-%m-%d %H:%M %Z}** ({hours} h of working time"
+        in (team.fake.issues[fb]["description"])
+    )
 
-    before = team.reconcile((deadline - timedelta(minutes=1)).isoformat())
+    calendar_hours = at(opened) + timedelta(hours=hours)  # what the window used to be
+    for moment in sorted({calendar_hours, deadline - timedelta(minutes=1)} - {deadline}):
+        before = team.reconcile(moment.isoformat())
+        assert [w for w in before.writes if f"/issues/{fb}" in w[1]] == []
+        assert team.bot_notes(fb, "escalated") == []
+        assert "fallback::escalated" not in team.labels(fb)
 
-    assert before.writes == []
-    assert team.bot_notes(fb, "escalated") == []
-    assert "fallback::escalated" not in team.labels(fb)
+    lapsed = team.reconcile(deadline.isoformat())
 
-    due = team.reconcile(deadline.isoformat())
-
-    assert due.code == 0
+    assert lapsed.code == 0
     escalated = team.note(fb, "escalated")
-    assert f"@{MANAGER} the volunteer window closed at {shown:%Y-%m-%d %H:%M %Z}" in escalated
+    assert f"@{MANAGER} the volunteer window closed at {shown:%a %Y-%m-%d %H:%M %Z}" in escalated
     assert "Northwind" in escalated and "Contoso" in escalated
     assert "fallback::escalated" in team.labels(fb)
-    assert sorted(due.writes) == [
+    assert sorted(lapsed.writes) == [
         ("POST", f"/projects/{PROJECT_ID}/issues/{fb}/notes"),
         ("PUT", f"/projects/{PROJECT_ID}/issues/{fb}"),
     ]

@@ -178,6 +178,7 @@ def test_schema_lists_every_top_level_key_and_refuses_others() -> None:
         "pods",
         "rotations",
         "thresholds",
+        "approval",
         "coverage",
         "fallback",
         "requests",

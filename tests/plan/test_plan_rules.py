@@ -86,7 +86,7 @@ def three_out(p: Project) -> int:
 def test_only_the_manager_can_approve() -> None:
     p = Project()
     req = three_out(p)
-    p.comment(req, "klang", "/pto approve", when="2026-11-10")
+    p.comment(req, "magomez3", "/pto approve", when="2026-11-10")
     p.run("2026-11-20")
     assert "pto::needs-approval" in p.labels(req)
     assert "only the manager" in p.notes(req, "reply")[0]
@@ -236,7 +236,8 @@ def test_two_out_in_a_pod_opens_one_linked_fallback_request() -> None:
     fallback = p.fallback_of(second)
     assert fallback is not None
     assert "Northwind" in fallback["description"]
-    assert "2026-11-22 09:00 EST" in fallback["description"]  # 48 h after opening
+    # 48 h of working time after Friday 09:00: Tuesday
+    assert "Tue 2026-11-24 09:00 EST" in fallback["description"]
     assert f"#{fallback['iid']}" in p.note(second, "coverage")
     assert "pto::needs-coverage" in p.labels(second)
     assert p.data["links"] == [{"source": second, "target": fallback["iid"]}]
@@ -244,7 +245,7 @@ def test_two_out_in_a_pod_opens_one_linked_fallback_request() -> None:
     assert "@adamlauzon" in fallback["description"] and "@harishsr" not in fallback["description"]
     assert p.plan("2026-11-20T15:00").actions == ()
     notices = {a.key: a.text for a in plan.actions if isinstance(a, Notify)}
-    assert "before 2026-11-22 09:00 EST" in notices[f"fallback:{second}"]
+    assert "before Tue 2026-11-24 09:00 EST" in notices[f"fallback:{second}"]
 
 
 @pytest.mark.parametrize(("kind", "hours"), [("planned", 48), ("emergency", 4)])

@@ -73,10 +73,11 @@ def test_deadlines_printed_in_issues_are_in_the_teams_time_zone() -> None:
     plan, _ = p.run("2026-11-20T14:00")  # 09:00 in New York
     fallback = p.fallback_of(second)
     assert fallback is not None
-    assert "2026-11-22 09:00 EST" in fallback["description"]  # 48 h later, New York time
+    # 48 h of working time from Friday 09:00, New York time: the weekend does not count
+    assert "Tue 2026-11-24 09:00 EST" in fallback["description"]
     assert "UTC" not in fallback["description"]
     (notice,) = [a for a in plan.actions if isinstance(a, Notify) and a.key == f"fallback:{second}"]
-    assert "before 2026-11-22 09:00 EST" in notice.text
+    assert "before Tue 2026-11-24 09:00 EST" in notice.text
 
 
 # -- the buddy program's capacity --------------------------------------------------------------
@@ -361,18 +362,19 @@ def volunteered(p: Project) -> tuple[int, dict[str, Any]]:
 # -- the fallback window and its escalation ----------------------------------------------------
 def test_a_reopened_fallback_request_gets_a_fresh_volunteer_window() -> None:
     p = Project(chat=True)  # a team-channel webhook is set up
-    second, fb = volunteered(p)  # opened: volunteers until 2026-11-22 09:00 EST
+    second, fb = volunteered(p)  # opened: volunteers until Tue 2026-11-24 09:00 EST
     assert p.raw(fb["iid"])["state"] == "closed"
     # after the first window has passed, klang gives the account back
-    p.comment(fb["iid"], "klang", "/pto withdraw Northwind", when="2026-11-23T14:30")
-    p.run("2026-11-23T15:00")
+    p.comment(fb["iid"], "klang", "/pto withdraw Northwind", when="2026-11-24T14:30")
+    p.run("2026-11-24T15:00")
     assert p.raw(fb["iid"])["state"] == "opened"
     description = p.raw(fb["iid"])["description"]
-    assert "**2026-11-25 10:00 EST**" in description  # 48 h from the reopening
+    # 48 h of working time from the reopening: Thanksgiving (Thursday) does not count
+    assert "**Fri 2026-11-27 10:00 EST**" in description
     assert p.notes(fb["iid"], "escalated") == []  # not escalated at once
-    p.run("2026-11-25T14:59")
+    p.run("2026-11-27T14:59")
     assert p.notes(fb["iid"], "escalated") == []
-    plan, _ = p.run("2026-11-25T15:00")
+    plan, _ = p.run("2026-11-27T15:00")
     assert "@melroberts" in p.note(fb["iid"], "escalated")
     assert [a.key for a in plan.actions if isinstance(a, Notify)] == [f"escalated:{second}"]
 

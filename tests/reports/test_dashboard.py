@@ -40,7 +40,7 @@ def test_the_dashboard_is_created_once_and_left_alone_when_nothing_changed(tmp_p
     assert "**Out today (2026-11-23):** `adamlauzon`." in text
     # 3 out, then New Year's Day: a public holiday for both who are out, so nobody is "out"
     assert "| 2026-12-28 | 🔴 3 | 🔴 3 | 🔴 3 | 🔴 3 | · 🎉 |" in text
-    assert "| #39 | #31 `harishsr` | Umbrella Health | 2026-11-25 09:00 EST |" in text
+    assert "| #39 | #31 `harishsr` | Umbrella Health | Tue 2026-11-24 09:00 EST |" in text
     assert "- #33 `a.conrad`: waiting for approval (3 out)" in text
     assert "| `malmendarez` | 0.8 | below |" in text
     assert "- **alpha**: `harishsr` (lead), `dbass90`, `andsmith3`" in text

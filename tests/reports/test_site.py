@@ -151,12 +151,14 @@ def test_open_fallbacks_carry_their_deadline_and_escalation() -> None:
     req = p.request("harishsr", "2026-12-07", "2026-12-11", created="2026-11-02")
     before = build_view(p.plan(NOW)).fallbacks
     assert [(f.iid, f.request, f.accounts_open) for f in before] == [(None, req, ("Acme Corp",))]
-    assert before[0].deadline == at(NOW) + timedelta(hours=48)
+    # opened on Friday: 48 h of working time end on Tuesday, the weekend not counted
+    assert before[0].deadline == at(NOW) + timedelta(hours=48 + 48)
     p.run(NOW)  # the bot opens the fallback request
     opened = build_view(p.plan("2026-11-21")).fallbacks[0]
     assert opened.iid is not None and opened.opened_at == at(NOW)
     assert not opened.escalated
-    assert build_view(p.plan("2026-11-23")).fallbacks[0].escalated
+    assert not build_view(p.plan("2026-11-23")).fallbacks[0].escalated
+    assert build_view(p.plan("2026-11-24")).fallbacks[0].escalated
 
 
 # -- index.html ----------------------------------------------------------------------------------

@@ -179,7 +179,8 @@ def _webhook(facts: Facts) -> list[Finding]:
 def _roster(policy: Policy, facts: Facts) -> Finding:
     if facts.members == HIDDEN:
         return Finding("check", "the project's members cannot be listed: check the roster by hand")
-    people = [*policy.engineers, policy.team.manager]
+    deputy = [policy.approval.deputy] if policy.approval.deputy else []
+    people = [*policy.engineers, policy.team.manager, *deputy]
     missing = sorted({p for p in people if p not in facts.members})
     if missing:
         return Finding(

@@ -19,6 +19,7 @@ from .labels import wanted_labels
 
 CI_FILE = ".gitlab-ci.yml"
 TOKEN_VARIABLE = "GITLAB_TOKEN"
+CALENDAR_VARIABLE = "PTO_BOT_CALENDAR_URL"
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Facts:
     playbooks: list[Issue] = field(default_factory=list)
     triggers: list[Trigger] | Hidden = HIDDEN
     secret: Secret | Hidden | None = HIDDEN  # the CI/CD variable GITLAB_TOKEN
+    calendar: Secret | Hidden | None = HIDDEN  # the CI/CD variable PTO_BOT_CALENDAR_URL
     component: Component | None = None
     # collaboration project -> (its accounts, the token's (level, visibility) there or None)
     projects: dict[str, tuple[list[str], tuple[int | None, str] | None]] = field(
@@ -78,6 +80,7 @@ def gather(inspector: Inspector, policy: Policy, policy_path: str, fix: bool) ->
     facts.hooks = inspector.ci.hooks()
     facts.triggers = inspector.ci.triggers()
     facts.secret = inspector.ci.secret(TOKEN_VARIABLE)
+    facts.calendar = inspector.ci.secret(CALENDAR_VARIABLE)
     facts.members = inspector.member_usernames()
     facts.playbooks = inspector.open_issues(policy.labels.playbook)
     if policy.out_of_office.answer:

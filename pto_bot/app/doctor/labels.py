@@ -23,6 +23,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "coverage_auto": ("#9400d3", "Playbook: tickets are auto-assigned; the backup handles all"),
     "coverage_global": ("#6699cc", "Playbook: Global Support handles tickets"),
     "escalated": ("#dd2b0e", "Fallback request: the deadline passed; the manager was told"),
+    "checkin": ("#6699cc", "The pod pilot's check-in, opened by the PTO bot on the review date"),
 }
 OUT_COLORS = ("#108548", "#ed9121", "#dd2b0e")
 

@@ -5,8 +5,9 @@ the team's pipelines may use pto_bot's component and image (a private component 
 
 from __future__ import annotations
 
-from ...adapters.gitlab.inspect import HIDDEN
-from .facts import TOKEN_VARIABLE, Component, Facts
+from ...adapters.gitlab.ci_settings import Secret
+from ...adapters.gitlab.inspect import HIDDEN, Hidden
+from .facts import CALENDAR_VARIABLE, TOKEN_VARIABLE, Component, Facts
 from .report import Finding, role_name
 
 REPORTER = 20
@@ -37,19 +38,37 @@ def _pipeline_variables(facts: Facts) -> Finding:
 
 
 def _token_variable(facts: Facts) -> Finding:
-    secret = facts.secret
     where = "Settings > CI/CD > Variables"
-    if secret == HIDDEN:
-        return Finding(
-            "check",
-            f"CI/CD variables are shown to Maintainers only: check by hand that {TOKEN_VARIABLE} "
-            f"({where}) is masked and protected",
-        )
-    if secret is None:
+    if facts.secret is None:
         return Finding(
             "check",
             f"{TOKEN_VARIABLE} is not a CI/CD variable of this project: add it ({where}, masked "
             "and protected), or, if it is a group's, check there that it is masked and protected",
+        )
+    return _protected(facts.secret, TOKEN_VARIABLE, "")
+
+
+def _calendar_variable(facts: Facts) -> Finding:
+    """The team's time-off calendar: optional, and a secret when set (its value never shown)."""
+    if facts.calendar is None:
+        return Finding(
+            "check",
+            f"{CALENDAR_VARIABLE} is not a CI/CD variable of this project: absences recorded "
+            "only in the HR tool or a shared calendar stay invisible to the bot (optional: set "
+            "it to the calendar's secret iCalendar address, masked and protected; if it is a "
+            "group's, check there)",
+        )
+    return _protected(facts.calendar, CALENDAR_VARIABLE, " (the time-off calendar's feed)")
+
+
+def _protected(secret: Secret | Hidden, key: str, what: str) -> Finding:
+    """How the CI/CD variable ``key``, a secret, is protected (never its value)."""
+    where = "Settings > CI/CD > Variables"
+    if not isinstance(secret, Secret):
+        return Finding(
+            "check",
+            f"CI/CD variables are shown to Maintainers only: check by hand that {key}{what} "
+            f"({where}) is masked and protected",
         )
     missing = [
         why
@@ -62,11 +81,11 @@ def _token_variable(facts: Facts) -> Finding:
     if missing:
         return Finding(
             "todo",
-            f"the CI/CD variable {TOKEN_VARIABLE} is not {' and not '.join(missing)}: edit it "
+            f"the CI/CD variable {key}{what} is not {' and not '.join(missing)}: edit it "
             f"under {where} and tick Masked (or Masked and hidden) and Protected",
         )
     hidden = ", hidden" if secret.hidden else ""
-    return Finding("ok", f"the CI/CD variable {TOKEN_VARIABLE} is masked{hidden} and protected")
+    return Finding("ok", f"the CI/CD variable {key}{what} is masked{hidden} and protected")
 
 
 def _public_pipelines(facts: Facts) -> Finding | None:
@@ -165,7 +184,7 @@ def _component(facts: Facts, found: Component) -> list[Finding]:
 
 def safety(facts: Facts) -> list[Finding]:
     """Every safety line, the token's first."""
-    lines = [_pipeline_variables(facts), _token_variable(facts)]
+    lines = [_pipeline_variables(facts), _token_variable(facts), _calendar_variable(facts)]
     lines += [f for f in (_public_pipelines(facts), _pages(facts)) if f is not None]
     if facts.component is not None:
         lines += _component(facts, facts.component)
