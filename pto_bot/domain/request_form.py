@@ -29,7 +29,6 @@ _PLACEHOLDER_DATE = re.compile(r"^y{2,4}-m{1,2}-d{1,2}$", re.IGNORECASE)
 @dataclass(frozen=True)
 class PtoRequest:
     engineer: str  # username, without '@'
-    engineer_given: bool  # False when defaulted to the issue author
     start: date  # first day off
     end: date  # last day off, inclusive
     kind: Kind
@@ -60,8 +59,8 @@ def parse_request(
     if start is not None and end is not None:
         problems.extend(_span_problems(start, end, max_days))
     kind = None if "Type" in clashing else _parse_kind(value.get("Type"), problems)
-    engineer, given = (
-        (None, True)
+    engineer = (
+        None
         if "Engineer" in clashing
         else resolve_engineer(value.get("Engineer"), author, team, problems)
     )
@@ -71,7 +70,6 @@ def parse_request(
         return ParseResult(None, tuple(sorted(problems, key=_field_order)))
     request = PtoRequest(
         engineer=engineer,
-        engineer_given=given,
         start=start,
         end=end,
         kind=kind,

@@ -42,10 +42,11 @@ def _usernames(value: str) -> list[str]:
 
 def resolve_engineer(
     raw: str | None, author: str, team: Roster, problems: list[Problem]
-) -> tuple[str | None, bool]:
+) -> str | None:
+    """The engineer the field names, or the issue's author when it is empty."""
     names = _usernames((raw or "").replace("`", ""))
     if not names:
-        return _engineer_from_author(author, team, problems), False
+        return _engineer_from_author(author, team, problems)
     if len(names) > 1:
         listed = ", ".join(f"@{name}" for name in names)
         problems.append(
@@ -56,11 +57,11 @@ def resolve_engineer(
                 listed,
             )
         )
-        return None, True
+        return None
     engineer = team.find(names[0])
     if engineer is None:
         problems.append(_off_roster("Engineer", names[0], _SPELLING))
-    return engineer, True
+    return engineer
 
 
 def _engineer_from_author(author: str, team: Roster, problems: list[Problem]) -> str | None:

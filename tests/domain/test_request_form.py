@@ -62,7 +62,6 @@ ACCEPTED = [
         "klang",
         PtoRequest(
             "harishsr",
-            True,
             DEC21,
             JAN02,
             "planned",
@@ -74,19 +73,19 @@ ACCEPTED = [
     pytest.param(
         "- Start: 2026-12-21\n- End: 2026-12-24",
         "klang",
-        PtoRequest("klang", False, DEC21, DEC24, "planned", (), ""),
+        PtoRequest("klang", DEC21, DEC24, "planned", (), ""),
         id="only the dates: engineer is the author, type planned",
     ),
     pytest.param(
         "- **Start:** 2026-12-21\r\n- **End:** 2026-12-24\r\n- **Type:** emergency\r\n",
         "harishsr",
-        PtoRequest("harishsr", False, DEC21, DEC24, "emergency", (), ""),
+        PtoRequest("harishsr", DEC21, DEC24, "emergency", (), ""),
         id="CRLF line endings",
     ),
     pytest.param(
         "- **Start:** 2026-12-21\r- **End:** 2026-12-24\r- **Notes:** back on the 28th\r",
         "harishsr",
-        PtoRequest("harishsr", False, DEC21, DEC24, "planned", (), "back on the 28th"),
+        PtoRequest("harishsr", DEC21, DEC24, "planned", (), "back on the 28th"),
         id="old Mac CR line endings",
     ),
     pytest.param(
@@ -94,98 +93,96 @@ ACCEPTED = [
         "<!--\n- **End:** 2020-01-01\n  guidance spanning lines\n-->\n"
         "- **End:** 2026-12-24\n<!-- - **Type:** emergency -->",
         "harishsr",
-        PtoRequest("harishsr", False, DEC21, DEC24, "planned", (), ""),
+        PtoRequest("harishsr", DEC21, DEC24, "planned", (), ""),
         id="HTML comments around, inside and after the list are ignored",
     ),
     pytest.param(
         "- **Start**: 2026-12-21\n- __End:__ 2026-12-24\n- __Type__: emergency\n- Notes: plain",
         "harishsr",
-        PtoRequest("harishsr", False, DEC21, DEC24, "emergency", (), "plain"),
+        PtoRequest("harishsr", DEC21, DEC24, "emergency", (), "plain"),
         id="bold variants: colon outside, underscores, no bold",
     ),
     pytest.param(
         "Start: 2026-12-21\n* End: 2026-12-24\n+ Type: planned\n1. Notes: numbered",
         "harishsr",
-        PtoRequest("harishsr", False, DEC21, DEC24, "planned", (), "numbered"),
+        PtoRequest("harishsr", DEC21, DEC24, "planned", (), "numbered"),
         id="no bullet, star, plus and numbered bullets",
     ),
     pytest.param(
         "- **START:** 2026-12-21\n- **END:** 2026-12-24\n- **TYPE:** EMERGENCY\n"
         "- **ENGINEER:** @KLANG",
         MANAGER,
-        PtoRequest("klang", True, DEC21, DEC24, "emergency", (), ""),
+        PtoRequest("klang", DEC21, DEC24, "emergency", (), ""),
         id="upper-case names and values; the roster's spelling is returned",
     ),
     pytest.param(
         "- Start: `2026-12-21`\n- End: `2026-12-24`\n- Engineer: `@a.conrad`\n"
         "- Type: `planned`\n- Notes: `see playbooks`",
         "klang",
-        PtoRequest("a.conrad", True, DEC21, DEC24, "planned", (), "see playbooks"),
+        PtoRequest("a.conrad", DEC21, DEC24, "planned", (), "see playbooks"),
         id="values wrapped in backticks",
     ),
     pytest.param(
         "-\t**Start:**\t\t2026-12-21   \n   -   **End:**    2026-12-24\t\n  **Type** :  planned  ",
         "harishsr",
-        PtoRequest("harishsr", False, DEC21, DEC24, "planned", (), ""),
+        PtoRequest("harishsr", DEC21, DEC24, "planned", (), ""),
         id="tabs and extra spaces everywhere",
     ),
     pytest.param(
         "- First day: 2026-12-21\n- Last day: 2026-12-24\n- Kind: emergency\n- ASE: @dbass90\n"
         "- Backup: @andsmith3",
         MANAGER,
-        PtoRequest("dbass90", True, DEC21, DEC24, "emergency", (b("andsmith3"),), ""),
+        PtoRequest("dbass90", DEC21, DEC24, "emergency", (b("andsmith3"),), ""),
         id="aliases: first day, last day, kind, ASE, backup",
     ),
     pytest.param(
         "- From: 2026-12-21\n- Until: 2026-12-24\n- Who: michwalker",
         "klang",
-        PtoRequest("michwalker", True, DEC21, DEC24, "planned", (), ""),
+        PtoRequest("michwalker", DEC21, DEC24, "planned", (), ""),
         id="aliases: from, until, who; engineer without @",
     ),
     pytest.param(
         "- **Engineer:** @klang\n- **Start:** 2026-12-21\n- **End:** 2026-12-24\n"
         "- **Type:** emergency\n- **Notes:** family emergency, reported by phone",
         MANAGER,
-        PtoRequest(
-            "klang", True, DEC21, DEC24, "emergency", (), "family emergency, reported by phone"
-        ),
+        PtoRequest("klang", DEC21, DEC24, "emergency", (), "family emergency, reported by phone"),
         id="emergency opened by the manager for a colleague",
     ),
     pytest.param(
         DATES + "- **Type:** Planned PTO",
         "harishsr",
-        PtoRequest("harishsr", False, DEC21, DEC24, "planned", (), ""),
+        PtoRequest("harishsr", DEC21, DEC24, "planned", (), ""),
         id="type 'Planned PTO'",
     ),
     pytest.param(
         DATES + "- **Type:** emergency pto (planned | emergency)",
         "harishsr",
-        PtoRequest("harishsr", False, DEC21, DEC24, "emergency", (), ""),
+        PtoRequest("harishsr", DEC21, DEC24, "emergency", (), ""),
         id="type 'emergency pto' with the hint left in",
     ),
     pytest.param(
         DATES + "- **Type:**\n- **Engineer:**\n- **Backups:**\n- **Notes:**",
         "HarishSR",
-        PtoRequest("harishsr", False, DEC21, DEC24, "planned", (), ""),
+        PtoRequest("harishsr", DEC21, DEC24, "planned", (), ""),
         id="optional fields left empty take their defaults",
     ),
     pytest.param(
         "- Start: 2026-12-21\n- End: 2026-12-21\n- Start: 2026-12-21",
         "harishsr",
-        PtoRequest("harishsr", False, DEC21, DEC21, "planned", (), ""),
+        PtoRequest("harishsr", DEC21, DEC21, "planned", (), ""),
         id="one day off; the same value given twice is fine",
     ),
     pytest.param(
         "- Start: 2026-12-21\n- End: 2027-02-18",
         "harishsr",
-        PtoRequest("harishsr", False, DEC21, date(2027, 2, 18), "planned", (), ""),
+        PtoRequest("harishsr", DEC21, date(2027, 2, 18), "planned", (), ""),
         id="exactly 60 calendar days is allowed",
     ),
     pytest.param(
         "# Holidays\nI'm out for the holidays, see below. Start: whenever works.\n"
         "- [ ] Start: 2020-01-01\n> - End: 2020-01-02\n- **Reason:** family\n" + DATES,
         "harishsr",
-        PtoRequest("harishsr", False, DEC21, DEC24, "planned", (), ""),
+        PtoRequest("harishsr", DEC21, DEC24, "planned", (), ""),
         id="headings, prose, checklists, quotes and unknown fields are ignored",
     ),
     pytest.param(
@@ -193,7 +190,6 @@ ACCEPTED = [
         "harishsr",
         PtoRequest(
             "harishsr",
-            False,
             DEC21,
             DEC24,
             "planned",
@@ -205,19 +201,19 @@ ACCEPTED = [
     pytest.param(
         DATES + "- **Notes:** first line only\nsecond line is prose",
         "harishsr",
-        PtoRequest("harishsr", False, DEC21, DEC24, "planned", (), "first line only"),
+        PtoRequest("harishsr", DEC21, DEC24, "planned", (), "first line only"),
         id="notes end at the line end",
     ),
     pytest.param(
         "- **Start:**\u00a02026-12-21\n- **End:** 2026-12-24\n- **Notes:** Vacaciones en México 🌴",
         "harishsr",
-        PtoRequest("harishsr", False, DEC21, DEC24, "planned", (), "Vacaciones en México 🌴"),
+        PtoRequest("harishsr", DEC21, DEC24, "planned", (), "Vacaciones en México 🌴"),
         id="unicode: no-break space, accents and emoji",
     ),
     pytest.param(
         "- **Start (first day off):** 2026-12-21\n- **End (last day, inclusive):** 2026-12-24",
         "harishsr",
-        PtoRequest("harishsr", False, DEC21, DEC24, "planned", (), ""),
+        PtoRequest("harishsr", DEC21, DEC24, "planned", (), ""),
         id="a hint inside the field name",
     ),
 ]
@@ -615,6 +611,4 @@ def test_shipped_template_filled_in_is_accepted() -> None:
     text = PTO_TEMPLATE.read_text(encoding="utf-8")
     text = text.replace("**Start:** YYYY-MM-DD", "**Start:** 2026-12-21")
     text = text.replace("**End:** YYYY-MM-DD", "**End:** 2026-12-24")
-    assert accepted(text, "dbass90") == PtoRequest(
-        "dbass90", False, DEC21, DEC24, "planned", (), ""
-    )
+    assert accepted(text, "dbass90") == PtoRequest("dbass90", DEC21, DEC24, "planned", (), "")

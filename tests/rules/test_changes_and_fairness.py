@@ -14,7 +14,7 @@ from pto_bot.domain.snapshot import Issue
 from pto_bot.rules import changes, fairness
 
 POLICY = policy_file()
-REQUEST = PtoRequest("klang", True, date(2026, 12, 7), date(2026, 12, 11), "planned", (), "")
+REQUEST = PtoRequest("klang", date(2026, 12, 7), date(2026, 12, 11), "planned", (), "")
 
 
 def issue(labels: tuple[str, ...] = ("pto",), closed: str | None = None) -> Issue:
@@ -42,7 +42,7 @@ def test_a_request_is_cancelled_by_its_label_or_by_closing_it_before_it_starts(
 def test_a_decision_holds_for_the_dates_it_was_given_for() -> None:
     approved = Decisions(approved=("2026-12-07", "2026-12-11"))
     assert changes.is_approved(approved, REQUEST)
-    moved = PtoRequest("klang", True, date(2026, 12, 7), date(2026, 12, 14), "planned", (), "")
+    moved = PtoRequest("klang", date(2026, 12, 7), date(2026, 12, 14), "planned", (), "")
     assert not changes.is_approved(approved, moved)
     denied = Decisions(denied=("2026-12-07", "2026-12-11", "crunch"))
     assert changes.is_denied(denied, REQUEST) and not changes.is_denied(denied, moved)

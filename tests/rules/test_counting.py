@@ -72,13 +72,13 @@ def test_the_same_engineer_twice_counts_once() -> None:
 
 def test_days_off_leave_out_weekends_and_the_engineers_public_holidays() -> None:
     # Thanksgiving (Thu 2026-11-26) is a US holiday: harishsr (US) is not off that day
-    r = PtoRequest("harishsr", True, date(2026, 11, 25), date(2026, 11, 30), "planned", (), "")
+    r = PtoRequest("harishsr", date(2026, 11, 25), date(2026, 11, 30), "planned", (), "")
     assert counting.days_off(POLICY, r) == [
         date(2026, 11, 25),
         date(2026, 11, 27),
         date(2026, 11, 30),
     ]
-    ca = PtoRequest("dbass90", True, date(2026, 11, 25), date(2026, 11, 30), "planned", (), "")
+    ca = PtoRequest("dbass90", date(2026, 11, 25), date(2026, 11, 30), "planned", (), "")
     assert date(2026, 11, 26) in counting.days_off(POLICY, ca)
 
 

@@ -25,7 +25,7 @@ def account(name: str, priority: str = "high", model: str = "global-support") ->
 
 
 def request(engineer: str = "klang", backups: tuple[BackupChoice, ...] = ()) -> PtoRequest:
-    return PtoRequest(engineer, True, WEEK[0], WEEK[1], "planned", backups, "")
+    return PtoRequest(engineer, WEEK[0], WEEK[1], "planned", backups, "")
 
 
 @pytest.mark.parametrize(
