@@ -11,7 +11,7 @@ from ..domain.snapshot import Snapshot
 from ..plan.actions import Action, CreateIssue, Reply, resolve_refs, target
 from ..plan.planner import Plan
 from ..rules import going_live
-from ..rules.evaluation import Evaluated, Status
+from ..rules.evaluation import Cover, Evaluated, Status
 from .apply import Applied, WriteStatus
 
 
@@ -29,16 +29,29 @@ def _request_line(ev: Evaluated) -> str:
     by_backup: dict[str, list[str]] = {}
     for cover in ev.covers:
         if cover.backup:
-            by_backup.setdefault(f"{cover.backup} ({cover.how})", []).append(cover.account.name)
+            when = "" if ev.whole(cover) else " " + _when(ev, cover)
+            by_backup.setdefault(f"{cover.backup} ({cover.how})", []).append(
+                cover.account.name + when
+            )
     if by_backup:
         parts.append(
             "backups: " + "; ".join(f"{b}: {', '.join(a)}" for b, a in sorted(by_backup.items()))
         )
     if ev.uncovered:
-        parts.append("open: " + ", ".join(c.account.name for c in ev.uncovered))
+        parts.append(
+            "open: "
+            + ", ".join(
+                c.account.name + ("" if ev.whole(c) else " " + _when(ev, c)) for c in ev.uncovered
+            )
+        )
     if ev.problems and ev.status is Status.NEEDS_INFO:
         parts.append("problems: " + "; ".join(p.message for p in ev.problems))
     return " · ".join(parts)
+
+
+def _when(ev: Evaluated, cover: Cover) -> str:
+    """The part of the request ``cover`` is for."""
+    return "(" + ", ".join(f"{a} – {b}" if a != b else str(a) for a, b in ev.spans(cover)) + ")"
 
 
 def _body_preview(action: Action, limit: int = 40) -> list[str]:

@@ -17,7 +17,17 @@ from ..domain.snapshot import Issue, Note
 from ..domain.usernames import same_user
 from ..domain.world import World
 
-VERBS = ("help", "status", "volunteer", "withdraw", "approve", "deny", "assign")
+VERBS = (
+    "help",
+    "status",
+    "volunteer",
+    "withdraw",
+    "accept",
+    "decline",
+    "approve",
+    "deny",
+    "assign",
+)
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 

@@ -1,113 +1,30 @@
 """Deciding each comment command: one function per verb, each returning an :class:`Outcome` (the
 ledger entry to record and the reply's text). Who may do what is checked here: only engineers on
-the roster volunteer, only the manager approves or denies, the manager or a pod lead assigns.
+the roster volunteer, only the manager approves or denies, the manager or a pod lead assigns,
+only a named backup accepts or declines.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 
-from ..domain.accounts import account_key
-from ..domain.ledger import LedgerEntry
 from ..domain.policy import USERNAME_RE
 from ..domain.usernames import same_user
 from ..domain.world import World
 from ..render.text import safe
 from ..render.wording import status_summary
-from ..rules.evaluation import Cover, Evaluated, Evaluation, Status
+from ..rules.evaluation import Evaluated, Evaluation, Status
 from ..rules.fallback import volunteer_room
-from ..rules.rotation import is_lead
+from .outcome import Outcome, Run, dated, rows, split_accounts, stretches, theirs, when
 from .parse import VERBS, Command
 
-
-@dataclass(frozen=True)
-class Outcome:
-    entry: LedgerEntry
-    message: str  # escaped Markdown, one paragraph
-
-
-class _Run:
-    def __init__(self, world: World, evaluation: Evaluation, command: Command) -> None:
-        self.world = world
-        self.policy = world.policy
-        self.evaluation = evaluation
-        self.command = command
-        self.author = world.policy.roster.spelling(command.note.author)  # whatever the case
-        self.about: Evaluated | None = (
-            evaluation.get(command.request_iid) if command.request_iid is not None else None
-        )
-
-    def entry(self, ok: bool, **extra: object) -> LedgerEntry:
-        c = self.command
-        return LedgerEntry(
-            note_id=c.note.id,
-            index=c.index,
-            key=c.key,
-            verb=c.verb,
-            ok=ok,
-            by=self.author,
-            request=c.request_iid,
-            **extra,  # type: ignore[arg-type]
-        )
-
-    def no(self, message: str) -> Outcome:
-        return Outcome(self.entry(False), message)
-
-    @property
-    def is_manager(self) -> bool:
-        return same_user(self.author, self.policy.team.manager)
-
-    def is_lead(self) -> bool:
-        day = self.about.request.start if self.about and self.about.filed.form else None
-        return is_lead(self.policy, self.author, day or self.evaluation.today)
-
-    def match(self, names: list[str], covers: Sequence[Cover]) -> tuple[list[Cover], list[str]]:
-        by_key = {c.account.key: c for c in covers}
-        by_iid = {f"#{c.account.iid}": c for c in covers}
-        found, unknown = [], []
-        for name in names:
-            cover = by_key.get(account_key(name)) or by_iid.get(name.strip())
-            if cover is None:
-                unknown.append(name)
-            elif cover not in found:
-                found.append(cover)
-        return found, unknown
-
-    def unknown_accounts(self, unknown: list[str], covers: Sequence[Cover]) -> str:
-        listed = ", ".join(safe(c.account.name) for c in covers) or "none"
-        names = ", ".join(f"‘{safe(u)}’" for u in unknown)
-        return f"no account named {names} in this request (accounts needing a backup: {listed})"
-
-    def active_request(self, *, to_fix_backups: bool = False) -> Evaluated | str:
-        """The request, when accounts can be covered on it now; ``to_fix_backups``: also one
-        held only by its hand-picked backups (the manager assigns someone else)."""
-        if self.about is None:
-            return "this issue is not linked to a PTO request the bot knows"
-        if self.about.status is Status.ACTIVE:
-            return self.about
-        fixable = self.about.status is Status.NEEDS_INFO and self.about.filed.form is not None
-        if to_fix_backups and fixable:
-            return self.about
-        return f"the request is {self.about.status.value}, so nothing can be covered yet"
-
-
-def split_accounts(args: str) -> list[str]:
-    return [a.strip() for a in re.split(r"[,;]", args) if a.strip()]
+__all__ = ["Outcome", "run_command"]
 
 
 def run_command(world: World, evaluation: Evaluation, command: Command) -> Outcome:
-    run = _Run(world, evaluation, command)
-    handler = {
-        "help": _help,
-        "status": _status,
-        "volunteer": _volunteer,
-        "withdraw": _withdraw,
-        "approve": _approve,
-        "deny": _deny,
-        "assign": _assign,
-    }.get(command.verb)
+    run = Run(world, evaluation, command)
+    handler = HANDLERS.get(command.verb)
     if handler is None:
         word = world.policy.bot.command
         return run.no(
@@ -122,15 +39,22 @@ def run_command(world: World, evaluation: Evaluation, command: Command) -> Outco
     return handler(run)
 
 
-def _help(run: _Run) -> Outcome:
+def _help(run: Run) -> Outcome:
     w = run.policy.bot.command
     k = run.policy.fallback.max_accounts_per_volunteer
     lines = [
-        "commands (one per line, in any comment on a PTO request or fallback request):",
+        "commands (one per line, in any comment on a PTO request, its coverage issue or its "
+        "fallback request):",
+        f"- `{w} help`: these commands",
         f"- `{w} status`: the request's coverage as it stands",
         f"- `{w} volunteer <account>[, <account>]`: cover accounts on a fallback request "
         f"(at most {k} per person per request)",
         f"- `{w} withdraw <account>`: give back an account you volunteered for",
+        f"- `{w} accept [<account>, ...]`: a backup confirms their cover (all of theirs when "
+        "none is named)",
+        f"- `{w} decline [<account>, ...]`: a backup says they cannot cover (all of theirs when "
+        "none is named): the account goes to the next pod member who is free, else to the "
+        "fallback request",
         f"- `{w} approve` / `{w} deny <reason>`: the manager decides on a request "
         "that would leave too many people out",
         f"- `{w} assign <account> @user`: the manager or a pod lead names a backup",
@@ -138,13 +62,13 @@ def _help(run: _Run) -> Outcome:
     return Outcome(run.entry(True), "\n".join(lines))
 
 
-def _status(run: _Run) -> Outcome:
+def _status(run: Run) -> Outcome:
     if run.about is None:
         return run.no("this issue is not linked to a PTO request the bot knows")
     return Outcome(run.entry(True), status_summary(run.about, run.policy))
 
 
-def _volunteer(run: _Run) -> Outcome:
+def _volunteer(run: Run) -> Outcome:
     policy = run.policy
     if run.author not in policy.engineers:
         return run.no("only engineers on the team roster (policy.yaml) can volunteer")
@@ -160,38 +84,53 @@ def _volunteer(run: _Run) -> Outcome:
             f"name the account(s), e.g. `{policy.bot.command} volunteer "
             f"{safe(req.uncovered[0].account.name) if req.uncovered else 'Acme Corp'}`"
         )
-    if run.evaluation.absence(run.author, req.daily) is not None:
-        return run.no(f"you are out yourself during {r.start} – {r.end}")
     found, unknown = run.match(names, req.covers)
     refused = [run.unknown_accounts(unknown, req.covers)] if unknown else []
-    mine = [c for c in req.covers if c.backup == run.author and c.how == "volunteer"]
+    mine = {c.account.key for c in req.covers_of(run.author) if c.how == "volunteer"}
     limit = policy.fallback.max_accounts_per_volunteer
     room = volunteer_room(len(mine), policy)
     taken: list[str] = []
-    for cover in found:
-        if cover.backup == run.author:
-            refused.append(f"{safe(cover.account.name)} is already yours")
-        elif cover.backup is not None:
-            refused.append(f"{safe(cover.account.name)} is already covered by `{cover.backup}`")
+    on = {}
+    for account in found:
+        name = safe(account.name)
+        covers = rows(req, account)
+        open_ = [c for c in covers if c.backup is None]
+        holders = sorted({c.backup for c in covers if c.backup})
+        busy = run.evaluation.absence(run.author, [d for c in open_ for d in c.days])
+        if not open_:
+            if holders == [run.author]:
+                refused.append(f"{name} is already yours")
+            else:
+                who = ", ".join(f"`{h}`" for h in holders)
+                refused.append(f"{name} is already covered by {who}")
+        elif busy is not None:
+            out = busy.request
+            refused.append(f"{name}: you are out yourself during {out.start} – {out.end}")
         elif len(taken) >= room:
             refused.append(
-                f"{safe(cover.account.name)}: you already cover {limit} accounts of this request "
+                f"{name}: you already cover {limit} accounts of this request "
                 f"(the most one person takes)"
             )
         else:
-            taken.append(cover.account.name)
+            taken.append(account.name)
+            found_days = stretches(req, open_)
+            if found_days is not None:
+                on[account.name] = found_days
     if not taken:
         return run.no("; ".join(refused))
-    message = (
-        f"thank you — you now cover {', '.join(safe(n) for n in taken)} "
-        f"for `{r.engineer}`, {r.start} – {r.end}."
-    )
+    if on:  # some for part of the request: each with its days
+        dates = {n: when(req, [c for c in req.uncovered if c.account.name == n]) for n in taken}
+        shown = ", ".join(f"{safe(n)} ({dates[n]})" for n in taken)
+        message = f"thank you — you now cover {shown} for `{r.engineer}`."
+    else:
+        shown = ", ".join(safe(n) for n in taken)
+        message = f"thank you — you now cover {shown} for `{r.engineer}`, {r.start} – {r.end}."
     if refused:
         message += " Not taken: " + "; ".join(refused) + "."
-    return Outcome(run.entry(True, accounts=tuple(taken)), message)
+    return Outcome(run.entry(True, accounts=tuple(taken), on=on), message)
 
 
-def _withdraw(run: _Run) -> Outcome:
+def _withdraw(run: Run) -> Outcome:
     if run.about is None:
         return run.no("this issue is not linked to a PTO request the bot knows")
     names = split_accounts(run.command.args)
@@ -200,26 +139,72 @@ def _withdraw(run: _Run) -> Outcome:
     found, unknown = run.match(names, run.about.covers)
     refused = [run.unknown_accounts(unknown, run.about.covers)] if unknown else []
     released = []
-    for cover in found:
-        manual = run.about.decisions.manual.get(cover.account.key)
-        if manual is None:
+    for account in found:
+        holders = [m.user for m in run.about.decisions.manual.get(account.key, ())]
+        if not holders:
             refused.append(
-                f"{safe(cover.account.name)} was not volunteered or assigned by command "
+                f"{safe(account.name)} was not volunteered or assigned by command "
                 "(ask the manager or a pod lead to assign someone else)"
             )
-        elif manual[0] != run.author and not (run.is_manager or run.is_lead()):
-            refused.append(f"{safe(cover.account.name)} is covered by `{manual[0]}`, not you")
+        elif not any(same_user(h, run.author) for h in holders) and not (
+            run.is_manager or run.is_lead()
+        ):
+            who = ", ".join(f"`{h}`" for h in holders)
+            refused.append(f"{safe(account.name)} is covered by {who}, not you")
         else:
-            released.append(cover.account.name)
+            released.append(account.name)
     if not released:
         return run.no("; ".join(refused))
     message = f"{', '.join(safe(n) for n in released)} released; it needs a backup again."
     if refused:
         message += " Not released: " + "; ".join(refused) + "."
-    return Outcome(run.entry(True, accounts=tuple(released)), message)
+    holder = any(
+        same_user(m.user, run.author)
+        for name in released
+        for a in run.match([name], run.about.covers)[0]
+        for m in run.about.decisions.manual.get(a.key, ())
+    )
+    extra = {"user": run.author} if holder else {}
+    return Outcome(run.entry(True, accounts=tuple(released), **extra), message)
 
 
-def _decision_target(run: _Run) -> Evaluated | str:
+def _decline(run: Run) -> Outcome:
+    found = theirs(run, "decline")
+    if isinstance(found, str):
+        return run.no(found)
+    req, accounts, refused = found
+    if not accounts:
+        return run.no("; ".join(refused))
+    r = req.request
+    mine = [c for c in req.covers_of(run.author) if c.account.name in accounts]
+    shown = dated(req, accounts, mine)
+    message = (
+        f"understood — you no longer cover {shown} for `{r.engineer}`. Each goes to the next "
+        "member of the pod who is free, else to the fallback request; the coverage note says "
+        "who has it now."
+    )
+    if refused:
+        message += " Not declined: " + "; ".join(refused) + "."
+    return Outcome(run.entry(True, accounts=tuple(accounts)), message)
+
+
+def _accept(run: Run) -> Outcome:
+    found = theirs(run, "accept")
+    if isinstance(found, str):
+        return run.no(found)
+    req, accounts, refused = found
+    if not accounts:
+        return run.no("; ".join(refused))
+    r = req.request
+    mine = [c for c in req.covers_of(run.author) if c.account.name in accounts]
+    shown = dated(req, accounts, mine)
+    message = f"thank you — your cover of {shown} for `{r.engineer}` is confirmed."
+    if refused:
+        message += " Not confirmed: " + "; ".join(refused) + "."
+    return Outcome(run.entry(True, accounts=tuple(accounts)), message)
+
+
+def _decision_target(run: Run) -> Evaluated | str:
     manager = run.policy.team.manager
     if not run.is_manager:
         return f"only the manager (`{manager}`) can decide on approvals"
@@ -230,7 +215,7 @@ def _decision_target(run: _Run) -> Evaluated | str:
     return run.about
 
 
-def _approve(run: _Run) -> Outcome:
+def _approve(run: Run) -> Outcome:
     req = _decision_target(run)
     if isinstance(req, str):
         return run.no(req)
@@ -241,7 +226,7 @@ def _approve(run: _Run) -> Outcome:
     )
 
 
-def _deny(run: _Run) -> Outcome:
+def _deny(run: Run) -> Outcome:
     req = _decision_target(run)
     if isinstance(req, str):
         return run.no(req)
@@ -255,7 +240,7 @@ def _deny(run: _Run) -> Outcome:
     )
 
 
-def _assign(run: _Run) -> Outcome:
+def _assign(run: Run) -> Outcome:
     policy = run.policy
     if not (run.is_manager or run.is_lead()):
         return run.no(f"only the manager (`{policy.team.manager}`) or a pod lead can assign")
@@ -275,11 +260,28 @@ def _assign(run: _Run) -> Outcome:
     found, unknown = run.match([name], req.covers)
     if unknown:
         return run.no(run.unknown_accounts(unknown, req.covers))
-    busy = run.evaluation.absence(user, req.daily)
+    account = found[0]
+    covers = rows(req, account)
+    open_ = [c for c in covers if c.backup is None] or covers  # the open days, else the account
+    busy = run.evaluation.absence(user, [d for c in open_ for d in c.days])
     if busy is not None:
         return run.no(f"`{user}` is out during {busy.request.start} – {busy.request.end}")
-    cover = found[0]
+    days = stretches(req, open_)
+    on = {account.name: days} if days is not None else {}
     return Outcome(
-        run.entry(True, accounts=(cover.account.name,), user=user),
-        f"{safe(cover.account.name)} is now covered by @{user} for {r.start} – {r.end}.",
+        run.entry(True, accounts=(account.name,), user=user, on=on),
+        f"{safe(account.name)} is now covered by @{user} for {when(req, open_)}.",
     )
+
+
+HANDLERS: dict[str, Callable[[Run], Outcome]] = {
+    "help": _help,
+    "status": _status,
+    "volunteer": _volunteer,
+    "withdraw": _withdraw,
+    "accept": _accept,
+    "decline": _decline,
+    "approve": _approve,
+    "deny": _deny,
+    "assign": _assign,
+}

@@ -69,14 +69,20 @@ class State(BaseModel):
     t: str
 
 
+Shifts = str | list[list[str]]
+
+
 class CoverageState(State):
     """On the coverage note of a PTO request: what was announced."""
 
-    assign: dict[str, str] = Field(default_factory=dict)  # account -> pod backup
+    # account -> its pod backup for the whole request, or its [backup, first day, last day]
+    # stretches when the pod covers it in parts
+    assign: dict[str, Shifts] = Field(default_factory=dict)
     start: date | None = None
     end: date | None = None
     sent: tuple[str, ...] = ()  # team-channel messages already sent
-    told: dict[str, str] | None = None  # account -> backup, as the backups were told (mentioned)
+    # account -> its backup (or stretches, as ``assign``) as the backups were told (mentioned)
+    told: dict[str, Shifts] | None = None
     q: datetime | None = None  # when the request joined the queue (first became valid)
 
 

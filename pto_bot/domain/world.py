@@ -16,7 +16,7 @@ from typing import Any
 from .accounts import Account, account_of
 from .bot_notes import BotNote, bot_notes, coverage_state, ledger_of, queued_at
 from .ledger import LedgerEntry
-from .markers import CoverageState, FallbackState, read_marker, read_state
+from .markers import CoverageState, FallbackState, Shifts, read_marker, read_state
 from .policy import OFFLINE_BOT, Policy
 from .request_form import ParseResult, PtoRequest, parse_request
 from .snapshot import Issue, Snapshot
@@ -60,7 +60,7 @@ class FiledRequest:
     def iid(self) -> int:
         return self.issue.iid
 
-    def previous_assignment(self) -> dict[str, str]:
+    def previous_assignment(self) -> dict[str, Shifts]:
         return dict(self.coverage.assign) if self.coverage else {}
 
 

@@ -136,7 +136,7 @@ def answers(
     actions: list[Action] = []
     for (place, iid, thread), items in grouped.items():
         parts = [
-            away_wording.answer_lines(policy, a, m.account, elsewhere=place != TEAM)
+            away_wording.answer_lines(policy, a, m.account, elsewhere=place != TEAM, today=today)
             for a, m in items
         ]
         pairs = [[a.engineer, a.request] for a, _ in items]
@@ -177,8 +177,8 @@ def log_actions(world: World, away: Away, now: datetime) -> list[Action]:
 
 def _relevant(absence: Absence, mention: Mention, backup: str) -> bool:
     """A thread about an account the backup covers, or about none of the named ones."""
-    cover = absence.covers.get(mention.account or "")
-    return cover is None or cover == backup
+    holders = absence.covering(mention.account or "")
+    return not holders or backup in holders
 
 
 def digest_actions(world: World, away: Away, now: datetime) -> list[Action]:

@@ -50,12 +50,18 @@ def plan_fallback(ctx: Context, ev: Evaluated) -> list[Action]:
     issue = fb.issue
     if not wanted:
         return _close(ctx, issue, _closing_reason(ctx, ev)) if issue.is_open else []
-    # an account given back after the request was closed: reopen it with a fresh window
+    # an account given back after the request was closed: reopen it with a fresh window; one
+    # that was not open before (declined, given back) gets a fresh window too
     reopening = bool(ev.uncovered) and not issue.is_open
-    window = Window(fb.opened_at, ctx.now if reopening else fb.window_from)
+    newly_open = {c.account.name for c in ev.uncovered} - {
+        name for name, volunteer in fb.accounts.items() if volunteer is None
+    }
+    fresh = reopening or bool(newly_open)
+    window = Window(fb.opened_at, ctx.now if fresh else fb.window_from)
     actions = ensure_description(issue, body(ctx, ev, window), "fallback accounts changed")
     if reopening:
         actions.append(SetState(issue.iid, "reopen", "an account needs a backup again"))
+    if fresh:
         actions += ensure_labels(issue, set(), {ctx.policy.labels.escalated}, "a fresh window")
     if not ev.uncovered and issue.is_open:
         volunteers = sorted({c.backup for c in ev.fallback_covers if c.backup})
@@ -120,7 +126,9 @@ def body(ctx: Context, ev: Evaluated, window: Window) -> str:
     text = wording.fallback_description(
         ev, ctx.evaluation, ctx.policy, window.start, reopened=window.reopened_at is not None
     )
-    accounts = {c.account.name: c.backup for c in ev.fallback_covers}
+    accounts: dict[str, str | None] = {}
+    for c in ev.fallback_covers:  # an account in parts: the volunteer is who is released
+        accounts[c.account.name] = accounts.get(c.account.name) or c.backup
     state: dict[str, object] = {
         "request": ev.iid,
         "opened_at": window.opened_at.isoformat(),

@@ -33,7 +33,9 @@ from .playbooks import plan_playbook
 from .replies import reply_actions
 from .requests import plan_request
 
-STATE_CHANGING = frozenset({"volunteer", "withdraw", "approve", "deny", "assign"})
+STATE_CHANGING = frozenset(
+    {"volunteer", "withdraw", "accept", "decline", "approve", "deny", "assign"}
+)
 
 Failure = tuple[int | None, str]  # (issue iid, what went wrong)
 

@@ -9,15 +9,16 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from ..domain.markers import CoverageState
+from ..domain.markers import CoverageState, Shifts
 from ..domain.topics import Topic, cover_topic
 from ..render import reminder_wording, wording
 from ..rules import counting, going_live, history, reminders
-from ..rules.evaluation import Evaluated, Status
+from ..rules.coverage import announced as shifts
+from ..rules.evaluation import Cover, Evaluated, Status
 from .actions import Action, Notify
 from .away import handback
 from .context import Context
-from .coverage_news import news
+from .coverage_news import holding, news
 from .fallbacks import plan_fallback, reference
 from .labels import ensure_labels
 from .notes import announce, ensure_note, has_note
@@ -109,7 +110,7 @@ def _coverage(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Act
         notices += _notify(ctx, ev, "visibility", sent)
     if chat and ev.status is Status.NEEDS_APPROVAL:
         notices += _notify(ctx, ev, "approval", sent)
-    assign = {c.account.name: c.backup for c in ev.covers if c.backup and c.how == "pod"}
+    assign = holding(ev, (c for c in ev.covers if c.how == "pod"))
     if ev.status is Status.CANCELLED and announced is not None:
         assign = dict(announced.assign)
     told, tell = news(ctx, ev, fallback_ref)
@@ -237,14 +238,17 @@ def _returned(ctx: Context, ev: Evaluated) -> list[Action]:
 
 def _playbook_notes(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Action]:
     actions: list[Action] = []
+    by_account: dict[int, list[Cover]] = {}
     for cover in ev.covers:
-        playbook = ctx.world.playbooks.get(cover.account.iid)
+        by_account.setdefault(cover.account.iid, []).append(cover)
+    for iid, covers in by_account.items():
+        playbook = ctx.world.playbooks.get(iid)
         if playbook is not None:
             actions += ensure_note(
                 ctx.notes(playbook.iid),
                 playbook.iid,
                 cover_topic(ev.iid),
-                reminder_wording.playbook_cover_note(ev, cover, fallback_ref),
+                reminder_wording.playbook_cover_note(ev, covers, fallback_ref),
                 f"coverage for #{ev.iid} starts",
             )
     return actions
@@ -258,7 +262,7 @@ def _release(ctx: Context, ev: Evaluated) -> list[Action]:
     told again), and the fallback request's volunteers.
     """
     announced = ev.filed.coverage
-    backups = set(_told(announced).values()) if announced else set()
+    backups = {b for v in _told(announced).values() for b, _ in shifts(v)} if announced else set()
     fb = ctx.world.fallbacks.get(ev.iid)
     if fb is not None:
         backups |= {v for v in fb.accounts.values() if v}
@@ -270,12 +274,12 @@ def _release(ctx: Context, ev: Evaluated) -> list[Action]:
     for playbook in ctx.world.playbooks.values():
         existing = ctx.notes(playbook.iid)
         if has_note(existing, topic):
-            body = reminder_wording.playbook_cover_note(ev, None, None, ended=True)
+            body = reminder_wording.playbook_cover_note(ev, (), None, ended=True)
             actions += ensure_note(existing, playbook.iid, topic, body, "cancelled")
     return actions
 
 
-def _told(announced: CoverageState) -> dict[str, str]:
+def _told(announced: CoverageState) -> dict[str, Shifts]:
     """Account -> the backup who was told they cover it, as the coverage note records; a note
     from before ``told`` was recorded names its pod backups only."""
     return announced.told if announced.told is not None else dict(announced.assign)

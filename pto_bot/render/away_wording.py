@@ -36,10 +36,11 @@ def _people(names: Sequence[str]) -> str:
 
 
 def answer_lines(
-    policy: Policy, absence: Absence, account: str | None, elsewhere: bool
+    policy: Policy, absence: Absence, account: str | None, elsewhere: bool, today: date
 ) -> list[Trusted]:
-    """The answer about one absence. In another project (a customer's) only that project's
-    account and its backup are named; with no account of theirs there, nobody else."""
+    """The answer about one absence, on ``today``. In another project (a customer's) only that
+    project's account and the backup who covers it today are named; with no account of theirs
+    there, nobody else."""
     w = policy.out_of_office.wording
     lines = [
         fill(
@@ -51,7 +52,7 @@ def answer_lines(
     ]
     if account is not None:
         name = safe(account)
-        backup = absence.covers.get(account, "")
+        backup = absence.backup_on(account, today)
         if backup:
             lines.append(fill(w.covers, backup=str(mention(backup)), account=name))
         elif account in absence.global_support:

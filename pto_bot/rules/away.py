@@ -15,6 +15,7 @@ from ..domain.away import (
     Discussed,
     Mention,
     Places,
+    Shift,
     Thread,
     away_on,
 )
@@ -25,7 +26,7 @@ from ..domain.request_fields import visible_text
 from ..domain.topics import Topic
 from ..domain.usernames import among, same_user
 from ..domain.world import World
-from .evaluation import Evaluation, Status
+from .evaluation import Evaluated, Evaluation, Status
 
 _COLLABORATION = re.compile(
     r"^[^\S\n]*(?:[-*+][^\S\n]+)?(?:\*\*|__)?[^\S\n]*collaboration[^\S\n]+projects?"
@@ -53,12 +54,20 @@ def absences(world: World, evaluation: Evaluation, since: date) -> tuple[Absence
                 start=r.start,
                 end=r.end,
                 back=ev.return_day,
-                covers={c.account.name: c.backup for c in ev.covers},
+                covers=_shifts(ev),
                 global_support=tuple(a.name for a in ev.global_support),
                 backups=tuple(ev.backups),
             )
         )
     return tuple(found)
+
+
+def _shifts(ev: Evaluated) -> dict[str, tuple[Shift, ...]]:
+    """Account -> who covers it, stretch by stretch."""
+    found: dict[str, list[Shift]] = {}
+    for c in ev.covers:
+        found.setdefault(c.account.name, []).extend((c.backup, a, b) for a, b in ev.spans(c))
+    return {k: tuple(sorted(v, key=lambda s: s[1])) for k, v in found.items()}
 
 
 def watched(world: World, today: date, kept_days: int) -> dict[int, date]:

@@ -93,8 +93,14 @@ def test_two_out_in_a_pod_opens_a_linked_fallback_issue_with_a_48_hour_deadline(
     )  # the title is the planner's own text: a validated username and dates
     assert [(link["source"], link["target"]) for link in team.fake.links] == [(second, fb)]
     description = strip_marker(fallback["description"])
-    assert "| Northwind | high | auto-assigned | **open** |" in description
-    assert "| Contoso | high | global-support | **open** |" in description
+    assert (
+        "| Northwind | high | auto-assigned | Mon 2026-12-07 – Fri 2026-12-11 | **open** |"
+        in description
+    )
+    assert (
+        "| Contoso | high | global-support | Mon 2026-12-07 – Fri 2026-12-11 | **open** |"
+        in description
+    )
     assert "**2026-11-22 09:00 EST** (48 h after this request opened)" in description
     assert f"PTO request: #{second} (planned)" in description
     assert {"out::2", "pto::needs-coverage"} <= set(team.labels(second))
@@ -155,7 +161,10 @@ def test_volunteering_by_schedule_and_by_event_is_answered_once_and_closes_the_f
     (reply,) = team.bot_notes(fb, "reply")
     assert "@klang" in reply and "you now cover Northwind" in reply
     assert team.state(fb) == "opened"  # Contoso is still open
-    assert "| Northwind | high | auto-assigned | `klang` |" in team.fake.issues[fb]["description"]
+    assert (
+        "| Northwind | high | auto-assigned | Mon 2026-12-07 – Fri 2026-12-11 | `klang` |"
+        in team.fake.issues[fb]["description"]
+    )
     assert "pto::needs-coverage" in team.labels(req)
 
     # magomez3 volunteers; the webhook (through the pipeline trigger) runs the event job

@@ -322,7 +322,11 @@ def test_a_volunteer_takes_at_most_two_accounts_per_request() -> None:
     assert "you now cover N1, N2" in reply
     assert "N3: you already cover 2 accounts" in reply
     fb = p.fallback_of(req)
-    assert fb is not None and "| N3 | high | global-support | **open** |" in fb["description"]
+    assert (
+        fb is not None
+        and "| N3 | high | global-support | Mon 2026-12-07 – Fri 2026-12-11 | **open** |"
+        in fb["description"]
+    )
 
 
 def test_assign_is_for_the_manager_or_a_pod_lead() -> None:

@@ -214,8 +214,8 @@ def test_metrics_on_the_demo_in_markdown(run: Run) -> None:
     assert "5 request(s) at 1 out, 2 request(s) at 2 out, 1 request(s) at 3+ out" in text
     assert "Manager decisions: 0 approval(s), 0 denial(s)." in text  # klang may not approve
     assert "| (this run) | #31 | harishsr | 2026-11-23 09:00 EST | 2 | uncovered | — |" in text
-    # Initech, Dec 21 - Jan 1: 8 working days in 2026 (not Christmas), none in 2027 (New Year)
-    assert "| michwalker | 0 (below) | 1.6 (below) | 0 (below) |" in text
+    # Initech from Dec 28 (dbass90 covers the first week): 4 working days, none in 2027 (New Year)
+    assert "| michwalker | 0 (below) | 0.8 (below) | 0 (below) |" in text
 
 
 def test_metrics_on_the_demo_in_json_before_and_after_a_reconcile(run: Run, tmp_path: Path) -> None:
