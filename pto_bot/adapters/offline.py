@@ -254,9 +254,16 @@ class OfflineTracker:
             self.data["links"].append(link)
             self.writes += 1
 
-    def edit_description(self, iid: int, description: str) -> None:
+    def edit_description(self, iid: int, description: str, *, title: str | None = None) -> None:
         raw = self._issue(iid)
         raw["description"] = description
+        if title is not None:
+            raw["title"] = title
+        self._touch(raw)
+
+    def set_assignees(self, iid: int, assignees: Sequence[str]) -> None:
+        raw = self._issue(iid)
+        raw["assignees"] = [{"username": name} for name in assignees]
         self._touch(raw)
 
     def set_state(self, iid: int, state: str) -> None:

@@ -121,7 +121,13 @@ class Tracker(Protocol):
 
     def link_issues(self, iid: int, other_iid: int) -> None: ...
 
-    def edit_description(self, iid: int, description: str) -> None: ...
+    def edit_description(self, iid: int, description: str, *, title: str | None = None) -> None:
+        """Rewrite the issue's description (and its title, when given)."""
+        ...
+
+    def set_assignees(self, iid: int, assignees: Sequence[str]) -> None:
+        """Assign the issue to ``assignees`` (usernames) alone; () unassigns everyone."""
+        ...
 
     def set_state(self, iid: int, state: str) -> None:
         """``state`` is ``close`` or ``reopen``."""

@@ -27,6 +27,7 @@ from ..plan.actions import (
     Notify,
     PostNote,
     Reply,
+    SetAssignees,
     SetLabels,
     SetState,
     resolve_refs,
@@ -167,7 +168,10 @@ def _execute(
             tracker.set_labels(action.iid, action.add, action.remove)
             return done()
         case PostNote():
-            return done(tracker.post_note(action.iid, resolve_refs(action.body, created, False)))
+            iid = action.iid if action.new is None else created.get(action.new)
+            if iid is None:
+                raise TrackerError(f"its issue ({action.new}) was not opened in this run")
+            return done(tracker.post_note(iid, resolve_refs(action.body, created, False)))
         case EditNote():
             body = resolve_refs(action.body, created, False)
             tracker.edit_note(action.iid, action.note_id, body)
@@ -189,7 +193,14 @@ def _execute(
                     raise TrackerError(f"opened #{iid} but could not link it: {exc}", iid) from exc
             return done(iid)
         case EditIssue():
-            tracker.edit_description(action.iid, resolve_refs(action.description, created, False))
+            description = resolve_refs(action.description, created, False)
+            if action.title is not None:
+                tracker.edit_description(action.iid, description, title=action.title)
+            else:
+                tracker.edit_description(action.iid, description)
+            return done()
+        case SetAssignees():
+            tracker.set_assignees(action.iid, action.assignees)
             return done()
         case SetState():
             tracker.set_state(action.iid, action.state)

@@ -31,8 +31,14 @@ def query(
     closed one of the last :data:`FULL_HISTORY` (the pilot's metrics); ``fresh``: the issue an
     event is about, read from GitLab whatever the tracker kept."""
     labels = policy.labels
-    read = (labels.request, labels.playbook, labels.fallback, labels.dashboard)
-    closed = (labels.request, labels.fallback)
+    read = (
+        labels.request,
+        labels.playbook,
+        labels.fallback,
+        labels.coverage_issue,
+        labels.dashboard,
+    )
+    closed = (labels.request, labels.fallback, labels.coverage_issue)
     if full:
         since = now - FULL_HISTORY
     else:

@@ -8,7 +8,7 @@ from datetime import datetime
 from ..domain.markers import strip_marker
 from ..domain.policy import Policy
 from ..domain.snapshot import Snapshot
-from ..plan.actions import Action, CreateIssue, Reply, resolve_refs, target
+from ..plan.actions import Action, CreateIssue, PostNote, Reply, resolve_refs, target
 from ..plan.planner import Plan
 from ..rules import going_live
 from ..rules.evaluation import Cover, Evaluated, Status
@@ -132,7 +132,7 @@ def _label(action: Action) -> str:
         return f"#{where}"
     if isinstance(action, Reply):
         return "other"  # an answer in a collaboration project: describe() names it
-    return "new" if isinstance(action, CreateIssue) else "chat"
+    return "new" if isinstance(action, CreateIssue | PostNote) else "chat"
 
 
 def describe_writes(

@@ -82,6 +82,7 @@ def new_commands(world: World) -> list[Command]:
     # a closed fallback request still takes commands (a withdrawal reopens it); commands on a
     # closed PTO request are answered too (that it is closed)
     issues += [(fb.issue, fb.request) for fb in world.fallbacks.values() if fb.request in known]
+    issues += [(c.issue, c.request) for c in world.coverage_issues.values() if c.request in known]
     found = []
     for issue, request_iid in issues:
         for note in issue.notes:

@@ -178,10 +178,16 @@ def _decline(run: Run) -> Outcome:
     r = req.request
     mine = [c for c in req.covers_of(run.author) if c.account.name in accounts]
     shown = dated(req, accounts, mine)
+    hand_picked = run.policy.coverage.mode == "hand-picked" or bool(r.backups)
+    then = (
+        "The fallback request asks for volunteers"
+        if hand_picked
+        else "Each goes to the next member of the pod who is free on its days, else to the "
+        "fallback request"
+    )
     message = (
-        f"understood — you no longer cover {shown} for `{r.engineer}`. Each goes to the next "
-        "member of the pod who is free, else to the fallback request; the coverage note says "
-        "who has it now."
+        f"understood — you no longer cover {shown} for `{r.engineer}`. {then}; the coverage "
+        "note says who has it now."
     )
     if refused:
         message += " Not declined: " + "; ".join(refused) + "."

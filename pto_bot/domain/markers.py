@@ -105,6 +105,16 @@ class FallbackState(State):
     window_from: datetime | None = None  # the volunteer window's start when it was reopened
 
 
+class CoverageIssueState(State):
+    """In the description of a coverage issue: its request, when it was opened, and who it said
+    covers what (``told``, as :class:`CoverageState`), so that a change during the absence is
+    told there."""
+
+    request: int
+    opened_at: datetime
+    told: dict[str, Shifts] = Field(default_factory=dict)
+
+
 class ReplyState(State):
     """On a reply to commands: the commands it answers (see :mod:`.ledger`)."""
 

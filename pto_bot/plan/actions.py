@@ -47,9 +47,10 @@ class PostNote:
     body: str
     why: str
     unsent: Unsent | None = None
+    new: str | None = None  # on the issue this plan opens under that key (``iid`` unused)
 
     def describe(self) -> str:
-        return f"post note [{self.topic}]"
+        return f"post note [{self.topic}]" + (" on the new issue" if self.new else "")
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,20 @@ class EditIssue:
     iid: int
     description: str
     why: str
+    title: str | None = None  # a new title too
 
     def describe(self) -> str:
-        return "rewrite description"
+        return "rewrite description" + (" and title" if self.title else "")
+
+
+@dataclass(frozen=True)
+class SetAssignees:
+    iid: int
+    assignees: tuple[str, ...]  # usernames; () unassigns everyone
+    why: str
+
+    def describe(self) -> str:
+        return f"assign to {', '.join(self.assignees)}" if self.assignees else "unassign"
 
 
 @dataclass(frozen=True)
@@ -133,7 +145,17 @@ class Reply:
         return f"answer in {where}" + (" (thread)" if self.thread else "")
 
 
-Action = SetLabels | PostNote | EditNote | CreateIssue | EditIssue | SetState | Notify | Reply
+Action = (
+    SetLabels
+    | PostNote
+    | EditNote
+    | CreateIssue
+    | EditIssue
+    | SetAssignees
+    | SetState
+    | Notify
+    | Reply
+)
 
 
 def target(action: Action) -> int | None:
@@ -143,6 +165,8 @@ def target(action: Action) -> int | None:
         return None
     if isinstance(action, Reply):
         return action.iid if not action.place else None
+    if isinstance(action, PostNote) and action.new is not None:
+        return None
     return action.iid
 
 

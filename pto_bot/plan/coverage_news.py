@@ -26,6 +26,8 @@ from ..rules.evaluation import Cover, Evaluated, Status, spans
 from .actions import Action
 from .context import Context
 from .notes import announce
+from .place import NOWHERE, Place
+from .quiet import is_away
 
 TOLD_BY_REPLY = ("volunteer", "assigned")
 
@@ -104,12 +106,13 @@ def _names(value: Shifts | None) -> list[str]:
 
 
 def news(
-    ctx: Context, ev: Evaluated, fallback_ref: str | None
+    ctx: Context, ev: Evaluated, fallback_ref: str | None, place: Place = NOWHERE
 ) -> tuple[dict[str, Shifts] | None, list[Action]]:
     """Who was told of which backup after this run (for the coverage note's marker), and the
-    note that tells those who do not know yet."""
+    note that tells those who do not know yet: on the request, mentioning the engineer too; on
+    the coverage issue (``place``) while the engineer is out, without them."""
     state = ev.filed.coverage
-    posted = ctx.world.bot_note(ev.iid, Topic.COVERAGE) is not None
+    posted = ctx.world.coverage_note(ev.iid) is not None
     if ev.status not in (Status.ACTIVE, Status.NEEDS_INFO) or ev.filed.form is None:
         if not posted:
             return {}, []  # the first post names no backup yet (waiting for approval, ...)
@@ -124,9 +127,13 @@ def news(
     r = ev.request
     key = _digest([[c.account, c.was, c.now] for c in found] + [str(r.start), str(r.end)])
     next_step = _next_step(ev, fallback_ref)
-    body = wording.coverage_news(ev, found, next_step)
-    actions = announce(ctx.notes(ev.iid), ev.iid, Topic.BACKUPS, body, "coverage changed", key=key)
-    return now, actions
+    out = is_away(ctx, r.engineer)
+    if out and not place.exists:
+        return state.told, []  # told once the coverage issue is there
+    body = wording.coverage_news(ev, found, next_step, engineer_told=not out)
+    told = (*ctx.notes(ev.iid), *place.notes)
+    actions = announce(told, ev.iid, Topic.BACKUPS, body, "coverage changed", key=key)
+    return now, place.on(actions) if out else actions
 
 
 def _next_step(ev: Evaluated, fallback_ref: str | None) -> str:

@@ -102,7 +102,7 @@ def _open(ctx: Context, ev: Evaluated) -> list[Action]:
             description=body(ctx, ev, Window(ctx.now)),
             labels=(ctx.policy.labels.fallback,),
             link_to=ev.iid,
-            why=f"{len(ev.uncovered)} account(s) the pod cannot cover",
+            why=f"{len(ev.uncovered)} account(s) nobody covers",
         )
     ]
     if ctx.chat:

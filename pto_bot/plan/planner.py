@@ -25,11 +25,14 @@ from ..domain.snapshot import Snapshot
 from ..domain.world import World, read_world
 from ..rules.evaluate import evaluate
 from ..rules.evaluation import Evaluation
-from .actions import Action
-from .away import Away, answers, digest_actions, log_actions, prepare
+from .actions import Action, CreateIssue
+from .away import Away, answers, prepare
+from .away_notes import digest_actions, log_actions
 from .context import Context
+from .coverage_issue import coverage_key
 from .fallbacks import plan_orphan
 from .playbooks import plan_playbook
+from .quiet import Held, hush
 from .replies import reply_actions
 from .requests import plan_request
 
@@ -48,6 +51,7 @@ class Plan:
     failures: tuple[Failure, ...]
     now: datetime
     away: Away | None = None
+    held: tuple[Held, ...] = ()  # writes left until the engineer they would reach is back
 
 
 def plan(
@@ -75,7 +79,7 @@ def plan(
     evaluation, answered = _run_commands(world, today, failures)
     away = prepare(world, evaluation, scan)
     ctx = Context(world, evaluation, now, chat, away)
-    actions: list[Action] = reply_actions(answered)
+    actions: list[Action] = reply_actions(answered, ctx)
     if scan is not None:
         actions += answers(policy, away.found, today)
     for ev in evaluation.requests:
@@ -89,8 +93,18 @@ def plan(
         playbook = partial(plan_playbook, ctx, account)
         actions += _one_issue(account.iid, "playbook", playbook, failures)
     if scan is not None:
-        actions += log_actions(world, away, now) + digest_actions(world, away, now)
-    return Plan(tuple(actions), world, evaluation, tuple(failures.found), now, away)
+        opening = {
+            a.link_to: a.key
+            for a in actions
+            if isinstance(a, CreateIssue)
+            and a.link_to is not None
+            and a.key == coverage_key(a.link_to)
+        }
+        actions += log_actions(world, away, now, opening) + digest_actions(
+            world, away, now, opening
+        )
+    kept, held = hush(ctx, actions)
+    return Plan(tuple(kept), world, evaluation, tuple(failures.found), now, away, tuple(held))
 
 
 class _Failures:

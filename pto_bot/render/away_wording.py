@@ -98,12 +98,18 @@ def _plainly(names: Sequence[str], without: str | None = None) -> str:
     return ", ".join(str(plain(n)) for n in names if n != without)
 
 
-def log_note(absence: Absence, threads: Sequence[Mention], notes: Sequence[PlaybookNote]) -> str:
+def log_note(
+    absence: Absence,
+    threads: Sequence[Mention],
+    notes: Sequence[PlaybookNote],
+    untagged: Sequence[Mention] = (),
+) -> str:
     return render(
         "away_log.md.j2",
         engineer=absence.engineer,
         rows=[_row(m) for m in threads],
         notes=[_playbook_row(n) for n in notes],
+        untagged=[_row(m) for m in untagged],
     )
 
 
@@ -113,22 +119,30 @@ def _playbook_row(n: PlaybookNote) -> dict[str, Any]:
     return {"day": Trusted(day(n.at.date())), "link": link, "by": plain(n.by)}
 
 
-def digest_note(absence: Absence, backup: str, threads: Sequence[Mention]) -> str:
+def digest_note(
+    absence: Absence, backup: str, threads: Sequence[Mention], untagged: Sequence[Mention] = ()
+) -> str:
     return render(
         "away_digest.md.j2",
         backup=backup,
         engineer=absence.engineer,
         rows=[_row(m, backup) for m in threads],
         open=sum(1 for m in threads if not m.answered),
+        untagged=[_row(m, backup) for m in untagged],
+        untagged_open=sum(1 for m in untagged if not m.answered),
     )
 
 
 def handback(
-    threads: Sequence[Mention], notes: Sequence[PlaybookNote], hands: Sequence[tuple[str, str]]
+    threads: Sequence[Mention],
+    notes: Sequence[PlaybookNote],
+    hands: Sequence[tuple[str, str]],
+    untagged: Sequence[Mention] = (),
 ) -> dict[str, Any]:
     """What the return checklist's "While you were out" shows."""
     return {
         "rows": [_row(m) for m in threads],
         "notes": [_playbook_row(n) for n in notes],
         "hands": [{"account": a, "chain": Trusted(chain)} for a, chain in hands],
+        "untagged": [_row(m) for m in untagged],
     }

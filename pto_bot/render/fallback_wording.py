@@ -13,6 +13,8 @@ from .wording import cover_row
 
 
 def fallback_reason(ev: Evaluated, policy: Policy) -> str:
+    if policy.coverage.mode == "hand-picked" or ev.request.backups:
+        return "the backups named in the request declined it or are out on these days"
     if ev.pod is None:
         return f"{ev.request.engineer} is in no pod for these dates"
     if not ev.pod_covers:

@@ -24,7 +24,7 @@ from ..domain.markers import read_marker
 from ..domain.mentions import mentions
 from ..domain.request_fields import visible_text
 from ..domain.topics import Topic
-from ..domain.usernames import among, same_user
+from ..domain.usernames import among, same_user, user_key
 from ..domain.world import World
 from .evaluation import Evaluated, Evaluation, Status
 
@@ -222,6 +222,62 @@ def found_mentions(
             later = [n.author for n in notes[index + 1 :]]
             consider(thread, note.id, note.author, note.body, note.created_at, later, replies)
     return list(found.values())
+
+
+def found_untagged(
+    item: Discussed,
+    absences: tuple[Absence, ...],
+    places: Places,
+    team: frozenset[str],
+    bot: str,
+    tz: tzinfo,
+) -> list[tuple[Absence, Mention]]:
+    """In an account's collaboration project, the issue opened and each comment written, while
+    its engineer is out, by someone outside the team (``team``: lower-case usernames: the
+    roster, the manager, the bot) who tagged nobody, once per thread; with who replied after
+    it. Seed 002: "new issues in the customer projects", which a backup would otherwise look
+    for by hand."""
+    if item.place == TEAM:
+        return []
+    accounts = places.accounts(item.place, item.iid)
+    found: list[tuple[Absence, Mention]] = []
+    for absence in absences:
+        account = account_of(absence, accounts)
+        if account is None:
+            continue
+        for thread, note, by, at, later in _asking(item, team, tz, absence):
+            answered = tuple(dict.fromkeys(a for a in later if not among(a, (by, bot))))
+            url = f"{item.web_url}#note_{note}" if note else item.web_url
+            mention = Mention(item.place, item.iid, thread, note, by, at, url, account, answered)
+            found.append((absence, mention))
+    return found
+
+
+def _asking(
+    item: Discussed, team: frozenset[str], tz: tzinfo, absence: Absence
+) -> list[tuple[str, int, str, datetime, list[str]]]:
+    """(thread, note, author, when, who wrote after it) of the issue's description and of the
+    first comment of each thread that someone outside the team wrote during ``absence``,
+    tagging nobody."""
+    asking = []
+    every = [n.author for t in item.threads or () for n in t.notes if not n.system]
+    opened = item.created_at.astimezone(tz).date()
+    if _untagged(item.author, item.description, team) and absence.away_on(opened):
+        asking.append(("", 0, item.author, item.created_at, every))
+    for thread in item.threads or ():
+        notes = [n for n in thread.notes if not n.system]
+        for index, note in enumerate(notes):
+            day = note.created_at.astimezone(tz).date()
+            if _untagged(note.author, note.body, team) and absence.away_on(day):
+                later = [n.author for n in notes[index + 1 :]]
+                asking.append((thread.id, note.id, note.author, note.created_at, later))
+                break  # a thread is listed once, from its first comment that asks
+    return asking
+
+
+def _untagged(author: str, body: str, team: frozenset[str]) -> bool:
+    """Someone outside the team wrote it and it mentions nobody."""
+    return bool(body.strip()) and user_key(author) not in team and not mentions(body)
 
 
 def working_day(day: date, weekdays: frozenset[int]) -> bool:

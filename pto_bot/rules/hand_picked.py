@@ -1,7 +1,9 @@
 """Rule 3 of SPEC (the classic workflow): backups hand-picked in the request's ``Backups:``
-field, validated instead of assigned: known engineer, free for the whole period, every account
-that needs one covered. An account the manager or a pod lead assigned by command goes to that
-person instead; one whose hand-picked backup declined goes to the fallback request."""
+field, validated instead of assigned: known engineer, free during the period, every account
+that needs one covered. A backup free for part of the period covers that part and the fallback
+request asks for the rest (rule 10); one out for all of it is a problem to fix. An account the
+manager or a pod lead assigned by command goes to that person instead; one whose hand-picked
+backup declined goes to the fallback request."""
 
 from __future__ import annotations
 
@@ -51,7 +53,7 @@ def hand_picked(
             for a in accounts
             if a.key in taken
         )
-        if (needed or not accounts) and not backups.available(choice.username, r):
+        if (needed or not accounts) and not backups.free(choice.username, everything):
             problems.append(
                 problem(
                     "Backups",
@@ -87,10 +89,20 @@ def hand_picked(
             declined = decisions.declined_by(account.name, explicit[account.key])
         else:
             willing = [u for u in general if not decisions.declined_by(account.name, u)]
-            chosen = min(willing, key=lambda u: (backups.load(u, left), u)) if willing else None
+            free = [u for u in willing if backups.free(u, left)] or willing
+            chosen = (
+                min(free, key=lambda u: (-len(backups.free(u, left)), backups.load(u, left), u))
+                if free
+                else None
+            )
             declined = bool(general) and not willing
         if declined:  # the backup said no: the fallback request asks for volunteers
             covers.append(backups.take(r, account, None, None, True, left))
+            continue
+        part = backups.free(chosen, left) if chosen is not None else frozenset()
+        if part and part != left:  # free for part of it: the rest to the fallback request
+            covers.append(backups.take(r, account, chosen, "hand-picked", False, part))
+            covers.append(backups.take(r, account, None, None, True, left - part))
             continue
         if chosen is None:
             problems.append(

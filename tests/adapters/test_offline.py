@@ -67,7 +67,7 @@ def test_a_null_or_empty_container_reads_as_empty(
     code, text, err, after = reconcile(tmp_path, capsys, change)
     assert (code, err) == (0, ""), key
     assert processed_the_others(text)
-    assert {"source": 31, "target": 39} in after["links"]  # the fallback request is linked
+    assert {"source": 31, "target": 41} in after["links"]  # the fallback request is linked
     assert after["notes"]["30"]  # written where nothing was
 
 

@@ -45,6 +45,7 @@ def away(team: Team) -> dict[str, Any]:
     assert team.reconcile("2026-11-20T15:00").code == 0
     coverage = read_marker(team.note(books["request"], "coverage")) or {}
     books["backup"] = coverage["assign"]
+    books["coverage"] = team.coverage_of(books["request"])  # opened: the pod covers him
     return books
 
 
@@ -224,14 +225,14 @@ def test_a_mention_the_events_missed_is_answered_by_the_next_scheduled_run(
     (reply,) = [n for n in team.fake.notes[away["acme"]] if n["body"] in answers(team, 1)]
     assert reply["discussion_id"] == team.fake.thread_of(away["acme"], on_playbook)
     # recorded on the request; the next runs write nothing more
-    log = team.note(away["request"], "away-log")
+    log = team.note(away["coverage"], "away-log")
     assert f"{INITECH}#{iid}" in log and "`dbass90`" in log
     team.reconcile("2026-11-23T18:00")  # reads again what it wrote to: the answers seen
     team.reconcile("2026-11-23T19:00")
     quiet = team.reconcile("2026-11-23T20:00")
     assert quiet.writes == [], quiet.writes
-    # while someone is out: the six reads, and one list of changed issues per watched project
-    assert len(quiet.calls) == 6 + 3
+    # while someone is out: the seven reads, and one list of changed issues per watched project
+    assert len(quiet.calls) == 7 + 3
 
 
 def reply_in(
@@ -243,7 +244,7 @@ def reply_in(
 
 
 def digests(team: Team, request: int) -> list[str]:
-    return team.bot_notes(request, "away-digest")
+    return team.bot_notes(team.coverage_of(request), "away-digest")
 
 
 @pytest.mark.slow
@@ -255,7 +256,8 @@ def test_the_digest_comes_on_working_days_with_something_new_and_knows_who_answe
     customer_note(team, ACME, first, "@klang question about SSO", "2026-11-23T16:00")
     team.reconcile("2026-11-23T17:00")  # Monday, noon in New York
     (monday,) = digests(team, away["request"])
-    assert f"@{backup}, new mentions of `klang`" in monday and f"{ACME}#{first}" in monday
+    assert f"@{backup}, new since the last digest about `klang`" in monday
+    assert f"{ACME}#{first}" in monday
     assert "(1 not answered yet)" in monday
 
     for hour in ("18:00", "19:00", "20:00"):  # one digest a day at most
@@ -299,9 +301,13 @@ def test_the_handback_lists_every_thread_and_the_backups_playbook_notes(
 
     returned = team.note(away["request"], "returned")
     assert "#### While you were out" in returned
+    mentioned, untagged = returned.split("New in your customers' projects, tagging nobody")
     for project, iid, _ in threads:
-        assert f"{project}#{iid}" in returned
-    assert "answered by `dbass90`" in returned and returned.count("not answered yet") == 2
+        assert f"{project}#{iid}" in mentioned
+    assert "answered by `dbass90`" in mentioned and mentioned.count("not answered yet") == 2
+    # jane opened the issues tagging nobody (she mentioned klang in a comment after): the two
+    # she opened while he was out (the first one is a day older than its comment)
+    assert untagged.count("| `jane` |") == 2
     assert "Acme Corp" in returned and f"by `{backup}`" in returned
     assert "@klang" in returned  # the returning engineer is told, once
 
@@ -464,16 +470,16 @@ def test_a_mention_whose_record_could_not_be_written_is_recorded_later(
     off = team.tmp / "record-only.yaml"
     off.write_text(Path(POLICY).read_text().replace("  answer: true", "  answer: false"))
     team.policy = str(off)  # mentions are only recorded: nothing else brings them back
-    request = away["request"]
+    coverage = away["coverage"]  # where the record is kept while klang is out
     team.reconcile("2026-11-23T14:00")
     iid = customer_issue(team, INITECH)
     customer_note(team, INITECH, iid, "@klang is the license renewed?", "2026-11-23T14:10")
-    team.fake.fail("POST", rf"/issues/{request}/notes$", status=500, times=50)
+    team.fake.fail("POST", rf"/issues/{coverage}/notes$", status=500, times=50)
     assert team.reconcile("2026-11-23T15:00").code == 1  # GitLab has a bad minute
     team.fake.faults.clear()
     for when in ("2026-11-23T16:00", "2026-11-23T17:00"):
         team.reconcile(when)
-    assert f"{INITECH}#{iid}" in team.note(request, "away-log")
+    assert f"{INITECH}#{iid}" in team.note(coverage, "away-log")
 
 
 # -- what the bot did is read from GitLab, not from what it kept --------------------------------

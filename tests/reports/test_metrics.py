@@ -231,7 +231,7 @@ def test_metrics_on_the_demo_in_json_before_and_after_a_reconcile(run: Run, tmp_
     assert data["overlap"] == {"1": 5, "2": 2, "3+": 1}
     assert data["fallbacks"]["opened"] == 1 and data["fallbacks"]["uncovered"] == 1
     assert data["fallbacks"]["items"][0]["issue"] is None  # this run would open it
-    assert data["pending"] == {"fallbacks": 1, "commands": 4}
+    assert data["pending"] == {"fallbacks": 1, "commands": 6}
     assert data["fallback_weeks"]["by_year"]["2026"]["malmendarez"] == 0.8
     assert data["fallback_weeks"]["target"] == {"min": 2, "max": 4}
     reconcile = ("reconcile", "--policy", POLICY, "--offline", str(project), "--now", DEMO_NOW)

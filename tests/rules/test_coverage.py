@@ -4,7 +4,7 @@ over the running state."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -167,7 +167,8 @@ def test_announced_and_commanded_assignments_are_kept_while_valid() -> None:
 
 def test_hand_picked_backups_are_validated() -> None:
     out = OutIndex()
-    out.add("klang", [WEEK[0]])
+    out.add("klang", backups_days := [WEEK[0] + timedelta(d) for d in range(5)])
+    assert backups_days[-1] == WEEK[1]  # klang is out all week
     backups = coverage.Backups(CLASSIC, out)
     mine = [account("Acme Corp"), account("Initech")]
     r = request(
@@ -205,3 +206,16 @@ def test_hand_picked_backups_are_validated() -> None:
         "Backups: @klang is out during 2026-12-07 – 2026-12-11; choose someone who is available "
         "for the whole period",
     ]
+
+
+def test_a_hand_picked_backup_free_for_part_of_the_period_covers_that_part() -> None:
+    out = OutIndex()
+    out.add("dbass90", [WEEK[0]])  # out on the Monday only
+    backups = coverage.Backups(CLASSIC, out)
+    mine = [account("Acme Corp")]
+    r = request("harishsr", (BackupChoice("dbass90", "Acme Corp"),))
+    covers, problems = hand_picked(r, mine, mine, Decisions(), backups)
+    monday, rest = sorted(covers, key=lambda c: c.days)
+    assert problems == []  # nothing to fix: the fallback request asks for the Monday
+    assert (monday.backup, monday.fallback, monday.days) == (None, True, (WEEK[0],))
+    assert (rest.backup, rest.how, len(rest.days)) == ("dbass90", "hand-picked", 4)

@@ -130,12 +130,18 @@ class GitLabWrites:
 
         self._post_once(f"link issue #{other_iid}", iid, post, lambda since: None)
 
-    def edit_description(self, iid: int, description: str) -> None:
+    def edit_description(self, iid: int, description: str, *, title: str | None = None) -> None:
         refuse_quick_actions("edit description", iid, description)
         if iid in self._uow.boards:  # the bot's own issue: written with its memory, at commit
             self._uow.descriptions[iid] = description
             return
-        self._write_description(iid, description)
+        self._write_description(iid, description, title=title)
+
+    def set_assignees(self, iid: int, assignees: Sequence[str]) -> None:
+        ids = [self._user_id(name) for name in assignees]
+        with self._api.reporting("assign", iid), self._pacer.write():
+            answer = self._api.project.issues.update(iid, {"assignee_ids": ids or [0]})
+        self._uow.issue_written(iid, answer, self._api.server_now())
 
     def set_state(self, iid: int, state: str) -> None:
         if state not in ("close", "reopen"):
@@ -161,10 +167,16 @@ class GitLabWrites:
 
         return self._post_once(f"create issue {MEMORY_TITLE!r}", None, post, find)
 
-    def _write_description(self, iid: int, description: str, close: bool = False) -> None:
+    def _write_description(
+        self, iid: int, description: str, close: bool = False, title: str | None = None
+    ) -> None:
         """One write; ``close``: and close the issue (the memory's own, made closed)."""
         refuse_quick_actions("edit description", iid, description)
-        change = {"description": description, **({"state_event": "close"} if close else {})}
+        change: dict[str, Any] = {"description": description}
+        if close:
+            change["state_event"] = "close"
+        if title is not None:
+            change["title"] = title
         with self._api.reporting("edit description", iid), self._pacer.write():
             answer = self._api.project.issues.update(iid, change)
         self._uow.issue_written(iid, answer, self._api.server_now())
