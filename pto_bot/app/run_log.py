@@ -110,6 +110,12 @@ def describe(plan: Plan, result: Applied, *, dry_run: bool, snapshot: Snapshot) 
     ]
     lines += [f"  {_request_line(ev)}" for ev in shown] or ["  none"]
     lines += describe_writes(result, dry_run=dry_run, policy=policy).splitlines()
+    if plan.held:  # quiet while out: what waits for someone's return
+        lines += ["", f"Held until the engineer is back ({len(plan.held)}):"]
+        lines += [
+            f"  {_label(h.action):<5} {h.action.describe()}  — {h.action.why}; {h.why}"
+            for h in plan.held
+        ]
     problems = [f"  {line}" for line in problems_of(plan, result)]
     if problems:
         lines += ["", f"Problems ({len(problems)}):", *problems]

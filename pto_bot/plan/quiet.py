@@ -138,6 +138,8 @@ def hush(ctx: Context, actions: Iterable[Action]) -> tuple[list[Action], list[He
     """The writes of a plan as they may go out today, and those held until someone is back."""
     absent = away_today(ctx)
     away = frozenset(absent)
+    if not away:
+        return list(actions), []
     kept: list[Action] = []
     held: list[Held] = []
     for action in actions:
@@ -147,7 +149,11 @@ def hush(ctx: Context, actions: Iterable[Action]) -> tuple[list[Action], list[He
         action = _plainly(action, away)
         where = None if isinstance(action, CreateIssue | Reply) else getattr(action, "iid", None)
         mine = owners(ctx.world, where) & away if where is not None else frozenset()
-        reached = sorted((mine & recipients(ctx.world, action)) - _asker(ctx.world, action))
+        reached = (
+            sorted((mine & recipients(ctx.world, action)) - _asker(ctx.world, action))
+            if mine  # (who GitLab would tell is worked out only when it matters)
+            else []
+        )
         if reached:
             who = ", ".join(f"{absent[u].engineer} (out until {absent[u].end})" for u in reached)
             held.append(Held(action, f"it would reach {who}"))

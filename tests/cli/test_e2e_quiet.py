@@ -362,3 +362,42 @@ def test_an_assignee_declines_before_and_a_volunteer_during_the_absence(team: Te
     )
     assert "@dbass90" not in news and "@klang" not in news
     assert "pto::covered" in team.labels(req)
+
+
+# -- who covers today, and a decline that comes as an event -----------------------------------
+def test_the_out_of_office_answer_names_the_backup_of_the_day(team: Team) -> None:
+    team.policy = BUDDY
+    book = playbook(team, "Acme Rockets", "tam-avery")
+    team.request("tam-avery", "2026-12-07", "2026-12-18", created="2026-11-01")
+    team.request("tam-blake", "2026-12-14", "2026-12-18", created="2026-11-02")  # his 2nd week
+    req = 1 + book
+    assert team.reconcile("2026-11-20T14:00").code == 0
+    fb = team.fallback_of(req)
+    assert fb is not None
+    team.comment(fb, "tam-emery", "/pto volunteer Acme Rockets", when="2026-11-20T15:00")
+    assert team.reconcile("2026-11-20T16:00").code == 0
+    answers = []
+    for day, backup in (("2026-12-09", "tam-blake"), ("2026-12-16", "tam-emery")):
+        team.comment(book, "tam-manager", f"@tam-avery question of {day}?", when=f"{day}T14:00")
+        assert team.reconcile(f"{day}T15:00").code == 0
+        answer = [b for b in team.bot_notes(book, "away") if b not in answers]
+        assert len(answer) == 1 and f"For Acme Rockets, @{backup} is covering" in answer[0], day
+        answers += answer
+
+
+def test_a_decline_on_the_coverage_issue_is_handled_by_the_webhook_job(team: Team) -> None:
+    from gitlab_team import note_hook
+
+    team.playbook("Acme Corp", "klang", "high", "auto-assigned")
+    req = team.request("klang", "2026-12-07", "2026-12-11")
+    assert team.reconcile("2026-12-08T14:00").code == 0  # klang is out
+    coverage = team.coverage_of(req)
+    (first,) = team.fake.issues[coverage]["assignees"]
+    note = team.comment(coverage, first, "/pto decline", when="2026-12-08T15:00")
+    run = team.event(note_hook(team, coverage, note, first), now="2026-12-08T15:01")
+    assert run.code == 0, run.text
+    (reply,) = team.bot_notes(coverage, "reply")
+    assert f"@{first}" in reply and "you no longer cover Acme Corp" in reply
+    (other,) = team.fake.issues[coverage]["assignees"]
+    assert other != first  # the other member of the pod, assigned
+    assert [n for n in team.fake.notified if "klang" in n.to and n.at >= at("2026-12-08")] == []
