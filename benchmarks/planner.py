@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from pto_bot.adapters.offline import OfflineTracker  # noqa: E402
 from pto_bot.app.apply import apply  # noqa: E402
-from pto_bot.app.read import labels_to_read  # noqa: E402
+from pto_bot.app.read import query  # noqa: E402
 from pto_bot.domain.policy import Policy  # noqa: E402
 from pto_bot.domain.policy_file import load_policy, parse_policy  # noqa: E402
 from pto_bot.plan.planner import plan  # noqa: E402
@@ -108,7 +108,7 @@ def project(requests: int, seed: int = 7) -> tuple[Policy, dict[str, Any]]:
 def measure(requests: int) -> dict[str, float]:
     policy, data = project(requests)
     tracker = OfflineTracker(None, policy.bot.username or "pto-bot", lambda: NOW, data=data)
-    labels = labels_to_read(policy)
+    labels = query(policy, NOW)
     first = plan(policy, tracker.read(labels), NOW)
     apply(tracker, first.actions)
     snapshot = tracker.read(labels)
