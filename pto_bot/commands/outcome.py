@@ -121,9 +121,10 @@ def when(req: Evaluated, covers: Sequence[Cover]) -> str:
     return ", ".join(f"{a} – {b}" if a != b else str(a) for a, b in found)
 
 
-def theirs(run: Run, verb: str) -> tuple[Evaluated, list[str], list[str]] | str:
+def theirs(run: Run, verb: str) -> tuple[Evaluated, list[str], str, list[str]] | str:
     """The request, the accounts the author covers on it that the command names (all of theirs
-    when it names none), and what it names that is not theirs; or why the command is refused."""
+    when it names none), those accounts with their days as a reply shows them, and what it names
+    that is not theirs; or why the command is refused."""
     req = run.about
     if req is None:
         return "this issue is not linked to a PTO request the bot knows"
@@ -139,11 +140,11 @@ def theirs(run: Run, verb: str) -> tuple[Evaluated, list[str], list[str]] | str:
         yours = ", ".join(dict.fromkeys(safe(c.account.name) for c in mine))
         shown = ", ".join(f"‘{safe(u)}’" for u in unknown)
         refused.append(f"{shown}: not an account you cover here (yours: {yours})")
-    return req, [a.name for a in accounts], refused
-
-
-def dated(req: Evaluated, accounts: list[str], covers: list[Cover]) -> str:
-    """Each account with the days ``covers`` are for."""
-    return ", ".join(
-        f"{safe(n)} ({when(req, [c for c in covers if c.account.name == n])})" for n in accounts
+    if not accounts:
+        return "; ".join(refused)
+    picked = [a.name for a in accounts]
+    held = [c for c in mine if c.account.name in picked]
+    dated = ", ".join(
+        f"{safe(n)} ({when(req, [c for c in held if c.account.name == n])})" for n in picked
     )
+    return req, picked, dated, refused

@@ -16,7 +16,7 @@ from ..render.text import safe
 from ..render.wording import status_summary
 from ..rules.evaluation import Evaluated, Evaluation, Status
 from ..rules.fallback import volunteer_room
-from .outcome import Outcome, Run, dated, rows, split_accounts, stretches, theirs, when
+from .outcome import Outcome, Run, rows, split_accounts, stretches, theirs, when
 from .parse import VERBS, Command
 
 __all__ = ["Outcome", "run_command"]
@@ -172,12 +172,8 @@ def _decline(run: Run) -> Outcome:
     found = theirs(run, "decline")
     if isinstance(found, str):
         return run.no(found)
-    req, accounts, refused = found
-    if not accounts:
-        return run.no("; ".join(refused))
+    req, accounts, shown, refused = found
     r = req.request
-    mine = [c for c in req.covers_of(run.author) if c.account.name in accounts]
-    shown = dated(req, accounts, mine)
     hand_picked = run.policy.coverage.mode == "hand-picked" or bool(r.backups)
     then = (
         "The fallback request asks for volunteers"
@@ -198,13 +194,8 @@ def _accept(run: Run) -> Outcome:
     found = theirs(run, "accept")
     if isinstance(found, str):
         return run.no(found)
-    req, accounts, refused = found
-    if not accounts:
-        return run.no("; ".join(refused))
-    r = req.request
-    mine = [c for c in req.covers_of(run.author) if c.account.name in accounts]
-    shown = dated(req, accounts, mine)
-    message = f"thank you — your cover of {shown} for `{r.engineer}` is confirmed."
+    req, accounts, shown, refused = found
+    message = f"thank you — your cover of {shown} for `{req.request.engineer}` is confirmed."
     if refused:
         message += " Not confirmed: " + "; ".join(refused) + "."
     return Outcome(run.entry(True, accounts=tuple(accounts)), message)

@@ -100,6 +100,17 @@ def say(team: Team, iid: int, who: str, body: str, when: str) -> tuple[str, obje
     return (body, lambda: team.comment(iid, who, body, when=when))
 
 
+def on_fallback(team: Team, req: int, who: str, body: str, when: str) -> tuple[str, object]:
+    """``who`` comments on the fallback request of ``req`` (opened by then)."""
+
+    def act() -> None:
+        fb = team.fallback_of(req)
+        assert fb is not None
+        team.comment(fb, who, body, when=when)
+
+    return (body, act)
+
+
 # -- pods ---------------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_a_whole_absence_in_a_pod_reaches_the_engineer_only_on_their_return(team: Team) -> None:
@@ -201,24 +212,20 @@ def test_a_whole_absence_with_hand_picked_backups_declined_before_and_during(tea
     req = team.raw_request(body, "harishsr", created="2026-11-01")
     harishsr = Absence("harishsr", req, date(2026, 12, 14), date(2026, 12, 18), date(2026, 12, 21))
 
-    def fallback_say(who: str, text: str, when: str) -> tuple[str, object]:
-        def act() -> None:
-            fb = team.fallback_of(req)
-            assert fb is not None
-            team.comment(fb, who, text, when=when)
-
-        return (text, act)
-
     live(
         team,
         date(2026, 12, 7),
         date(2026, 12, 21),
         on={
             "2026-12-08": [say(team, req, "jdoe-se", "/pto decline Initech", "2026-12-08T12:00")],
-            "2026-12-09": [fallback_say("klang", "/pto volunteer Initech", "2026-12-09T12:00")],
+            "2026-12-09": [
+                on_fallback(team, req, "klang", "/pto volunteer Initech", "2026-12-09T12:00")
+            ],
             "2026-12-15": [say(team, req, "dbass90", "/pto decline", "2026-12-15T12:00")],
             "2026-12-16": [
-                fallback_say("melroberts", "/pto assign Acme Corp @rpatel-se", "2026-12-16T12:00")
+                on_fallback(
+                    team, req, "melroberts", "/pto assign Acme Corp @rpatel-se", "2026-12-16T12:00"
+                )
             ],
         },
     )
@@ -248,24 +255,20 @@ def test_a_whole_absence_with_a_buddy_free_for_one_of_two_weeks(team: Team) -> N
     team.request("tam-blake", "2026-12-14", "2026-12-18", created="2026-11-02")
     avery = Absence("tam-avery", req, date(2026, 12, 7), date(2026, 12, 18), date(2026, 12, 21))
 
-    def on_fallback(who: str, text: str, when: str) -> tuple[str, object]:
-        def act() -> None:
-            fb = team.fallback_of(req)
-            assert fb is not None
-            team.comment(fb, who, text, when=when)
-
-        return (text, act)
-
     live(
         team,
         date(2026, 11, 30),
         date(2026, 12, 21),
         on={
             "2026-11-30": [
-                on_fallback("tam-emery", "/pto volunteer Acme Rockets", "2026-11-30T12:00")
+                on_fallback(
+                    team, req, "tam-emery", "/pto volunteer Acme Rockets", "2026-11-30T12:00"
+                )
             ],
             "2026-12-01": [
-                on_fallback("tam-finley", "/pto volunteer Bluth Company", "2026-12-01T12:00")
+                on_fallback(
+                    team, req, "tam-finley", "/pto volunteer Bluth Company", "2026-12-01T12:00"
+                )
             ],
             "2026-12-02": [say(team, req, "tam-blake", "/pto accept", "2026-12-02T12:00")],
             "2026-12-08": [
@@ -280,7 +283,9 @@ def test_a_whole_absence_with_a_buddy_free_for_one_of_two_weeks(team: Team) -> N
                 )
             ],
             "2026-12-09": [
-                on_fallback("tam-casey", "/pto volunteer Bluth Company", "2026-12-09T12:00")
+                on_fallback(
+                    team, req, "tam-casey", "/pto volunteer Bluth Company", "2026-12-09T12:00"
+                )
             ],
         },
     )
@@ -323,29 +328,27 @@ def test_an_assignee_declines_before_and_a_volunteer_during_the_absence(team: Te
     req = team.request("dbass90", "2026-12-07", "2026-12-11", created="2026-11-02")
     dbass90 = Absence("dbass90", req, date(2026, 12, 7), date(2026, 12, 11), date(2026, 12, 14))
 
-    def on_fallback(who: str, text: str, when: str) -> tuple[str, object]:
-        def act() -> None:
-            fb = team.fallback_of(req)
-            assert fb is not None
-            team.comment(fb, who, text, when=when)
-
-        return (text, act)
-
     live(
         team,
         date(2026, 11, 30),
         date(2026, 12, 14),
         on={
-            "2026-11-30": [on_fallback("klang", "/pto volunteer Northwind", "2026-11-30T12:00")],
+            "2026-11-30": [
+                on_fallback(team, req, "klang", "/pto volunteer Northwind", "2026-11-30T12:00")
+            ],
             "2026-12-01": [
                 say(team, req, "melroberts", "/pto assign Contoso @magomez3", "2026-12-01T12:00")
             ],
             "2026-12-02": [say(team, req, "magomez3", "/pto decline", "2026-12-02T12:00")],
             "2026-12-03": [
-                on_fallback("malmendarez", "/pto volunteer Contoso", "2026-12-03T12:00")
+                on_fallback(team, req, "malmendarez", "/pto volunteer Contoso", "2026-12-03T12:00")
             ],
-            "2026-12-08": [on_fallback("klang", "/pto decline Northwind", "2026-12-08T12:00")],
-            "2026-12-09": [on_fallback("a.conrad", "/pto volunteer Northwind", "2026-12-09T12:00")],
+            "2026-12-08": [
+                on_fallback(team, req, "klang", "/pto decline Northwind", "2026-12-08T12:00")
+            ],
+            "2026-12-09": [
+                on_fallback(team, req, "a.conrad", "/pto volunteer Northwind", "2026-12-09T12:00")
+            ],
         },
     )
 
