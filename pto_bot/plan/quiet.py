@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from ..domain.away import Absence
+from ..domain.bot_notes import BotNote
+from ..domain.markers import read_marker
 from ..domain.mentions import added_mentions, mentions
 from ..domain.participants import participants
 from ..domain.snapshot import Issue
@@ -154,9 +156,35 @@ def hush(ctx: Context, actions: Iterable[Action]) -> tuple[list[Action], list[He
             if mine  # (who GitLab would tell is worked out only when it matters)
             else []
         )
-        if reached:
-            who = ", ".join(f"{absent[u].engineer} (out until {absent[u].end})" for u in reached)
-            held.append(Held(action, f"it would reach {who}"))
-        else:
+        if not reached:
             kept.append(action)
+            continue
+        moved = _to_coverage_issue(ctx.world, action, mine)
+        if moved is not None:  # a note for others: told on the coverage issue instead, once
+            kept += [moved] if moved is not action else []
+            continue
+        who = ", ".join(f"{absent[u].engineer} (out until {absent[u].end})" for u in reached)
+        held.append(Held(action, f"it would reach {who}"))
     return kept, held
+
+
+def told_there(notes: Iterable[BotNote], note: PostNote) -> bool:
+    """A note of ``note``'s topic and key is among ``notes`` already."""
+    key = (read_marker(note.body) or {}).get("k")
+    return any(n.topic == note.topic and n.data.get("k") == key for n in notes)
+
+
+def _to_coverage_issue(world: World, action: Action, away: frozenset[str]) -> Action | None:
+    """A note on an engineer's fallback request (an escalation, a thank-you) that would reach
+    them, moved to their coverage issue when it reaches nobody away there; ``action`` itself
+    when it is there already; None when it cannot move."""
+    if not isinstance(action, PostNote) or action.new is not None:
+        return None
+    request = next((r for r, fb in world.fallbacks.items() if fb.issue.iid == action.iid), None)
+    ci = world.coverage_issues.get(request) if request is not None else None
+    if ci is None or not ci.issue.is_open:
+        return None
+    if told_there(world.bot_notes(ci.iid), action):
+        return action
+    moved = replace(action, iid=ci.iid)
+    return None if away & recipients(world, moved) else moved

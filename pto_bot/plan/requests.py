@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..domain.markers import CoverageState, Shifts, read_marker
+from ..domain.markers import CoverageState, Shifts
 from ..domain.topics import Topic, cover_topic
 from ..render import reminder_wording, wording
 from ..rules import counting, going_live, history, reminders
@@ -22,7 +22,7 @@ from .fallbacks import plan_fallback, reference
 from .labels import ensure_labels
 from .notes import announce, ensure_note, has_note
 from .place import Place
-from .quiet import is_away
+from .quiet import is_away, told_there
 from .reminders import plan_reminders, returned
 
 
@@ -72,10 +72,8 @@ def _quietly(ctx: Context, ev: Evaluated, place: Place, actions: list[Action]) -
     moved: list[Action] = []
     for action in actions:
         if isinstance(action, PostNote) and action.iid == ev.iid:
-            key = (read_marker(action.body) or {}).get("k")
-            if any(n.topic == action.topic and n.data.get("k") == key for n in place.notes):
-                continue  # told there already
-            moved += place.on([action])
+            if not told_there(place.notes, action):
+                moved += place.on([action])
         else:
             moved.append(action)
     return moved

@@ -341,7 +341,9 @@ def test_an_assignee_declines_before_and_a_volunteer_during_the_absence(team: Te
             ],
             "2026-12-02": [say(team, req, "magomez3", "/pto decline", "2026-12-02T12:00")],
             "2026-12-03": [
-                on_fallback(team, req, "malmendarez", "/pto volunteer Contoso", "2026-12-03T12:00")
+                on_fallback(team, req, "malmendarez", "/pto volunteer Contoso", "2026-12-03T12:00"),
+                # he thanks them there: from now on GitLab tells him of every comment on it
+                on_fallback(team, req, "dbass90", "Thank you both!", "2026-12-03T13:00"),
             ],
             "2026-12-08": [
                 on_fallback(team, req, "klang", "/pto decline Northwind", "2026-12-08T12:00")
@@ -355,9 +357,11 @@ def test_an_assignee_declines_before_and_a_volunteer_during_the_absence(team: Te
     assert reaching(team, dbass90) == []
     fb = team.fallback_of(req)
     assert fb is not None
-    replies = team.bot_notes(fb, "reply")
-    assert any("@klang" in r and "you no longer cover Northwind" in r for r in replies)
     coverage = team.coverage_of(req)
+    # he commented on his fallback request: the answer to klang went to the coverage issue
+    (declined,) = [r for r in team.bot_notes(coverage, "reply") if "`decline`" in r]
+    assert f"@klang (answering your comment on #{fb})" in declined
+    assert "you no longer cover Northwind" in declined
     (news,) = [b for b in team.bot_notes(coverage, "backups") if "Northwind" in b]
     assert (
         f"Northwind: no backup now (was `klang`, who declined): volunteers are asked in #{fb}"

@@ -56,3 +56,23 @@ def test_someone_away_is_named_plainly_and_assigned_once_back() -> None:
     assert f"@{backup}" not in strip_marker(coverage_note) and f"`{backup}`" in coverage_note
     p.run("2026-12-02")  # back: assigned (GitLab tells him)
     assert p.coverage_of(req)["assignees"] == [{"username": backup}]  # type: ignore[index]
+
+
+def test_the_coverage_issue_is_confidential_with_its_request_and_follows_its_dates() -> None:
+    p = Project()
+    p.playbook("Acme Corp", "klang", "high", "auto-assigned")
+    req = p.request("klang", "2026-12-07", "2026-12-11")
+    p.raw(req)["confidential"] = True
+    p.run("2026-11-20")
+    coverage = p.coverage_of(req)
+    assert coverage is not None and coverage["confidential"] is True
+    assert coverage["title"] == "Coverage: klang out 2026-12-07 – 2026-12-11"
+    p.edit(req, description=p.raw(req)["description"].replace("2026-12-11", "2026-12-18"))
+    p.run("2026-11-21")
+    coverage = p.coverage_of(req)
+    assert coverage is not None
+    assert coverage["title"] == "Coverage: klang out 2026-12-07 – 2026-12-18"
+    assert "is out Mon 2026-12-07 – Fri 2026-12-18" in coverage["description"]
+    p.edit(req, labels=[*p.labels(req), "pto::cancelled"])
+    p.run("2026-11-22")
+    assert p.coverage_of(req)["state"] == "closed"  # type: ignore[index]
