@@ -251,3 +251,22 @@ def test_bad_dates_and_ranges_exit_2(run: Run, capsys: pytest.CaptureFixture[str
     code, _ = demo_metrics(run, DEMO, "--until", "2025-01-01")
     assert code == 2
     assert "--until 2025-01-01 is before --since 2025-11-15" in capsys.readouterr().err
+
+
+def test_an_account_covered_in_parts_counts_once_and_its_volunteer_weeks_are_its_days() -> None:
+    from project import policy_file
+
+    p = Project(policy=policy_file("tam-buddy.yaml"))
+    p.playbook("Acme Rockets", "tam-avery", "normal", "global-support")
+    req = p.request("tam-avery", "2026-12-07", "2026-12-18", created="2026-11-16")
+    p.request("tam-blake", "2026-12-14", "2026-12-18", created="2026-11-17")  # his 2nd week
+    p.run("2026-11-20")
+    fallback = p.fallback_of(req)
+    assert fallback is not None
+    p.comment(fallback["iid"], "tam-emery", "/pto volunteer Acme Rockets", when="2026-11-20T15:00")
+    p.comment(req, "tam-blake", "/pto decline", when="2026-11-20T16:00")  # his week open again
+    p.run("2026-11-20T17:00")
+    m = compute_metrics(p.plan("2026-11-20T18:00"), date(2026, 11, 15), None)
+    (stat,) = [f for f in m.fallbacks if f.request == req]
+    assert (stat.accounts, stat.state) == (1, "uncovered")  # one account, one part still open
+    assert m.fallback_weeks[2026]["tam-emery"] == 1.0  # his week, not the two of the request
