@@ -22,6 +22,15 @@ internal) are read and written by Planner/Reporter and up only, and a Guest's "i
 posted as an ordinary one. Closing and reopening are recorded with the acting user
 (``closed_by``, resource state events).
 
+Who GitLab tells of each write (``notified``), as its notification service builds recipients,
+everyone on the default "Participate" level: of a new comment, the issue's participants (its
+author, its assignees, everyone who commented, everyone @mentioned outside code in its
+description or a comment) and whoever the comment mentions; of a new issue, its assignees and
+whoever its description mentions; of closing or reopening, the participants; of a change of
+assignees, the participants and the assignees before and after; of an edit of a comment or a
+description, only the people it newly mentions (a To-Do). Never the author of the write.
+Labels notify only their subscribers (none here).
+
 Time is the fake's own: ``now`` (aware datetime), ``monotonic()`` and ``sleep()`` (which records
 the wait and advances ``now``) are meant to be injected into the tracker under test.
 """
@@ -85,6 +94,34 @@ class Space:
     job_token_limited: bool = True
     job_token_projects: list[int] = field(default_factory=list)
     job_token_groups: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Notified:
+    """One write and who GitLab tells of it."""
+
+    at: datetime
+    project: str
+    iid: int
+    what: str  # "note", "issue", "close", "reopen", "assign", "edit"
+    to: frozenset[str]
+    note: int | None = None  # the comment written or edited
+    by: str = ""
+
+
+_FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.MULTILINE | re.DOTALL)
+_CODE = re.compile(r"(`+).+?\1", re.DOTALL)
+_HIDDEN = re.compile(r"<!--.*?-->", re.DOTALL)
+_LINK = re.compile(r"\[[^\]]*\]\([^)]*\)")
+_AT = re.compile(r"(?<![\w@`])@([A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_])?)")
+
+
+def mentioned(text: str) -> frozenset[str]:
+    """Who ``text`` @mentions, as GitLab resolves it: not in code or links, not in what is
+    hidden (an HTML comment)."""
+    for pattern in (_FENCE, _HIDDEN, _CODE, _LINK):
+        text = pattern.sub(" ", text or "")
+    return frozenset(name.lower() for name in _AT.findall(text))
 
 
 @dataclass
@@ -152,6 +189,7 @@ class FakeGitLab:
         self.timed: list[tuple[datetime, str, str]] = []  # (the fake's now, method, path)
         self.sleeps: list[float] = []
         self.quick_actions_run: list[str] = []
+        self.notified: list[Notified] = []  # who GitLab tells of each write, in order
         self.faults: list[Fault] = []
         self._users: dict[str, int] = {}
         self.token_state = "active"  # or "expired", "revoked"
@@ -313,6 +351,11 @@ class FakeGitLab:
         note = next(n for n in self.notes[iid] if n["id"] == note_id)
         note["body"], note["updated_at"] = body, self.now
         self._touch(self.issues[iid], throttled=True)
+
+    def add_users(self, usernames: Iterable[str]) -> None:
+        """People who have a GitLab account (``GET /users?username=`` finds them)."""
+        for name in usernames:
+            self._user(name)
 
     def add_project(self, path: str, *, role: int = REPORTER, visibility: str = "private") -> Space:
         """A collaboration project; ``role``: the bot's there (0: not a member)."""
@@ -708,6 +751,26 @@ class FakeGitLab:
         gone = set(labels)
         issue["labels"] = [label for label in issue["labels"] if label not in gone]
 
+    # -- who GitLab tells -------------------------------------------------------------------
+
+    def participants(self, issue: Json) -> frozenset[str]:
+        """The issue's participants: author, assignees, who commented, who is mentioned."""
+        found = {issue["author"].lower(), *(a.lower() for a in issue["assignees"])}
+        found |= mentioned(issue["description"] or "")
+        for note in self.notes[issue["iid"]]:
+            if not note["system"]:
+                found.add(note["author"].lower())
+                found |= mentioned(note["body"])
+        return frozenset(found)
+
+    def _tell(self, issue: Json, what: str, to: Iterable[str], note: int | None = None) -> None:
+        actor = self.bot.lower()
+        self.notified.append(
+            Notified(
+                self.now, self._space.path, issue["iid"], what, frozenset(to) - {actor}, note, actor
+            )
+        )
+
     # -- endpoints --------------------------------------------------------------------------
 
     def _get_user(self, params: Json, request: requests.PreparedRequest) -> Reply:
@@ -949,6 +1012,8 @@ class FakeGitLab:
         )
         issue = self.issues[iid]
         issue["description"] = self._run_quick_actions(issue, params.get("description") or "")
+        to = {a.lower() for a in issue["assignees"]} | mentioned(issue["description"])
+        self._tell(issue, "issue", to)
         return _json_reply(201, self._issue_json(issue))
 
     def _get_issue(self, params: Json, request: requests.PreparedRequest, iid: int) -> Reply:
@@ -982,16 +1047,24 @@ class FakeGitLab:
         self._add_labels(issue, [x for x in params.get("add_labels", "").split(",") if x])
         self._remove_labels(issue, [x for x in params.get("remove_labels", "").split(",") if x])
         if params.get("state_event") in ("close", "reopen"):
+            was = issue["state"]
             self._set_state(issue, params["state_event"], self.bot)
+            if issue["state"] != was:
+                self._tell(issue, params["state_event"], self.participants(issue))
         if "confidential" in params:
             issue["confidential"] = _flag(params["confidential"])
         assignees = self._assignees(params)
-        if assignees is not None:
+        if assignees is not None and sorted(assignees) != sorted(issue["assignees"]):
+            before = {a.lower() for a in issue["assignees"]}
             issue["assignees"] = assignees
+            after = {a.lower() for a in assignees}
+            self._tell(issue, "assign", self.participants(issue) | before | after)
         if "title" in params:
             issue["title"] = params["title"]
         if "description" in params:
+            old = mentioned(issue["description"] or "")
             issue["description"] = self._run_quick_actions(issue, params["description"] or "")
+            self._tell(issue, "edit", mentioned(issue["description"]) - old)
         self._touch(issue)
         return _json_reply(200, self._issue_json(issue))
 
@@ -1040,7 +1113,9 @@ class FakeGitLab:
         if len(self.quick_actions_run) > ran and not text:
             return _json_reply(202, {"commands_changes": {}, "summary": ["Quick actions ran."]})
         internal = wanted and self._role_here() >= PLANNER
+        to = self.participants(issue) | mentioned(text)
         note = self._store_note(iid, text, self.bot, False, internal=internal)
+        self._tell(issue, "note", to, note["id"])
         return _json_reply(201, self._note_json(note))
 
     def _update_note(
@@ -1057,6 +1132,7 @@ class FakeGitLab:
         if not text:  # an edit that leaves only commands deletes the note
             self.notes[iid].remove(note)
             return _json_reply(200, self._note_json(note))
+        self._tell(issue, "edit", mentioned(text) - mentioned(note["body"]), note["id"])
         note["body"] = text  # an edit never changes whether a note is internal
         note["updated_at"] = self.now
         self._touch(issue, throttled=True)
@@ -1114,7 +1190,9 @@ class FakeGitLab:
         for note in found:
             note["threaded"] = True
         internal = bool(found[0].get("internal"))
+        to = self.participants(issue) | mentioned(text)
         stored = self._store_note(iid, text, self.bot, False, str(thread), internal=internal)
+        self._tell(issue, "note", to, stored["id"])
         return _json_reply(201, self._note_json(stored))
 
     def _list_links(self, params: Json, request: requests.PreparedRequest, iid: int) -> Reply:

@@ -32,6 +32,7 @@ from pto_bot.adapters.gitlab.export import ProjectExport
 from pto_bot.adapters.gitlab.inspect import Inspector
 from pto_bot.cli import main
 from pto_bot.domain.markers import read_marker
+from pto_bot.domain.policy_file import load_policy
 
 POLICY = str(ROOT / "policy.yaml")
 MANAGER = "melroberts"
@@ -167,6 +168,17 @@ class Team:
         assert len(found) == 1, f"expected one [{topic}] note on #{iid}, found {len(found)}"
         return found[0]
 
+    def coverage_of(self, request_iid: int) -> int:
+        """The coverage issue of a request (there must be one)."""
+        found = [
+            iid
+            for iid, issue in self.fake.issues.items()
+            if "pto-coverage" in issue["labels"]
+            and (read_marker(issue["description"] or "") or {}).get("request") == request_iid
+        ]
+        assert len(found) == 1, f"expected one coverage issue of #{request_iid}, found {found}"
+        return found[0]
+
     def fallback_of(self, request_iid: int) -> int | None:
         for iid, issue in self.fake.issues.items():
             data = read_marker(issue["description"] or "") or {}
@@ -213,6 +225,13 @@ def wire(fake_gitlab: FakeGitLab, tmp_path: Path, mp: pytest.MonkeyPatch) -> Tea
     mp.setattr(Inspector, "from_env", inspector)  # pto-bot doctor
     mp.setattr(ProjectExport, "from_env", exporter)  # pto-bot export
     fake_gitlab.now = at("2026-11-20T14:00")
+    for name in (
+        "policy.yaml",
+        "examples/policies/classic.yaml",
+        "examples/policies/tam-buddy.yaml",
+    ):
+        roster = load_policy(ROOT / name)  # everyone on the bundled rosters has an account
+        fake_gitlab.add_users([*roster.engineers, roster.team.manager])
     # The dashboard issue has its own test below; here it would only add one write per run.
     quiet = tmp_path / "policy.yaml"
     quiet.write_text(Path(POLICY).read_text().replace("dashboard: true", "dashboard: false"))

@@ -191,6 +191,14 @@ class Project:
         assert len(found) == 1, f"expected one [{topic}] note on #{iid}, found {len(found)}"
         return found[0]
 
+    def coverage_of(self, request_iid: int) -> dict[str, Any] | None:
+        """The coverage issue of a request."""
+        for issue in self.data["issues"]:
+            data = read_marker(issue["description"] or "")
+            if "pto-coverage" in issue["labels"] and data and data.get("request") == request_iid:
+                return issue
+        return None
+
     def fallback_of(self, request_iid: int) -> dict[str, Any] | None:
         for issue in self.data["issues"]:
             data = read_marker(issue["description"] or "")
@@ -201,8 +209,8 @@ class Project:
 
 def everything() -> Query:
     """Every issue of the bot's labels, as an offline file is read."""
-    labels = ("pto", "playbook", "pto-fallback", "pto-dashboard", "pto-checkin")
-    closed = ("pto", "pto-fallback", "pto-checkin")
+    labels = ("pto", "playbook", "pto-fallback", "pto-coverage", "pto-dashboard", "pto-checkin")
+    closed = ("pto", "pto-fallback", "pto-coverage", "pto-checkin")
     return Query(labels, closed, at("2025-01-01"), board="pto-dashboard")
 
 

@@ -264,3 +264,54 @@ def test_issues_and_notes_carry_the_documented_keys(fake_gitlab: FakeGitLab) -> 
         "klang",
     )
     assert issue["_links"]["notes"] == f"{ISSUES}/{iid}/notes"
+
+
+# --- who GitLab tells ---------------------------------------------------------------------------
+
+
+def test_a_new_comment_tells_the_participants_and_whoever_it_mentions(
+    fake_gitlab: FakeGitLab,
+) -> None:
+    fake_gitlab.add_users(["klang", "adamlauzon", "dbass90", "melroberts"])
+    iid = fake_gitlab.add_issue(
+        "PTO klang", author="klang", assignees=["adamlauzon"], description="cc @melroberts"
+    )
+    fake_gitlab.add_note(iid, "Looks good", author="dbass90")
+    fake_gitlab.add_note(iid, "see `@harishsr` and [@jdoe](https://x)", author="klang")
+
+    call("POST", f"/{iid}/notes", body="@michwalker please look")
+
+    (told,) = fake_gitlab.notified
+    assert (told.what, told.iid) == ("note", iid)
+    # author, assignee, commenter, mentioned in the description, mentioned now; not the bot,
+    # not a name in code or in a link
+    assert told.to == {"klang", "adamlauzon", "dbass90", "melroberts", "michwalker"}
+
+
+def test_a_new_issue_tells_its_assignees_and_whoever_it_mentions(fake_gitlab: FakeGitLab) -> None:
+    fake_gitlab.add_users(["klang", "adamlauzon"])
+    ids = [fake_gitlab._users["adamlauzon"]]
+
+    call("POST", "", title="Coverage", description="for `klang`, ask @magomez3", assignee_ids=ids)
+
+    (told,) = fake_gitlab.notified
+    assert (told.what, told.to) == ("issue", {"adamlauzon", "magomez3"})
+
+
+def test_an_edit_tells_only_who_it_newly_mentions_and_closing_tells_the_participants(
+    fake_gitlab: FakeGitLab,
+) -> None:
+    iid = fake_gitlab.add_issue("PTO klang", author="klang")
+    note = call("POST", f"/{iid}/notes", body="hello @adamlauzon").json()["id"]
+    fake_gitlab.notified.clear()
+
+    call("PUT", f"/{iid}/notes/{note}", body="hello @adamlauzon and @magomez3")
+    call("PUT", f"/{iid}", description="now with @dbass90")
+    call("PUT", f"/{iid}", state_event="close")
+    call("PUT", f"/{iid}", add_labels="pto::covered")  # a label tells its subscribers only
+
+    assert [(t.what, t.to) for t in fake_gitlab.notified] == [
+        ("edit", {"magomez3"}),
+        ("edit", {"dbass90"}),
+        ("close", {"klang", "adamlauzon", "magomez3", "dbass90"}),
+    ]

@@ -37,3 +37,15 @@ def test_the_readmes_cost_tables_are_the_benchmarks() -> None:
 
 def test_the_readme_shows_the_webhook_template_the_bot_reads() -> None:
     assert f"   ```json\n   {webhook_template()}\n   ```\n" in (ROOT / "README.md").read_text()
+
+
+def test_readme_and_the_help_reply_name_every_command() -> None:
+    from pto_bot.commands.parse import VERBS
+    from pto_bot.commands.verbs import HANDLERS
+
+    readme = (ROOT / "README.md").read_text()
+    (line,) = [x for x in readme.splitlines() if x.startswith("- **Commands** (`/pto ")]
+    assert line.split("`")[1] == "/pto " + "|".join(VERBS)
+    assert set(HANDLERS) == set(VERBS)
+    for verb in VERBS:
+        assert f"`/pto {verb}" in readme, verb

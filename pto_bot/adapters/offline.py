@@ -10,9 +10,8 @@ its own project without touching GitLab. The file layout::
      "elsewhere": {"<group/project>": {"issues": [...], "notes": {"<iid>": [...]}}}}
 
 ``elsewhere`` (optional) holds collaboration projects, for the out-of-office answers. A note's
-``discussion_id`` names its thread (without one, a note is a thread of its own).
-
-What a file must hold, and what is left out when it does not: :mod:`.offline_file`.
+``discussion_id`` names its thread (without one, a note is a thread of its own). What a file
+must hold, and what is left out when it does not: :mod:`.offline_file`.
 """
 
 from __future__ import annotations
@@ -259,11 +258,25 @@ class OfflineTracker:
             self.data["links"].append(link)
             self.writes += 1
 
-    def edit_description(self, iid: int, description: str, *, confidential: bool = False) -> None:
+    def edit_description(
+        self,
+        iid: int,
+        description: str,
+        *,
+        title: str | None = None,
+        confidential: bool = False,
+    ) -> None:
         raw = self._issue(iid)
         raw["description"] = description
+        if title is not None:
+            raw["title"] = title
         if confidential:
             raw["confidential"] = True
+        self._touch(raw)
+
+    def set_assignees(self, iid: int, assignees: Sequence[str]) -> None:
+        raw = self._issue(iid)
+        raw["assignees"] = [{"username": name} for name in assignees]
         self._touch(raw)
 
     def set_state(self, iid: int, state: str) -> None:

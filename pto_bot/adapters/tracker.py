@@ -131,8 +131,20 @@ class Tracker(Protocol):
 
     def link_issues(self, iid: int, other_iid: int) -> None: ...
 
-    def edit_description(self, iid: int, description: str, *, confidential: bool = False) -> None:
-        """Rewrite an issue's description; ``confidential``: and make the issue confidential."""
+    def edit_description(
+        self,
+        iid: int,
+        description: str,
+        *,
+        title: str | None = None,
+        confidential: bool = False,
+    ) -> None:
+        """Rewrite the issue's description (and its title, when given); ``confidential``: and
+        make the issue confidential."""
+        ...
+
+    def set_assignees(self, iid: int, assignees: Sequence[str]) -> None:
+        """Assign the issue to ``assignees`` (usernames) alone; () unassigns everyone."""
         ...
 
     def set_state(self, iid: int, state: str) -> None:

@@ -27,6 +27,7 @@ from ..plan.actions import (
     Notify,
     PostNote,
     Reply,
+    SetAssignees,
     SetLabels,
     SetState,
     resolve_refs,
@@ -167,8 +168,11 @@ def _execute(
             tracker.set_labels(action.iid, action.add, action.remove)
             return done()
         case PostNote():
+            iid = action.iid if action.new is None else created.get(action.new)
+            if iid is None:
+                raise TrackerError(f"its issue ({action.new}) was not opened in this run")
             body = resolve_refs(action.body, created, False)
-            return done(tracker.post_note(action.iid, body, internal=action.internal))
+            return done(tracker.post_note(iid, body, internal=action.internal))
         case EditNote():
             body = resolve_refs(action.body, created, False)
             tracker.edit_note(action.iid, action.note_id, body)
@@ -191,7 +195,12 @@ def _execute(
             return done(iid)
         case EditIssue():
             description = resolve_refs(action.description, created, False)
-            tracker.edit_description(action.iid, description, confidential=action.confidential)
+            tracker.edit_description(
+                action.iid, description, title=action.title, confidential=action.confidential
+            )
+            return done()
+        case SetAssignees():
+            tracker.set_assignees(action.iid, action.assignees)
             return done()
         case SetState():
             tracker.set_state(action.iid, action.state)

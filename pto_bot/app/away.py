@@ -17,6 +17,7 @@ from ..domain.world import World
 from ..errors import TrackerError
 from ..plan import away as plan_away
 from ..plan.actions import EditNote, PostNote, Reply
+from ..plan.coverage_issue import coverage_key
 from ..plan.planner import Plan, plan
 from ..rules import away as rules
 from .apply import Applied, apply
@@ -134,8 +135,12 @@ def unanswered(tracker: Tracker, the_plan: Plan, result: Applied) -> None:
     away = the_plan.away
     undone = result.undone()
     failed = {(a.place, a.iid) for a in undone if isinstance(a, Reply) and a.topic == Topic.AWAY}
+    # the record is on the request's coverage issue (on the request, before there were any)
+    world = the_plan.world
+    request_of: dict[int | str, int] = {ci.iid: r for r, ci in world.coverage_issues.items()}
+    request_of |= {coverage_key(r.iid): r.iid for r in world.requests}
     unrecorded = {
-        a.iid
+        request_of.get(a.new or a.iid if isinstance(a, PostNote) else a.iid, a.iid)
         for a in undone
         if isinstance(a, PostNote | EditNote) and a.topic in (plan_away.LOG, plan_away.DIGEST)
     }

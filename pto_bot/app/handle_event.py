@@ -68,7 +68,8 @@ def _roster_mentions(event: Event, policy: Policy) -> frozenset[str]:
     """The engineers of the roster the event newly mentions, its author aside; none on PTO and
     fallback requests (they are about who is out: nobody there needs telling)."""
     labels = policy.labels
-    if not event.place and {labels.request, labels.fallback, labels.dashboard} & set(event.labels):
+    about_absences = {labels.request, labels.fallback, labels.coverage_issue, labels.dashboard}
+    if not event.place and about_absences & set(event.labels):
         return frozenset()
     roster = {user_key(name) for name in policy.engineers}
     found = added_mentions(event.previous, event.text) & roster
@@ -79,7 +80,8 @@ def _not_relevant(event: Event, policy: Policy, bot: str | None) -> Ignored | No
     """Why the event cannot change the bot's issues, or None when it can."""
     if event.place:
         return Ignored(reason=f"event from project {event.place} mentions nobody on the roster")
-    ours = {policy.labels.request, policy.labels.playbook, policy.labels.fallback}
+    labels = policy.labels
+    ours = {labels.request, labels.playbook, labels.fallback, labels.coverage_issue}
     if not ours & set(event.labels):
         return Ignored(reason=f"#{event.iid} carries none of the labels {', '.join(sorted(ours))}")
     body = event.note_body or ""

@@ -31,8 +31,14 @@ def query(
     closed one of the last :data:`FULL_HISTORY` (the pilot's metrics); ``fresh``: the issue an
     event is about, read from GitLab whatever the tracker kept."""
     labels = policy.labels
-    read: tuple[str, ...] = (labels.request, labels.playbook, labels.fallback, labels.dashboard)
-    closed: tuple[str, ...] = (labels.request, labels.fallback)
+    read: tuple[str, ...] = (
+        labels.request,
+        labels.playbook,
+        labels.fallback,
+        labels.coverage_issue,
+        labels.dashboard,
+    )
+    closed: tuple[str, ...] = (labels.request, labels.fallback, labels.coverage_issue)
     today = now.astimezone(policy.tz).date()
     if pilot.checkin_due(policy, today):  # the check-in issue, open or closed: opened once
         read, closed = (*read, labels.checkin), (*closed, labels.checkin)

@@ -9,11 +9,11 @@ from datetime import datetime
 from ..domain.markers import strip_marker
 from ..domain.policy import Policy
 from ..domain.snapshot import Snapshot
-from ..plan.actions import Action, CreateIssue, Reply, resolve_refs, target
+from ..plan.actions import Action, CreateIssue, PostNote, Reply, resolve_refs, target
 from ..plan.planner import Plan
 from ..render.engine import local_time
 from ..rules import approval, fallback, going_live
-from ..rules.evaluation import Evaluated, Status
+from ..rules.evaluation import Cover, Evaluated, Status
 from .apply import Applied, WriteStatus
 
 
@@ -39,16 +39,29 @@ def _request_line(ev: Evaluated) -> str:
     by_backup: dict[str, list[str]] = {}
     for cover in ev.covers:
         if cover.backup:
-            by_backup.setdefault(f"{cover.backup} ({cover.how})", []).append(cover.account.name)
+            when = "" if ev.whole(cover) else " " + _when(ev, cover)
+            by_backup.setdefault(f"{cover.backup} ({cover.how})", []).append(
+                cover.account.name + when
+            )
     if by_backup:
         parts.append(
             "backups: " + "; ".join(f"{b}: {', '.join(a)}" for b, a in sorted(by_backup.items()))
         )
     if ev.uncovered:
-        parts.append("open: " + ", ".join(c.account.name for c in ev.uncovered))
+        parts.append(
+            "open: "
+            + ", ".join(
+                c.account.name + ("" if ev.whole(c) else " " + _when(ev, c)) for c in ev.uncovered
+            )
+        )
     if ev.problems and ev.status is Status.NEEDS_INFO:
         parts.append("problems: " + _problems(ev))
     return " · ".join(parts)
+
+
+def _when(ev: Evaluated, cover: Cover) -> str:
+    """The part of the request ``cover`` is for."""
+    return "(" + ", ".join(f"{a} – {b}" if a != b else str(a) for a, b in ev.spans(cover)) + ")"
 
 
 def _body_preview(action: Action, limit: int = 40) -> list[str]:
@@ -141,6 +154,12 @@ def describe(plan: Plan, result: Applied, *, dry_run: bool, snapshot: Snapshot) 
     if waiting:
         lines += ["", f"Waiting ({len(waiting)}):", *(f"  {line}" for line in waiting)]
     lines += describe_writes(result, dry_run=dry_run, policy=policy).splitlines()
+    if plan.held:  # quiet while out: what waits for someone's return
+        lines += ["", f"Held until the engineer is back ({len(plan.held)}):"]
+        lines += [
+            f"  {_label(h.action):<5} {h.action.describe()}  — {h.action.why}; {h.why}"
+            for h in plan.held
+        ]
     problems = [f"  {line}" for line in problems_of(plan, result)]
     if problems:
         lines += ["", f"Problems ({len(problems)}):", *problems]
@@ -163,7 +182,7 @@ def _label(action: Action) -> str:
         return f"#{where}"
     if isinstance(action, Reply):
         return "other"  # an answer in a collaboration project: describe() names it
-    return "new" if isinstance(action, CreateIssue) else "chat"
+    return "new" if isinstance(action, CreateIssue | PostNote) else "chat"
 
 
 def describe_writes(

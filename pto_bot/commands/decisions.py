@@ -10,7 +10,7 @@ from ..domain.policy import USERNAME_RE
 from ..render.text import safe
 from ..rules.evaluation import Evaluated
 from .decide import decided_by, decision_refusal
-from .run import Outcome, Run
+from .run import Outcome, Run, rows, stretches, when
 
 
 def _decision_target(run: Run) -> Evaluated | str:
@@ -69,11 +69,15 @@ def assign(run: Run) -> Outcome:
     found, unknown = run.match([name], req.covers)
     if unknown:
         return run.no(run.unknown_accounts(unknown, req.covers))
-    busy = run.evaluation.absence(user, req.daily)
+    account = found[0]
+    covers = rows(req, account)
+    open_ = [c for c in covers if c.backup is None] or covers  # the open days, else the account
+    busy = run.evaluation.absence(user, [d for c in open_ for d in c.days])
     if busy is not None:
         return run.no(f"`{user}` is out during {busy.request.start} – {busy.request.end}")
-    cover = found[0]
+    days = stretches(req, open_)
+    on = {account.name: days} if days is not None else {}
     return Outcome(
-        run.entry(True, accounts=(cover.account.name,), user=user),
-        f"{safe(cover.account.name)} is now covered by @{user} for {r.start} – {r.end}.",
+        run.entry(True, accounts=(account.name,), user=user, on=on),
+        f"{safe(account.name)} is now covered by @{user} for {when(req, open_)}.",
     )

@@ -35,7 +35,17 @@ from ..domain.snapshot import Issue, Note
 if TYPE_CHECKING:  # the webhook job finds a comment's commands without reading a world
     from ..domain.world import World
 
-VERBS = ("help", "status", "volunteer", "withdraw", "approve", "deny", "assign")
+VERBS = (
+    "help",
+    "status",
+    "volunteer",
+    "withdraw",
+    "accept",
+    "decline",
+    "approve",
+    "deny",
+    "assign",
+)
 MAX_COMMANDS = 10  # answered in one reply to one comment
 SHOWN_VERB = 50  # characters of a verb kept (a verb nobody knows can be a megabyte long)
 #: A comment GitLab shows changed this long after it was posted was edited (or reacted to).
@@ -143,6 +153,7 @@ def new_commands(world: World) -> list[Command]:
     # a closed fallback request still takes commands (a withdrawal reopens it); commands on a
     # closed PTO request are answered too (that it is closed)
     issues += [(fb.issue, fb.request) for fb in world.fallbacks.values() if fb.request in known]
+    issues += [(c.issue, c.request) for c in world.coverage_issues.values() if c.request in known]
     found = []
     for issue, request_iid in issues:
         for note in issue.notes:

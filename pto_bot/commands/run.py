@@ -1,6 +1,6 @@
-"""The context one comment command runs in (:class:`Run`: who wrote it, about which request, on
-what evaluation) and what it comes to (:class:`Outcome`: the ledger entry to record and the
-reply's text). The verbs are :mod:`.verbs` and :mod:`.decisions`."""
+"""What running one comment command works with: the command, the world, the request it is about
+(:class:`Run`), and what it comes to (:class:`Outcome`: the ledger entry and the reply's text).
+Who may do what is checked by the verbs (:mod:`.verbs`, :mod:`.decisions`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..domain.accounts import account_key
-from ..domain.ledger import LedgerEntry
+from ..domain.accounts import Account, account_key
+from ..domain.ledger import LedgerEntry, Span
 from ..domain.usernames import same_user
 from ..domain.world import World
 from ..render.text import safe
@@ -27,6 +27,9 @@ class Outcome:
 
 
 class Run:
+    """One command being run: who wrote it (in the roster's spelling), and the request it is
+    about as the rules judge it now."""
+
     def __init__(self, world: World, evaluation: Evaluation, command: Command) -> None:
         self.world = world
         self.policy = world.policy
@@ -62,20 +65,23 @@ class Run:
         day = self.about.request.start if self.about and self.about.filed.form else None
         return is_lead(self.policy, self.author, day or self.evaluation.today)
 
-    def match(self, names: list[str], covers: Sequence[Cover]) -> tuple[list[Cover], list[str]]:
-        by_key = {c.account.key: c for c in covers}
-        by_iid = {f"#{c.account.iid}": c for c in covers}
-        found, unknown = [], []
+    def match(self, names: list[str], covers: Sequence[Cover]) -> tuple[list[Account], list[str]]:
+        """The accounts of ``covers`` that ``names`` name (by name, or ``#iid`` of the
+        playbook), and the names that name none."""
+        by_key = {c.account.key: c.account for c in covers}
+        by_iid = {f"#{c.account.iid}": c.account for c in covers}
+        found: list[Account] = []
+        unknown = []
         for name in names:
-            cover = by_key.get(account_key(name)) or by_iid.get(name.strip())
-            if cover is None:
+            account = by_key.get(account_key(name)) or by_iid.get(name.strip())
+            if account is None:
                 unknown.append(name)
-            elif cover not in found:
-                found.append(cover)
+            elif account not in found:
+                found.append(account)
         return found, unknown
 
     def unknown_accounts(self, unknown: list[str], covers: Sequence[Cover]) -> str:
-        listed = ", ".join(safe(c.account.name) for c in covers) or "none"
+        listed = ", ".join(dict.fromkeys(safe(c.account.name) for c in covers)) or "none"
         names = ", ".join(f"‘{safe(u)}’" for u in unknown[:SHOWN_NAMES])
         if len(unknown) > SHOWN_NAMES:
             names += f" and {len(unknown) - SHOWN_NAMES:,} more"
@@ -96,3 +102,54 @@ class Run:
 
 def split_accounts(args: str) -> list[str]:
     return [a.strip() for a in re.split(r"[,;]", args) if a.strip()]
+
+
+def rows(req: Evaluated, account: Account) -> list[Cover]:
+    """The covers of ``account`` on ``req``, by their first day."""
+    return [c for c in req.covers if c.account.key == account.key]
+
+
+def stretches(req: Evaluated, covers: Sequence[Cover]) -> tuple[Span, ...] | None:
+    """The days ``covers`` cover, as stretches of ``req``; None when that is every day."""
+    days = {d for c in covers for d in c.days}
+    if days >= set(req.daily):
+        return None
+    return tuple(s for c in covers for s in req.spans(c))
+
+
+def when(req: Evaluated, covers: Sequence[Cover]) -> str:
+    """The dates ``covers`` are for, as people read them."""
+    found = stretches(req, covers)
+    if found is None:
+        r = req.request
+        return f"{r.start} – {r.end}"
+    return ", ".join(f"{a} – {b}" if a != b else str(a) for a, b in found)
+
+
+def theirs(run: Run, verb: str) -> tuple[Evaluated, list[str], str, list[str]] | str:
+    """The request, the accounts the author covers on it that the command names (all of theirs
+    when it names none), those accounts with their days as a reply shows them, and what it names
+    that is not theirs; or why the command is refused."""
+    req = run.about
+    if req is None:
+        return "this issue is not linked to a PTO request the bot knows"
+    if req.status not in (Status.ACTIVE, Status.NEEDS_INFO) or req.filed.form is None:
+        return f"the request is {req.status.value}: nobody covers it"
+    mine = req.covers_of(run.author)
+    if not mine:
+        return f"only a backup named on this request can {verb} it; you cover none of its accounts"
+    names = split_accounts(run.command.args)
+    accounts, unknown = run.match(names, mine) if names else ([c.account for c in mine], [])
+    refused = []
+    if unknown:
+        yours = ", ".join(dict.fromkeys(safe(c.account.name) for c in mine))
+        shown = ", ".join(f"‘{safe(u)}’" for u in unknown)
+        refused.append(f"{shown}: not an account you cover here (yours: {yours})")
+    if not accounts:
+        return "; ".join(refused)
+    picked = [a.name for a in accounts]
+    held = [c for c in mine if c.account.name in picked]
+    dated = ", ".join(
+        f"{safe(n)} ({when(req, [c for c in held if c.account.name == n])})" for n in picked
+    )
+    return req, picked, dated, refused

@@ -1,11 +1,14 @@
 """Deciding each comment command: one function per verb, each returning an :class:`~.run.Outcome`
 (the ledger entry to record and the reply's text). Who may do what is checked with it: only
-engineers on the roster volunteer; the manager's (or the deputy's) and the pod leads' verbs are
-:mod:`.decisions`.
+engineers on the roster volunteer, only a named backup accepts or declines; the manager's (or the
+deputy's) and the pod leads' verbs are :mod:`.decisions`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from ..domain.usernames import same_user
 from ..domain.world import World
 from ..render.text import code, safe
 from ..render.wording import status_summary
@@ -13,22 +16,14 @@ from ..rules.evaluation import Evaluation
 from ..rules.fallback import volunteer_room
 from . import decisions
 from .parse import VERBS, Command
-from .run import Outcome, Run, split_accounts
+from .run import Outcome, Run, rows, split_accounts, stretches, theirs, when
 
 __all__ = ["Outcome", "run_command", "split_accounts"]
 
 
 def run_command(world: World, evaluation: Evaluation, command: Command) -> Outcome:
     run = Run(world, evaluation, command)
-    handler = {
-        "help": _help,
-        "status": _status,
-        "volunteer": _volunteer,
-        "withdraw": _withdraw,
-        "approve": decisions.approve,
-        "deny": decisions.deny,
-        "assign": decisions.assign,
-    }.get(command.verb)
+    handler = HANDLERS.get(command.verb)
     if command.edited:
         return _edited(run)
     if command.meant is not None:
@@ -72,11 +67,18 @@ def _help(run: Run) -> Outcome:
     w = run.policy.bot.command
     k = run.policy.fallback.max_accounts_per_volunteer
     lines = [
-        "commands (one per line, in any comment on a PTO request or fallback request):",
+        "commands (one per line, in any comment on a PTO request, its coverage issue or its "
+        "fallback request):",
+        f"- `{w} help`: these commands",
         f"- `{w} status`: the request's coverage as it stands",
         f"- `{w} volunteer <account>[, <account>]`: cover accounts on a fallback request "
         f"(at most {k} per person per request)",
         f"- `{w} withdraw <account>`: give back an account you volunteered for",
+        f"- `{w} accept [<account>, ...]`: a backup confirms their cover (all of theirs when "
+        "none is named)",
+        f"- `{w} decline [<account>, ...]`: a backup says they cannot cover (all of theirs when "
+        "none is named): the account goes to the next pod member who is free, else to the "
+        "fallback request",
         f"- `{w} approve` / `{w} deny <reason>`: the manager decides on a request "
         "that would leave too many people out"
         + (
@@ -111,35 +113,50 @@ def _volunteer(run: Run) -> Outcome:
             f"name the account(s), e.g. `{policy.bot.command} volunteer "
             f"{safe(req.uncovered[0].account.name) if req.uncovered else 'Acme Corp'}`"
         )
-    if run.evaluation.absence(run.author, req.daily) is not None:
-        return run.no(f"you are out yourself during {r.start} – {r.end}")
     found, unknown = run.match(names, req.covers)
     refused = [run.unknown_accounts(unknown, req.covers)] if unknown else []
-    mine = [c for c in req.covers if c.backup == run.author and c.how == "volunteer"]
+    mine = {c.account.key for c in req.covers_of(run.author) if c.how == "volunteer"}
     limit = policy.fallback.max_accounts_per_volunteer
     room = volunteer_room(len(mine), policy)
     taken: list[str] = []
-    for cover in found:
-        if cover.backup == run.author:
-            refused.append(f"{safe(cover.account.name)} is already yours")
-        elif cover.backup is not None:
-            refused.append(f"{safe(cover.account.name)} is already covered by `{cover.backup}`")
+    on = {}
+    for account in found:
+        name = safe(account.name)
+        covers = rows(req, account)
+        open_ = [c for c in covers if c.backup is None]
+        holders = sorted({c.backup for c in covers if c.backup})
+        busy = run.evaluation.absence(run.author, [d for c in open_ for d in c.days])
+        if not open_:
+            if holders == [run.author]:
+                refused.append(f"{name} is already yours")
+            else:
+                who = ", ".join(f"`{h}`" for h in holders)
+                refused.append(f"{name} is already covered by {who}")
+        elif busy is not None:
+            out = busy.request
+            refused.append(f"{name}: you are out yourself during {out.start} – {out.end}")
         elif len(taken) >= room:
             refused.append(
-                f"{safe(cover.account.name)}: you already cover {limit} accounts of this request "
+                f"{name}: you already cover {limit} accounts of this request "
                 f"(the most one person takes)"
             )
         else:
-            taken.append(cover.account.name)
+            taken.append(account.name)
+            found_days = stretches(req, open_)
+            if found_days is not None:
+                on[account.name] = found_days
     if not taken:
         return run.no("; ".join(refused))
-    message = (
-        f"thank you — you now cover {', '.join(safe(n) for n in taken)} "
-        f"for `{r.engineer}`, {r.start} – {r.end}."
-    )
+    if on:  # some for part of the request: each with its days
+        dates = {n: when(req, [c for c in req.uncovered if c.account.name == n]) for n in taken}
+        shown = ", ".join(f"{safe(n)} ({dates[n]})" for n in taken)
+        message = f"thank you — you now cover {shown} for `{r.engineer}`."
+    else:
+        shown = ", ".join(safe(n) for n in taken)
+        message = f"thank you — you now cover {shown} for `{r.engineer}`, {r.start} – {r.end}."
     if refused:
         message += " Not taken: " + "; ".join(refused) + "."
-    return Outcome(run.entry(True, accounts=tuple(taken)), message)
+    return Outcome(run.entry(True, accounts=tuple(taken), on=on), message)
 
 
 def _withdraw(run: Run) -> Outcome:
@@ -151,20 +168,76 @@ def _withdraw(run: Run) -> Outcome:
     found, unknown = run.match(names, run.about.covers)
     refused = [run.unknown_accounts(unknown, run.about.covers)] if unknown else []
     released = []
-    for cover in found:
-        manual = run.about.decisions.manual.get(cover.account.key)
-        if manual is None:
+    for account in found:
+        holders = [m.user for m in run.about.decisions.manual.get(account.key, ())]
+        if not holders:
             refused.append(
-                f"{safe(cover.account.name)} was not volunteered or assigned by command "
+                f"{safe(account.name)} was not volunteered or assigned by command "
                 "(ask the manager or a pod lead to assign someone else)"
             )
-        elif manual[0] != run.author and not (run.is_manager or run.is_lead()):
-            refused.append(f"{safe(cover.account.name)} is covered by `{manual[0]}`, not you")
+        elif not any(same_user(h, run.author) for h in holders) and not (
+            run.is_manager or run.is_lead()
+        ):
+            who = ", ".join(f"`{h}`" for h in holders)
+            refused.append(f"{safe(account.name)} is covered by {who}, not you")
         else:
-            released.append(cover.account.name)
+            released.append(account.name)
     if not released:
         return run.no("; ".join(refused))
     message = f"{', '.join(safe(n) for n in released)} released; it needs a backup again."
     if refused:
         message += " Not released: " + "; ".join(refused) + "."
-    return Outcome(run.entry(True, accounts=tuple(released)), message)
+    holder = any(
+        same_user(m.user, run.author)
+        for name in released
+        for a in run.match([name], run.about.covers)[0]
+        for m in run.about.decisions.manual.get(a.key, ())
+    )
+    extra = {"user": run.author} if holder else {}
+    return Outcome(run.entry(True, accounts=tuple(released), **extra), message)
+
+
+def _decline(run: Run) -> Outcome:
+    found = theirs(run, "decline")
+    if isinstance(found, str):
+        return run.no(found)
+    req, accounts, shown, refused = found
+    r = req.request
+    hand_picked = run.policy.coverage.mode == "hand-picked" or bool(r.backups)
+    then = (
+        "The fallback request asks for volunteers"
+        if hand_picked
+        else "Each goes to the next member of the pod who is free on its days, else to the "
+        "fallback request"
+    )
+    message = (
+        f"understood — you no longer cover {shown} for `{r.engineer}`. {then}; the coverage "
+        "note says who has it now."
+    )
+    if refused:
+        message += " Not declined: " + "; ".join(refused) + "."
+    return Outcome(run.entry(True, accounts=tuple(accounts)), message)
+
+
+def _accept(run: Run) -> Outcome:
+    found = theirs(run, "accept")
+    if isinstance(found, str):
+        return run.no(found)
+    req, accounts, shown, refused = found
+    message = f"thank you — your cover of {shown} for `{req.request.engineer}` is confirmed."
+    if refused:
+        message += " Not confirmed: " + "; ".join(refused) + "."
+    return Outcome(run.entry(True, accounts=tuple(accounts)), message)
+
+
+HANDLERS: dict[str, Callable[[Run], Outcome]] = {
+    "help": _help,
+    "status": _status,
+    "volunteer": _volunteer,
+    "withdraw": _withdraw,
+    "accept": _accept,
+    "decline": _decline,
+    "approve": decisions.approve,
+    "deny": decisions.deny,
+    "assign": decisions.assign,
+}

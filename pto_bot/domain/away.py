@@ -18,16 +18,22 @@ from .usernames import same_user
 TEAM = ""  # the team project, as a place
 
 
+Shift = tuple[
+    str | None, date, date
+]  # who covers (None: nobody yet), from the first to the last day
+
+
 @dataclass(frozen=True)
 class Absence:
-    """One engineer away: their PTO request, the days, and who covers what."""
+    """One engineer away: their PTO request, the days, and who covers what when."""
 
     engineer: str
     request: int
     start: date
     end: date
     back: date | None  # the first working day back
-    covers: dict[str, str | None] = field(default_factory=dict)  # account -> backup (None: open)
+    # account -> who covers it, stretch by stretch (one stretch: the whole absence)
+    covers: dict[str, tuple[Shift, ...]] = field(default_factory=dict)
     global_support: tuple[str, ...] = ()  # accounts Global Support handles
     backups: tuple[str, ...] = ()
 
@@ -38,30 +44,18 @@ class Absence:
         :meth:`~pto_bot.rules.evaluation.Evaluation.absence`.)"""
         return self.start <= day <= self.end
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "u": self.engineer,
-            "r": self.request,
-            "s": self.start.isoformat(),
-            "e": self.end.isoformat(),
-            "b": self.back.isoformat() if self.back else None,
-            "c": dict(self.covers),
-            "g": list(self.global_support),
-            "k": list(self.backups),
-        }
+    def backup_on(self, account: str, day: date) -> str | None:
+        """Who covers ``account`` on ``day``: the stretch it falls in, else the next one (a
+        weekend between two), else the last; None when nobody does."""
+        shifts = sorted(self.covers.get(account, ()), key=lambda s: s[1])
+        current = next((s for s in shifts if s[1] <= day <= s[2]), None)
+        later = next((s for s in shifts if s[1] > day), None)
+        chosen = current or later or (shifts[-1] if shifts else None)
+        return chosen[0] if chosen else None
 
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Absence:
-        return cls(
-            engineer=str(data["u"]),
-            request=int(data["r"]),
-            start=date.fromisoformat(data["s"]),
-            end=date.fromisoformat(data["e"]),
-            back=date.fromisoformat(data["b"]) if data.get("b") else None,
-            covers={str(k): (None if v is None else str(v)) for k, v in data["c"].items()},
-            global_support=tuple(str(a) for a in data.get("g", ())),
-            backups=tuple(str(b) for b in data.get("k", ())),
-        )
+    def covering(self, account: str) -> frozenset[str]:
+        """Everyone who covers ``account`` on some day of the absence."""
+        return frozenset(b for b, _, _ in self.covers.get(account, ()) if b)
 
 
 def away_on(absences: tuple[Absence, ...], user: str, day: date) -> Absence | None:

@@ -118,8 +118,9 @@ class OutOfOffice(_Strict):
     )
     digest: bool = Field(
         default=True,
-        description="On each working day of coverage with new mentions, a note to each backup "
-        "listing them and who answered.",
+        description="On each working day of coverage with something new, a note to each backup "
+        "on the coverage issue listing the mentions, and the customers' issues and comments "
+        "that tagged nobody, and who answered.",
     )
     digest_hour: int = Field(
         default=9, ge=0, le=23, description="The digest is posted from this hour (team time)."
@@ -127,7 +128,8 @@ class OutOfOffice(_Strict):
     handback: bool = Field(
         default=True,
         description="The return checklist adds 'While you were out': the mentions, the "
-        "backups' playbook notes, the fallback accounts that changed hands.",
+        "customers' issues and comments that tagged nobody, the backups' playbook notes, the "
+        "fallback accounts that changed hands.",
     )
     projects: dict[str, list[ProjectPath]] = Field(
         default_factory=dict,

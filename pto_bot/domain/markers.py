@@ -96,14 +96,20 @@ class State(BaseModel):
     t: str
 
 
+Shifts = str | list[list[str]]
+
+
 class CoverageState(State):
     """On the coverage note of a PTO request: what was announced."""
 
-    assign: dict[str, str] = Field(default_factory=dict)  # account -> pod backup
+    # account -> its pod backup for the whole request, or its [backup, first day, last day]
+    # stretches when the pod covers it in parts
+    assign: dict[str, Shifts] = Field(default_factory=dict)
     start: date | None = None
     end: date | None = None
     sent: tuple[str, ...] = ()  # team-channel messages already sent
-    told: dict[str, str] | None = None  # account -> backup, as the backups were told (mentioned)
+    # account -> its backup (or stretches, as ``assign``) as the backups were told (mentioned)
+    told: dict[str, Shifts] | None = None
     q: datetime | None = None  # when the request joined the queue (first became valid)
 
 
@@ -124,6 +130,16 @@ class FallbackState(State):
     eng: str | None = None
     accounts: dict[str, str | None]  # account -> volunteer or assignee (None while open)
     window_from: datetime | None = None  # the volunteer window's start when it was reopened
+
+
+class CoverageIssueState(State):
+    """In the description of a coverage issue: its request, when it was opened, and who it said
+    covers what (``told``, as :class:`CoverageState`), so that a change during the absence is
+    told there."""
+
+    request: int
+    opened_at: datetime
+    told: dict[str, Shifts] = Field(default_factory=dict)
 
 
 class ReplyState(State):

@@ -276,6 +276,11 @@ class Labels(_Strict):
     request: Label = "pto"
     playbook: Label = "playbook"
     fallback: Label = "pto-fallback"
+    coverage_issue: Label = Field(
+        default="pto-coverage",
+        description="The bot's coverage issue per absence: assigned to the backups, it carries "
+        "what they need while the engineer is out (nothing reaches the engineer then).",
+    )
     dashboard: Label = "pto-dashboard"
     needs_info: Label = "pto::needs-info"
     needs_approval: Label = "pto::needs-approval"

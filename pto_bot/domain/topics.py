@@ -22,6 +22,7 @@ class Topic(StrEnum):
     BACKUPS = "backups"  # coverage changed after it was announced (once per change)
     AWAY_LOG = "away-log"  # the threads that mentioned the engineer while out (live)
     AWAY_DIGEST = "away-digest"  # a backup's digest of new mentions (once per day and backup)
+    # (the last four go on the coverage issue while the engineer is out)
     REOPENED = "reopened"  # closed by someone who may not cancel it: reopened (once a closing)
     CALENDAR = "calendar"  # the time-off calendar disagrees with the request (once each)
     FROM_CALENDAR = "from-calendar"  # a request the bot opened from the calendar (description)
@@ -30,6 +31,9 @@ class Topic(StrEnum):
     COVERED = "covered"  # every account covered: closed (once per volunteers)
     CLOSED = "closed"  # no longer needed: closed (once)
     ESCALATED = "escalated"  # the window passed with accounts open (once per window)
+    # on a coverage issue (the backups' place while the engineer is out)
+    COVERAGE_ISSUE = "coverage-issue"  # its description: the request, who covers what, as told
+    STARTS = "starts"  # the first day off: the backups are told (once)
     # elsewhere
     PLAYBOOK = "playbook"  # what a playbook lacks (live)
     REPLY = "reply"  # the answer to the commands of one comment (once per comment)

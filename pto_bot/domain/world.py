@@ -9,14 +9,15 @@ trusted only in a body the bot wrote; a malformed issue, note or marker is repor
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from .accounts import Account, account_of
 from .bot_notes import BotNote, bot_notes, coverage_state, ledger_of, queued_at
+from .coverage_issue import CoverageIssue, coverage_issue
 from .fallback_issue import FallbackIssue, read_fallback
 from .ledger import LedgerEntry
-from .markers import CoverageState, looks_like_the_bots, read_marker
+from .markers import CoverageState, Shifts, looks_like_the_bots, read_marker
 from .policy import OFFLINE_BOT, Policy
 from .request_form import ParseResult, PtoRequest, parse_request
 from .snapshot import Issue, Snapshot
@@ -50,7 +51,7 @@ class FiledRequest:
         appear, never its title, text, type or notes (nor problems, which quote its text)."""
         return self.issue.confidential
 
-    def previous_assignment(self) -> dict[str, str]:
+    def previous_assignment(self) -> dict[str, Shifts]:
         return dict(self.coverage.assign) if self.coverage else {}
 
 
@@ -64,6 +65,8 @@ class World:
     fallbacks: dict[int, FallbackIssue]  # request iid -> its fallback issue
     ledger: tuple[LedgerEntry, ...]
     dashboard: Issue | None
+    # request iid -> its coverage issue (the backups' place while the engineer is out)
+    coverage_issues: dict[int, CoverageIssue] = field(default_factory=dict)
     issues: dict[int, Issue] = field(default_factory=dict)
     notes: dict[int, tuple[BotNote, ...]] = field(default_factory=dict)  # iid -> the bot's notes
     problems: tuple[str, ...] = ()
@@ -93,6 +96,13 @@ class World:
         """The bot's first note of ``topic`` on ``iid``."""
         return next((n for n in self.bot_notes(iid) if n.topic == topic), None)
 
+    def coverage_note(self, request: int) -> BotNote | None:
+        """The request's coverage note: on the request, or (first announced while its engineer
+        was out) on its coverage issue."""
+        ci = self.coverage_issues.get(request)
+        found = self.bot_note(request, Topic.COVERAGE)
+        return found or (self.bot_note(ci.iid, Topic.COVERAGE) if ci is not None else None)
+
 
 def _foreign_markers(issue: Issue, me: BotIdentity, problems: list[str]) -> bool:
     """Notes that end as the bot's do (its marker on a line of its own) by someone the bot does
@@ -110,6 +120,20 @@ def _foreign_markers(issue: Issue, me: BotIdentity, problems: list[str]) -> bool
         f"(an earlier token), add {', '.join(authors)} to bot.former_usernames in policy.yaml"
     )
     return True
+
+
+def _with_coverage(
+    req: FiledRequest,
+    ci: CoverageIssue | None,
+    notes: dict[int, tuple[BotNote, ...]],
+    problems: list[str],
+) -> FiledRequest:
+    """A request first covered while its engineer was out has its coverage note on its coverage
+    issue (nothing is written on the request then): what it announced is read there."""
+    if req.coverage is not None or ci is None:
+        return req
+    state = coverage_state(ci.iid, notes.get(ci.iid, ()), problems)
+    return req if state is None else replace(req, coverage=state)
 
 
 def is_dashboard(issue: Issue) -> bool:
@@ -140,6 +164,7 @@ def read_world(
     playbooks: dict[int, Issue] = {}
     ledger: list[LedgerEntry] = []
     fallbacks: dict[int, FallbackIssue] = {}
+    covering: dict[int, CoverageIssue] = {}
     dashboards: list[Issue] = []
     notes: dict[int, tuple[BotNote, ...]] = {}
     managers: list[FiledRequest] = []
@@ -156,6 +181,11 @@ def read_world(
                     fb.request not in fallbacks or fb.issue.iid < fallbacks[fb.request].issue.iid
                 ):
                     fallbacks[fb.request] = fb
+                ledger.extend(ledger_of(issue.iid, mine, problems))
+            elif labels.coverage_issue in issue.labels:
+                ci = coverage_issue(issue, me, problems)
+                if ci is not None and ci.request not in covering:
+                    covering[ci.request] = ci
                 ledger.extend(ledger_of(issue.iid, mine, problems))
             elif labels.request in issue.labels:
                 parsed = parse_request(
@@ -198,6 +228,7 @@ def read_world(
         if account.owner is not None:
             by_owner[account.owner].append(account)
     ledger.sort(key=lambda e: (e.note_id, e.index))
+    requests = [_with_coverage(r, covering.get(r.iid), notes, problems) for r in requests]
     requests.sort(key=lambda r: (r.queued_at, r.issue.created_at, r.iid))
     return World(
         policy=policy,
@@ -210,6 +241,7 @@ def read_world(
         dashboard=min(
             dashboards, key=lambda i: (not is_dashboard(i), not i.is_open, i.iid), default=None
         ),
+        coverage_issues=covering,
         issues=snapshot.by_iid(),
         notes=notes,
         problems=tuple(problems),

@@ -48,9 +48,11 @@ class PostNote:
     why: str
     unsent: Unsent | None = None
     internal: bool = False  # an internal note: only Planners/Reporters and up read it
+    new: str | None = None  # on the issue this plan opens under that key (``iid`` unused)
 
     def describe(self) -> str:
-        return f"post {'internal ' if self.internal else ''}note [{self.topic}]"
+        where = " on the new issue" if self.new else ""
+        return f"post {'internal ' if self.internal else ''}note [{self.topic}]{where}"
 
 
 @dataclass(frozen=True)
@@ -89,10 +91,23 @@ class EditIssue:
     iid: int
     description: str
     why: str
+    title: str | None = None  # a new title too
     confidential: bool = False  # and make the issue confidential
 
     def describe(self) -> str:
-        return "rewrite description" + (", make confidential" if self.confidential else "")
+        title = " and title" if self.title else ""
+        secret = ", make confidential" if self.confidential else ""
+        return f"rewrite description{title}{secret}"
+
+
+@dataclass(frozen=True)
+class SetAssignees:
+    iid: int
+    assignees: tuple[str, ...]  # usernames; () unassigns everyone
+    why: str
+
+    def describe(self) -> str:
+        return f"assign to {', '.join(self.assignees)}" if self.assignees else "unassign"
 
 
 @dataclass(frozen=True)
@@ -140,7 +155,17 @@ class Reply:
         return f"answer in {where}" + (" (thread)" if self.thread else "")
 
 
-Action = SetLabels | PostNote | EditNote | CreateIssue | EditIssue | SetState | Notify | Reply
+Action = (
+    SetLabels
+    | PostNote
+    | EditNote
+    | CreateIssue
+    | EditIssue
+    | SetAssignees
+    | SetState
+    | Notify
+    | Reply
+)
 
 
 def target(action: Action) -> int | None:
@@ -150,6 +175,8 @@ def target(action: Action) -> int | None:
         return None
     if isinstance(action, Reply):
         return action.iid if not action.place else None
+    if isinstance(action, PostNote) and action.new is not None:
+        return None
     return action.iid
 
 

@@ -10,22 +10,20 @@ threads it told about in its own marker, so that the next one tells only what is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from ..domain.away import TEAM, Absence, Mention, Places, PlaybookNote, Scan
-from ..domain.ledger import LedgerEntry
 from ..domain.markers import with_marker
 from ..domain.policy import Policy
 from ..domain.topics import Topic
-from ..domain.usernames import among
+from ..domain.usernames import among, user_key
 from ..domain.world import World
 from ..render import away_wording
 from ..rules import away as rules
-from ..rules.evaluation import Evaluated, Evaluation
+from ..rules.evaluation import Evaluation
 from .actions import Action, Reply
-from .notes import announce, ensure_note
 
 LOG, DIGEST = Topic.AWAY_LOG, Topic.AWAY_DIGEST
 KEPT_DAYS = 31  # absences that ended this long ago still matter (the handback on return)
@@ -41,11 +39,13 @@ class Away:
     found: tuple[tuple[Absence, Mention], ...] = ()  # mentions this run read
     threads: dict[int, tuple[Mention, ...]] = field(default_factory=dict)  # request -> threads
     notes: dict[int, tuple[PlaybookNote, ...]] = field(default_factory=dict)
+    # request -> the customers' issues and comments that tagged nobody
+    untagged: dict[int, tuple[Mention, ...]] = field(default_factory=dict)
 
 
 def skip_labels(policy: Policy) -> frozenset[str]:
     labels = policy.labels
-    return frozenset({labels.request, labels.fallback, labels.dashboard})
+    return frozenset({labels.request, labels.fallback, labels.coverage_issue, labels.dashboard})
 
 
 def prepare(world: World, evaluation: Evaluation, scan: Scan | None) -> Away:
@@ -55,33 +55,68 @@ def prepare(world: World, evaluation: Evaluation, scan: Scan | None) -> Away:
     absences = rules.absences(world, evaluation, today - timedelta(days=KEPT_DAYS))
     where = rules.places(world)
     found: list[tuple[Absence, Mention]] = []
+    asking: list[tuple[Absence, Mention]] = []
+    team = frozenset(user_key(u) for u in (*policy.engineers, policy.team.manager, world.bot))
     for item in scan.issues if scan else ():
         found += rules.found_mentions(
             item, absences, where, world.me, policy.tz, skip_labels(policy)
         )
+        asking += rules.found_untagged(item, absences, where, team, world.me, policy.tz)
     threads: dict[int, tuple[Mention, ...]] = {}
     notes: dict[int, tuple[PlaybookNote, ...]] = {}
+    untagged: dict[int, tuple[Mention, ...]] = {}
     for absence in absences:
-        old_threads, old_notes = recorded(world, absence.request)
-        merged = {m.key: m for m in old_threads}
-        for a, mention in found:
-            if a.request == absence.request:
-                merged[mention.key] = mention
-        threads[absence.request] = tuple(sorted(merged.values(), key=lambda m: (m.at, m.key)))
-        kept = {(n.iid, n.note): n for n in old_notes}
+        old = recorded(world, absence.request)
+        threads[absence.request] = _merged(old.threads, found, absence)
+        untagged[absence.request] = _merged(old.untagged, asking, absence)
+        kept = {(n.iid, n.note): n for n in old.notes}
         kept.update({(n.iid, n.note): n for n in _playbook_notes(world, absence)})
         notes[absence.request] = tuple(sorted(kept.values(), key=lambda n: (n.at, n.note)))
-    return Away(absences, where, tuple(found), threads, notes)
+    return Away(absences, where, tuple(found), threads, notes, untagged)
 
 
-def recorded(world: World, request: int) -> tuple[list[Mention], list[PlaybookNote]]:
-    """The threads and playbook notes the request's away-log note records."""
-    note = world.bot_note(request, LOG)
-    if note is None:
-        return [], []
-    threads = [m for raw in note.data.get("th") or () if (m := _mention(raw)) is not None]
-    notes = [n for raw in note.data.get("pb") or () if (n := _pnote(raw)) is not None]
-    return threads, notes
+def _merged(
+    old: Iterable[Mention], found: Iterable[tuple[Absence, Mention]], absence: Absence
+) -> tuple[Mention, ...]:
+    """What was recorded of ``absence``, updated with what this run read, oldest first."""
+    merged = {m.key: m for m in old}
+    merged.update({m.key: m for a, m in found if a.request == absence.request})
+    return tuple(sorted(merged.values(), key=lambda m: (m.at, m.key)))
+
+
+def homes(world: World, request: int) -> list[int]:
+    """Where a request's away notes are: its coverage issue, and the request itself (where the
+    bot kept them before coverage issues)."""
+    ci = world.coverage_issues.get(request)
+    return ([ci.iid] if ci is not None else []) + [request]
+
+
+@dataclass(frozen=True)
+class Record:
+    """What a request's away-log notes record."""
+
+    threads: tuple[Mention, ...] = ()
+    notes: tuple[PlaybookNote, ...] = ()
+    untagged: tuple[Mention, ...] = ()
+
+
+def recorded(world: World, request: int) -> Record:
+    """The threads, the playbook notes and the customers' untagged issues and comments the
+    request's away-log notes record."""
+    threads: dict[str, Mention] = {}
+    untagged: dict[str, Mention] = {}
+    notes: dict[tuple[int, int], PlaybookNote] = {}
+    for home in reversed(homes(world, request)):  # the coverage issue's, newer, last
+        note = world.bot_note(home, LOG)
+        data = note.data if note else {}
+        for key, into in (("th", threads), ("un", untagged)):
+            for raw in data.get(key) or ():
+                if (m := _mention(raw)) is not None:
+                    into[m.key] = m
+        for raw in data.get("pb") or ():
+            if (n := _pnote(raw)) is not None:
+                notes[(n.iid, n.note)] = n
+    return Record(tuple(threads.values()), tuple(notes.values()), tuple(untagged.values()))
 
 
 def _mention(raw: object) -> Mention | None:
@@ -137,7 +172,7 @@ def answers(
     actions: list[Action] = []
     for (place, iid, thread), items in grouped.items():
         parts = [
-            away_wording.answer_lines(policy, a, m.account, elsewhere=place != TEAM)
+            away_wording.answer_lines(policy, a, m.account, elsewhere=place != TEAM, today=today)
             for a, m in items
         ]
         pairs = [[a.engineer, a.request] for a, _ in items]
@@ -147,115 +182,3 @@ def answers(
         who = ", ".join(a.engineer for a, _ in items)
         actions.append(Reply(place, iid, thread, body, f"{who} mentioned while out"))
     return actions
-
-
-# -- the record, the digest, the handback -----------------------------------------------------
-
-
-def log_actions(world: World, away: Away, now: datetime) -> list[Action]:
-    """The away-log note of each absence that has something to record (edited in place)."""
-    actions: list[Action] = []
-    today = now.astimezone(world.policy.tz).date()
-    for absence in away.absences:
-        if absence.start > today:
-            continue
-        threads = away.threads.get(absence.request, ())
-        notes = away.notes.get(absence.request, ())
-        if not threads and not notes:
-            continue
-        body = away_wording.log_note(absence, threads, notes)
-        actions += ensure_note(
-            world.bot_notes(absence.request),
-            absence.request,
-            LOG,
-            body,
-            "mentions while out",
-            th=[m.to_json() for m in threads],
-            pb=[n.to_json() for n in notes],
-        )
-    return actions
-
-
-def _relevant(absence: Absence, mention: Mention, backup: str) -> bool:
-    """A thread about an account the backup covers, or about none of the named ones."""
-    cover = absence.covers.get(mention.account or "")
-    return cover is None or cover == backup
-
-
-def digest_actions(world: World, away: Away, now: datetime) -> list[Action]:
-    """On a working day of coverage, from ``digest_hour``: one note per backup listing the
-    threads not in an earlier digest to them; none when nothing is new."""
-    policy = world.policy
-    if not policy.out_of_office.digest:
-        return []
-    local = now.astimezone(policy.tz)
-    today = local.date()
-    if local.hour < policy.out_of_office.digest_hour or not rules.working_day(
-        today, policy.working_weekdays
-    ):
-        return []
-    actions: list[Action] = []
-    for absence in away.absences:
-        if not absence.away_on(today):
-            continue
-        existing = world.bot_notes(absence.request)
-        for backup in absence.backups:
-            told = {
-                key
-                for n in existing
-                if n.topic == DIGEST and n.data.get("b") == backup
-                for key in n.data.get("th") or ()
-            }
-            new = [
-                m
-                for m in away.threads.get(absence.request, ())
-                if m.key not in told
-                and m.at.astimezone(policy.tz).date() <= today
-                and _relevant(absence, m, backup)
-            ]
-            if not new:
-                continue
-            body = away_wording.digest_note(absence, backup, new)
-            key = f"{today.isoformat()}/{backup}"
-            why = f"{len(new)} new mention(s) of {absence.engineer}"
-            actions += announce(
-                existing,
-                absence.request,
-                DIGEST,
-                body,
-                why,
-                key=key,
-                b=backup,
-                th=[m.key for m in new],
-            )
-    return actions
-
-
-def hands(ledger: Sequence[LedgerEntry], request: int) -> list[tuple[str, str]]:
-    """Each fallback account of ``request`` and who held it in turn (volunteer, assignment,
-    withdrawal), as the command ledger recorded it."""
-    chains: dict[str, list[str]] = {}
-    for entry in ledger:
-        if not entry.ok or entry.request != request:
-            continue
-        for account in entry.accounts:
-            chain = chains.setdefault(account, [])
-            if entry.verb == "volunteer":
-                chain.append(f"`{entry.by}` (volunteered)")
-            elif entry.verb == "assign" and entry.user:
-                chain.append(f"`{entry.user}` (assigned by `{entry.by}`)")
-            elif entry.verb == "withdraw":
-                chain.append(f"withdrawn by `{entry.by}`")
-    return [(account, " → ".join(chain)) for account, chain in sorted(chains.items()) if chain]
-
-
-def handback(world: World, away: Away | None, ev: Evaluated) -> dict[str, object] | None:
-    """The "While you were out" of the return checklist, from what the bot already read."""
-    if away is None or not world.policy.out_of_office.handback:
-        return None
-    threads = away.threads.get(ev.iid)
-    notes = away.notes.get(ev.iid)
-    if threads is None:
-        old, old_notes = recorded(world, ev.iid)
-        threads, notes = tuple(old), tuple(old_notes)
-    return away_wording.handback(threads, notes or (), hands(world.ledger, ev.iid))

@@ -51,15 +51,22 @@ def plan_fallback(ctx: Context, ev: Evaluated) -> list[Action]:
     issue = fb.issue
     if not wanted:
         return _close(ctx, issue, _closing_reason(ctx, ev)) if issue.is_open else []
-    # an account given back after the request was closed: reopen it with a fresh window
+    # an account given back after the request was closed: reopen it with a fresh window; one
+    # that was not open before (declined, given back) gets a fresh window too
     reopening = bool(ev.uncovered) and not issue.is_open
-    window = Window(fb.opened_at, ctx.now if reopening else fb.window_from)
+    newly_open = {c.account.name for c in ev.uncovered} - {
+        name for name, volunteer in fb.accounts.items() if volunteer is None
+    }
+    fresh = reopening or bool(newly_open)
+    window = Window(fb.opened_at, ctx.now if fresh else fb.window_from)
     text = body(ctx, ev, window)
     actions = ensure_description(issue, text, "fallback accounts changed")
     if ev.filed.secret and not issue.confidential:  # the request was made confidential later
-        actions = [EditIssue(issue.iid, unmention(text), "the PTO request is confidential", True)]
+        why = "the PTO request is confidential"
+        actions = [EditIssue(issue.iid, unmention(text), why, confidential=True)]
     if reopening:
         actions.append(SetState(issue.iid, "reopen", "an account needs a backup again"))
+    if fresh:
         actions += ensure_labels(issue, set(), {ctx.policy.labels.escalated}, "a fresh window")
     if not ev.uncovered and issue.is_open:
         volunteers = sorted({c.backup for c in ev.fallback_covers if c.backup})
@@ -100,7 +107,7 @@ def _open(ctx: Context, ev: Evaluated) -> list[Action]:
             description=body(ctx, ev, Window(ctx.now)),
             labels=(ctx.policy.labels.fallback,),
             link_to=ev.iid,
-            why=f"{len(ev.uncovered)} account(s) the pod cannot cover",
+            why=f"{len(ev.uncovered)} account(s) nobody covers",
             confidential=ev.filed.secret,
         )
     ]
@@ -125,7 +132,9 @@ def body(ctx: Context, ev: Evaluated, window: Window) -> str:
     text = wording.fallback_description(
         ev, ctx.evaluation, ctx.policy, window.start, reopened=window.reopened_at is not None
     )
-    accounts = {c.account.name: c.backup for c in ev.fallback_covers}
+    accounts: dict[str, str | None] = {}
+    for c in ev.fallback_covers:  # an account in parts: the volunteer is who is released
+        accounts[c.account.name] = accounts.get(c.account.name) or c.backup
     state: dict[str, object] = {
         "request": ev.iid,
         "opened_at": window.opened_at.isoformat(),

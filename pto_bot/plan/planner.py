@@ -26,16 +26,21 @@ from ..domain.time_off import TimeOff
 from ..domain.world import World, read_world
 from ..rules.evaluate import evaluate
 from ..rules.evaluation import Evaluation
-from .actions import Action, touches
-from .away import Away, answers, digest_actions, log_actions, prepare
+from .actions import Action, CreateIssue, touches
+from .away import Away, answers, prepare
+from .away_notes import digest_actions, log_actions
 from .context import Context
+from .coverage_issue import coverage_key
 from .fallbacks import plan_orphan
 from .playbooks import plan_playbook
+from .quiet import Held, hush
 from .replies import Replies
 from .requests import plan_request
 from .time_off import calendar_actions
 
-STATE_CHANGING = frozenset({"volunteer", "withdraw", "approve", "deny", "assign"})
+STATE_CHANGING = frozenset(
+    {"volunteer", "withdraw", "accept", "decline", "approve", "deny", "assign"}
+)
 
 Failure = tuple[int | None, str]  # (issue iid, what went wrong)
 
@@ -48,6 +53,7 @@ class Plan:
     failures: tuple[Failure, ...]
     now: datetime
     away: Away | None = None
+    held: tuple[Held, ...] = ()  # writes left until the engineer they would reach is back
 
 
 def plan(
@@ -78,7 +84,7 @@ def plan(
     evaluation, replies = _run_commands(world, today, failures)
     away = prepare(world, evaluation, scan)
     ctx = Context(world, evaluation, now, chat, away)
-    actions: list[Action] = replies.actions()
+    actions: list[Action] = replies.actions(ctx)
     if scan is not None:
         actions += answers(policy, away.found, today)
     for ev in evaluation.requests:
@@ -95,9 +101,19 @@ def plan(
         playbook = partial(plan_playbook, ctx, account)
         actions += _one_issue(account.iid, "playbook", playbook, failures)
     if scan is not None:
-        actions += log_actions(world, away, now) + digest_actions(world, away, now)
-    kept = [a for a in actions if not touches(a, world.untrusted)]
-    return Plan(tuple(kept), world, evaluation, tuple(failures.found), now, away)
+        opening = {
+            a.link_to: a.key
+            for a in actions
+            if isinstance(a, CreateIssue)
+            and a.link_to is not None
+            and a.key == coverage_key(a.link_to)
+        }
+        actions += log_actions(world, away, now, opening) + digest_actions(
+            world, away, now, opening
+        )
+    trusted = [a for a in actions if not touches(a, world.untrusted)]
+    kept, held = hush(ctx, trusted)
+    return Plan(tuple(kept), world, evaluation, tuple(failures.found), now, away, tuple(held))
 
 
 class _Failures:

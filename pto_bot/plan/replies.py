@@ -9,7 +9,9 @@ its marker records that (:func:`~..commands.parse.left_out_key`): they never run
 answer too long for a reply alone (the status of a very large request) is shortened instead.
 
 A command in an internal note is answered with an internal note: what it says stays among those
-who could read it.
+who could read it. A command on an issue of an engineer who is out (their PTO request, its
+fallback request) is answered on the request's coverage issue, so that the answer reaches the one
+who asked and not them (:mod:`.quiet`).
 """
 
 from __future__ import annotations
@@ -22,9 +24,12 @@ from ..commands.verbs import Outcome
 from ..domain.ledger import LedgerEntry
 from ..domain.markers import marker
 from ..domain.topics import Topic, reply_topic
+from ..domain.usernames import user_key
 from ..render.engine import Trusted, render
 from ..render.text import code
 from .actions import Action, PostNote
+from .context import Context
+from .quiet import away_today, owners, recipients
 
 MAX_REPLY = 10_000  # characters of one reply, its marker included
 Why = Literal["count", "size"]
@@ -61,10 +66,17 @@ class _Reply:
     answered: list[tuple[Command, Outcome]] = field(default_factory=list)
     left_out: _LeftOut | None = None
 
-    def body(self, answered: list[tuple[Command, Outcome]], left_out: _LeftOut | None) -> str:
+    def body(
+        self,
+        answered: list[tuple[Command, Outcome]],
+        left_out: _LeftOut | None,
+        elsewhere: str | None = None,
+    ) -> str:
+        """``elsewhere``: the issue the comment is on, when the reply is not."""
         text = render(
             "reply.md.j2",
             author=self.author,
+            elsewhere=Trusted(elsewhere) if elsewhere else None,
             outcomes=[
                 {"ok": o.entry.ok, "verb": o.entry.verb, "message": Trusted(o.message)}
                 for _, o in answered
@@ -123,7 +135,8 @@ class Replies:
         reply.answered = candidate
         return True
 
-    def actions(self) -> list[Action]:
+    def actions(self, ctx: Context | None = None) -> list[Action]:
+        """One note per comment answered; with ``ctx``, where it reaches nobody who is out."""
         actions: list[Action] = []
         for reply in self._replies.values():
             if not reply.answered and reply.left_out is None:
@@ -132,8 +145,21 @@ class Replies:
             verbs = ", ".join(o.entry.verb for _, o in reply.answered) or "nothing"
             why = f"answer {verbs}" + (" (some left out)" if reply.left_out else "")
             topic = reply_topic(reply.note_id)
-            actions.append(PostNote(reply.issue_iid, topic, body, why, internal=reply.internal))
+            note = PostNote(reply.issue_iid, topic, body, why, internal=reply.internal)
+            actions.append(_quietly(ctx, note, reply) if ctx is not None else note)
         return actions
+
+
+def _quietly(ctx: Context, note: PostNote, reply: _Reply) -> PostNote:
+    """The reply where it reaches nobody who is out (but the one who asked): where the command
+    was, else the request's coverage issue."""
+    away = set(away_today(ctx)) - {user_key(reply.author)}
+    reached = owners(ctx.world, note.iid) & away & recipients(ctx.world, note)
+    ci = ctx.world.coverage_issues.get(reply.request or 0)
+    if not reached or ci is None or ci.iid == note.iid:
+        return note  # (held by quiet when it would reach them)
+    body = reply.body(reply.answered, reply.left_out, f"#{reply.issue_iid}")
+    return replace(note, iid=ci.iid, body=body)
 
 
 def _shortened(reply: _Reply, command: Command, outcome: Outcome) -> Outcome:

@@ -1,27 +1,30 @@
 """Planning one PTO request: its labels, its notes (coverage, approval, reminders), the notes it
-leaves on its engineer's playbooks, and its fallback request. Returns the actions; writes
-nothing."""
+leaves on its engineer's playbooks, its fallback request and its coverage issue. While the
+engineer is out, what others must hear goes to the coverage issue instead of the request
+(:mod:`.quiet`). Returns the actions; writes nothing."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
-from functools import partial
 from typing import Any
 
-from ..domain.markers import CoverageState
+from ..domain.markers import CoverageState, Shifts
 from ..domain.topics import Topic, cover_topic
 from ..render import reminder_wording, wording
 from ..rules import approval, counting, going_live, history, reminders
+from ..rules.coverage import announced as shifts
 from ..rules.evaluation import Evaluated, Status
-from .actions import Action, Notify
+from .actions import Action, Notify, PostNote
 from .approval import follow_ups
-from .away import handback
 from .context import Context
-from .coverage_news import news
+from .coverage_issue import plan_coverage_issue, starts
+from .coverage_news import holding, news
 from .fallbacks import plan_fallback, reference
 from .labels import ensure_labels
 from .notes import announce, ensure_note, has_note
+from .place import Place
+from .quiet import is_away, told_there
+from .reminders import plan_reminders, returned
 from .reopening import reopen
 
 
@@ -32,8 +35,11 @@ def plan_request(ctx: Context, ev: Evaluated) -> list[Action]:
         return reopening + plan_request(ctx, ev)
     issue = ev.filed.issue
     if not issue.is_open and ev.status is not Status.CANCELLED:
-        # a closed request writes nothing itself, but its fallback request is closed
-        return plan_fallback(ctx, ev) if ev.filed.form is not None else []
+        # a closed request writes nothing itself, but its fallback request and coverage issue
+        # are closed
+        if ev.filed.form is None:
+            return []
+        return plan_fallback(ctx, ev) + plan_coverage_issue(ctx, ev, None)[0]
     if going_live.is_history(ev.filed, ctx.policy):
         return []  # over before the bot went live: counted and shown, never written to
     if history.is_archived(ev.filed, ctx.today):
@@ -41,23 +47,41 @@ def plan_request(ctx: Context, ev: Evaluated) -> list[Action]:
     actions = _labels(ctx, ev) + _needs_info(ctx, ev)
     if ev.filed.form is None:
         return actions
-    if ctx.world.bot_note(issue.iid, Topic.COVERAGE) is None and ctx.today > ev.request.end:
+    if ctx.world.coverage_note(issue.iid) is None and ctx.today > ev.request.end:
         # over before the bot announced anything: no coverage to announce now; at most a
         # welcome back on the first working day back
         if ev.status is Status.ACTIVE and ctx.today == ev.return_day:
-            actions += _returned(ctx, ev)
-        return actions
+            actions += returned(ctx, ev)
+        return actions + plan_coverage_issue(ctx, ev, None)[0]
     fallback_ref = reference(ctx, ev)
     actions += plan_fallback(ctx, ev)
-    actions += _coverage(ctx, ev, fallback_ref)
+    opening, place = plan_coverage_issue(ctx, ev, fallback_ref)
+    actions += opening + _coverage(ctx, ev, fallback_ref, place)
     if ev.status is Status.CANCELLED:
         return actions + _release(ctx, ev)
     if not issue.is_open:
         return actions
-    actions += _approval(ctx, ev) + _lead_time(ctx, ev)
+    actions += _quietly(ctx, ev, place, _approval(ctx, ev))
+    if ctx.today < ev.request.start:  # told while it can still help
+        actions += _lead_time(ctx, ev)
     if ev.status is Status.ACTIVE:
-        actions += _reminders(ctx, ev, fallback_ref)
+        actions += starts(ctx, ev, place) + plan_reminders(ctx, ev, fallback_ref, place)
     return actions
+
+
+def _quietly(ctx: Context, ev: Evaluated, place: Place, actions: list[Action]) -> list[Action]:
+    """While the engineer is out, a note on their request that others must hear (the manager,
+    the backups) goes to the coverage issue instead, once."""
+    if not is_away(ctx, ev.request.engineer) or not place.exists:
+        return actions
+    moved: list[Action] = []
+    for action in actions:
+        if isinstance(action, PostNote) and action.iid == ev.iid:
+            if not told_there(place.notes, action):
+                moved += place.on([action])
+        else:
+            moved.append(action)
+    return moved
 
 
 def _labels(ctx: Context, ev: Evaluated) -> list[Action]:
@@ -97,9 +121,13 @@ def _needs_info(ctx: Context, ev: Evaluated) -> list[Action]:
     return []
 
 
-def _coverage(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Action]:
+def _coverage(ctx: Context, ev: Evaluated, fallback_ref: str | None, place: Place) -> list[Action]:
     issue = ev.filed.issue
-    posted = ctx.world.bot_note(issue.iid, Topic.COVERAGE) is not None
+    on_request = ctx.world.bot_note(issue.iid, Topic.COVERAGE) is not None
+    posted = ctx.world.coverage_note(issue.iid) is not None
+    # first announced while the engineer was out: on the coverage issue, never on the request
+    elsewhere = not on_request and (posted or is_away(ctx, ev.request.engineer))
+    home = place if elsewhere else None
     if ev.status is Status.NEEDS_INFO and not posted:
         return []  # nothing was announced: the needs-info note says what to fix
     announced = ev.filed.coverage
@@ -114,10 +142,10 @@ def _coverage(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Act
         notices += _notify(ctx, ev, "visibility", sent)
     if chat and ev.status is Status.NEEDS_APPROVAL:
         notices += _notify(ctx, ev, "approval", sent)
-    assign = {c.account.name: c.backup for c in ev.covers if c.backup and c.how == "pod"}
+    assign = holding(ev, (c for c in ev.covers if c.how == "pod"))
     if ev.status is Status.CANCELLED and announced is not None:
         assign = dict(announced.assign)
-    told, tell = news(ctx, ev, fallback_ref)
+    told, tell = news(ctx, ev, fallback_ref, place)
     data = {
         "assign": assign,
         "start": r.start.isoformat(),
@@ -131,20 +159,19 @@ def _coverage(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Act
         failed = "failed" if "visibility" not in before else posting
         alternative = wording.coverage_note(ev, ctx.policy, fallback_ref, failed)
         unsent = (notices[0].key, alternative, {**data, "sent": sorted(before)})  # type: ignore[union-attr]
-    return (
-        notices
-        + tell
-        + ensure_note(
-            ctx.notes(issue.iid),
-            issue.iid,
-            Topic.COVERAGE,
-            wording.coverage_note(ev, ctx.policy, fallback_ref, posting),
-            f"coverage: {ev.status.value}",
-            unsent,
-            sent=sorted(sent),
-            **data,
-        )
+    note = ensure_note(
+        home.notes if home is not None else ctx.notes(issue.iid),
+        issue.iid,
+        Topic.COVERAGE,
+        wording.coverage_note(ev, ctx.policy, fallback_ref, posting),
+        f"coverage: {ev.status.value}",
+        unsent,
+        sent=sorted(sent),
+        **data,
     )
+    if home is not None:
+        note = home.on(note) if home.exists else []  # with no coverage issue yet: next run
+    return notices + tell + note
 
 
 def _dates_key(ev: Evaluated) -> str:
@@ -203,62 +230,6 @@ def _lead_time(ctx: Context, ev: Evaluated) -> list[Action]:
     return announce(ctx.notes(ev.iid), ev.iid, Topic.LEAD_TIME, body, "opened late")
 
 
-def _reminders(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Action]:
-    policy, today, iid = ctx.policy, ctx.today, ev.iid
-    existing = ctx.notes(iid)
-    actions: list[Action] = []
-    r = ev.request
-    passed = partial(going_live.before, policy=policy)  # a reminder's day before going live
-    week_before = reminders.is_week_before(ev, today, policy) and not passed(
-        r.start - timedelta(days=policy.reminders.days_before_start)
-    )
-    # posted the week before; once posted, kept true to the dates (and the playbooks list to
-    # what is still stale) until the first day off
-    if week_before or (has_note(existing, Topic.PLAYBOOKS) and today < ev.request.start):
-        covered = [c.account for c in ev.covers]  # the accounts someone covers for them
-        stale = reminders.stale_playbooks(covered, ctx.now, policy)
-        if stale or has_note(existing, Topic.PLAYBOOKS):
-            body = reminder_wording.playbooks_note(ev, policy, stale)
-            actions += ensure_note(
-                existing, iid, Topic.PLAYBOOKS, body, "playbooks not updated lately"
-            )
-    if week_before or has_note(existing, Topic.CHECKLIST):
-        body = reminder_wording.checklist_note(ev, policy)
-        actions += ensure_note(existing, iid, Topic.CHECKLIST, body, "week before PTO")
-    on_leave = reminders.is_out_today(ev, today) and not passed(r.start)
-    if policy.reminders.playbook_note_on_start and on_leave:
-        actions += _playbook_notes(ctx, ev, fallback_ref)
-    if reminders.is_backup_reminder_due(ev, today, policy) and not passed(
-        reminders.backup_cue(ev, policy)
-    ):
-        body = reminder_wording.backup_return_note(ev, policy)
-        actions += announce(existing, iid, Topic.BACKUP_RETURN, body, "the day before return")
-    if reminders.is_return_due(ev, today, policy) and not passed(ev.return_day or today):
-        actions += _returned(ctx, ev)
-    return actions
-
-
-def _returned(ctx: Context, ev: Evaluated) -> list[Action]:
-    away = handback(ctx.world, ctx.away, ev)
-    body = reminder_wording.returned_note(ev, ctx.policy, away)
-    return announce(ctx.notes(ev.iid), ev.iid, Topic.RETURNED, body, "first working day back")
-
-
-def _playbook_notes(ctx: Context, ev: Evaluated, fallback_ref: str | None) -> list[Action]:
-    actions: list[Action] = []
-    for cover in ev.covers:
-        playbook = ctx.world.playbooks.get(cover.account.iid)
-        if playbook is not None:
-            actions += ensure_note(
-                ctx.notes(playbook.iid),
-                playbook.iid,
-                cover_topic(ev.iid),
-                reminder_wording.playbook_cover_note(ev, cover, fallback_ref),
-                f"coverage for #{ev.iid} starts",
-            )
-    return actions
-
-
 def _release(ctx: Context, ev: Evaluated) -> list[Action]:
     """A cancelled request: its backups are told they are free, its playbook notes ended.
 
@@ -267,7 +238,7 @@ def _release(ctx: Context, ev: Evaluated) -> list[Action]:
     told again), and the fallback request's volunteers.
     """
     announced = ev.filed.coverage
-    backups = set(_told(announced).values()) if announced else set()
+    backups = {b for v in _told(announced).values() for b, _ in shifts(v)} if announced else set()
     fb = ctx.world.fallbacks.get(ev.iid)
     if fb is not None:
         backups |= {v for v in fb.accounts.values() if v}
@@ -279,12 +250,12 @@ def _release(ctx: Context, ev: Evaluated) -> list[Action]:
     for playbook in ctx.world.playbooks.values():
         existing = ctx.notes(playbook.iid)
         if has_note(existing, topic):
-            body = reminder_wording.playbook_cover_note(ev, None, None, ended=True)
+            body = reminder_wording.playbook_cover_note(ev, (), None, ended=True)
             actions += ensure_note(existing, playbook.iid, topic, body, "cancelled")
     return actions
 
 
-def _told(announced: CoverageState) -> dict[str, str]:
+def _told(announced: CoverageState) -> dict[str, Shifts]:
     """Account -> the backup who was told they cover it, as the coverage note records; a note
     from before ``told`` was recorded names its pod backups only."""
     return announced.told if announced.told is not None else dict(announced.assign)

@@ -7,13 +7,14 @@ from collections.abc import Iterable
 
 from ..domain.world import World
 from ..rules.evaluation import Evaluation
-from .actions import Action, touches
+from .actions import Action, CreateIssue, PostNote, touches
 
 
 def event_scope(world: World, evaluation: Evaluation, iid: int) -> set[int]:
     """The issues an event on ``iid`` can change: its request, the fallback request, the requests
     overlapping it (their counts and backups depend on it), and those engineers' playbooks."""
     fallback_of = {fb.issue.iid: req for req, fb in world.fallbacks.items()}
+    fallback_of |= {ci.iid: req for req, ci in world.coverage_issues.items()}
     account_owner = {a.iid: a.owner for a in world.accounts}
     if iid in fallback_of:
         seeds = {fallback_of[iid]}
@@ -38,6 +39,8 @@ def event_scope(world: World, evaluation: Evaluation, iid: int) -> set[int]:
     for req in list(scope):
         if req in world.fallbacks:
             scope.add(world.fallbacks[req].issue.iid)
+        if req in world.coverage_issues:
+            scope.add(world.coverage_issues[req].iid)
         ev = evaluation.get(req)
         if ev is not None and ev.filed.form is not None:
             scope |= {a.iid for a in world.accounts_of(ev.request.engineer)}
@@ -49,4 +52,11 @@ def event_scope(world: World, evaluation: Evaluation, iid: int) -> set[int]:
 def within(actions: Iterable[Action], scope: set[int]) -> list[Action]:
     """The actions that write to issues in ``scope`` (new fallback requests of those included)."""
     issues = frozenset(scope)
-    return [action for action in actions if touches(action, issues)]
+    opening = {a.key: a.link_to for a in actions if isinstance(a, CreateIssue)}
+
+    def writes_within(action: Action) -> bool:
+        if isinstance(action, PostNote) and action.new is not None:  # on an issue it opens
+            return opening.get(action.new) in issues
+        return touches(action, issues)
+
+    return [action for action in actions if writes_within(action)]

@@ -22,6 +22,7 @@ from .actions import (
     Notify,
     PostNote,
     Reply,
+    SetAssignees,
     SetLabels,
     SetState,
 )
@@ -45,7 +46,7 @@ def rank(action: Action) -> int:
     if isinstance(action, Notify | Reply) or topic.startswith("reply:") or topic in _URGENT_TOPICS:
         return URGENT
     if topic in _COVERAGE_TOPICS or isinstance(
-        action, SetLabels | SetState | CreateIssue | EditIssue
+        action, SetLabels | SetState | CreateIssue | EditIssue | SetAssignees
     ):
         return COVERAGE
     return ROUTINE
@@ -59,12 +60,15 @@ def writes(action: Action) -> list[bool]:
         return [False] * (1 + (action.link_to is not None))
     if isinstance(action, SetLabels):
         return [False] if action.add or action.remove else []
-    if isinstance(action, EditIssue | SetState):
+    if isinstance(action, EditIssue | SetState | SetAssignees):
         return [False]
     return []  # a team-channel message is not a GitLab write
 
 
-def _group_key(action: Action) -> tuple[str, object]:
+def _group_key(action: Action, opened: dict[str, int | None]) -> tuple[str, object]:
+    if isinstance(action, PostNote) and action.new is not None:  # with the issue it goes on
+        link = opened.get(action.new)
+        return ("issue", link) if link is not None else ("new", action.new)
     if isinstance(action, CreateIssue):
         return ("issue", action.link_to) if action.link_to is not None else ("new", action.key)
     if isinstance(action, Notify):
@@ -85,8 +89,9 @@ def _text(action: Action) -> str:
 def urgent_first(actions: Sequence[Action]) -> list[Group]:
     """``actions`` in groups by issue, most urgent first (see the module)."""
     groups: dict[tuple[str, object], Group] = {}
+    opened = {a.key: a.link_to for a in actions if isinstance(a, CreateIssue)}
     for action in actions:
-        groups.setdefault(_group_key(action), []).append(action)
+        groups.setdefault(_group_key(action, opened), []).append(action)
     creator = {
         action.key: key
         for key, group in groups.items()

@@ -36,10 +36,11 @@ def _people(names: Sequence[str]) -> str:
 
 
 def answer_lines(
-    policy: Policy, absence: Absence, account: str | None, elsewhere: bool
+    policy: Policy, absence: Absence, account: str | None, elsewhere: bool, today: date
 ) -> list[Trusted]:
-    """The answer about one absence. In another project (a customer's) only that project's
-    account and its backup are named; with no account of theirs there, nobody else."""
+    """The answer about one absence, on ``today``. In another project (a customer's) only that
+    project's account and the backup who covers it today are named; with no account of theirs
+    there, nobody else."""
     w = policy.out_of_office.wording
     lines = [
         fill(
@@ -51,7 +52,7 @@ def answer_lines(
     ]
     if account is not None:
         name = safe(account)
-        backup = absence.covers.get(account, "")
+        backup = absence.backup_on(account, today)
         if backup:
             lines.append(fill(w.covers, backup=str(mention(backup)), account=name))
         elif account in absence.global_support:
@@ -97,12 +98,18 @@ def _plainly(names: Sequence[str], without: str | None = None) -> str:
     return ", ".join(str(plain(n)) for n in names if n != without)
 
 
-def log_note(absence: Absence, threads: Sequence[Mention], notes: Sequence[PlaybookNote]) -> str:
+def log_note(
+    absence: Absence,
+    threads: Sequence[Mention],
+    notes: Sequence[PlaybookNote],
+    untagged: Sequence[Mention] = (),
+) -> str:
     return render(
         "away_log.md.j2",
         engineer=absence.engineer,
         rows=[_row(m) for m in threads],
         notes=[_playbook_row(n) for n in notes],
+        untagged=[_row(m) for m in untagged],
     )
 
 
@@ -112,22 +119,30 @@ def _playbook_row(n: PlaybookNote) -> dict[str, Any]:
     return {"day": Trusted(day(n.at.date())), "link": link, "by": plain(n.by)}
 
 
-def digest_note(absence: Absence, backup: str, threads: Sequence[Mention]) -> str:
+def digest_note(
+    absence: Absence, backup: str, threads: Sequence[Mention], untagged: Sequence[Mention] = ()
+) -> str:
     return render(
         "away_digest.md.j2",
         backup=backup,
         engineer=absence.engineer,
         rows=[_row(m, backup) for m in threads],
         open=sum(1 for m in threads if not m.answered),
+        untagged=[_row(m, backup) for m in untagged],
+        untagged_open=sum(1 for m in untagged if not m.answered),
     )
 
 
 def handback(
-    threads: Sequence[Mention], notes: Sequence[PlaybookNote], hands: Sequence[tuple[str, str]]
+    threads: Sequence[Mention],
+    notes: Sequence[PlaybookNote],
+    hands: Sequence[tuple[str, str]],
+    untagged: Sequence[Mention] = (),
 ) -> dict[str, Any]:
     """What the return checklist's "While you were out" shows."""
     return {
         "rows": [_row(m) for m in threads],
         "notes": [_playbook_row(n) for n in notes],
         "hands": [{"account": a, "chain": Trusted(chain)} for a, chain in hands],
+        "untagged": [_row(m) for m in untagged],
     }

@@ -50,7 +50,7 @@ def plain(username: str) -> Trusted:
     return Trusted(f"`{username}`") if USERNAME_RE.match(username) else Trusted(safe(username))
 
 
-def _dates(start: date, end: date) -> Trusted:
+def dates_of(start: date, end: date) -> Trusted:
     if start == end:
         return Trusted(start.strftime("%a %Y-%m-%d"))
     return Trusted(f"{start.strftime('%a %Y-%m-%d')} – {end.strftime('%a %Y-%m-%d')}")
@@ -89,7 +89,7 @@ def environment() -> Environment:
     env.filters["hours"] = _hours
     env.filters["code"] = lambda value: Trusted(code(value))
     env.filters["policy_markdown"] = lambda value: Trusted(policy_markdown(value))
-    env.globals["dates"] = _dates
+    env.globals["dates"] = dates_of
     env.globals["eol"] = Trusted("")  # ends a line whose last tag is a block: keeps its newline
     return env
 

@@ -13,15 +13,22 @@ from .wording import cover_row
 
 
 def fallback_reason(ev: Evaluated, policy: Policy) -> str:
+    if policy.coverage.mode == "hand-picked" or ev.request.backups:
+        return "the backups named in the request declined it or are out on these days"
     if ev.pod is None:
         return f"{ev.request.engineer} is in no pod for these dates"
     if not ev.pod_covers:
         return (
             f"{policy.coverage.pod_out_limit} or more of the pod are out, "
-            "or nobody in it is available for the whole period"
+            "or nobody in it is free on these days"
         )
     capacity = policy.coverage.capacity_hours_per_week
-    return f"the pod's backups would exceed about {capacity or 0:g} h/week"
+    if capacity is None:
+        return "nobody in the pod is free on these days"
+    return (
+        "nobody in the pod is free on these days, or its backups would exceed about "
+        f"{capacity:g} h/week"
+    )
 
 
 def fallback_description(
@@ -41,7 +48,7 @@ def fallback_description(
         reason=fallback_reason(ev, policy),
         request=Trusted(str(ev.iid)),
         kind="" if ev.filed.secret else r.kind,
-        accounts=[cover_row(c) for c in ev.fallback_covers],
+        accounts=[cover_row(ev, c) for c in ev.fallback_covers],
         command=Trusted(policy.bot.command),
         limit=policy.fallback.max_accounts_per_volunteer,
         deadline=local_time(deadline(r.kind, window_start, policy), policy.tz),

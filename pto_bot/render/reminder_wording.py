@@ -3,6 +3,7 @@ before the return, the return checklist, the notes left on playbooks, and cancel
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..domain.accounts import Account
@@ -10,7 +11,7 @@ from ..domain.policy import Policy
 from ..rules.evaluation import Cover, Evaluated
 from ..rules.reminders import checklist
 from .engine import Trusted, render
-from .wording import markdown
+from .wording import markdown, stretches
 
 
 def playbooks_note(ev: Evaluated, policy: Policy, stale: list[Account]) -> str:
@@ -28,8 +29,16 @@ def playbooks_note(ev: Evaluated, policy: Policy, stale: list[Account]) -> str:
 
 def checklist_note(ev: Evaluated, policy: Policy) -> str:
     r = ev.request
-    rows = [{"name": c.account.name, "backup": c.backup} for c in ev.covers]
-    rows += [{"name": a.name, "backup": None} for a in ev.global_support]
+    whole = f"{ev.request.start} – {ev.request.end}"  # as a time-off tool takes them
+    rows = [
+        {
+            "name": c.account.name,
+            "backup": c.backup,
+            "dates": ", ".join(f"{a} – {b}" for a, b in ev.spans(c)),
+        }
+        for c in ev.covers
+    ]
+    rows += [{"name": a.name, "backup": None, "dates": whole} for a in ev.global_support]
     return render(
         "checklist.md.j2",
         engineer=r.engineer,
@@ -65,17 +74,23 @@ def released_note(ev: Evaluated, backups: list[str]) -> str:
 
 
 def playbook_cover_note(
-    ev: Evaluated, cover: Cover | None, fallback_ref: str | None, ended: bool = False
+    ev: Evaluated, covers: Sequence[Cover], fallback_ref: str | None, ended: bool = False
 ) -> str:
+    """The note on an account's playbook: who covers it (``covers``: its covers, each for all
+    or part of the request), or that the coverage ended."""
     r = ev.request
+    backups = [c for c in covers if c.backup]
+    whole = len(backups) == 1 and ev.whole(backups[0])
     return render(
         "playbook_cover.md.j2",
         status="ended" if ended else "active",
         engineer=r.engineer,
         start=r.start,
         end=r.end,
-        backup=cover.backup if cover else None,
-        model=cover.account.model if cover else "",
+        backup=backups[0].backup if whole else None,
+        parts=[{"backup": c.backup, "when": stretches(ev, c)} for c in backups if not whole],
+        open=Trusted(", ".join(str(stretches(ev, c)) for c in covers if not c.backup)),
+        model=covers[0].account.model if covers else "",
         fallback=Trusted(fallback_ref or "the fallback request"),
     )
 

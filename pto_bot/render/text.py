@@ -43,6 +43,17 @@ def unmention(body: str) -> str:
     return _outside_code(body, lambda part: _LIVE_MENTION.sub(r"`\1`", part))
 
 
+def unmention_only(body: str, users: frozenset[str]) -> str:
+    """``body`` with the live mentions of ``users`` (lower-case usernames) shown as code."""
+    if not users:
+        return body
+
+    def plain(match: re.Match[str]) -> str:
+        return f"`{match.group(1)}`" if match.group(1).casefold() in users else match.group(0)
+
+    return _outside_code(body, lambda part: _LIVE_MENTION.sub(plain, part))
+
+
 def policy_markdown(text: object) -> str:
     """Markdown the team wrote in its policy (a checklist item), shown as written: its links,
     emphasis and code spans work and nothing is escaped that needs no escaping.

@@ -19,7 +19,7 @@ from ..domain.request_form import PtoRequest
 from ..rules.counting import informs_manager, posts_for_visibility
 from ..rules.coverage import weight
 from ..rules.evaluation import Cover, Evaluated, Status
-from .engine import Trusted, render
+from .engine import Trusted, dates_of, plain, render
 from .text import code, safe
 
 
@@ -31,14 +31,26 @@ def _peak(ev: Evaluated) -> Trusted:
     return Trusted(shown + (f" and {len(days) - 5} more" if len(days) > 5 else ""))
 
 
-def cover_row(c: Cover) -> dict[str, Any]:
+def stretches(ev: Evaluated, c: Cover) -> Trusted:
+    """The days ``c`` is for, when it is part of the request (``""`` for the whole of it)."""
+    if ev.whole(c):
+        return Trusted("")
+    return Trusted(", ".join(str(dates_of(a, b)) for a, b in ev.spans(c)))
+
+
+def cover_row(ev: Evaluated, c: Cover) -> dict[str, Any]:
+    how = ", ".join(part for part in (c.how, "confirmed" if c.confirmed else None) if part)
+    when = stretches(ev, c)
     return {
         "name": c.account.name,
         "priority": c.account.priority,
         "model": c.account.model,
         "backup": c.backup,
-        "how": c.how,
-        "how_note": Trusted(f" ({c.how})" if c.how else ""),
+        "how": Trusted(how),
+        "how_note": Trusted(f" ({how})" if how else ""),
+        "when": Trusted(f" for {when}" if when else ""),
+        "dates": when or dates_of(ev.request.start, ev.request.end),
+        "confirmed": c.confirmed,
         "holidays": [(d, name) for d, name in c.holidays],
     }
 
@@ -78,7 +90,7 @@ def coverage_note(
         visibility=(posting or "ask") if posts_for_visibility(ev.count, policy) else None,
         channel=policy.team.channel,
         emergency_over=informs_manager(ev.count, r.kind, policy),
-        covers=[cover_row(c) for c in ev.covers],
+        covers=[cover_row(ev, c) for c in ev.covers],
         global_support=[a.name for a in ev.global_support],
         loads=loads(ev, policy),
         capacity=policy.coverage.capacity_hours_per_week,
@@ -112,13 +124,32 @@ def _holidays(ev: Evaluated, policy: Policy) -> list[dict[str, Any]]:
     ]
 
 
-def coverage_news(ev: Evaluated, changes: Sequence[Any], next_step: str) -> str:
-    """A change of backups after the coverage was announced, told to everyone it concerns."""
+def holders(value: Any) -> Trusted:
+    """Who holds an account, as :func:`~pto_bot.plan.coverage_news.holding` records it: a name,
+    or each backup with their stretches."""
+    if isinstance(value, str):
+        return plain(value)
+    parts: dict[str, list[str]] = {}
+    for backup, first, last in value:
+        a, b = date.fromisoformat(first), date.fromisoformat(last)
+        parts.setdefault(backup, []).append(str(dates_of(a, b)))
+    return Trusted(", ".join(f"{plain(b)} ({', '.join(s)})" for b, s in parts.items()))
+
+
+def coverage_news(
+    ev: Evaluated, changes: Sequence[Any], next_step: str, engineer_told: bool = True
+) -> str:
+    """A change of backups after the coverage was announced, told to everyone it concerns (the
+    engineer too when ``engineer_told``: not while they are out); a backup who declined was
+    told in the reply to it."""
     r = ev.request
     lost = [c for c in changes if c.was]
-    people = ([r.engineer] if lost else []) + sorted(
-        {c.was for c in lost if c.was} | {c.now for c in changes if c.now}
-    )
+    gone = {b for c in lost for b in c.before if b not in c.after}
+    said_no = {b for c in changes for b in c.declined}
+    newcomers = sorted({b for c in changes for b in c.after if b not in c.before})
+    released = sorted(gone - said_no)
+    concerned = {b for c in changes for b in [*c.before, *c.after]} - said_no
+    people = ([r.engineer] if lost and engineer_told else []) + sorted(concerned)
     return render(
         "coverage_news.md.j2",
         people=people,
@@ -128,15 +159,18 @@ def coverage_news(ev: Evaluated, changes: Sequence[Any], next_step: str) -> str:
         changes=[
             {
                 "account": c.account,
-                "was": c.was,
-                "now": c.now,
+                "was": holders(c.was) if c.was else None,
+                "now": holders(c.now) if c.now else None,
+                "verb": "covers" if len(set(c.after)) == 1 else "cover",
                 "out": c.was_out,
+                "declined": [plain(b) for b in c.declined],
+                "open": Trusted(", ".join(str(dates_of(a, b)) for a, b in c.open)),
             }
             for c in changes
         ],
         next_step=Trusted(next_step),  # bot text: it may hold the reference to a new issue
-        released=sorted({c.was for c in lost if c.was} - {c.now for c in changes if c.now}),
-        newcomers=sorted({c.now for c in changes if c.now}),
+        released=released,
+        newcomers=newcomers,
         lost=bool(lost),
     )
 
@@ -156,7 +190,7 @@ def status_summary(ev: Evaluated, policy: Policy) -> Trusted:
             end=r.end,
             status=label,
             count=ev.count,
-            covers=[cover_row(c) for c in ev.covers],
+            covers=[cover_row(ev, c) for c in ev.covers],
             global_support=[a.name for a in ev.global_support],
         )
     )
@@ -204,7 +238,7 @@ def approval_note(
         others=ev.overlapping,
         threshold=policy.thresholds.approval,
         command=Trusted(policy.bot.command),
-        covers=[cover_row(c) for c in would.covers] if would else [],
+        covers=[cover_row(would, c) for c in would.covers] if would else [],
         global_support=[a.name for a in would.global_support] if would else [],
         judged=would is not None,
     )

@@ -270,7 +270,7 @@ def _fallbacks(
                 issue=iid,
                 engineer=engineer or "?",
                 opened_at=opened_at,
-                accounts=len(covers),
+                accounts=len({c.account.key for c in covers}),  # an account in parts once
                 state=state,
                 hours_to_cover=hours,
                 escalated=escalated,

@@ -133,7 +133,8 @@ def _description(r: RequestRow, accounts: bool) -> str:
             lines.append("Backups:")
             for c in r.covers:
                 who = f"{c.backup} ({c.how})" if c.backup else "nobody yet (fallback request)"
-                lines.append(f"- {c.account}: {who}")
+                when = ", ".join(f"{a} – {b}" for a, b in c.stretches)
+                lines.append(f"- {c.account}: {who}" + (f", {when}" if when else ""))
         if r.global_support:
             lines.append("Global Support handles: " + ", ".join(r.global_support))
     else:

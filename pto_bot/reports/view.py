@@ -49,6 +49,8 @@ class CoverRow:
     how: str | None  # pod, hand-picked, volunteer, assigned; None while uncovered
     fallback: bool  # on the fallback request (the pod could not take it)
     backup_holidays: tuple[tuple[date, str], ...]
+    stretches: tuple[tuple[date, date], ...] = ()  # the part of the request it is for; () all
+    confirmed: bool = False  # the backup confirmed it (`/pto accept`)
 
 
 @dataclass(frozen=True)

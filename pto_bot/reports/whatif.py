@@ -144,7 +144,15 @@ def _names(evaluation: Evaluation, ev: Evaluated) -> dict[date, list[str]]:
 
 
 def _cover_map(ev: Evaluated) -> dict[str, str | None]:
-    return {c.account.name: c.backup for c in ev.covers}
+    """Account -> who covers it: a backup, several with their dates, or None (nobody)."""
+    found: dict[str, list[str]] = {}
+    for c in ev.covers:
+        when = "" if ev.whole(c) else " " + ", ".join(f"{a} – {b}" for a, b in ev.spans(c))
+        found.setdefault(c.account.name, []).append(f"@{c.backup}{when}" if c.backup else "")
+    return {
+        account: ", ".join(w or "nobody" for w in who) if any(who) else None
+        for account, who in found.items()
+    }
 
 
 def _changes(base: Evaluation, with_it: Evaluation, skip: int) -> list[Change]:
@@ -168,4 +176,4 @@ def _changes(base: Evaluation, with_it: Evaluation, skip: int) -> list[Change]:
 
 
 def _who(user: str | None) -> str:
-    return f"@{user}" if user else "nobody (fallback)"
+    return user if user else "nobody (fallback)"

@@ -33,12 +33,13 @@ def _coverage_lines(w: WhatIf, ev: Evaluated) -> list[str]:
     for c in ev.covers:
         a = c.account
         kind = f"{a.priority}, {a.model}"
+        when = "" if ev.whole(c) else ", " + ", ".join(f"{x} – {y}" for x, y in ev.spans(c))
         if c.backup:
             holiday = "; ".join(f"{d:%a %Y-%m-%d} {n}" for d, n in c.holidays)
             extra = f" — holiday {holiday}" if holiday else ""
-            lines.append(f"  {a.name} ({kind}): @{c.backup} ({c.how}){extra}")
+            lines.append(f"  {a.name} ({kind}): @{c.backup} ({c.how}{when}){extra}")
         else:
-            lines.append(f"  {a.name} ({kind}): no backup in the pod → fallback request")
+            lines.append(f"  {a.name} ({kind}): no backup in the pod{when} → fallback request")
     if ev.global_support:
         names = ", ".join(a.name for a in ev.global_support)
         lines.append(f"  Global Support handles tickets for: {names}")

@@ -15,6 +15,7 @@ from ..domain.away import (
     Discussed,
     Mention,
     Places,
+    Shift,
     Thread,
     ThreadNote,
     away_on,
@@ -22,9 +23,9 @@ from ..domain.away import (
 from ..domain.markers import read_marker
 from ..domain.mentions import mentions
 from ..domain.topics import Topic
-from ..domain.usernames import BotIdentity, same_user
+from ..domain.usernames import BotIdentity, same_user, user_key
 from ..domain.world import World
-from .evaluation import Evaluation, Status
+from .evaluation import Evaluated, Evaluation, Status
 
 AWAY_STATUSES = (Status.ACTIVE, Status.NEEDS_INFO)
 
@@ -46,12 +47,20 @@ def absences(world: World, evaluation: Evaluation, since: date) -> tuple[Absence
                 start=r.start,
                 end=r.end,
                 back=ev.return_day,
-                covers={c.account.name: c.backup for c in ev.covers},
+                covers=_shifts(ev),
                 global_support=tuple(a.name for a in ev.global_support),
                 backups=tuple(ev.backups),
             )
         )
     return tuple(found)
+
+
+def _shifts(ev: Evaluated) -> dict[str, tuple[Shift, ...]]:
+    """Account -> who covers it, stretch by stretch."""
+    found: dict[str, list[Shift]] = {}
+    for c in ev.covers:
+        found.setdefault(c.account.name, []).extend((c.backup, a, b) for a, b in ev.spans(c))
+    return {k: tuple(sorted(v, key=lambda s: s[1])) for k, v in found.items()}
 
 
 def watched(world: World, today: date, kept_days: int) -> dict[int, date]:
@@ -202,6 +211,65 @@ def found_mentions(
 
 def _authors_after(notes: list[ThreadNote], index: int) -> list[str]:
     return [n.author for n in notes[index + 1 :]]
+
+
+def found_untagged(
+    item: Discussed,
+    absences: tuple[Absence, ...],
+    places: Places,
+    team: frozenset[str],
+    bot: BotIdentity,
+    tz: tzinfo,
+) -> list[tuple[Absence, Mention]]:
+    """In an account's collaboration project, the issue opened and each comment written, while
+    its engineer is out, by someone outside the team (``team``: lower-case usernames: the
+    roster, the manager, the bot) who tagged nobody, once per thread; with who replied after
+    it. Seed 002: "new issues in the customer projects", which a backup would otherwise look
+    for by hand."""
+    if item.place == TEAM:
+        return []
+    accounts = places.accounts(item.place, item.iid)
+    found: list[tuple[Absence, Mention]] = []
+    for absence in absences:
+        account = account_of(absence, accounts)
+        if account is None:
+            continue
+        for thread, note, by, at, later in _asking(item, team, bot, tz, absence):
+            answered = tuple(
+                dict.fromkeys(a for a in later if not same_user(a, by) and not bot.is_me(a))
+            )
+            url = f"{item.web_url}#note_{note}" if note else item.web_url
+            mention = Mention(item.place, item.iid, thread, note, by, at, url, account, answered)
+            found.append((absence, mention))
+    return found
+
+
+def _asking(
+    item: Discussed, team: frozenset[str], bot: BotIdentity, tz: tzinfo, absence: Absence
+) -> list[tuple[str, int, str, datetime, list[str]]]:
+    """(thread, note, author, when, who wrote after it) of the issue's description and of the
+    first comment of each thread that someone outside the team wrote during ``absence``,
+    tagging nobody."""
+    asking = []
+    every = [n.author for t in item.threads or () for n in t.notes if not n.system]
+    opened = item.created_at.astimezone(tz).date()
+    if _untagged(item.author, item.description, team, bot) and absence.away_on(opened):
+        asking.append(("", 0, item.author, item.created_at, every))
+    for thread in item.threads or ():
+        notes = [n for n in thread.notes if not n.system]
+        for index, note in enumerate(notes):
+            day = note.created_at.astimezone(tz).date()
+            if _untagged(note.author, note.body, team, bot) and absence.away_on(day):
+                later = [n.author for n in notes[index + 1 :]]
+                asking.append((thread.id, note.id, note.author, note.created_at, later))
+                break  # a thread is listed once, from its first comment that asks
+    return asking
+
+
+def _untagged(author: str, body: str, team: frozenset[str], bot: BotIdentity) -> bool:
+    """Someone outside the team (and not the bot) wrote it and it mentions nobody."""
+    outside = user_key(author) not in team and not bot.is_me(author)
+    return bool(body.strip()) and outside and not mentions(body)
 
 
 def working_day(day: date, weekdays: frozenset[int]) -> bool:

@@ -1,36 +1,39 @@
-"""Rules 2 and 3 of SPEC: who covers which account while its engineer is out.
+"""Rules 2, 3 and 10 of SPEC: who covers which account while its engineer is out, on which days.
 
 - **Which accounts need a named backup** (``coverage.named_backup``): high priority or
   auto-assigned by default; the others are left to Global Support.
-- **Pod coverage** (rule 2): the pod in force on the start date covers, unless
-  ``coverage.pod_out_limit`` of it are out together. Backups must be free for the whole period;
-  a backup with a public holiday in it is avoided when another is free. Load is balanced in hours
-  per week (``coverage.hours_per_week``, auto-assigned weighing more; two periods load a backup
-  together only on the working days they share, public holidays excluded) against
-  ``coverage.capacity_hours_per_week`` (null: no cap, as a buddy covering the whole book).
-  Ties break by username. An announced assignment, and one
-  made by command, stays while it is valid.
-- **Hand-picked backups** (rule 3, the classic workflow): the ``Backups:`` field is validated
-  instead: known engineer, free for the whole period, every account that needs one covered.
+- **Pod coverage** (rule 2): the pod in force on the start date covers on the days fewer than
+  ``coverage.pod_out_limit`` of it are out together. A member free for part of the period covers
+  that part (rule 10); one free for the whole of what is left is preferred, and a backup with a
+  public holiday in the period is avoided when another is free. Load is balanced in hours per
+  week (``coverage.hours_per_week``, auto-assigned weighing more; two covers load a backup
+  together only on the working days they share) against ``coverage.capacity_hours_per_week``
+  (null: no cap, as a buddy covering the whole book). Ties break by username. An announced
+  assignment, and one made by command, stays on its days while it is valid; a backup who
+  declined an account never gets it again on that request.
+- **Hand-picked backups** (rule 3, the classic workflow): :mod:`.hand_picked`.
 
-The functions take the running state (who is out, who carries what) explicitly and return
-frozen :class:`~pto_bot.rules.evaluation.Cover` rows.
+The days nobody can cover are one fallback cover per account (the fallback request asks for
+them). The functions take the running state (who is out, who carries what) explicitly and
+return frozen :class:`~pto_bot.rules.evaluation.Cover` rows.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from ..domain.accounts import Account, account_key
 from ..domain.calendar import holidays_in
-from ..domain.ledger import Decisions, How
+from ..domain.ledger import Decisions, How, Manual, Span
 from ..domain.policy import Pod, Policy
-from ..domain.problems import Code, Problem, problem
 from ..domain.request_form import PtoRequest
 from .counting import OutIndex, days_off
 from .evaluation import Cover
+
+Days = frozenset[date]
+Left = tuple[Account, Days]  # an account and its days nobody covers yet
 
 
 def needs_named_backup(policy: Policy, account: Account) -> bool:
@@ -56,16 +59,16 @@ def cover_order(account: Account) -> tuple[bool, str]:
 
 
 class Backups:
-    """The running state of coverage: who is out, who carries which hours in which period."""
+    """The running state of coverage: who is out, who carries which hours on which days."""
 
     def __init__(self, policy: Policy, out: OutIndex) -> None:
         self.policy = policy
         self.out = out
-        self._loads: dict[str, list[tuple[frozenset[date], float]]] = defaultdict(list)
+        self._loads: dict[str, list[tuple[Days, float]]] = defaultdict(list)
         self._holidays: dict[tuple[str, date, date], tuple[tuple[date, str], ...]] = {}
-        self._days: dict[tuple[str, date, date], frozenset[date]] = {}
+        self._days: dict[tuple[str, date, date], Days] = {}
 
-    def days(self, r: PtoRequest) -> frozenset[date]:
+    def days(self, r: PtoRequest) -> Days:
         """The working days ``r`` needs covering: its engineer's days off."""
         key = (r.engineer, r.start, r.end)
         if key not in self._days:
@@ -76,10 +79,16 @@ class Backups:
         """On the roster and not out on a working day of ``r``."""
         return user in self.policy.engineers and not self.out.is_out_on(user, self.days(r))
 
-    def load(self, user: str, r: PtoRequest) -> float:
-        """The hours a week ``user`` already carries on working days of ``r``."""
-        days = self.days(r)
-        return sum(w for covered, w in self._loads[user] if covered & days)
+    def free(self, user: str, days: Iterable[date]) -> Days:
+        """The ones of ``days`` ``user`` (on the roster) is not out on."""
+        if user not in self.policy.engineers:
+            return frozenset()
+        return frozenset(d for d in days if not self.out.is_out_on(user, (d,)))
+
+    def load(self, user: str, days: Iterable[date]) -> float:
+        """The hours a week ``user`` already carries on ``days``."""
+        wanted = frozenset(days)
+        return sum(w for covered, w in self._loads[user] if covered & wanted)
 
     def holidays(self, user: str, r: PtoRequest) -> tuple[tuple[date, str], ...]:
         key = (user, r.start, r.end)
@@ -96,12 +105,23 @@ class Backups:
         return self._holidays[key]
 
     def take(
-        self, r: PtoRequest, account: Account, user: str | None, how: How | None, fallback: bool
+        self,
+        r: PtoRequest,
+        account: Account,
+        user: str | None,
+        how: How | None,
+        fallback: bool,
+        days: Iterable[date] | None = None,
     ) -> Cover:
+        """``user`` covers ``account`` on ``days`` (default: every working day off of ``r``)."""
+        mine = self.days(r) if days is None else frozenset(days)
+        ordered = tuple(sorted(mine))
         if user is None:
-            return Cover(account, None, None, fallback)
-        self._loads[user].append((self.days(r), weight(self.policy, account)))
-        return Cover(account, user, how, fallback, self.holidays(user, r))
+            return Cover(account, None, None, fallback, days=ordered)
+        self._loads[user].append((mine, weight(self.policy, account)))
+        first, last = (ordered[0], ordered[-1]) if ordered else (r.start, r.end)
+        holidays = tuple(h for h in self.holidays(user, r) if first <= h[0] <= last)
+        return Cover(account, user, how, fallback, holidays, ordered)
 
 
 class Trial(Backups):
@@ -113,141 +133,133 @@ class Trial(Backups):
         self._base = base
         self._loads = defaultdict(list)
 
-    def load(self, user: str, r: PtoRequest) -> float:
-        return self._base.load(user, r) + super().load(user, r)
+    def load(self, user: str, days: Iterable[date]) -> float:
+        wanted = frozenset(days)
+        return self._base.load(user, wanted) + super().load(user, wanted)
 
 
 # -- rule 2: the pod ----------------------------------------------------------------------------
-def pod_out_peak(pod: Pod, engineer: str, days: Iterable[date], out: OutIndex) -> int:
-    """The most of ``pod`` out on one of ``days`` (``engineer`` included), among ``out``."""
+def pod_days(pod: Pod, engineer: str, days: Iterable[date], out: OutIndex, limit: int) -> Days:
+    """The ones of ``days`` the pod can cover: fewer than ``limit`` of it out together
+    (``engineer`` included), among ``out``."""
     members = set(pod.members)
-    return max(
-        (len((out.out_on(day) & members) | {engineer}) for day in days),
-        default=1,
-    )
+    return frozenset(d for d in days if len((out.out_on(d) & members) | {engineer}) < limit)
 
 
-def pod_pool(policy: Policy, pod: Pod, r: PtoRequest, pod_peak: int, backups: Backups) -> list[str]:
-    """The members who can cover ``r``: [] when the pod is too short-handed to cover."""
-    if pod_peak >= policy.coverage.pod_out_limit:
-        return []
-    return [m for m in pod.members if m != r.engineer and backups.available(m, r)]
+def pod_pool(pod: Pod, r: PtoRequest, days: Days, backups: Backups) -> list[str]:
+    """The members who can cover part of ``days`` (the days the pod covers)."""
+    return [m for m in pod.members if m != r.engineer and backups.free(m, days)]
+
+
+def by_command(
+    r: PtoRequest,
+    account: Account,
+    left: Days,
+    entries: Sequence[Manual],
+    backups: Backups,
+    fallback: bool | None = True,
+) -> tuple[list[Cover], Days]:
+    """The covers taken by command (volunteer, assign) on ``left``, each on its days when its
+    holder is free on all of them; and the days still left. ``fallback``: whether they count as
+    fallback cover (None: volunteers do, assignments do not)."""
+    covers = []
+    for entry in entries:
+        wanted = frozenset(d for d in left if entry.covers(d))
+        if entry.user == r.engineer or not wanted or backups.free(entry.user, wanted) != wanted:
+            continue
+        counted = entry.how == "volunteer" if fallback is None else fallback
+        covers.append(backups.take(r, account, entry.user, entry.how, counted, wanted))
+        left -= wanted
+    return covers, left
+
+
+def announced(value: str | Sequence[Sequence[str]]) -> list[tuple[str, tuple[Span, ...] | None]]:
+    """An account's pod backups as a coverage note recorded them: one name (the whole request),
+    or ``[backup, first, last]`` stretches."""
+    if isinstance(value, str):
+        return [(value, None)]
+    found: dict[str, list[Span]] = {}
+    for item in value:
+        try:
+            backup, first, last = item
+            found.setdefault(str(backup), []).append(
+                (date.fromisoformat(str(first)), date.fromisoformat(str(last)))
+            )
+        except (TypeError, ValueError):
+            continue  # a stretch that does not read: assigned afresh
+    return [(b, tuple(s)) for b, s in found.items()]
 
 
 def keep_decided(
     r: PtoRequest,
     named: Iterable[Account],
     pool: list[str],
-    previous: Mapping[str, str],
+    pod_open: Days,
+    previous: Mapping[str, str | Sequence[Sequence[str]]],
     decisions: Decisions,
     backups: Backups,
-) -> tuple[list[Cover], list[Account]]:
-    """Assignments made by command and still-valid announced pod assignments; and the rest."""
+) -> tuple[list[Cover], list[Left]]:
+    """Assignments made by command and still-valid announced pod assignments, each on its days;
+    and each account's days still left."""
     previous = {account_key(k): v for k, v in previous.items()}
     kept: list[Cover] = []
-    rest: list[Account] = []
+    rest: list[Left] = []
     for account in named:
-        manual = decisions.manual.get(account.key)
-        if manual and manual[0] != r.engineer and backups.available(manual[0], r):
-            kept.append(backups.take(r, account, manual[0], manual[1], fallback=True))
-            continue
-        before = previous.get(account.key)
-        if before and before in pool:
-            kept.append(backups.take(r, account, before, "pod", fallback=False))
-            continue
-        rest.append(account)
+        manual = decisions.manual.get(account.key, ())
+        covers, left = by_command(r, account, backups.days(r), manual, backups)
+        for backup, stretches in announced(previous.get(account.key, ())):
+            if backup not in pool or decisions.declined_by(account.name, backup):
+                continue
+            days = frozenset(d for d in left & pod_open if stretches is None or _in(d, stretches))
+            if days and backups.free(backup, days) == days:  # out on one of them: invalid
+                covers.append(backups.take(r, account, backup, "pod", False, days))
+                left -= days
+        kept += covers
+        if left:
+            rest.append((account, left))
     return kept, rest
 
 
+def _in(day: date, stretches: Iterable[Span]) -> bool:
+    return any(a <= day <= b for a, b in stretches)
+
+
 def assign_from_pod(
-    r: PtoRequest, rest: Iterable[Account], pool: list[str], backups: Backups
-) -> list[Cover]:
-    """The least-loaded free pod member for each account, within capacity; else fallback."""
-    capacity = backups.policy.coverage.capacity_hours_per_week
-    covers = []
-    for account in sorted(rest, key=cover_order):
-        w = weight(backups.policy, account)
-        options = [c for c in pool if capacity is None or backups.load(c, r) + w <= capacity]
-        if not options:
-            covers.append(backups.take(r, account, None, None, fallback=True))
-            continue
-        best = min(options, key=lambda c: (bool(backups.holidays(c, r)), backups.load(c, r), c))
-        covers.append(backups.take(r, account, best, "pod", fallback=False))
-    return covers
-
-
-# -- rule 3: hand-picked backups ----------------------------------------------------------------
-def hand_picked(
     r: PtoRequest,
-    named: Iterable[Account],
-    mine: Iterable[Account],
+    rest: Iterable[Left],
+    pool: list[str],
+    pod_open: Days,
     decisions: Decisions,
     backups: Backups,
-) -> tuple[list[Cover], list[Problem]]:
-    """The covers the ``Backups:`` field names, and what is wrong with it. An account the
-    manager or a pod lead assigned by command goes to that person instead."""
-    by_key = {a.key: a for a in mine}
-    manual = {
-        key: (user, how)
-        for key, (user, how) in decisions.manual.items()
-        if user != r.engineer and backups.available(user, r)
-    }
-    named = sorted(named, key=cover_order)
-    problems: list[Problem] = []
-    explicit: dict[str, str] = {}
-    general: list[str] = []
-    named_by_choice = {account_key(c.account) for c in r.backups if c.account is not None}
-    left_to_general = [a for a in named if a.key not in named_by_choice]
-    for choice in r.backups:
-        # a backup whose accounts were all assigned to someone else by command is not needed
-        replaced = (
-            account_key(choice.account) in manual
-            if choice.account is not None
-            else bool(left_to_general) and all(a.key in manual for a in left_to_general)
-        )
-        if not replaced and not backups.available(choice.username, r):
-            problems.append(
-                problem(
-                    "Backups",
-                    f"Backups: {{0}} is out during {r.start} – {r.end}; "
-                    "choose someone who is available for the whole period",
-                    f"@{choice.username}",
-                )
-            )
-        if choice.account is None:
-            general.append(choice.username)
-        elif account_key(choice.account) not in by_key:
-            names = ", ".join(a.name for a in by_key.values()) or "none"
-            problems.append(
-                problem(
-                    "Backups",
-                    "Backups: {0} is not one of {1}'s accounts (playbooks: {2}); "
-                    "use the playbook title",
-                    repr(choice.account),
-                    f"@{r.engineer}",
-                    names,
-                )
-            )
-        else:
-            explicit[account_key(choice.account)] = choice.username
+) -> list[Cover]:
+    """For each account's days left, on the days the pod covers: the free member who can take
+    the most of them, the least loaded within capacity; what nobody takes goes to the fallback
+    request."""
+    capacity = backups.policy.coverage.capacity_hours_per_week
     covers = []
-    for account in named:
-        if account.key in manual:
-            user, how = manual[account.key]
-            covers.append(backups.take(r, account, user, how, fallback=False))
-            continue
-        chosen = explicit.get(account.key)
-        if chosen is None and general:
-            chosen = min(general, key=lambda u: (backups.load(u, r), u))
-        if chosen is None:
-            problems.append(
-                problem(
-                    "Backups",
-                    f"Backups: nobody named for {{0}} ({account.priority} priority, "
-                    f"{account.model}); add {{1}} to the Backups field",
-                    repr(account.name),
-                    Code(f"@user {account.name}"),
-                )
+    for account, days in sorted(rest, key=lambda item: cover_order(item[0])):
+        w = weight(backups.policy, account)
+        left = set(days)
+        candidates = [m for m in pool if not decisions.declined_by(account.name, m)]
+        while left & pod_open:
+            options = []
+            for member in candidates:
+                free = backups.free(member, left & pod_open)
+                if free and (capacity is None or backups.load(member, free) + w <= capacity):
+                    options.append((member, free))
+            if not options:
+                break
+            member, free = min(
+                options,
+                key=lambda o: (
+                    -len(o[1]),
+                    bool(backups.holidays(o[0], r)),
+                    backups.load(o[0], o[1]),
+                    o[0],
+                ),
             )
-        covers.append(backups.take(r, account, chosen, "hand-picked" if chosen else None, False))
-    return covers, problems
+            covers.append(backups.take(r, account, member, "pod", False, free))
+            left -= free
+        if left:
+            covers.append(backups.take(r, account, None, None, True, left))
+    return covers

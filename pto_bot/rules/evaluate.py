@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from ..domain.accounts import Account
 from ..domain.calendar import first_working_day_after
 from ..domain.ledger import NO_DECISIONS, Decisions, LedgerEntry, fold_ledger
 from ..domain.policy import Policy
@@ -18,6 +17,7 @@ from ..domain.world import FiledRequest, World
 from . import authority, changes, counting, coverage, going_live
 from .evaluation import Cover, Evaluated, Evaluation, Status
 from .fairness import fallback_days
+from .hand_picked import hand_picked
 from .rotation import pod_of
 
 
@@ -37,7 +37,8 @@ def evaluate(world: World, ledger: tuple[LedgerEntry, ...], today: date) -> Eval
 @dataclass(frozen=True)
 class _Judged:
     ev: Evaluated
-    pod: tuple[str, int] | None = None  # the pod's name and its peak out, for active requests
+    # the pod's name and the days it can cover (fewer than the limit of it out), when it has one
+    pod: tuple[str, frozenset[date]] | None = None
 
 
 def _judge(
@@ -70,7 +71,8 @@ def _judge(
     approved = changes.is_approved(decisions, r) or going_live.before(r.start, policy)
     held = counting.held_for_approval(found.count, r.kind, approved, policy)
     pod = pod_of(policy, r.engineer, r.start)
-    pod_peak = (pod[0], coverage.pod_out_peak(pod[1], r.engineer, days, out)) if pod else None
+    limit = policy.coverage.pod_out_limit
+    pod_open = (pod[0], coverage.pod_days(pod[1], r.engineer, days, out, limit)) if pod else None
     out.add(r.engineer, days)
     ev = replace(
         base,
@@ -81,14 +83,14 @@ def _judge(
         peak_days=found.peak_days,
         overlapping=found.overlapping,
     )
-    return _Judged(ev, pod_peak)
+    return _Judged(ev, pod_open)
 
 
 def _cover(world: World, judged: list[_Judged], backups: coverage.Backups) -> list[Evaluated]:
     """Rules 2 and 3, in two passes so that kept assignments reserve their load first."""
     policy = world.policy
     result = [j.ev for j in judged]
-    pending: list[tuple[int, list[Cover], list[Account], list[str]]] = []
+    pending: list[tuple[int, list[Cover], list[coverage.Left], list[str], frozenset[date]]] = []
     for index, item in enumerate(judged):
         ev = item.ev
         if ev.status is not Status.ACTIVE:
@@ -98,38 +100,60 @@ def _cover(world: World, judged: list[_Judged], backups: coverage.Backups) -> li
         named = [a for a in accounts if coverage.needs_named_backup(policy, a)]
         global_support = tuple(a for a in accounts if not coverage.needs_named_backup(policy, a))
         if policy.coverage.mode == "hand-picked" or r.backups:
-            covers, problems = coverage.hand_picked(r, named, accounts, ev.decisions, backups)
+            covers, problems = hand_picked(r, named, accounts, ev.decisions, backups)
             result[index] = replace(
                 ev,
                 status=Status.NEEDS_INFO if problems else ev.status,
                 problems=tuple(problems),
-                covers=tuple(covers),
+                covers=_in_order(covers),
                 global_support=global_support,
             )
             continue
-        pool: list[str] = []
-        pod_name = None
-        if item.pod is not None:
-            pod_name, peak = item.pod
-            found = pod_of(policy, r.engineer, r.start)
-            assert found is not None
-            pool = coverage.pod_pool(policy, found[1], r, peak, backups)
+        pod_name, pool, pod_open = _pod(policy, item, backups)
         kept, rest = coverage.keep_decided(
-            r, named, pool, ev.filed.previous_assignment(), ev.decisions, backups
+            r, named, pool, pod_open, ev.filed.previous_assignment(), ev.decisions, backups
         )
         result[index] = replace(
             ev, pod=pod_name, pod_covers=bool(pool), global_support=global_support
         )
-        pending.append((index, kept, rest, pool))
-    for index, kept, rest, pool in pending:
+        pending.append((index, kept, rest, pool, pod_open))
+    for index, kept, rest, pool, pod_open in pending:
         ev = result[index]
-        covers = kept + coverage.assign_from_pod(ev.request, rest, pool, backups)
-        covers.sort(key=lambda c: coverage.cover_order(c.account))
-        result[index] = replace(ev, covers=tuple(covers))
+        found = coverage.assign_from_pod(ev.request, rest, pool, pod_open, ev.decisions, backups)
+        result[index] = replace(ev, covers=_in_order(kept + found))
     for index, item in enumerate(judged):
         if item.ev.status is Status.NEEDS_APPROVAL:
             result[index] = _proposed(world, item, backups)
-    return result
+    return [replace(ev, covers=_confirmed(ev)) for ev in result]
+
+
+def _pod(
+    policy: Policy, item: _Judged, backups: coverage.Backups
+) -> tuple[str | None, list[str], frozenset[date]]:
+    """The pod's name, the members who can cover part of the request, and the days it can."""
+    r = item.ev.request
+    found = pod_of(policy, r.engineer, r.start)
+    if item.pod is None or found is None:
+        return None, [], frozenset()
+    name, pod_open = item.pod
+    return name, coverage.pod_pool(found[1], r, pod_open, backups), pod_open
+
+
+def _in_order(covers: list[Cover]) -> tuple[Cover, ...]:
+    """Auto-assigned accounts first, then by name; an account's covers by their first day."""
+    return tuple(
+        sorted(covers, key=lambda c: (coverage.cover_order(c.account), c.days[:1], c.backup or ""))
+    )
+
+
+def _confirmed(ev: Evaluated) -> tuple[Cover, ...]:
+    """The covers, each marked confirmed when its backup accepted it (`/pto accept`)."""
+    return tuple(
+        replace(c, confirmed=ev.decisions.confirmed(c.account.name, c.backup))
+        if c.backup is not None
+        else c
+        for c in ev.covers
+    )
 
 
 def _proposed(world: World, item: _Judged, backups: coverage.Backups) -> Evaluated:
@@ -143,15 +167,12 @@ def _proposed(world: World, item: _Judged, backups: coverage.Backups) -> Evaluat
     global_support = tuple(a for a in accounts if not coverage.needs_named_backup(policy, a))
     trial = coverage.Trial(backups)
     if policy.coverage.mode == "hand-picked" or r.backups:
-        covers, _ = coverage.hand_picked(r, named, accounts, ev.decisions, trial)
+        covers, _ = hand_picked(r, named, accounts, ev.decisions, trial)
     else:
-        pool: list[str] = []
-        found = pod_of(policy, r.engineer, r.start)
-        if item.pod is not None and found is not None:
-            pool = coverage.pod_pool(policy, found[1], r, item.pod[1], trial)
-        covers = coverage.assign_from_pod(r, named, pool, trial)
-    covers.sort(key=lambda c: coverage.cover_order(c.account))
-    return replace(ev, proposed=tuple(covers), global_support=global_support)
+        _, pool, pod_open = _pod(policy, item, trial)
+        rest = [(a, trial.days(r)) for a in named]
+        covers = coverage.assign_from_pod(r, rest, pool, pod_open, ev.decisions, trial)
+    return replace(ev, proposed=_in_order(covers), global_support=global_support)
 
 
 def if_approved(

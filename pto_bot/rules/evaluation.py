@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
 from ..domain.accounts import Account
-from ..domain.ledger import NO_DECISIONS, Decisions, How
+from ..domain.ledger import NO_DECISIONS, Decisions, How, Span
 from ..domain.problems import Problem
 from ..domain.request_form import PtoRequest
 from ..domain.usernames import user_key
@@ -27,13 +27,34 @@ class Status(StrEnum):
 
 @dataclass(frozen=True)
 class Cover:
-    """Who covers one account during one request."""
+    """Who covers one account during one request, on which of its days: the whole request, or
+    the part of it the backup is free for (an account then has a cover for each part)."""
 
     account: Account
     backup: str | None
     how: How | None
     fallback: bool  # the pod could not take it: it belongs on the fallback request
-    holidays: tuple[tuple[date, str], ...] = ()  # the backup's public holidays in the period
+    holidays: tuple[tuple[date, str], ...] = ()  # the backup's public holidays in its days
+    days: tuple[date, ...] = ()  # the working days off it covers, in order
+    confirmed: bool = False  # the backup confirmed it (`/pto accept`)
+
+
+def spans(days: Iterable[date], period: Sequence[date]) -> tuple[Span, ...]:
+    """``days`` as stretches of ``period`` (the request's working days off, in order): a stretch
+    runs on while the next working day off is one of ``days`` too, weekends and holidays between
+    them included."""
+    wanted = set(days)
+    found: list[Span] = []
+    run: list[date] = []
+    for day in period:
+        if day in wanted:
+            run.append(day)
+        elif run:
+            found.append((run[0], run[-1]))
+            run = []
+    if run:
+        found.append((run[0], run[-1]))
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -84,6 +105,26 @@ class Evaluated:
     @property
     def backups(self) -> list[str]:
         return sorted({c.backup for c in self.covers if c.backup})
+
+    @property
+    def period(self) -> tuple[date, ...]:
+        """The working days off, in order: what every cover's days are part of."""
+        return tuple(sorted(self.daily))
+
+    def spans(self, cover: Cover) -> tuple[Span, ...]:
+        """The stretches of the request ``cover`` covers; the whole request as its dates."""
+        if self.whole(cover):
+            return ((self.request.start, self.request.end),)
+        return spans(cover.days, self.period)
+
+    def whole(self, cover: Cover) -> bool:
+        """``cover`` is for every working day off of the request."""
+        return set(cover.days) >= set(self.daily)
+
+    def covers_of(self, backup: str) -> tuple[Cover, ...]:
+        """The covers ``backup`` holds (any case)."""
+        key = user_key(backup)
+        return tuple(c for c in self.covers if c.backup and user_key(c.backup) == key)
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,15 @@
 """Rule 9 of SPEC (fairness): fallback weeks per engineer and calendar year.
 
 Counted from the fallback assignments (volunteered or assigned by command): the working days of
-each request an engineer covers from the fallback request, divided by 5, shown against the
-``fallback.weeks_per_year`` target (2–4 by default).
+each request an engineer covers from the fallback request (all of it, or the part they took),
+divided by 5, shown against the ``fallback.weeks_per_year`` target (2–4 by default).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 from typing import Literal
 
 from ..domain.policy import Policy
@@ -23,11 +24,12 @@ def fallback_days(evaluated: Iterable[Evaluated], policy: Policy) -> dict[str, d
     for ev in evaluated:
         if ev.status is not Status.ACTIVE:
             continue
-        people = {c.backup for c in ev.covers if c.fallback and c.backup}
-        if not people:
-            continue
-        for day in ev.daily:  # the working days covered: the engineer's days off
-            for person in people:
+        covered: dict[str, set[date]] = defaultdict(set)
+        for c in ev.covers:
+            if c.fallback and c.backup:
+                covered[c.backup] |= set(c.days)  # working days: the engineer's days off
+        for person, their in covered.items():
+            for day in their:
                 days[person][day.year] += 1
     return {k: dict(v) for k, v in days.items()}
 

@@ -70,8 +70,9 @@ def suggestions(ev: Evaluated, evaluation: Evaluation, policy: Policy) -> list[S
     pod = pod_of(policy, r.engineer, r.start)
     podmates = set(pod[1].members) if pod else {r.engineer}
     year = r.start.year
+    wanted = [d for c in ev.uncovered for d in c.days] or list(ev.daily)  # the days asked for
     candidates = [
-        u for u in policy.engineers if u not in podmates and evaluation.absence(u, ev.daily) is None
+        u for u in policy.engineers if u not in podmates and evaluation.absence(u, wanted) is None
     ]
     candidates.sort(key=lambda u: (evaluation.fallback_weeks(u, year), u))
     found = []

@@ -3,7 +3,8 @@
 - Lead time: a planned request opened less than ``requests.lead_time_days`` before its start.
 - ``reminders.days_before_start`` days before: playbooks not updated in
   ``reminders.playbook_stale_days`` days, and the week-before checklist.
-- On the start day (and while out): a note on each covered account's playbook.
+- From the working day before the start until the start: a note on each covered account's
+  playbook (kept true while out, never posted then: the playbooks are the engineer's).
 - The last working day before return: a note to the backups.
 - From the first working day back: the return checklist.
 """
@@ -57,6 +58,17 @@ def stale_playbooks(accounts: Iterable[Account], now: datetime, policy: Policy) 
 
 def is_out_today(ev: Evaluated, today: date) -> bool:
     return ev.request.start <= today <= ev.request.end
+
+
+def playbook_cue(ev: Evaluated, policy: Policy) -> date:
+    """The day the playbook notes are posted: the last working day before the start."""
+    return last_working_day_before(ev.request.start, policy.working_weekdays)
+
+
+def is_playbook_note_due(ev: Evaluated, today: date, policy: Policy) -> bool:
+    """From the working day before the start until the day before it: the engineer is still
+    there to hear of the notes on their playbooks."""
+    return playbook_cue(ev, policy) <= today < ev.request.start
 
 
 def backup_cue(ev: Evaluated, policy: Policy) -> date:

@@ -255,7 +255,10 @@ def test_an_event_on_an_unrelated_issue_is_ignored_at_once(
         str(tmp_path / "absent.json"),
     )
     assert code == 0
-    assert text == "ignored: #500 carries none of the labels playbook, pto, pto-fallback\n"
+    assert (
+        text
+        == "ignored: #500 carries none of the labels playbook, pto, pto-coverage, pto-fallback\n"
+    )
 
 
 def test_a_comment_without_a_command_is_ignored_at_once(

@@ -23,8 +23,9 @@ from pto_bot.cli.main import build_parser
 # what a newcomer reads in each demo's account, in its own words
 STORIES = {
     "pods": [
+        # magomez3 declined Cyberdyne Systems: adamlauzon takes it, within capacity
         "#30   klang        2026-12-07 – 2026-12-11  planned   covered, 1 out · backups: "
-        "adamlauzon (pod): Soylent; magomez3 (pod): Cyberdyne Systems",
+        "adamlauzon (pod): Soylent, Cyberdyne Systems",
         # opened on Friday 09:00: 48 h of working time end on Tuesday, not on Sunday
         "#39   fallback for #31 harishsr: volunteers until Tue 2026-11-24 09:00 EST (48 h of "
         "working time from Fri 2026-11-20 09:00 EST)",
@@ -33,23 +34,40 @@ STORIES = {
         # the manager is on PTO this week: the deputy decides
         "#33   a.conrad: waiting for approval; klang decides, deputy of melroberts, who is out "
         "until Fri 2026-11-27",
+        "#30   post note [reply:5005] -> note 5011  — answer decline",
+        "#30   post note [reply:5006] -> note 5012  — answer accept",
+        "new   open issue 'Coverage: klang out 2026-12-07 – 2026-12-11', linked to #30",
+        # dbass90 is free for harishsr's first week: he covers it, the fallback asks the second
+        "dbass90 (pod): Initech (2026-12-21 – 2026-12-24), Umbrella Health (2026-12-21 – "
+        "2026-12-24); michwalker (volunteer): Initech (2026-12-28 – 2026-12-31) · open: Umbrella "
+        "Health (2026-12-28 – 2026-12-31)",
+        "#33   a.conrad     2026-12-28 – 2026-12-31  planned   needs-approval, 3 out",
+        # the emergency of someone out today: the coverage issue carries it, not his request
         "#34   adamlauzon   2026-11-23 – 2026-11-25  emergency covered, 1 out",
+        "new   open issue 'Coverage: adamlauzon out 2026-11-23 – 2026-11-25', linked to #34, "
+        "assigned to klang, magomez3",
+        "new   post note [coverage] on the new issue",
     ],
     "classic": [
-        # valid hand-picked backups, one of them a Support Engineer interested in the ASE role
-        "#30   klang        2026-12-07 – 2026-12-11  planned   covered, 1 out · backups: "
-        "adamlauzon (hand-picked): Soylent; jdoe-se (hand-picked): Cyberdyne Systems; "
-        "magomez3 (hand-picked): Tyrell Corp, Wonka Industries",
-        # a backup who is out, accounts nobody was named for
-        "problems: Backups: @dbass90 is out during 2026-12-21 – 2027-01-01; choose someone who "
-        "is available for the whole period",
+        # jdoe-se declined Cyberdyne Systems: it goes to the fallback request
+        "#30   klang        2026-12-07 – 2026-12-11  planned   needs coverage, 1 out · backups: "
+        "adamlauzon (hand-picked): Soylent; magomez3 (hand-picked): Tyrell Corp, Wonka "
+        "Industries · open: Cyberdyne Systems",
+        "#30   post note [reply:4025] -> note 4026  — answer decline",
+        "open issue 'Fallback coverage: klang out 2026-12-07 – 2026-12-11', linked to #30",
+        # dbass90, hand-picked, is out the second week: he covers the first
+        "#31   harishsr     2026-12-21 – 2027-01-01  planned   needs coverage, 2 out · backups: "
+        "andsmith3 (hand-picked): Globex, Initech, Umbrella Health; dbass90 (hand-picked): Acme "
+        "Corp (2026-12-21 – 2026-12-24) · open: Acme Corp (2026-12-28 – 2026-12-31)",
+        # accounts nobody was named for
         "Backups: nobody named for 'Gringotts' (normal priority, auto-assigned)",
         "Backups: nobody named for 'Duff Brewing' (normal priority, global-support)",
-        # an emergency opened by a colleague, naming its backups: covered at once
+        # an emergency opened by a colleague, naming its backups: covered at once, quietly
         "#34   adamlauzon   2026-11-23 – 2026-11-25  emergency covered, 1 out · backups: "
         "klang (hand-picked): Oscorp; rpatel-se (hand-picked): Massive Dynamic, Pied Piper, "
         "Vandelay Imports",
-        "#14   post note [cover:34]",
+        "new   open issue 'Coverage: adamlauzon out 2026-11-23 – 2026-11-25', linked to #34, "
+        "assigned to klang, rpatel-se",
         # a cancellation counts for nobody: klang is 1 out in the same week
         "#38   magomez3     2026-12-07 – 2026-12-11  planned   cancelled",
         "#37   michwalker   2026-12-01 – 2026-12-02  planned   covered, 2 out",
@@ -58,23 +76,29 @@ STORIES = {
         "#35   post note [returned] -> note",
     ],
     "buddy": [
-        # the buddy covers the whole book, twelve accounts
-        "#40   tam-avery    2026-12-07 – 2026-12-18  planned   covered, 1 out · backups: "
+        # tam-blake declined Lacuna Inc: the buddy has the rest of the book
+        "#40   tam-avery    2026-12-07 – 2026-12-18  planned   needs coverage, 1 out · backups: "
         "tam-blake (pod): Acme Rockets, Bluth Company, Cogswell Cogs, Dharma Initiative, "
         "Ecorp Holdings, Frobozz Magic, Gekko Partners, Hanso Foundation, Ingen Labs, "
-        "Jupiter Mining, Kramerica, Lacuna Inc",
-        # both buddies out: the rest of the team is asked
+        "Jupiter Mining, Kramerica · open: Lacuna Inc",
+        "#40   post note [reply:7006] -> note 7009  — answer decline",
+        "open issue 'Fallback coverage: tam-avery out 2026-12-07 – 2026-12-18', linked to #40",
+        # both buddies out at the end of December: each covers the other's free week
+        "#41   tam-casey    2026-12-21 – 2026-12-31  planned   needs coverage, 1 out · backups: "
+        "tam-drew (pod): Quark Tools (2026-12-21 – 2026-12-24)",
         "open issue 'Fallback coverage: tam-casey out 2026-12-21 – 2026-12-31', linked to #41",
         "open issue 'Fallback coverage: tam-drew out 2026-12-28 – 2027-01-08', linked to #42",
-        "tam-emery (volunteer): Universal Exports",
-        # the buddy's reminder the day before the TAM returns
-        "#43   post note [backup-return] -> note",
+        "tam-emery (volunteer): Universal Exports (2026-12-28 – 2026-12-31)",
+        # tam-emery is out today, his last day: his coverage issue, for his buddy
+        "new   open issue 'Coverage: tam-emery out 2026-11-16 – 2026-11-23', linked to #43, "
+        "assigned to tam-finley",
+        "new   post note [backup-return] on the new issue",
         "#44   post note [checklist] -> note",
         "#45   post note [returned] -> note",
         # out of office: a customer mentioned tam-emery, who is out; the digest to the buddy
         "other answer in customers/wernham-hogg#1 (thread) -> note",
         "#24   answer in #24 (thread) -> note",
-        "#43   post note [away-digest] -> note",
+        "new   post note [away-digest] on the new issue",
     ],
 }
 # what each demo's transcript shows of it, as the team would read it in GitLab
@@ -86,42 +110,60 @@ TRANSCRIPTS = {
         "@klang your decision is needed in place of `melroberts`, who is out until Fri 2026-11-27",
         "If accounts are still open at **Tue 2026-11-24 09:00 EST** (48 h of working time after "
         "this request opened: weekends and US public holidays do not count)",
+        "you no longer cover Cyberdyne Systems (2026-12-07 – 2026-12-11) for `klang`",
+        "| Cyberdyne Systems | high | global-support | `adamlauzon` (pod, confirmed) |",
+        "## #42 Coverage: klang out 2026-12-07 – 2026-12-11 (opened)",
+        "| Umbrella Health | high | global-support | Mon 2026-12-28 – Thu 2026-12-31 | **open** |",
     ],
     "classic": [
-        "| Cyberdyne Systems | high | global-support | @jdoe-se (hand-picked) |",
+        "| Cyberdyne Systems | high | global-support | Mon 2026-12-07 – Fri 2026-12-11 | "
+        "**open** |",
+        "| Acme Corp | high | auto-assigned | Mon 2026-12-28 – Thu 2026-12-31 | **open** |",
+        "| Acme Corp | high | auto-assigned | @dbass90 (hand-picked) for Mon 2026-12-21 – Thu "
+        "2026-12-24 |",
         "cc @melroberts",
     ],
     "buddy": [
         "If accounts are still open at **Wed 2026-11-25 09:00 EST** (48 h of working time after "
         "this request opened",
+        # the buddy's reminder, on tam-emery's coverage issue (he is out today)
         "@tam-finley `tam-emery` is back on 2026-11-24. Please let them know what happened",
-        "Expected load (no cap in the policy): `tam-blake` 12 h/week.",
+        "## #46 Coverage: tam-emery out 2026-11-16 – 2026-11-23 (opened)",
         # the handback in tam-blake's return checklist
         "#### While you were out",
         "| Thu 2026-11-12 | [customers/moobys#1](https://gitlab.example.com/customers/moobys/"
         "-/issues/1#note_7002) | Mooby's | `mooby.admin` | answered by `tam-avery` |",
         "- Fri 2026-11-13: [Mooby's](",
+        # a customer who tagged nobody: in the digest to the buddy
+        "| Mon 2026-11-23 | [customers/wernham-hogg#1](https://gitlab.example.com/customers/"
+        "wernham-hogg/-/issues/1#note_7007) | Wernham Hogg | `david.brent` | "
+        "**not answered yet** |",
     ],
 }
 # what the reconcile a week later (Mon 2026-11-30) does: the next week's reminders
 NEXT_WEEK = {
     "pods": [
-        "#6    post note [cover:36]",
+        "#41   post note [starts]",  # andsmith3 is out from today: his backups are told
+        "#42   assign to adamlauzon",  # back from his emergency: he is assigned
         "#30   post note [checklist]",
         "#39   post note [escalated]",
         # the manager is back: reminded in the approval note's thread
         "#33   post note [approval-reminder] in the thread of note",
+        "#45   close issue  — the engineer is back",
+        "#34   post note [returned]",
     ],
     "classic": [
-        "#6    post note [cover:36]",
+        "#39   post note [starts]",
         "#30   post note [checklist]",
+        "#40   post note [escalated]",
         "#34   post note [returned]",
     ],
     "buddy": [
-        "#26   post note [cover:44]",
-        "#40   post note [checklist]",
+        "#46   close issue  — the engineer is back",
         "#43   post note [returned]",
-        "#46   post note [escalated]",
+        "#40   post note [checklist]",
+        "#48   post note [starts]",
+        "#47   post note [escalated]",
     ],
 }
 
@@ -146,7 +188,7 @@ def test_each_process_tells_its_story_on_its_own_project_and_policy(
     for line in STORIES[process]:
         assert line in text
     if process == "classic":
-        assert "(pod)" not in text and "Fallback coverage" not in text
+        assert "(pod)" not in text
     assert "Second run on the same file: 0 writes (nothing changed, so nothing to do)." in text
     folder = tmp_path / "pto-demo"
     transcript = (folder / "transcript.md").read_text()

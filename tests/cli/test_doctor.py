@@ -132,6 +132,9 @@ def test_fix_creates_the_missing_labels_once(here: Team) -> None:
     assert here.fake.labels["pto::covered"]["color"] == "#108548"
     assert here.fake.labels["pto::covered"]["description"].startswith("PTO request: every")
     assert {"out::1", "out::2", "out::3+"} <= set(here.fake.labels)
+    assert here.fake.labels["pto-coverage"]["description"] == (
+        "The PTO bot's coverage issue for one absence, assigned to the backups"
+    )
     assert [c for c in again_calls if c[0] != "GET"] == []
     assert f"✓ the {len(wanted)} labels the policy names exist" in again
     assert code == again_code == 1  # the rest still needs doing

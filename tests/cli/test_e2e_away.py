@@ -54,6 +54,7 @@ def away(team: Team) -> dict[str, Any]:
     assert team.reconcile("2026-11-20T15:00").code == 0
     coverage = read_marker(team.note(books["request"], "coverage")) or {}
     books["backup"] = coverage["assign"]
+    books["coverage"] = team.coverage_of(books["request"])  # opened: the pod covers him
     return books
 
 
@@ -190,8 +191,13 @@ def test_someone_out_who_owns_no_account_of_a_customers_project_is_not_answered_
     assert quiet.code == 0 and quiet.writes == [], quiet.text
     team.reconcile("2026-11-24T17:00")
     assert len(answers(team, iid, ACME)) == 1
-    log = strip_marker(team.note(harish, "away-log"))
-    assert f"{ACME}#{iid}" in log
+    (covering,) = [  # while he is out, his record is kept on his coverage issue
+        i
+        for i, issue in team.fake.issues.items()
+        if "pto-coverage" in issue["labels"]
+        and (read_marker(issue["description"]) or {}).get("request") == harish
+    ]
+    assert f"{ACME}#{iid}" in strip_marker(team.note(covering, "away-log"))
 
 
 def test_a_playbook_naming_a_project_the_policy_does_not_list_is_named_and_left_alone(
@@ -209,7 +215,14 @@ def test_a_playbook_naming_a_project_the_policy_does_not_list_is_named_and_left_
     run = team.reconcile("2026-11-24T16:00")
 
     assert run.code == 0, run.text
-    told = team.note(away["acme"], "playbook")  # on the playbook, for whoever wrote the field
+    assert not any("opensource" in path for _, path in run.calls)
+    assert answers(team, stranger, "opensource/public-project") == []
+    # on the playbook, for whoever wrote the field: once klang, whose playbook it is, is back
+    assert "Held until the engineer is back" in run.text
+    assert team.bot_notes(away["acme"], "playbook") == []
+    back = team.reconcile("2026-11-30T16:00")
+    assert back.code == 0, back.text
+    told = team.note(away["acme"], "playbook")
     assert (
         "the collaboration project `opensource/public-project` is not under "
         "out_of_office.projects or out_of_office.groups in policy.yaml: ignored"
@@ -282,14 +295,14 @@ def test_a_mention_the_events_missed_is_answered_by_the_next_scheduled_run(
     (reply,) = [n for n in team.fake.notes[away["acme"]] if n["body"] in answers(team, 1)]
     assert reply["discussion_id"] == team.fake.thread_of(away["acme"], on_playbook)
     # recorded on the request; the next runs write nothing more
-    log = team.note(away["request"], "away-log")
+    log = team.note(away["coverage"], "away-log")
     assert f"{INITECH}#{iid}" in log and "`dbass90`" in log
     team.reconcile("2026-11-23T18:00")  # reads again what it wrote to: the answers seen
     team.reconcile("2026-11-23T19:00")
     quiet = team.reconcile("2026-11-23T20:00")
     assert quiet.writes == [], quiet.writes
-    # while someone is out: the six reads, and one list of changed issues per watched project
-    assert len(quiet.calls) == 6 + 3
+    # while someone is out: the seven reads, and one list of changed issues per watched project
+    assert len(quiet.calls) == 7 + 3
 
 
 def reply_in(
@@ -301,7 +314,7 @@ def reply_in(
 
 
 def digests(team: Team, request: int) -> list[str]:
-    return team.bot_notes(request, "away-digest")
+    return team.bot_notes(team.coverage_of(request), "away-digest")
 
 
 @pytest.mark.slow
@@ -313,7 +326,8 @@ def test_the_digest_comes_on_working_days_with_something_new_and_knows_who_answe
     customer_note(team, ACME, first, "@klang question about SSO", "2026-11-23T16:00")
     team.reconcile("2026-11-23T17:00")  # Monday, noon in New York
     (monday,) = digests(team, away["request"])
-    assert f"@{backup}, new mentions of `klang`" in monday and f"{ACME}#{first}" in monday
+    assert f"@{backup}, new since the last digest about `klang`" in monday
+    assert f"{ACME}#{first}" in monday
     assert "(1 not answered yet)" in monday
 
     for hour in ("18:00", "19:00", "20:00"):  # one digest a day at most
@@ -357,9 +371,13 @@ def test_the_handback_lists_every_thread_and_the_backups_playbook_notes(
 
     returned = team.note(away["request"], "returned")
     assert "#### While you were out" in returned
+    mentioned, untagged = returned.split("New in your customers' projects, tagging nobody")
     for project, iid, _ in threads:
-        assert f"{project}#{iid}" in returned
-    assert "answered by `dbass90`" in returned and returned.count("not answered yet") == 2
+        assert f"{project}#{iid}" in mentioned
+    assert "answered by `dbass90`" in mentioned and mentioned.count("not answered yet") == 2
+    # jane opened the issues tagging nobody (she mentioned klang in a comment after): the two
+    # she opened while he was out (the first one is a day older than its comment)
+    assert untagged.count("| `jane` |") == 2
     assert "Acme Corp" in returned and f"by `{backup}`" in returned
     assert "@klang" in returned  # the returning engineer is told, once
 
@@ -561,16 +579,16 @@ def test_a_mention_whose_record_could_not_be_written_is_recorded_later(
     off = team.tmp / "record-only.yaml"
     off.write_text(Path(team.policy).read_text().replace("  answer: true", "  answer: false"))
     team.policy = str(off)  # mentions are only recorded: nothing else brings them back
-    request = away["request"]
+    coverage = away["coverage"]  # where the record is kept while klang is out
     team.reconcile("2026-11-23T14:00")
     iid = customer_issue(team, INITECH)
     customer_note(team, INITECH, iid, "@klang is the license renewed?", "2026-11-23T14:10")
-    team.fake.fail("POST", rf"/issues/{request}/notes$", status=500, times=50)
+    team.fake.fail("POST", rf"/issues/{coverage}/notes$", status=500, times=50)
     assert team.reconcile("2026-11-23T15:00").code == 1  # GitLab has a bad minute
     team.fake.faults.clear()
     for when in ("2026-11-23T16:00", "2026-11-23T17:00"):
         team.reconcile(when)
-    assert f"{INITECH}#{iid}" in team.note(request, "away-log")
+    assert f"{INITECH}#{iid}" in team.note(coverage, "away-log")
 
 
 # -- what the bot did is read from GitLab, not from what it kept --------------------------------

@@ -6,8 +6,9 @@ bot's memory (a sealed hidden comment at the end of the dashboard issue).
 
 | run | budget |
 | --- | --- |
-| steady scheduled run, any history | 6 requests |
+| steady scheduled run, any history | 7 requests |
 | event run (a `/pto volunteer` comment; a new request) | at most 10 requests, writes apart |
+| (and to assign a new coverage issue) | one lookup per backup, once a run |
 | event the bot ignores | 0 requests (tests/cli/test_e2e_gitlab.py) |
 | first run with a year of history | one request per issue that can still matter, and lists |
 """
@@ -26,7 +27,7 @@ from project import at
 from pto_bot.adapters.gitlab.memory import join, split
 from pto_bot.domain.markers import read_marker
 
-READS = 1 + 4 + 1  # GET /user, the open issues of each of the 4 labels, closed ones changed
+READS = 1 + 5 + 1  # GET /user, the open issues of each of the 5 labels, closed ones changed
 
 
 def reads(run: Run) -> list[tuple[str, str]]:
@@ -47,7 +48,7 @@ def settle(team: Team) -> Run:
 
 
 @pytest.mark.slow
-def test_a_first_run_reads_each_issue_that_can_still_matter_once_and_later_runs_cost_six(
+def test_a_first_run_reads_each_issue_that_can_still_matter_once_and_later_runs_cost_seven(
     team: Team,
 ) -> None:
     counts = year_of_history(team)
@@ -58,14 +59,17 @@ def test_a_first_run_reads_each_issue_that_can_still_matter_once_and_later_runs_
     # history is not read at all
     matter = counts["read"]
     assert first.count("GET", "/notes") == matter
-    lists = len(reads(first)) - matter - 1  # GET /user aside
-    assert lists == 4 + 3 + 1  # open: a page per label; closed requests: 3 pages; fallbacks: 1
+    lists = first.count("GET", f"/projects/{PROJECT_ID}/issues") - matter
+    # open: a page per label; closed requests: 3 pages; fallback requests: 1; coverage issues: 1
+    assert lists == 5 + 3 + 1 + 1
+    # the backups of klang's coverage issues, each looked up once to be assigned
+    assert first.count("GET", "/users") == 2
 
     steady = team.reconcile(f"{TODAY}T16:00")
-    assert len(steady.calls) == READS == 6, steady.calls
+    assert len(steady.calls) == READS == 7, steady.calls
     assert steady.writes == [] and "nothing to do" in steady.text
 
-    # a week later reminders are due: still six reads; the run after reads nothing again of
+    # a week later reminders are due: still seven reads; the run after reads nothing again of
     # what it wrote (the memory holds GitLab's answers to its writes), and writes nothing
     a_week_later = team.reconcile(f"{TODAY + timedelta(7)}T16:00")
     assert len(reads(a_week_later)) == READS and a_week_later.writes
@@ -105,7 +109,7 @@ def new_request_event(team: Team, engineer: str, start: str, when: str) -> Run:
 
 
 @pytest.mark.slow
-def test_an_event_costs_seven_reads_and_one_more_per_issue_changed_since_the_memory(
+def test_an_event_costs_eight_reads_and_one_more_per_issue_changed_since_the_memory(
     team: Team,
 ) -> None:
     counts = year_of_history(team)
@@ -113,13 +117,18 @@ def test_an_event_costs_seven_reads_and_one_more_per_issue_changed_since_the_mem
     fb = team.fallback_of(counts["dbass90"])
     assert fb is not None
 
-    # from a steady state: GET /user, 4 open lists, closed issues changed since the memory,
+    # from a steady state: GET /user, 5 open lists, closed issues changed since the memory,
     # and the notes of the issue the event is about
     note_id = team.comment(fb, "klang", "/pto volunteer Northwind", when=f"{TODAY}T15:30")
     event = team.event(note_hook(team, fb, note_id, "klang"), now=f"{TODAY}T15:31")
     assert event.code == 0, event.text
     assert "you now cover Northwind" in team.bot_notes(fb, "reply")[0]
-    assert reads(event)[READS:] == [("GET", f"/projects/{PROJECT_ID}/issues/{fb}/notes")]
+    # and, now that dbass90's request is covered, klang looked up to be assigned its coverage
+    # issue: a write's, apart from the budget as the writes are
+    assert reads(event)[READS:] == [
+        ("GET", f"/projects/{PROJECT_ID}/issues/{fb}/notes"),
+        ("GET", "/users"),
+    ]
     assert event.writes  # apart from the budget
 
     # right after: the fallback request once more: it was read within a minute of the comment,
@@ -129,17 +138,21 @@ def test_an_event_costs_seven_reads_and_one_more_per_issue_changed_since_the_mem
 
     # a burst of new requests, one every two minutes (the event jobs run one at a time): each
     # event stays within 10 reads; one that had to read more than REREAD_LIMIT other issues
-    # refreshes the memory in the dashboard (one more write), so the next reads less
-    costs = []
+    # refreshes the memory in the dashboard (one more write), so the next reads less. klang's
+    # request is covered at once: its coverage issue is opened, its two backups looked up to be
+    # assigned (a write's lookups, apart)
+    costs, lookups = [], []
     for n, who in enumerate(["adamlauzon", "malmendarez", "michwalker", "klang", "a.conrad"]):
         run = new_request_event(team, who, f"2027-03-0{n + 1}", f"15:{42 + 2 * n}")
-        costs.append(len(reads(run)))
+        costs.append(len(reads(run)) - run.count("GET", "/users"))
+        lookups.append(run.count("GET", "/users"))
     assert max(costs) <= 10, costs
+    assert lookups == [0, 0, 0, 2, 0]
     assert team.reconcile(f"{TODAY}T17:00").code == 0
 
 
 @pytest.mark.slow
-def test_a_steady_run_costs_six_requests_whatever_the_history(team: Team) -> None:
+def test_a_steady_run_costs_seven_requests_whatever_the_history(team: Team) -> None:
     costs = []
     for size in (0, 120):
         team.fake.issues.clear()
@@ -165,7 +178,7 @@ def test_a_lost_or_edited_memory_costs_requests_never_a_duplicate_write(team: Te
     rebuilt = team.reconcile(f"{TODAY}T16:00")
 
     assert rebuilt.code == 0, rebuilt.text
-    # every issue that can still matter; the fallback request has no comment to read
+    # every issue that can still matter; the bot's own issues nobody commented on need no read
     assert rebuilt.count("GET", "/notes") == counts["all"]
     # the dashboard is rewritten (with a good memory); nothing else is written
     assert rebuilt.writes == [("PUT", f"/projects/{PROJECT_ID}/issues/{board(team)}")]
@@ -185,7 +198,8 @@ def test_memory_not_written_by_the_bot_is_never_trusted(team: Team, where: str) 
         team.fake.add_issue(title, labels=["pto-dashboard"], description=kept, author="melroberts")
     run = team.reconcile(f"{TODAY}T16:00")
     assert run.code == (0 if where == "deleted" else 1)  # 1: the copy is named, left alone
-    assert run.count("GET", "/notes") == counts["all"]  # everything (no comment on the fallback)
+    # everything (none of the bot's own issues has a comment to read)
+    assert run.count("GET", "/notes") == counts["all"]
     assert read_marker(dashboard["description"]) is not None  # the bot's own, rewritten
     assert split(dashboard["description"])[1] is not None  # with the memory in it
 

@@ -10,7 +10,7 @@ import pytest
 
 from gitlab_team import POLICY, Team
 
-READS = 1 + 4 + 1  # who the bot is, the open issues of the 4 labels, what changed since
+READS = 1 + 5 + 1  # who the bot is, the open issues of the 5 labels, what changed since
 
 
 @pytest.mark.parametrize("minutes", [30, -30, 0])

@@ -60,7 +60,7 @@ def test_an_internal_note_a_guest_cannot_read_costs_no_read_on_later_runs(
     team.reconcile("2026-11-23T18:00")  # reads again what it wrote to
     quiet = team.reconcile("2026-11-23T19:00")
     assert quiet.writes == [], quiet.writes
-    assert len(quiet.calls) == 6 + 3  # the six reads, one list per watched project
+    assert len(quiet.calls) == 7 + 3  # the seven reads, one list per watched project
 
 
 SECRET = "nephrolithotomy"

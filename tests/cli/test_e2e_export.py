@@ -98,24 +98,25 @@ def test_the_export_holds_what_a_run_reads_in_the_offline_shape(team: Team, tmp_
     exported = {raw["iid"] for raw in data["issues"]}
     assert iids["old"] not in exported  # closed before the history the rules read
     assert {iids["closed"], iids["fallback"], iids["new"], iids["malformed"]} <= exported
-    assert len(exported) == 12  # 5 playbooks, 6 requests (1 closed), 1 fallback request
+    # 5 playbooks, 6 requests (1 closed), 1 fallback request, 1 coverage issue
+    assert len(exported) == 13
     assert data["links"] == [{"source": iids["dbass90"], "target": iids["fallback"]}]
     volunteer = data["notes"][str(iids["fallback"])][-1]
     assert volunteer["body"] == "/pto volunteer Northwind"
     assert volunteer["author"]["username"] == "malmendarez"
     assert sorted(data["notes"]) == sorted(str(iid) for iid in exported)
-    # the requests: the project, 4 lists of open issues, 2 of closed ones, the notes of each
+    # the requests: the project, 5 lists of open issues, 3 of closed ones, the notes of each
     # issue and the links of the one fallback request
     assert sorted(run.calls) == sorted(
         [
             ("GET", f"/projects/{PROJECT_ID}"),
-            *[("GET", ISSUES)] * 6,
+            *[("GET", ISSUES)] * 8,
             *[("GET", f"{ISSUES}/{iid}/notes") for iid in exported],
             ("GET", f"{ISSUES}/{iids['fallback']}/links"),
         ]
     )
     assert f"{len(run.calls)} requests to GitLab" in run.text
-    assert "12 issues of support/ase (11 open, 1 closed since 2026-01-01)" in run.text
+    assert "13 issues of support/ase (12 open, 1 closed since 2026-01-01)" in run.text
 
 
 def test_the_export_never_holds_the_token(team: Team, tmp_path: Path) -> None:
@@ -151,13 +152,17 @@ def test_a_year_of_history_with_the_bots_memory_replays_as_on_gitlab(
     assert plan_shown(offline) == shown
     assert any("(would write)" in line for line in shown)
     issues = len(json.loads((tmp_path / "project.json").read_text())["issues"])
-    assert issues == counts["all"] + 2  # and the dashboard, and a fallback request
+    coverage = [i for i in team.fake.issues.values() if "pto-coverage" in i["labels"]]
+    assert len(coverage) == 7  # klang's requests to come, covered by his pod
+    # and the dashboard, a fallback request and the coverage issues
+    assert issues == counts["all"] + 2 + len(coverage)
     # the project; the lists: a page per open label, 3 pages of closed requests, 1 of closed
-    # fallback requests; the notes of every issue but the dashboard; the fallback's links
+    # fallback requests, 1 of closed coverage issues; the notes of every issue but the
+    # dashboard; the fallback's links
     assert exported.count("GET", "/notes") == issues - 1
     assert exported.count("GET", "/links") == 1
     lists = [call for call in exported.calls if call == ("GET", ISSUES)]
-    assert len(lists) == 4 + 3 + 1
+    assert len(lists) == 5 + 3 + 1 + 1
     assert len(exported.calls) == 1 + len(lists) + issues - 1 + 1
     assert f"{len(exported.calls)} requests to GitLab" in exported.text
 

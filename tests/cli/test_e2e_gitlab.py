@@ -61,11 +61,18 @@ def test_one_out_is_covered_by_the_pod_and_a_second_run_writes_nothing(team: Tea
     assert "| Initech | high | global-support | @magomez3 (pod) |" in coverage
     assert "Global Support handles tickets for: Globex" in coverage
     assert len(team.fake.notes[req]) == 1
-    # one PUT for both labels, one POST for the note: nothing else
+    # one PUT for both labels, the coverage issue (opened, linked), one POST for the note
+    coverage_issue = max(team.fake.issues)
     assert first.writes == [
         ("PUT", f"/projects/{PROJECT_ID}/issues/{req}"),
+        ("POST", f"/projects/{PROJECT_ID}/issues"),
+        ("POST", f"/projects/{PROJECT_ID}/issues/{req}/links"),
         ("POST", f"/projects/{PROJECT_ID}/issues/{req}/notes"),
     ]
+    opened = team.fake.issues[coverage_issue]
+    assert opened["title"] == "Coverage: klang out 2026-12-07 – 2026-12-11"
+    assert opened["labels"] == ["pto-coverage"] and not opened["confidential"]
+    assert sorted(opened["assignees"]) == ["adamlauzon", "magomez3"]
 
     second = team.reconcile("2026-11-20T15:00")
 
@@ -93,8 +100,14 @@ def test_two_out_in_a_pod_opens_a_linked_fallback_issue_with_a_48_hour_deadline(
     )  # the title is the planner's own text: a validated username and dates
     assert [(link["source"], link["target"]) for link in team.fake.links] == [(second, fb)]
     description = strip_marker(fallback["description"])
-    assert "| Northwind | high | auto-assigned | **open** |" in description
-    assert "| Contoso | high | global-support | **open** |" in description
+    assert (
+        "| Northwind | high | auto-assigned | Mon 2026-12-07 – Fri 2026-12-11 | **open** |"
+        in description
+    )
+    assert (
+        "| Contoso | high | global-support | Mon 2026-12-07 – Fri 2026-12-11 | **open** |"
+        in description
+    )
     # opened on Friday at 09:00 in New York: 48 h of working time end on Tuesday
     assert (
         "**Tue 2026-11-24 09:00 EST** (48 h of working time after this request opened: "
@@ -104,7 +117,9 @@ def test_two_out_in_a_pod_opens_a_linked_fallback_issue_with_a_48_hour_deadline(
     assert {"out::2", "pto::needs-coverage"} <= set(team.labels(second))
     assert f"#{fb}" in team.note(second, "coverage")
     assert "out::1" in team.labels(first)
-    assert run.count("POST", "/issues") == 4  # create, link, and the two coverage notes
+    # the fallback request (create, link) and the two coverage notes; no coverage issue yet:
+    # nobody covers andsmith3 (no account) nor dbass90, it opens the working day before
+    assert run.count("POST", "/issues") == 4
     assert team.reconcile("2026-11-20T15:00").writes == []
 
 
@@ -159,7 +174,10 @@ def test_volunteering_by_schedule_and_by_event_is_answered_once_and_closes_the_f
     (reply,) = team.bot_notes(fb, "reply")
     assert "@klang" in reply and "you now cover Northwind" in reply
     assert team.state(fb) == "opened"  # Contoso is still open
-    assert "| Northwind | high | auto-assigned | `klang` |" in team.fake.issues[fb]["description"]
+    assert (
+        "| Northwind | high | auto-assigned | Mon 2026-12-07 – Fri 2026-12-11 | `klang` |"
+        in team.fake.issues[fb]["description"]
+    )
     assert "pto::needs-coverage" in team.labels(req)
 
     # magomez3 volunteers; the webhook (through the pipeline trigger) runs the event job
@@ -333,7 +351,10 @@ def test_hostile_text_in_every_field_runs_no_quick_action_and_mentions_nobody(
     fb = team.fallback_of(req)
     assert fb is not None
     assert team.fake.quick_actions_run == []
-    assert {iid: issue["state"] for iid, issue in team.fake.issues.items() if iid != fb} == states
+    opened = {iid for iid, issue in team.fake.issues.items() if issue["author"] == BOT}
+    assert {iid: s for iid, s in states.items()} == {
+        iid: issue["state"] for iid, issue in team.fake.issues.items() if iid not in opened
+    }
     for issue in team.fake.issues.values():
         assert not {"x", "hacked"} & set(issue["labels"])
     assert "pto::denied" in team.labels(approval)
@@ -390,10 +411,10 @@ def test_transient_faults_during_a_full_reconcile_are_retried_without_duplicates
     # after the 503, the timeout and the 502
     assert sorted(team.fake.sleeps) == [1, 1, 1, 7]
     # four label PUTs + one retried 429 + one retried 503; four note POSTs + one re-post of the
-    # note that timed out before the server saw it; the two ambiguous POSTs each looked first
-    # (the only reads of their notes: nobody had commented on the requests)
+    # note that timed out before the server saw it, and the coverage issues of the three covered
+    # requests (opened, linked); the two ambiguous POSTs each looked first
     assert run.count("PUT") == 6
-    assert run.count("POST") == 5
+    assert run.count("POST") == 5 + 3 * 2
     assert (
         run.count("GET", f"/issues/{c}/notes") == 1 and run.count("GET", f"/issues/{d}/notes") == 1
     )
@@ -479,7 +500,7 @@ def test_irrelevant_events_exit_at_once_without_any_request(team: Team, case: st
     assert run.calls == [] and team.fake.calls == []
 
 
-def test_a_warm_cache_makes_a_quiet_scheduled_run_cost_six_requests(team: Team) -> None:
+def test_a_warm_cache_makes_a_quiet_scheduled_run_cost_seven_requests(team: Team) -> None:
     cache = str(team.tmp / "pto-cache.json")
     team.remember = True  # the memory, kept in a closed issue (the dashboard is off) and here
     beta_accounts(team)
@@ -493,22 +514,23 @@ def test_a_warm_cache_makes_a_quiet_scheduled_run_cost_six_requests(team: Team) 
     issues = len(team.fake.issues)  # 3 playbooks, 6 closed requests, 1 open request
 
     cold = team.reconcile("2026-11-20T14:00", "--cache", cache)
-    # lists: open issues for each of the 4 labels, closed requests and fallback requests (first
-    # sync); notes: one page per issue commented on, and the playbooks (the open request has no
-    # comment yet); writes: the labels and the coverage note of the request, and the memory's own
-    # issue, made and written (closed) once
-    assert cold.count("GET", "/issues") - cold.count("GET", "/notes") == 6
+    # lists: open issues for each of the 5 labels, closed requests, fallback requests and
+    # coverage issues (first sync); notes: one page per issue commented on, and the playbooks
+    # (the open request has no comment yet); writes: the labels and the coverage note of the
+    # request, its coverage issue (opened, linked), and the memory's own issue, made and
+    # written (closed) once
+    assert cold.count("GET", "/issues") - cold.count("GET", "/notes") == 8
     assert cold.count("GET", "/notes") == issues - 1
-    assert len(cold.writes) == 2 + 2
+    assert len(cold.writes) == 2 + 2 + 2
 
     quiet = team.reconcile("2026-11-20T16:00", "--cache", cache)
 
-    # N = 6: who the token belongs to (GET /user, the bot's identity) + one list of open issues
-    # per label the bot reads (pto, playbook, pto-fallback, pto-dashboard; each fits one page of
-    # 100) + one list of issues changed since the last run. Every issue's notes come from the
-    # memory (updated_at and note count unchanged, or moved by the bot's own writes), old
-    # history costs nothing.
-    assert len(quiet.calls) == 6, quiet.calls
+    # N = 7: who the token belongs to (GET /user, the bot's identity) + one list of open issues
+    # per label the bot reads (pto, playbook, pto-fallback, pto-coverage, pto-dashboard; each
+    # fits one page of 100) + one list of issues changed since the last run. Every issue's notes
+    # come from the memory (updated_at and note count unchanged, or moved by the bot's own
+    # writes), old history costs nothing.
+    assert len(quiet.calls) == 7, quiet.calls
     assert quiet.calls[0] == ("GET", "/user")
     assert quiet.count("GET", "/notes") == 0 and quiet.writes == []
     assert quiet.code == 0 and "nothing to do" in quiet.text
@@ -520,7 +542,7 @@ def test_a_warm_cache_makes_a_quiet_scheduled_run_cost_six_requests(team: Team) 
     assert len(team.bot_notes(req, "reply")) == 1
     assert answered.count("GET", "/notes") == 1
     # identity and lists, that issue's notes, the reply, the memory of it
-    assert len(answered.calls) == 6 + 1 + 1 + 1
+    assert len(answered.calls) == 7 + 1 + 1 + 1
 
 
 def test_the_dashboard_issue_is_created_once_and_edited_only_when_coverage_changes(

@@ -19,7 +19,7 @@ from pto_bot.domain.markers import strip_marker
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "webhooks"
 NOW = "2026-11-20T14:00"
-NOT_OURS = "carries none of the labels playbook, pto, pto-fallback"
+NOT_OURS = "carries none of the labels playbook, pto, pto-coverage, pto-fallback"
 
 ISSUE_HOOKS = ["issue_hook.json", "confidential_issue_hook.json", "work_item_hook.json"]
 NOTE_HOOKS = ["note_hook_issue.json", "confidential_note_hook_issue.json"]

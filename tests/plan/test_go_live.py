@@ -44,12 +44,16 @@ def test_reminders_whose_day_passed_before_going_live_are_not_posted() -> None:
     p = live()
     p.playbook("Acme Corp", "klang", "high", "auto-assigned", updated="2026-10-01")
     # started before going live, back after it: no week-before checklist, no lead-time warning,
-    # no start-day notes; the return checklist is still to come and is posted on its day
+    # no start-day notes; klang is out, so nothing on his request but the return checklist,
+    # posted on its day; the coverage is on the coverage issue
     req = p.request("klang", "2026-11-12", "2026-11-20", created="2026-11-10")
     p.run("2026-11-17")
-    assert topics(p, req) == ["coverage"]
+    assert topics(p, req) == []
+    (coverage,) = [i for i in p.data["issues"] if "pto-coverage" in i["labels"]]
+    assert topics(p, coverage["iid"]) == ["coverage"]
     p.run("2026-11-23")
-    assert topics(p, req) == ["coverage", "returned"]
+    assert topics(p, req) == ["returned"]
+    assert p.raw(coverage["iid"])["state"] == "closed"  # after the handback
 
 
 def test_no_team_channel_message_about_the_past() -> None:

@@ -142,7 +142,11 @@ def test_emergency_is_not_held_for_approval_but_the_manager_is_told() -> None:
     p.run("2026-12-07T14:00")
     assert "pto::covered" in p.labels(sick)
     assert "out::3+" in p.labels(sick)
-    assert "for your information" in p.note(sick, "approval")
+    # harishsr is out today: the manager is told on the coverage issue, not on his request
+    assert p.notes(sick) == []
+    coverage = p.coverage_of(sick)
+    assert coverage is not None
+    assert "for your information" in p.note(coverage["iid"], "approval")
 
 
 # -- rule 2: pod coverage -----------------------------------------------------------------------
@@ -231,7 +235,7 @@ def test_two_out_in_a_pod_opens_one_linked_fallback_request() -> None:
     p = Project(chat=True)  # a team-channel webhook is set up
     _, second = two_out_in_alpha(p)
     plan, _ = p.run("2026-11-20")
-    created = [a for a in plan.actions if isinstance(a, CreateIssue)]
+    created = [a for a in plan.actions if isinstance(a, CreateIssue) and "pto-fallback" in a.labels]
     assert len(created) == 1 and created[0].link_to == second
     fallback = p.fallback_of(second)
     assert fallback is not None
@@ -240,7 +244,7 @@ def test_two_out_in_a_pod_opens_one_linked_fallback_request() -> None:
     assert "Tue 2026-11-24 09:00 EST" in fallback["description"]
     assert f"#{fallback['iid']}" in p.note(second, "coverage")
     assert "pto::needs-coverage" in p.labels(second)
-    assert p.data["links"] == [{"source": second, "target": fallback["iid"]}]
+    assert {"source": second, "target": fallback["iid"]} in p.data["links"]
     # suggested volunteers are outside the pod and ranked
     assert "@adamlauzon" in fallback["description"] and "@harishsr" not in fallback["description"]
     assert p.plan("2026-11-20T15:00").actions == ()
@@ -323,7 +327,11 @@ def test_a_volunteer_takes_at_most_two_accounts_per_request() -> None:
     assert "you now cover N1, N2" in reply
     assert "N3: you already cover 2 accounts" in reply
     fb = p.fallback_of(req)
-    assert fb is not None and "| N3 | high | global-support | **open** |" in fb["description"]
+    assert (
+        fb is not None
+        and "| N3 | high | global-support | Mon 2026-12-07 – Fri 2026-12-11 | **open** |"
+        in fb["description"]
+    )
 
 
 def test_assign_is_for_the_manager_or_a_pod_lead() -> None:
@@ -380,14 +388,27 @@ def test_classic_hand_picked_backups_are_validated() -> None:
         "harishsr", "2027-01-11", "2027-01-15", created="2026-11-02", backups="@klang Acme Corp"
     )
     clash = p.request(
-        "andsmith3", "2026-12-07", "2026-12-11", created="2026-11-03", backups="@klang"
+        "andsmith3", "2026-12-07", "2026-12-08", created="2026-11-03", backups="@klang"
     )
+    part = p.request("dbass90", "2026-12-07", "2026-12-11", created="2026-11-04", backups="@klang")
+    p.playbook("Northwind", "andsmith3", "high", "global-support")
+    p.playbook("Contoso", "dbass90", "high", "global-support")
     p.run("2026-11-20")
     coverage = p.note(ok, "coverage")
     assert "@jdoe-se (hand-picked)" in coverage and "cc @melroberts" in coverage
     assert "pto::needs-info" in p.labels(bad)
     assert "nobody named for" in p.note(bad, "needs-info")
+    # klang is out for all of andsmith3's days: choose someone else
     assert "@klang is out" in p.note(clash, "needs-info").replace("@\u200b", "@")
+    # and for two of dbass90's: he covers the other three, volunteers are asked for the two
+    assert "pto::needs-info" not in p.labels(part)
+    assert "@klang (hand-picked) for Wed 2026-12-09 – Fri 2026-12-11" in p.note(part, "coverage")
+    fallback = p.fallback_of(part)
+    assert fallback is not None
+    assert (
+        "| Contoso | high | global-support | Mon 2026-12-07 – Tue 2026-12-08 | **open** |"
+        in (fallback["description"])
+    )
 
 
 # -- rule 6 and 7: lead time and reminders ------------------------------------------------------
@@ -407,20 +428,28 @@ def test_reminders_come_on_their_day_and_once() -> None:
     stale = p.playbook("Acme Corp", "klang", "high", "auto-assigned", updated="2026-10-01")
     p.playbook("Fresh Co", "klang", "normal", "global-support", updated="2026-11-25")
     req = p.request("klang", "2026-12-07", "2026-12-11")  # returns Mon 2026-12-14
+    # on the request, on the coverage issue (the backups'), on the playbook
     timeline = {
-        "2026-11-29": [],
-        "2026-11-30": ["playbooks", "checklist"],
-        "2026-12-07": [],
-        "2026-12-11": ["backup-return"],
-        "2026-12-14": ["returned"],
+        "2026-11-29": ([], [], []),
+        "2026-11-30": (["playbooks", "checklist"], [], []),
+        "2026-12-04": ([], [], [f"cover:{req}"]),  # the working day before the start
+        "2026-12-07": ([], ["starts"], []),
+        "2026-12-11": ([], ["backup-return"], []),
+        "2026-12-14": (["returned"], [], []),
     }
     seen: list[str] = []
     for day, expected in timeline.items():
         p.run(day)
-        topics = [(read_marker(b) or {}).get("t") for b in p.notes(req)]
-        new = [t for t in topics if t not in seen and t not in ("coverage",)]
-        assert new == expected, day
-        seen += new
+        coverage = p.coverage_of(req)
+        assert coverage is not None
+        where = (req, coverage["iid"], stale)
+        found = tuple(
+            [t for b in p.notes(iid) if (t := (read_marker(b) or {}).get("t")) not in seen]
+            for iid in where
+        )
+        found = tuple([t for t in f if t not in ("coverage", "reply")] for f in found)
+        assert found == expected, day
+        seen += [t for f in found for t in f]
     assert "Acme Corp (#1)" in p.note(req, "playbooks") and "Fresh Co" not in p.note(
         req, "playbooks"
     )
@@ -428,8 +457,9 @@ def test_reminders_come_on_their_day_and_once() -> None:
     assert "is the named backup for this account and handles ALL its cases" in p.note(
         stale, f"cover:{req}"
     )
-    assert "back on 2026-12-14" in p.note(req, "backup-return")
+    assert "back on 2026-12-14" in p.note(coverage["iid"], "backup-return")
     assert "welcome back" in p.note(req, "returned")
+    assert p.raw(coverage["iid"])["state"] == "closed"  # after the handback
 
 
 # -- rule 8: changes ----------------------------------------------------------------------------
@@ -514,9 +544,13 @@ def test_buddy_program_covers_every_account_and_reminds_the_buddy() -> None:
     req = p.request(tam, "2026-12-07", "2026-12-11")
     p.run("2026-11-20")
     assert f"@{buddy} (pod)" in p.note(req, "coverage")
-    p.run("2026-12-11")
-    assert f"@{buddy}" in p.note(req, "backup-return")
+    p.run("2026-12-04")  # the working day before: the playbook names the buddy
     assert p.notes(acct, f"cover:{req}")
+    p.run("2026-12-11")
+    coverage = p.coverage_of(req)
+    assert coverage is not None and coverage["assignees"] == [{"username": buddy}]
+    assert f"@{buddy}" in p.note(coverage["iid"], "backup-return")
+    assert p.notes(req, "backup-return") == []  # nothing reaches the engineer while out
 
 
 # -- needs info, idempotency, hostile text ------------------------------------------------------

@@ -206,9 +206,13 @@ def test_a_request_opened_from_the_calendar_is_flagged_when_its_absence_is_gone(
     assert len(flags(planned(p, "2026-11-23T14:00"))) == 1
 
 
-def test_an_engineer_who_is_out_is_named_not_mentioned() -> None:
+def test_an_engineer_who_is_out_is_named_not_mentioned_and_told_once_back() -> None:
     p = Project()
     req = p.request("klang", "2026-11-23", "2026-11-27", created="2026-11-01")
-    (flag,) = flags(planned(p, "2026-11-24T14:00", off("klang", "2026-11-23", "2026-11-25")))
+    during = planned(p, "2026-11-24T14:00", off("klang", "2026-11-23", "2026-11-25"))
+    assert flags(during) == []  # his request: nothing reaches him while he is out
+    (held,) = [h.action for h in during.held if getattr(h.action, "topic", "") == "calendar"]
+    assert isinstance(held, PostNote)
+    flag = held
     assert flag.iid == req
     assert strip_marker(flag.body).startswith("`klang` the team's time-off calendar shows")

@@ -15,6 +15,7 @@ from project import ROOT, Project, at, kinds, policy_file
 from pto_bot.app.apply import apply
 from pto_bot.commands.parse import command_lines
 from pto_bot.domain.accounts import Account
+from pto_bot.domain.ledger import Decisions
 from pto_bot.domain.markers import read_marker, strip_marker
 from pto_bot.domain.request_form import PtoRequest
 from pto_bot.errors import TrackerError
@@ -255,7 +256,11 @@ def test_an_emergency_that_makes_three_out_mentions_the_manager_once() -> None:
         "harishsr", "2026-12-07", "2026-12-08", kind="emergency", created="2026-12-07T13:00"
     )
     p.run("2026-12-07T14:00")
-    mentions = [note for note in p.notes(sick) if "@melroberts" in strip_marker(note)]
+    p.run("2026-12-07T15:00")
+    coverage = p.coverage_of(sick)
+    assert coverage is not None  # harishsr is out: the manager is told there, once
+    everywhere = [*p.notes(sick), *p.notes(coverage["iid"])]
+    mentions = [note for note in everywhere if "@melroberts" in strip_marker(note)]
     assert len(mentions) == 1 and "for your information" in mentions[0]
 
 
@@ -336,7 +341,7 @@ def test_assign_replaces_a_hand_picked_backup() -> None:
 def test_assign_resolves_a_hand_picked_backup_who_is_out() -> None:
     p = Project(policy=policy_file("classic.yaml"))
     p.playbook("Acme Corp", "harishsr", "normal", "global-support")
-    p.request("klang", "2026-12-14", "2026-12-15", created="2026-10-01", backups="@dbass90")
+    p.request("klang", "2026-12-14", "2026-12-18", created="2026-10-01", backups="@dbass90")
     req = p.request("harishsr", "2026-12-14", "2026-12-18", backups="@klang Acme Corp")
     p.run("2026-11-20")
     assert "pto::needs-info" in p.labels(req)
@@ -439,19 +444,17 @@ def test_public_holidays_are_not_working_days_for_capacity() -> None:
         first, last = date.fromisoformat(start), date.fromisoformat(end)
         return PtoRequest(engineer, first, last, "planned", (), "")
 
+    def cover(r: PtoRequest) -> list[str | None]:
+        days = backups.days(r)
+        rest = [(a, days) for a in accounts]
+        covers = coverage.assign_from_pod(r, rest, ["magomez3"], days, Decisions(), backups)
+        return [c.backup for c in covers]
+
     # magomez3 carries 8 h while klang is out until Christmas ...
-    assert all(
-        c.backup
-        for c in coverage.assign_from_pod(
-            out("klang", "2026-12-21", "2026-12-25"), accounts, ["magomez3"], backups
-        )
-    )
+    assert all(cover(out("klang", "2026-12-21", "2026-12-25")))
     # ... and adamlauzon is out from Christmas: their requests share no working day (2026-12-25
     # is a public holiday in the US and in Canada), so magomez3 has room for all of it again
-    second = coverage.assign_from_pod(
-        out("adamlauzon", "2026-12-25", "2026-12-31"), accounts, ["magomez3"], backups
-    )
-    assert [c.backup for c in second] == ["magomez3"] * 4
+    assert cover(out("adamlauzon", "2026-12-25", "2026-12-31")) == ["magomez3"] * 4
 
 
 # -- a backup who is no longer available -------------------------------------------------------
@@ -494,16 +497,36 @@ def test_a_hand_picked_backup_who_is_now_out_is_told_and_so_is_the_engineer() ->
     req = p.request("harishsr", "2026-12-14", "2026-12-18", backups="@dbass90 Acme Corp")
     p.run("2026-11-20")
     assert "pto::covered" in p.labels(req)
-    p.request("dbass90", "2026-12-16", "2026-12-16", created="2026-11-21", backups="@klang")
+    p.request("dbass90", "2026-12-14", "2026-12-18", created="2026-11-21", backups="@klang")
     p.run("2026-11-21")
     assert "pto::needs-info" in p.labels(req)
     (news,) = p.notes(req, "backups")
     assert "@harishsr" in news and "@dbass90" in news
-    assert "Acme Corp: no backup now (was `dbass90`, who is out Wed 2026-12-16)" in strip_marker(
-        news
+    assert (
+        "Acme Corp: no backup now (was `dbass90`, who is out Mon 2026-12-14 – Fri 2026-12-18)"
+        in strip_marker(news)
     )
     assert "Backups field" in news
     assert "Covered" not in p.note(req, "coverage")  # the coverage note no longer says so
+
+
+def test_a_hand_picked_backup_now_out_for_a_day_keeps_the_others_and_volunteers_are_asked() -> None:
+    p = Project(policy=policy_file("classic.yaml"))
+    p.playbook("Acme Corp", "harishsr", "normal", "global-support")
+    req = p.request("harishsr", "2026-12-14", "2026-12-18", backups="@dbass90 Acme Corp")
+    p.run("2026-11-20")
+    p.request("dbass90", "2026-12-16", "2026-12-16", created="2026-11-21", backups="@klang")
+    p.run("2026-11-21")
+    assert "pto::needs-coverage" in p.labels(req)  # nothing to fix in the Backups field
+    fallback = p.fallback_of(req)
+    assert fallback is not None and "| Wed 2026-12-16 | **open** |" in fallback["description"]
+    (news,) = p.notes(req, "backups")
+    assert "@harishsr" in news and "@dbass90" in news
+    assert (
+        "Acme Corp: `dbass90` (Mon 2026-12-14 – Tue 2026-12-15, Thu 2026-12-17 – Fri 2026-12-18)"
+        " covers it now (was `dbass90`); nobody on Wed 2026-12-16: volunteers are asked in "
+        f"#{fallback['iid']}"
+    ) in strip_marker(news)
 
 
 def test_when_the_buddy_is_out_too_both_are_told_and_volunteers_asked() -> None:

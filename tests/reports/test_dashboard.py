@@ -51,7 +51,7 @@ def test_the_dashboard_is_rewritten_in_place_when_coverage_changes(tmp_path: Pat
     project = demo(tmp_path)
     reconcile(project)
     data = json.loads(project.read_text())
-    data["notes"].setdefault("39", []).append(
+    data["notes"].setdefault("39", []).append(  # on the fallback request
         {
             "id": 9001,
             "body": "/pto volunteer Umbrella Health",
@@ -119,3 +119,32 @@ def test_an_issue_a_person_labelled_as_the_dashboard_is_never_rewritten(tmp_path
     board = next(b for b in dashboards(project) if b["iid"] == 900)
     assert board["description"] == "Please keep"
     assert "#900: carries the label pto-dashboard but was not opened by the bot" in text
+
+
+def test_the_dashboard_and_the_report_show_split_and_confirmed_cover(tmp_path: Path) -> None:
+    from project import Project, policy_file
+    from pto_bot.reports.coverage_view import build_view, view_to_json
+    from pto_bot.reports.dashboard import render_dashboard
+
+    p = Project(policy=policy_file("tam-buddy.yaml"))
+    p.playbook("Acme Rockets", "tam-avery", "normal", "global-support")
+    req = p.request("tam-avery", "2026-12-07", "2026-12-18", created="2026-11-01")
+    p.request("tam-blake", "2026-12-14", "2026-12-18", created="2026-11-02")
+    p.comment(req, "tam-blake", "/pto accept", when="2026-11-20T13:00")
+    p.run("2026-11-20")
+    plan = p.plan("2026-11-20T15:00")
+
+    view = build_view(plan, 8)
+    text = render_dashboard(view, [0, 1, 2, 3, 4], [])
+    row = next(line for line in text.splitlines() if line.startswith(f"| #{req} "))
+    # the buddy's week, confirmed; the second week open (the fallback request asks for it)
+    assert (
+        "Acme Rockets: `tam-blake` ✓ (Mon 2026-12-07 – Fri 2026-12-11); "
+        "Acme Rockets: **open** (Mon 2026-12-14 – Fri 2026-12-18)"
+    ) in row
+    assert "✓: the backup confirmed their cover (`/pto accept`)" in text
+    (request,) = [r for r in view_to_json(view)["requests"] if r["iid"] == req]
+    assert [(c["backup"], c["confirmed"], c["stretches"]) for c in request["covers"]] == [
+        ("tam-blake", True, [["2026-12-07", "2026-12-11"]]),
+        (None, False, [["2026-12-14", "2026-12-18"]]),
+    ]

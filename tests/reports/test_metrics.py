@@ -216,8 +216,8 @@ def test_metrics_on_the_demo_in_markdown(run: Run) -> None:
     assert "Manager decisions: 0 approval(s), 0 denial(s)." in text  # klang may not approve
     # opened by the bot on Friday
     assert "| #39 | #31 | harishsr | 2026-11-20 09:00 EST | 2 | uncovered | — |" in text
-    # Initech, Dec 21 - Jan 1: 8 working days in 2026 (not Christmas), none in 2027 (New Year)
-    assert "| michwalker | 0 (below) | 1.6 (below) | 0 (below) |" in text
+    # Initech from Dec 28 (dbass90 covers the first week): 4 working days, none in 2027 (New Year)
+    assert "| michwalker | 0 (below) | 0.8 (below) | 0 (below) |" in text
 
 
 def test_metrics_on_the_demo_in_json_before_and_after_a_reconcile(run: Run, tmp_path: Path) -> None:
@@ -233,7 +233,7 @@ def test_metrics_on_the_demo_in_json_before_and_after_a_reconcile(run: Run, tmp_
     assert data["overlap"] == {"1": 5, "2": 2, "3+": 1}
     assert data["fallbacks"]["opened"] == 1 and data["fallbacks"]["uncovered"] == 1
     assert data["fallbacks"]["items"][0]["issue"] == 39  # opened by the bot on Friday
-    assert data["pending"] == {"fallbacks": 0, "commands": 4}
+    assert data["pending"] == {"fallbacks": 0, "commands": 6}  # a decline and an accept too
     assert data["fallback_weeks"]["by_year"]["2026"]["malmendarez"] == 0.8
     assert data["fallback_weeks"]["target"] == {"min": 2, "max": 4}
     reconcile = ("reconcile", "--policy", POLICY, "--offline", str(project), "--now", DEMO_NOW)
@@ -277,3 +277,22 @@ def _without_pilot(text: str) -> str:
     start = next(n for n, line in enumerate(lines) if line.startswith("pilot:"))
     end = next(n for n in range(start + 1, len(lines)) if not lines[n].startswith("  "))
     return "".join(lines[:start] + lines[end:])
+
+
+def test_an_account_covered_in_parts_counts_once_and_its_volunteer_weeks_are_its_days() -> None:
+    from project import policy_file
+
+    p = Project(policy=policy_file("tam-buddy.yaml"))
+    p.playbook("Acme Rockets", "tam-avery", "normal", "global-support")
+    req = p.request("tam-avery", "2026-12-07", "2026-12-18", created="2026-11-16")
+    p.request("tam-blake", "2026-12-14", "2026-12-18", created="2026-11-17")  # his 2nd week
+    p.run("2026-11-20")
+    fallback = p.fallback_of(req)
+    assert fallback is not None
+    p.comment(fallback["iid"], "tam-emery", "/pto volunteer Acme Rockets", when="2026-11-20T15:00")
+    p.comment(req, "tam-blake", "/pto decline", when="2026-11-20T16:00")  # his week open again
+    p.run("2026-11-20T17:00")
+    m = compute_metrics(p.plan("2026-11-20T18:00"), date(2026, 11, 15), None)
+    (stat,) = [f for f in m.fallbacks if f.request == req]
+    assert (stat.accounts, stat.state) == (1, "uncovered")  # one account, one part still open
+    assert m.fallback_weeks[2026]["tam-emery"] == 1.0  # his week, not the two of the request

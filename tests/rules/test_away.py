@@ -24,23 +24,23 @@ POLICY = policy_file()
 
 #: klang out Mon 23 – Fri 27 November (Acme: adamlauzon; Initech: open), harishsr out the 24th
 #: to the 25th (Globex: dbass90), both booked.
+KLANG_DAYS = (date(2026, 11, 23), date(2026, 11, 27))
+HARISH_DAYS = (date(2026, 11, 24), date(2026, 11, 25))
 KLANG = Absence(
     "klang",
     3,
-    date(2026, 11, 23),
-    date(2026, 11, 27),
+    *KLANG_DAYS,
     date(2026, 11, 30),
-    {"Acme Corp": "adamlauzon", "Initech": None},
+    {"Acme Corp": (("adamlauzon", *KLANG_DAYS),), "Initech": ((None, *KLANG_DAYS),)},
     (),
     ("adamlauzon",),
 )
 HARISH = Absence(
     "harishsr",
     5,
-    date(2026, 11, 24),
-    date(2026, 11, 25),
+    *HARISH_DAYS,
     date(2026, 11, 26),
-    {"Globex": "dbass90"},
+    {"Globex": (("dbass90", *HARISH_DAYS),)},
     ("Hooli",),
     ("dbass90",),
 )

@@ -23,11 +23,12 @@ from . import away, runner_copy
 from .api import Api, utc_now
 from .config import Connection, connection_from_env
 from .fitting import fitted
+from .guards import refuse_quick_actions
 from .home import find_memory
 from .memory import Memory, join, key_for, seal, unseal
 from .reads import is_board, list_labels, read_snapshot, snapshot_of
 from .unit_of_work import UnitOfWork
-from .writing import MEMORY_ONLY, GitLabWrites, refuse_quick_actions
+from .writing import MEMORY_ONLY, GitLabWrites
 
 __all__ = ["GitLabTracker"]
 

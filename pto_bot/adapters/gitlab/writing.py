@@ -14,12 +14,12 @@ from typing import Any
 from gitlab.exceptions import GitlabCreateError
 
 from ...domain.markers import read_marker
-from ...errors import AccessError, TrackerError
+from ...errors import TrackerError
 from ..pacing import Pacer
 from ..tracker import Query
 from .api import Api
 from .convert import api_time, parse_time
-from .failures import BOT_ROLE
+from .guards import dropped, refuse_quick_actions
 from .transport import Unsure, backoff
 from .unit_of_work import UnitOfWork
 
@@ -141,12 +141,25 @@ class GitLabWrites:
 
         self._post_once(f"link issue #{other_iid}", iid, post, lambda since: None)
 
-    def edit_description(self, iid: int, description: str, *, confidential: bool = False) -> None:
+    def edit_description(
+        self,
+        iid: int,
+        description: str,
+        *,
+        title: str | None = None,
+        confidential: bool = False,
+    ) -> None:
         refuse_quick_actions("edit description", iid, description)
         if iid in self._uow.boards:  # the bot's own issue: written with its memory, at commit
             self._uow.descriptions[iid] = description
             return
-        self._write_description(iid, description, confidential=confidential)
+        self._write_description(iid, description, title=title, confidential=confidential)
+
+    def set_assignees(self, iid: int, assignees: Sequence[str]) -> None:
+        ids = [self._user_id(name) for name in assignees]
+        with self._api.reporting("assign", iid), self._pacer.write():
+            answer = self._api.project.issues.update(iid, {"assignee_ids": ids or [0]})
+        self._uow.issue_written(iid, answer, self._api.server_now())
 
     def set_state(self, iid: int, state: str) -> None:
         if state not in ("close", "reopen"):
@@ -175,14 +188,22 @@ class GitLabWrites:
         return self._post_once(f"create issue {MEMORY_TITLE!r}", None, post, find)
 
     def _write_description(
-        self, iid: int, description: str, close: bool = False, confidential: bool = False
+        self,
+        iid: int,
+        description: str,
+        close: bool = False,
+        title: str | None = None,
+        confidential: bool = False,
     ) -> None:
         """One write; ``close``: and close the issue (the memory's own, made closed);
-        ``confidential``: and make it confidential (a change GitLab drops for a Guest)."""
+        ``title``: and retitle it; ``confidential``: and make it confidential (a change GitLab
+        drops for a Guest)."""
         refuse_quick_actions("edit description", iid, description)
-        change: dict[str, object] = {"description": description}
+        change: dict[str, Any] = {"description": description}
         if close:
             change["state_event"] = "close"
+        if title is not None:
+            change["title"] = title
         if confidential:
             change["confidential"] = True
         with self._api.reporting("edit description", iid), self._pacer.write():
@@ -267,27 +288,3 @@ class GitLabWrites:
             elif raw["title"] == title:
                 return int(raw["iid"])
         return None
-
-
-def dropped(op: str, iid: int) -> AccessError:
-    """GitLab answered 200 and did not make the change: it drops the metadata changes of a user
-    without the right to set them (a Guest), silently. Nothing the bot writes can then hold:
-    the run stops, and says what role to give."""
-    return AccessError(
-        f"GitLab: {op} on issue #{iid} failed: GitLab dropped it (answered 200, changed nothing)",
-        None,
-        kind="forbidden",
-        hint=f"give the token's user the role {BOT_ROLE} in the project (Manage > Members): a "
-        "Guest may comment, but GitLab silently drops its label and state changes",
-    )
-
-
-def refuse_quick_actions(op: str, iid: int | None, body: str) -> None:
-    """The bot never sends a quick action: a line starting with ``/`` is a bug upstream."""
-    for line in body.splitlines():
-        if line.startswith("/"):
-            raise TrackerError(
-                f"{op}: refused to send text with a line starting with '/' ({line[:40]!r}); "
-                "GitLab would run it as a quick action",
-                iid,
-            )

@@ -11,6 +11,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "request": ("#1f75cb", "A PTO request (the PTO request template applies it)"),
     "playbook": ("#6699cc", "An account playbook: one issue per customer account"),
     "fallback": ("#e9be74", "A fallback request opened by the PTO bot: volunteers wanted"),
+    "coverage_issue": (
+        "#8fbc8f",
+        "The PTO bot's coverage issue for one absence, assigned to the backups",
+    ),
     "dashboard": ("#428fdc", "The PTO bot's coverage dashboard"),
     "needs_info": ("#dd2b0e", "PTO request: a field is missing or wrong; the bot says which"),
     "needs_approval": ("#ed9121", "PTO request: waiting for the manager's approval"),
