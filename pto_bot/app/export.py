@@ -71,7 +71,7 @@ def run_export(
         wanted.closed,
         wanted.since,
         board=labels.dashboard,
-        fallback=labels.fallback,
+        linked=(labels.fallback, labels.coverage_issue),
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     OfflineTracker(out, OFFLINE_BOT, clock=lambda: now, data=exported.data).save()

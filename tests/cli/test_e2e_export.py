@@ -100,19 +100,27 @@ def test_the_export_holds_what_a_run_reads_in_the_offline_shape(team: Team, tmp_
     assert {iids["closed"], iids["fallback"], iids["new"], iids["malformed"]} <= exported
     # 5 playbooks, 6 requests (1 closed), 1 fallback request, 1 coverage issue
     assert len(exported) == 13
-    assert data["links"] == [{"source": iids["dbass90"], "target": iids["fallback"]}]
+    (coverage,) = [r["iid"] for r in data["issues"] if "pto-coverage" in r["labels"]]
+    assert sorted(data["links"], key=lambda link: link["target"]) == sorted(
+        [
+            {"source": iids["dbass90"], "target": iids["fallback"]},
+            {"source": next(iter(_linked_to(team, coverage))), "target": coverage},
+        ],
+        key=lambda link: link["target"],
+    )
     volunteer = data["notes"][str(iids["fallback"])][-1]
     assert volunteer["body"] == "/pto volunteer Northwind"
     assert volunteer["author"]["username"] == "malmendarez"
     assert sorted(data["notes"]) == sorted(str(iid) for iid in exported)
     # the requests: the project, 5 lists of open issues, 3 of closed ones, the notes of each
-    # issue and the links of the one fallback request
+    # issue and the links of the fallback request and the coverage issue
     assert sorted(run.calls) == sorted(
         [
             ("GET", f"/projects/{PROJECT_ID}"),
             *[("GET", ISSUES)] * 8,
             *[("GET", f"{ISSUES}/{iid}/notes") for iid in exported],
             ("GET", f"{ISSUES}/{iids['fallback']}/links"),
+            ("GET", f"{ISSUES}/{coverage}/links"),
         ]
     )
     assert f"{len(run.calls)} requests to GitLab" in run.text
@@ -158,12 +166,12 @@ def test_a_year_of_history_with_the_bots_memory_replays_as_on_gitlab(
     assert issues == counts["all"] + 2 + len(coverage)
     # the project; the lists: a page per open label, 3 pages of closed requests, 1 of closed
     # fallback requests, 1 of closed coverage issues; the notes of every issue but the
-    # dashboard; the fallback's links
+    # dashboard; the links of the fallback request and of each coverage issue
     assert exported.count("GET", "/notes") == issues - 1
-    assert exported.count("GET", "/links") == 1
+    assert exported.count("GET", "/links") == 1 + len(coverage)
     lists = [call for call in exported.calls if call == ("GET", ISSUES)]
     assert len(lists) == 5 + 3 + 1 + 1
-    assert len(exported.calls) == 1 + len(lists) + issues - 1 + 1
+    assert len(exported.calls) == 1 + len(lists) + issues - 1 + 1 + len(coverage)
     assert f"{len(exported.calls)} requests to GitLab" in exported.text
 
 
@@ -220,3 +228,9 @@ def test_a_file_that_is_no_export_is_not_overwritten(team: Team, tmp_path: Path)
 
     assert run.code == 2 and run.calls == []
     assert policy.read_text() == "team: {name: ASE}\n"
+
+
+def _linked_to(team: Team, iid: int) -> set[int]:
+    """The issues GitLab shows linked to ``iid``."""
+    found = {link["source"] for link in team.fake.links if link["target"] == iid}
+    return found | {link["target"] for link in team.fake.links if link["source"] == iid}

@@ -1,5 +1,5 @@
 """The team project as ``pto-bot export`` writes it: GitLab's own JSON of the issues a run reads,
-their notes and the links of the fallback requests, in the offline file's shape
+their notes and the links of the fallback requests and coverage issues, in the offline file's shape
 (:mod:`..offline`), so that ``reconcile --offline FILE --dry-run`` plans on it what a run on
 GitLab would.
 
@@ -11,8 +11,8 @@ requests and fallback requests changed since ``since``. Its requests, all reads:
 - one list per label of open issues, and one per label of closed ones (one more request per
   further page of 100 issues);
 - one per issue for its notes, except the dashboard's (a run never reads its comments);
-- one per fallback request for its links (the offline file records the link from a request to
-  its fallback request, and nothing else links issues).
+- one per fallback request and coverage issue for its links (the offline file records the link
+  from a request to its fallback request or coverage issue, and nothing else links issues).
 
 An issue whose notes or links cannot be read is left out of the file and named; a refused token,
 role or project, or a GitLab out of reach, stops the export. The token is never written: should
@@ -67,11 +67,12 @@ class ProjectExport:
         since: datetime,
         *,
         board: str,
-        fallback: str,
+        linked: Sequence[str],
     ) -> Exported:
         """The open issues of ``labels`` (``board``'s in any state), the closed ones of
         ``closed`` changed since ``since``, each with its notes (not ``board``'s), and the links
-        of the ``fallback`` requests to the other issues read."""
+        of the issues the bot links to a request (``linked``: fallback requests, coverage
+        issues) to the other issues read."""
         api = self.api
         with api.reporting("read the project", None):
             project = api.gl.projects.get(api.connection.project).asdict()
@@ -97,7 +98,7 @@ class ProjectExport:
             try:
                 if board not in labelled:
                     notes[str(iid)] = self._notes(iid)
-                if fallback in labelled:
+                if labelled & set(linked):
                     links += self._links(iid, project["id"], found)
             except AccessError:
                 raise  # the token, the role or GitLab itself: nothing more can be read
@@ -131,8 +132,8 @@ class ProjectExport:
             return [note.asdict() for note in listed]
 
     def _links(self, iid: int, project_id: int, found: Mapping[int, Json]) -> list[Json]:
-        """The links of fallback request ``iid`` to issues of this project, each as the bot
-        makes it: from the other issue (its PTO request) to the fallback request."""
+        """The links of ``iid`` (a fallback request, a coverage issue) to issues of this project,
+        each as the bot makes it: from the other issue (its PTO request) to ``iid``."""
         with self.api.reporting("read linked issues", iid):
             linked = [link.asdict() for link in self.api.issue(iid).links.list(get_all=True)]
         return [
