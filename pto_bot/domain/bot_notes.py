@@ -93,3 +93,15 @@ def queued_at(
             return state.q
         return max(issue.updated_at, issue.created_at)
     return issue.created_at
+
+
+def opened_by_the_bot(issue: Issue, bot: BotIdentity, label: str, problems: list[str]) -> bool:
+    """Whether ``issue``, which carries one of the bot's own labels (``label``: its name in a
+    sentence), is the bot's; if not, the problem is named for whoever gave it the label."""
+    if bot.is_me(issue.author):
+        return True
+    problems.append(
+        f"#{issue.iid}: carries the {label} label but was not opened by the bot "
+        f"(@{issue.author}): ignored; remove the {label} label or close it"
+    )
+    return False

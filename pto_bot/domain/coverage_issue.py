@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from .bot_notes import opened_by_the_bot
 from .markers import CoverageIssueState, Shifts, read_marker, read_state
 from .snapshot import Issue
 from .topics import Topic
@@ -28,11 +29,7 @@ class CoverageIssue:
 
 def coverage_issue(issue: Issue, bot: BotIdentity, problems: list[str]) -> CoverageIssue | None:
     hint = "remove the coverage label or close it"
-    if not bot.is_me(issue.author):
-        problems.append(
-            f"#{issue.iid}: carries the coverage label but was not opened by the bot "
-            f"(@{issue.author}): ignored; {hint}"
-        )
+    if not opened_by_the_bot(issue, bot, "coverage", problems):
         return None
     data = read_marker(issue.description)
     state = read_state(CoverageIssueState, data) if data is not None else "no hidden state"

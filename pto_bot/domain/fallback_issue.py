@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from .bot_notes import opened_by_the_bot
 from .markers import FallbackState, read_marker, read_state
 from .snapshot import Issue
 from .topics import Topic
@@ -33,11 +34,7 @@ class FallbackIssue:
 
 def read_fallback(issue: Issue, bot: BotIdentity, problems: list[str]) -> FallbackIssue | None:
     label_hint = "remove the fallback label or close it"
-    if not bot.is_me(issue.author):
-        problems.append(
-            f"#{issue.iid}: carries the fallback label but was not opened by the bot "
-            f"(@{issue.author}): ignored; {label_hint}"
-        )
+    if not opened_by_the_bot(issue, bot, "fallback", problems):
         return None
     data = read_marker(issue.description)
     if data is None or data["t"] != Topic.FALLBACK:
