@@ -55,7 +55,9 @@ def cpu_of(argv: Sequence[str], env: Mapping[str, str]) -> tuple[float, float]:
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr}")
+        raise SystemExit(
+            f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr}{done.stdout}"
+        )
     return after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, wall
 
 

@@ -23,12 +23,17 @@ sys.path[0] = str(Path(__file__).resolve().parent.parent / "tests")
 import requests  # noqa: E402
 import responses  # noqa: E402
 
-from fake_gitlab import BASE_URL, FakeGitLab  # noqa: E402
+from fake_gitlab import BASE_URL, DEVELOPER, FakeGitLab  # noqa: E402
 
 LOCK = threading.Lock()
 
 
 def team(fake: FakeGitLab) -> None:
+    """The beta pod's playbooks and klang's PTO request, three weeks from the fake's ``now`` (the
+    real clock, as the jobs run): a steady scene whatever the day it is served."""
+    fake.members.update(dict.fromkeys(("klang", "adamlauzon", "magomez3"), DEVELOPER))
+    today = fake.now.date()
+    start = today + timedelta(days=21 + (7 - today.weekday()) % 7)  # a Monday
     for name, priority, model in [
         ("Acme Corp", "high", "auto-assigned"),
         ("Initech", "high", "global-support"),
@@ -37,7 +42,7 @@ def team(fake: FakeGitLab) -> None:
         labels = ["playbook", f"priority::{priority}", f"coverage::{model}"]
         fake.add_issue(f"Playbook: {name}", labels=labels, author="klang", assignees=["klang"])
     body = (
-        "- **Engineer:** @klang\n- **Start:** 2026-12-07\n- **End:** 2026-12-11\n"
+        f"- **Engineer:** @klang\n- **Start:** {start}\n- **End:** {start + timedelta(days=4)}\n"
         "- **Type:** planned\n- **Backups:**\n- **Notes:** enjoy\n"
     )
     fake.add_issue("PTO klang", labels=["pto"], description=body, author="klang")
