@@ -21,6 +21,7 @@ of it and run it there with that checkout first on ``PYTHONPATH`` (its policies 
 
 from __future__ import annotations
 
+import argparse
 import sys
 import tempfile
 from collections.abc import Callable
@@ -100,7 +101,14 @@ WAYS = (
 
 def scene(team: Team, way: Way) -> dict[date, list[Callable[[], object]]]:
     """The request and the playbooks; what people do on which day."""
-    team.policy = str(ROOT / way.policy)
+    policy = team.tmp / "policy.yaml"  # the way's policy, the customers' projects allowed
+    text = (ROOT / way.policy).read_text(encoding="utf-8")
+    if "  groups: []" in text:
+        text = text.replace("  groups: []", "  groups: [customers]", 1)
+    elif "\nout_of_office:" not in text:  # the policy leaves out of office to its defaults
+        text += "\nout_of_office:\n  groups: [customers]\n"
+    policy.write_text(text, encoding="utf-8")
+    team.policy = str(policy)
     team.remember = True  # the bot's memory in GitLab, as in production
     books = [team.playbook(n, way.engineer, p, m) for n, p, m in way.accounts]
     project = "customers/first"
@@ -176,6 +184,7 @@ def notified(team: Team, way: Way) -> dict[str, int]:
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     print(
         "| way of working | requests (reads + writes) | writes | to the engineer while out "
         "| of which out-of-office answers |"

@@ -51,11 +51,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pto_bot.commands.parse import command_lines  # noqa: E402
+from pto_bot.domain.accounts import collaboration_projects  # noqa: E402
 from pto_bot.domain.markers import looks_like_the_bots, read_marker, strip_marker  # noqa: E402
 from pto_bot.domain.mentions import mentions  # noqa: E402
 from pto_bot.domain.policy_file import load_policy  # noqa: E402
 from pto_bot.domain.request_form import parse_request  # noqa: E402
-from pto_bot.rules.away import collaboration_projects  # noqa: E402
 
 POLICY = ROOT / "policy.yaml"
 DEMO = ROOT / "pto_bot" / "demo" / "project.json"
