@@ -4,8 +4,8 @@ Accounts the pod cannot cover go into one fallback request linked to the PTO req
 volunteer there (at most ``fallback.max_accounts_per_volunteer`` each per request); when the
 window closes (``fallback.window_hours``: 48 h planned, 4 h emergency, of the team's working
 time from the opening: weekends and the team's public holidays do not count) with accounts still
-open, the manager is mentioned once. Suggested volunteers come from outside the pod, free for
-the whole period, fewest fallback weeks this year first.
+open, the manager is mentioned once. Suggested volunteers come from outside the pod, free on
+the days the fallback request asks for, fewest fallback weeks this year first.
 """
 
 from __future__ import annotations
@@ -65,7 +65,8 @@ class Suggestion:
 
 
 def suggestions(ev: Evaluated, evaluation: Evaluation, policy: Policy) -> list[Suggestion]:
-    """Who to ask first: outside the pod, free for the period, fewest fallback weeks first."""
+    """Who to ask first: outside the pod, free on the days asked for, fewest fallback weeks
+    first."""
     r = ev.request
     pod = pod_of(policy, r.engineer, r.start)
     podmates = set(pod[1].members) if pod else {r.engineer}
