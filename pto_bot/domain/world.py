@@ -129,11 +129,15 @@ def _with_coverage(
     problems: list[str],
 ) -> FiledRequest:
     """A request first covered while its engineer was out has its coverage note on its coverage
-    issue (nothing is written on the request then): what it announced is read there."""
+    issue (nothing is written on the request then): what it announced, and its place in the
+    queue, are read there."""
     if req.coverage is not None or ci is None:
         return req
     state = coverage_state(ci.iid, notes.get(ci.iid, ()), problems)
-    return req if state is None else replace(req, coverage=state)
+    if state is None:
+        return req
+    queued = queued_at(req.issue, req.parsed, state, notes.get(req.iid, ()))
+    return replace(req, coverage=state, queued_at=queued)
 
 
 def is_dashboard(issue: Issue) -> bool:

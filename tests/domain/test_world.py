@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from project import Project, at, everything, iso
-from pto_bot.domain.markers import marker, with_marker
+from pto_bot.domain.markers import marker, read_marker, with_marker
 from pto_bot.domain.world import read_world
 
 BOT = "pto-bot"
@@ -150,3 +150,23 @@ def test_a_malformed_issue_in_an_offline_file_leaves_the_others_readable() -> No
     assert any(e.startswith(f"#{req}: note not a number left out") for e in snapshot.errors), (
         json.dumps(snapshot.errors)
     )
+
+
+def test_a_request_covered_on_its_coverage_issue_keeps_the_queue_place_recorded_there() -> None:
+    """An emergency opened while its engineer is out is announced on its coverage issue; its
+    place in the queue is the one recorded there, whatever the bot later writes on the request
+    (each write moves its ``updated_at``)."""
+    p = Project()
+    p.playbook("Northwind", "dbass90", "high", "auto-assigned")
+    req = p.request("dbass90", "2026-11-20", "2026-11-24", "emergency", created="2026-11-20")
+    p.run("2026-11-20T15:00")
+    (coverage,) = [i["iid"] for i in p.data["issues"] if "pto-coverage" in i["labels"]]
+    (note,) = p.notes(coverage, "coverage")
+    recorded = (read_marker(note) or {})["q"]
+    # an older note of the bot's on the request, from before it read well (no queue time kept)
+    p.comment(req, BOT, "Fix the dates.\n\n" + marker("needs-info"), when="2026-11-20T14:30")
+    p.raw(req)["updated_at"] = iso(at("2026-11-21T09:00"))
+
+    (filed,) = [r for r in world(p).requests if r.iid == req]
+
+    assert filed.coverage is not None and filed.queued_at.isoformat() == recorded
