@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .bot_notes import opened_by_the_bot
-from .markers import CoverageIssueState, Shifts, read_marker, read_state
+from .markers import CoverageIssueState, read_marker, read_state
 from .snapshot import Issue
 from .topics import Topic
 from .usernames import BotIdentity
@@ -20,7 +20,6 @@ class CoverageIssue:
     issue: Issue
     request: int
     opened_at: datetime
-    told: dict[str, Shifts]  # account -> who it said covers it (see :class:`CoverageState`)
 
     @property
     def iid(self) -> int:
@@ -40,4 +39,4 @@ def coverage_issue(issue: Issue, bot: BotIdentity, problems: list[str]) -> Cover
             "the bot opens a new one if one is needed"
         )
         return None
-    return CoverageIssue(issue, state.request, state.opened_at, dict(state.told))
+    return CoverageIssue(issue, state.request, state.opened_at)

@@ -133,13 +133,11 @@ class FallbackState(State):
 
 
 class CoverageIssueState(State):
-    """In the description of a coverage issue: its request, when it was opened, and who it said
-    covers what (``told``, as :class:`CoverageState`), so that a change during the absence is
-    told there."""
+    """In the description of a coverage issue: its request and when it was opened. (Who covers
+    what, as the backups were told, is the coverage note's :class:`CoverageState`.)"""
 
     request: int
     opened_at: datetime
-    told: dict[str, Shifts] = Field(default_factory=dict)
 
 
 class ReplyState(State):

@@ -31,6 +31,7 @@ class TimeOff:
 
     @property
     def days(self) -> int:
+        """Calendar days off, first and last included."""
         return (self.last_day - self.first_day).days + 1
 
 

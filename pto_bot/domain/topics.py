@@ -32,7 +32,7 @@ class Topic(StrEnum):
     CLOSED = "closed"  # no longer needed: closed (once)
     ESCALATED = "escalated"  # the window passed with accounts open (once per window)
     # on a coverage issue (the backups' place while the engineer is out)
-    COVERAGE_ISSUE = "coverage-issue"  # its description: the request, who covers what, as told
+    COVERAGE_ISSUE = "coverage-issue"  # its description: the request and who covers what
     STARTS = "starts"  # the first day off: the backups are told (once)
     # elsewhere
     PLAYBOOK = "playbook"  # what a playbook lacks (live)

@@ -75,10 +75,6 @@ class Backups:
             self._days[key] = frozenset(days_off(self.policy, r))
         return self._days[key]
 
-    def available(self, user: str, r: PtoRequest) -> bool:
-        """On the roster and not out on a working day of ``r``."""
-        return user in self.policy.engineers and not self.out.is_out_on(user, self.days(r))
-
     def free(self, user: str, days: Iterable[date]) -> Days:
         """The ones of ``days`` ``user`` (on the roster) is not out on."""
         if user not in self.policy.engineers:
