@@ -8,43 +8,39 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
-_PROJECT_PATH = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_.\-]*(?:/[A-Za-z0-9_.][A-Za-z0-9_.\-]*)+$")
+from .policy_fields import _Strict
+
+_SEGMENT = r"[A-Za-z0-9_.][A-Za-z0-9_.\-]*"
+_PROJECT_PATH = re.compile(rf"^{_SEGMENT}(?:/{_SEGMENT})+$")  # group/project, or deeper
+_GROUP_PATH = re.compile(rf"^{_SEGMENT}(?:/{_SEGMENT})*$")  # group, group/subgroup
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def _path(value: object, what: str, shape: re.Pattern[str], example: str) -> str:
+    """A full path on this GitLab, from the path itself or its web address."""
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a {what} path")
+    text = re.sub(r"^https?://[^/]+/", "", value.strip().strip("<>").rstrip("/"))
+    text = text.removeprefix("groups/").split("/-/")[0].removesuffix(".git")
+    if not shape.match(text):
+        raise ValueError(f"{value!r} is not a {what} path like {example}")
+    return text
 
 
 def project_path(value: str) -> str:
     """A project's full path (``group/project``), from the path or its web address."""
-    if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a project path")
-    text = value.strip().strip("<>").rstrip("/")
-    text = re.sub(r"^https?://[^/]+/", "", text).split("/-/")[0].removesuffix(".git")
-    if not _PROJECT_PATH.match(text):
-        raise ValueError(f"{value!r} is not a project path like group/customer-project")
-    return text
-
-
-ProjectPath = Annotated[str, AfterValidator(project_path)]
-_GROUP_PATH = re.compile(r"^[A-Za-z0-9_.][A-Za-z0-9_.\-]*(?:/[A-Za-z0-9_.][A-Za-z0-9_.\-]*)*$")
+    return _path(value, "project", _PROJECT_PATH, "group/customer-project")
 
 
 def group_path(value: str) -> str:
     """A group's full path (``customers``, ``customers/emea``), from the path or its address."""
-    if not isinstance(value, str):
-        raise ValueError(f"{value!r} is not a group path")
-    text = re.sub(r"^https?://[^/]+/", "", value.strip().strip("<>").rstrip("/"))
-    text = text.removeprefix("groups/").split("/-/")[0]
-    if not _GROUP_PATH.match(text):
-        raise ValueError(f"{value!r} is not a group path like customers or customers/emea")
-    return text
+    return _path(value, "group", _GROUP_PATH, "customers or customers/emea")
 
 
+ProjectPath = Annotated[str, AfterValidator(project_path)]
 GroupPath = Annotated[str, AfterValidator(group_path)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 #: Each wording line and the placeholders it may use.
