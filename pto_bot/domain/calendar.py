@@ -128,6 +128,17 @@ def known_subdivision(country: str, subdivision: str) -> bool:
     return True
 
 
+def unknown_subdivision(country: str, subdivision: str | None) -> str | None:
+    """What is wrong with ``subdivision`` of ``country``, for a policy problem; None when it
+    is fine (or not given)."""
+    if subdivision is None or known_subdivision(country, subdivision):
+        return None
+    return (
+        f"{subdivision!r} is not one the holidays package knows for {country} "
+        "(e.g. ON for CA, CA for US)"
+    )
+
+
 def holidays_in(
     country: str, subdivision: str | None, start: date, end: date, weekdays: frozenset[int]
 ) -> list[tuple[date, str]]:

@@ -149,15 +149,10 @@ class Policy(_Strict):
         return problems
 
     def _team_holidays(self) -> list[str]:
-        from .calendar import known_subdivision
+        from .calendar import unknown_subdivision
 
-        sub = self.team.subdivision
-        if sub is not None and not known_subdivision(self.team_country, sub):
-            return [
-                f"team.subdivision: {sub!r} is not one the holidays package knows for "
-                f"{self.team_country} (e.g. ON for CA, CA for US)"
-            ]
-        return []
+        wrong = unknown_subdivision(self.team_country, self.team.subdivision)
+        return [f"team.subdivision: {wrong}"] if wrong else []
 
     # -- derived views -------------------------------------------------------------------------
     @property

@@ -45,13 +45,11 @@ class Engineer(_Strict):
 
     @model_validator(mode="after")
     def _known_subdivision(self) -> Engineer:
-        from .calendar import known_subdivision
+        from .calendar import unknown_subdivision
 
-        if self.subdivision is not None and not known_subdivision(self.country, self.subdivision):
-            raise ValueError(
-                f"subdivision {self.subdivision!r} is not one the holidays package knows "
-                f"for {self.country} (e.g. ON for CA, CA for US)"
-            )
+        wrong = unknown_subdivision(self.country, self.subdivision)
+        if wrong:
+            raise ValueError(f"subdivision {wrong}")
         return self
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from ..domain.calendar import first_working_day_after
 from ..domain.ledger import NO_DECISIONS, Decisions, LedgerEntry, fold_ledger
 from ..domain.policy import Policy
+from ..domain.policy_sections import Pod
 from ..domain.world import FiledRequest, World
 from . import authority, changes, counting, coverage, going_live
 from .evaluation import Cover, Evaluated, Evaluation, Status
@@ -37,8 +38,9 @@ def evaluate(world: World, ledger: tuple[LedgerEntry, ...], today: date) -> Eval
 @dataclass(frozen=True)
 class _Judged:
     ev: Evaluated
-    # the pod's name and the days it can cover (fewer than the limit of it out), when it has one
-    pod: tuple[str, frozenset[date]] | None = None
+    # the pod (its name and members) and the days it can cover (fewer than the limit of it
+    # out), when the engineer has one
+    pod: tuple[str, Pod, frozenset[date]] | None = None
 
 
 def _judge(
@@ -72,7 +74,7 @@ def _judge(
     held = counting.held_for_approval(found.count, r.kind, approved, policy)
     pod = pod_of(policy, r.engineer, r.start)
     limit = policy.coverage.pod_out_limit
-    pod_open = (pod[0], coverage.pod_days(pod[1], r.engineer, days, out, limit)) if pod else None
+    pod_open = (*pod, coverage.pod_days(pod[1], r.engineer, days, out, limit)) if pod else None
     out.add(r.engineer, days)
     ev = replace(
         base,
@@ -109,7 +111,7 @@ def _cover(world: World, judged: list[_Judged], backups: coverage.Backups) -> li
                 global_support=global_support,
             )
             continue
-        pod_name, pool, pod_open = _pod(policy, item, backups)
+        pod_name, pool, pod_open = _pod(item, backups)
         kept, rest = coverage.keep_decided(
             r, named, pool, pod_open, ev.filed.previous_assignment(), ev.decisions, backups
         )
@@ -127,16 +129,12 @@ def _cover(world: World, judged: list[_Judged], backups: coverage.Backups) -> li
     return [replace(ev, covers=_confirmed(ev)) for ev in result]
 
 
-def _pod(
-    policy: Policy, item: _Judged, backups: coverage.Backups
-) -> tuple[str | None, list[str], frozenset[date]]:
+def _pod(item: _Judged, backups: coverage.Backups) -> tuple[str | None, list[str], frozenset[date]]:
     """The pod's name, the members who can cover part of the request, and the days it can."""
-    r = item.ev.request
-    found = pod_of(policy, r.engineer, r.start)
-    if item.pod is None or found is None:
+    if item.pod is None:
         return None, [], frozenset()
-    name, pod_open = item.pod
-    return name, coverage.pod_pool(found[1], r, pod_open, backups), pod_open
+    name, pod, pod_open = item.pod
+    return name, coverage.pod_pool(pod, item.ev.request, pod_open, backups), pod_open
 
 
 def _in_order(covers: list[Cover]) -> tuple[Cover, ...]:
@@ -169,7 +167,7 @@ def _proposed(world: World, item: _Judged, backups: coverage.Backups) -> Evaluat
     if policy.coverage.mode == "hand-picked" or r.backups:
         covers, _ = hand_picked(r, named, accounts, ev.decisions, trial)
     else:
-        _, pool, pod_open = _pod(policy, item, trial)
+        _, pool, pod_open = _pod(item, trial)
         rest = [(a, trial.days(r)) for a in named]
         covers = coverage.assign_from_pod(r, rest, pool, pod_open, ev.decisions, trial)
     return replace(ev, proposed=_in_order(covers), global_support=global_support)
