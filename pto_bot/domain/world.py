@@ -58,7 +58,7 @@ class FiledRequest:
 @dataclass(frozen=True)
 class World:
     policy: Policy
-    bot: str  # the token's user: whom the bot writes as
+    me: BotIdentity  # who the bot is (the token's user: whom it writes as) and was
     requests: tuple[FiledRequest, ...]  # in queue order
     accounts: tuple[Account, ...]
     playbooks: dict[int, Issue]
@@ -70,7 +70,6 @@ class World:
     issues: dict[int, Issue] = field(default_factory=dict)
     notes: dict[int, tuple[BotNote, ...]] = field(default_factory=dict)  # iid -> the bot's notes
     problems: tuple[str, ...] = ()
-    identity: BotIdentity | None = None  # who the bot is and was (its earlier users)
     untrusted: frozenset[int] = frozenset()  # issues with the bot's markers by someone else
     # the manager's own PTO requests: read for their dates alone (the deputy decides meanwhile)
     manager_time_off: tuple[FiledRequest, ...] = ()
@@ -79,9 +78,9 @@ class World:
     _by_iid: dict[int, FiledRequest] = field(default_factory=dict, repr=False)
 
     @property
-    def me(self) -> BotIdentity:
-        """Who the bot is and was: whose notes are its own."""
-        return self.identity or BotIdentity(self.bot)
+    def bot(self) -> str:
+        """The token's user: whom the bot writes as."""
+        return self.me.username
 
     def accounts_of(self, username: str) -> tuple[Account, ...]:
         return self._by_owner.get(username, ())
@@ -236,7 +235,7 @@ def read_world(
     requests.sort(key=lambda r: (r.queued_at, r.issue.created_at, r.iid))
     return World(
         policy=policy,
-        bot=bot,
+        me=me,
         requests=tuple(requests),
         accounts=accounts,
         playbooks=playbooks,
@@ -249,7 +248,6 @@ def read_world(
         issues=snapshot.by_iid(),
         notes=notes,
         problems=tuple(problems),
-        identity=me,
         untrusted=frozenset(untrusted),
         _by_owner={k: tuple(v) for k, v in by_owner.items()},
         _by_iid={r.iid: r for r in requests},
