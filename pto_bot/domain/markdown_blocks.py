@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .markdown_inline import CLOSING_TAG, OPEN_TAG
+from .markdown_inline import CLOSING_TAG, OPEN_TAG, raw_html_end
 
 _NONE, _PARAGRAPH, _FENCE, _HTML, _CODE = range(5)
 
@@ -37,8 +37,6 @@ _HTML_6 = re.compile(
     re.IGNORECASE,
 )
 _HTML_7 = re.compile(rf"(?:{OPEN_TAG}|{CLOSING_TAG})[ ]*+$")
-#: HTML blocks that end at a string (types 2 to 5): how they start, their end, where to look.
-_HTML_ENDS = (("<!--", "-->", 2), ("<?", "?>", 2), ("<![CDATA[", "]]>", 9))
 HtmlEnd = str | re.Pattern[str] | None  # None: the block ends at a blank line
 _BLOCK_STARTS = frozenset(">`~<*-_#=+0123456789")  # a line starting otherwise is prose
 
@@ -71,11 +69,9 @@ def _html_block(line: str, pos: int, in_paragraph: bool) -> tuple[HtmlEnd, int] 
     or None when none starts there (a lone tag cannot interrupt a paragraph)."""
     if _HTML_1.match(line, pos):
         return _HTML_1_END, pos
-    for opening, closing, skip in _HTML_ENDS:
-        if line.startswith(opening, pos):
-            return closing, pos + skip
-    if line.startswith("<!", pos) and line[pos + 2 : pos + 3].isalpha():
-        return ">", pos + 2
+    ending = raw_html_end(line, pos)  # types 2 to 5: they end at a string
+    if ending is not None:
+        return ending
     if _HTML_6.match(line, pos) or (not in_paragraph and _HTML_7.match(line, pos)):
         return None, pos
     return None

@@ -45,9 +45,22 @@ _SPECIAL = re.compile(r"[\\`<\[\]]|!\[")
 _BACKTICKS = re.compile(r"`+")
 _BACKTICKS_OR_ESCAPE = re.compile(r"[\\`]")
 _PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-#: Raw HTML that ends at a fixed string: comments, processing instructions, CDATA, declarations.
+#: Raw HTML that ends at a fixed string: comments, processing instructions, CDATA (and the
+#: declarations of :func:`raw_html_end`): how it starts, its end, how far in to look for it.
 _ENDS = (("<!--", "-->", 2), ("<?", "?>", 2), ("<![CDATA[", "]]>", 9))
 MAX_LABEL = 999
+
+
+def raw_html_end(text: str, at: int) -> tuple[str, int] | None:
+    """The string that ends the raw HTML starting at ``at`` (a comment, a processing
+    instruction, CDATA or a declaration) and where to look for it; None when none starts there.
+    Inline HTML and HTML blocks (types 2 to 5) end alike."""
+    for opening, closing, skip in _ENDS:
+        if text.startswith(opening, at):
+            return closing, at + skip
+    if text.startswith("<!", at) and text[at + 2 : at + 3].isalpha():
+        return ">", at + 2
+    return None
 
 
 def label_key(label: str) -> str:
@@ -155,19 +168,14 @@ class _Scan:
 
     def _angle(self, at: int) -> int:
         text = self.text
-        for opening, closing, skip in _ENDS:
-            if text.startswith(opening, at):
-                found = self._find(closing, at + skip)
-                if found < 0:
-                    return at + 1
-                self.spans.append((at, found + len(closing)))
-                return found + len(closing)
-        if text.startswith("<!", at) and text[at + 2 : at + 3].isalpha():
-            found = self._find(">", at + 2)
+        ending = raw_html_end(text, at)
+        if ending is not None:
+            closing, start = ending
+            found = self._find(closing, start)
             if found < 0:
                 return at + 1
-            self.spans.append((at, found + 1))
-            return found + 1
+            self.spans.append((at, found + len(closing)))
+            return found + len(closing)
         tag = _ANGLE.match(text, at)
         if tag is None:
             return at + 1

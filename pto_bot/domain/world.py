@@ -158,7 +158,6 @@ def read_world(
         tuple(policy.bot.former_usernames),
         snapshot.project_id,
     )
-    bot = me.username
     labels = policy.labels
     untrusted: set[int] = set()
     roster = policy.roster
