@@ -76,6 +76,7 @@ class GitLabTracker(GitLabWrites):
         self._cache_path = cache_path
         self._memory = memory  # False: keep nothing between runs (read all that can matter)
         self._uow = UnitOfWork()
+        self._runner: runner_copy.RunnerCopy | None = None  # the runner's copy, as read
         self._query: Query | None = None
         self._user_ids: dict[str, int] = {}
         self._pacer = Pacer(
@@ -135,6 +136,7 @@ class GitLabTracker(GitLabWrites):
         listed = list_labels(self._api, query, uow)
         boards = {iid: raw for iid, raw in listed.items() if is_board(raw, query)}
         runner = runner_copy.load(self._cache_path, self._project) if self._memory else None
+        self._runner = runner
         memory, home = find_memory(boards, self._key, runner) if self._memory else (None, None)
         uow.found, uow.home = memory, home
         uow.places = dict(memory.places) if memory is not None else {}
@@ -180,12 +182,17 @@ class GitLabTracker(GitLabWrites):
         if memory is None or query is None:
             return []
         target = home if home is not None else uow.home
+        quiet = not whole and not uow.descriptions and uow.found is not None
+        quiet = quiet and not self._stale(uow)  # an event run that leaves GitLab's memory be
+        if quiet and not self._runner_behind(target, memory):
+            return []
         memory, sealed = fitted(memory, self._key, target or 0)
         same = memory.same_as(uow.found) and target == uow.home
         if same and not uow.descriptions:
-            self._keep_on_runner(target, memory)
+            if target is not None and sealed is not None and self._runner_behind(target, memory):
+                self._keep_on_runner(target, sealed, memory)
             return []
-        if not whole and not uow.descriptions and uow.found is not None and not self._stale(uow):
+        if quiet:
             return []
         made = target is None
         if target is None:
@@ -206,8 +213,7 @@ class GitLabTracker(GitLabWrites):
         self._write_description(target, join(current, sealed), close=made)
         uow.descriptions.clear()
         if sealed is not None:
-            copy = runner_copy.RunnerCopy(target, sealed, memory.synced, self._api.now())
-            runner_copy.save(self._cache_path, self._project, copy)
+            self._keep_on_runner(target, sealed, memory)
         uow.home = target
         return problems
 
@@ -228,15 +234,17 @@ class GitLabTracker(GitLabWrites):
                 moved += 1
         return moved > REREAD_LIMIT
 
-    def _keep_on_runner(self, home: int | None, memory: Memory) -> None:
+    def _runner_behind(self, home: int | None, memory: Memory) -> bool:
+        """The runner keeps a copy of the memory, and not yet this one for ``home``."""
         if self._cache_path is None or home is None:
-            return
-        known = runner_copy.load(self._cache_path, self._project)
-        if known is not None and known.home == home and known.synced >= memory.synced:
-            return
-        sealed = seal(memory, self._key, home)
+            return False
+        known = self._runner
+        return known is None or known.home != home or known.synced < memory.synced
+
+    def _keep_on_runner(self, home: int, sealed: str, memory: Memory) -> None:
         copy = runner_copy.RunnerCopy(home, sealed, memory.synced, self._api.now())
         runner_copy.save(self._cache_path, self._project, copy)
+        self._runner = copy
 
     # -- out of office --------------------------------------------------------------------------
 
