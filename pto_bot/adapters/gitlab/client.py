@@ -186,7 +186,10 @@ class GitLabTracker(GitLabWrites):
         quiet = quiet and not self._stale(uow)  # an event run that leaves GitLab's memory be
         if quiet and not self._runner_behind(target, memory):
             return []
-        memory, sealed = fitted(memory, self._key, target or 0)
+        current = uow.descriptions.get(target or 0)
+        if current is None:  # as it stands (the issue made for the memory: as it is made)
+            current = str(uow.boards.get(target or 0, {}).get("description") or MEMORY_ONLY)
+        memory, sealed = fitted(memory, self._key, target or 0, current)
         same = memory.same_as(uow.found) and target == uow.home
         if same and not uow.descriptions:
             if target is not None and sealed is not None and self._runner_behind(target, memory):
@@ -207,9 +210,6 @@ class GitLabTracker(GitLabWrites):
         for iid, text in sorted(uow.descriptions.items()):
             if iid != target:
                 self._write_description(iid, text)
-        current = uow.descriptions.get(target)
-        if current is None:
-            current = str(uow.boards.get(target, {}).get("description") or MEMORY_ONLY)
         self._write_description(target, join(current, sealed), close=made)
         uow.descriptions.clear()
         if sealed is not None:
