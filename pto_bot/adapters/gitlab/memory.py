@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import json
 import lzma
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -168,6 +169,12 @@ def split(description: str) -> tuple[str, str | None]:
         return text, None
     body = text[start + len(_OPEN) :].rstrip()[: -len(_CLOSE)].strip()
     return text[:start].rstrip(), body
+
+
+def without_memory(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """An issue (GitLab's JSON) as people and the planner see it: its description without the
+    sealed memory at its end."""
+    return {**raw, "description": split(str(raw.get("description") or ""))[0]}
 
 
 def room_beside(description: str) -> int:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .convert import parse_time
-from .memory import SETTLE, KeptIssue, Memory, Place, split
+from .memory import SETTLE, KeptIssue, Memory, Place, without_memory
 
 Raw = dict[str, Any]
 
@@ -170,8 +170,7 @@ class UnitOfWork:
         """The issue as GitLab answered a write to it (labels, description, state)."""
         fields = issue_fields(raw)
         if iid in self.boards:
-            description = split(str(fields.get("description") or ""))[0]
-            self.boards[iid] = {**self.boards[iid], **fields, "description": description}
+            self.boards[iid] = without_memory({**self.boards[iid], **fields})
             return
         entry = self.issues.get(iid)
         if entry is None:
@@ -187,8 +186,7 @@ class UnitOfWork:
         fields = issue_fields(raw)
         iid = int(fields["iid"])
         if board:
-            description = split(str(fields.get("description") or ""))[0]
-            self.boards[iid] = {**fields, "description": description}
+            self.boards[iid] = without_memory(fields)
             return
         updated = _time(fields, "updated_at") or when
         self.issues[iid] = KeptIssue(
