@@ -26,7 +26,7 @@ from .fitting import fitted
 from .guards import refuse_quick_actions
 from .home import find_memory
 from .memory import Memory, join, key_for, seal, unseal
-from .reads import is_board, list_labels, read_snapshot, snapshot_of
+from .reads import is_board, list_open, project_id_of, read_snapshot, snapshot_of
 from .unit_of_work import UnitOfWork
 from .writing import MEMORY_ONLY, GitLabWrites
 
@@ -132,15 +132,15 @@ class GitLabTracker(GitLabWrites):
 
     def read(self, query: Query) -> Snapshot:
         self._query = query
-        uow = self._uow = UnitOfWork()
-        listed = list_labels(self._api, query, uow)
+        listed, synced = list_open(self._api, query.labels, query.board)
         boards = {iid: raw for iid, raw in listed.items() if is_board(raw, query)}
         runner = runner_copy.load(self._cache_path, self._project) if self._memory else None
-        self._runner = runner
         memory, home = find_memory(boards, self._key, runner) if self._memory else (None, None)
-        uow.found, uow.home = memory, home
-        uow.places = dict(memory.places) if memory is not None else {}
-        return read_snapshot(self._api, query, uow, listed)
+        self._runner = runner
+        self._uow = UnitOfWork(
+            memory, home, synced=synced, since=query.since, project_id=project_id_of(listed)
+        )
+        return read_snapshot(self._api, query, self._uow, listed)
 
     def recall(self, query: Query) -> Snapshot | None:
         """The snapshot the memory holds: from the runner's copy when it was kept within

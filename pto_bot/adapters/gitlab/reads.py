@@ -68,16 +68,10 @@ def read_notes(api: Api, iid: int) -> list[Raw]:
         return [note.asdict() for note in listed]
 
 
-def list_labels(api: Api, query: Query, uow: UnitOfWork) -> dict[int, Raw]:
-    """The open issues of each label (:func:`list_open`); when the first list was answered is
-    the run's time (GitLab's clock)."""
-    found, uow.synced = list_open(api, query.labels, query.board)
-    uow.project_id = next(
-        (raw["project_id"] for raw in found.values() if isinstance(raw.get("project_id"), int)),
-        None,
-    )
-    uow.since = query.since
-    return found
+def project_id_of(listed: Mapping[int, Raw]) -> int | None:
+    """The project's numeric id, as GitLab lists its issues (None: none listed)."""
+    ids = (raw.get("project_id") for raw in listed.values())
+    return next((found for found in ids if isinstance(found, int)), None)
 
 
 def is_board(raw: Mapping[str, Any], query: Query) -> bool:
@@ -90,7 +84,7 @@ def is_board(raw: Mapping[str, Any], query: Query) -> bool:
 
 def read_snapshot(api: Api, query: Query, uow: UnitOfWork, listed: dict[int, Raw]) -> Snapshot:
     """The complete snapshot ``query`` asks for, from the issues ``listed`` by
-    :func:`list_labels` and the memory ``uow`` started from."""
+    :func:`list_open` and the memory ``uow`` started from."""
     boards = {iid: raw for iid, raw in listed.items() if is_board(raw, query)}
     issues = {iid: raw for iid, raw in listed.items() if iid not in boards}
     memory = uow.found

@@ -82,12 +82,20 @@ def _time(raw: Mapping[str, Any], key: str) -> datetime | None:
 class UnitOfWork:
     """The state of one run: the memory it started from, the issues as it knows them now."""
 
-    def __init__(self, memory: Memory | None = None, home: int | None = None) -> None:
+    def __init__(
+        self,
+        memory: Memory | None = None,
+        home: int | None = None,
+        *,
+        synced: datetime | None = None,
+        since: datetime | None = None,
+        project_id: int | None = None,
+    ) -> None:
         self.found = memory  # the memory the run started from
         self.home = home  # the issue it was found in
-        self.synced: datetime | None = None  # GitLab's time when this run began reading
-        self.project_id: int | None = None  # the project's numeric id, as GitLab lists it
-        self.since: datetime | None = None
+        self.synced = synced  # GitLab's time when this run began reading
+        self.since = since  # closed issues changed since then can still matter
+        self.project_id = project_id  # the project's numeric id, as GitLab lists it
         self.issues: dict[int, KeptIssue] = {}
         self.boards: dict[int, Raw] = {}  # the bot's own issues (dashboard), as listed
         self.places: dict[str, Place] = dict(memory.places) if memory else {}
