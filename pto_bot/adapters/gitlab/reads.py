@@ -21,8 +21,9 @@ from ...domain.snapshot import Issue, Snapshot
 from ...errors import AccessError, TrackerError
 from ..tracker import Query
 from .api import PAGE, Api
-from .convert import api_time, issue_from_api, notes_from_api, parse_time
+from .convert import issue_from_api, notes_from_api
 from .memory import SETTLE, without_memory
+from .times import api_time, parse_time
 from .unit_of_work import UnitOfWork, last_change
 
 Raw = dict[str, Any]

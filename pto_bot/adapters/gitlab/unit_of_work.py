@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from .convert import parse_time
 from .memory import SETTLE, KeptIssue, Memory, Place, without_memory
+from .times import parse_time
 
 Raw = dict[str, Any]
 

@@ -18,8 +18,8 @@ from ...errors import TrackerError
 from ..pacing import Pacer
 from ..tracker import Query
 from .api import Api
-from .convert import api_time, parse_time
 from .guards import dropped, left_as_was, refuse_quick_actions
+from .times import api_time, parse_time
 from .transport import Unsure, backoff
 from .unit_of_work import UnitOfWork
 
