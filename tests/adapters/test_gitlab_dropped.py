@@ -4,34 +4,13 @@ stops the run, naming the role, rather than asking again on every run."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from test_gitlab_tracker import QUERY, tracker
 
-from fake_gitlab import BASE_URL, BOT, GUEST, PROJECT_ID, TOKEN, FakeGitLab
-from pto_bot.adapters.gitlab.client import GitLabTracker
-from pto_bot.adapters.tracker import Query
+from fake_gitlab import BOT, GUEST, FakeGitLab
 from pto_bot.errors import AccessError
-
-QUERY = Query(
-    ("pto", "pto-coverage", "pto-dashboard"),
-    ("pto",),
-    datetime(2025, 10, 1, tzinfo=UTC),
-    board="pto-dashboard",
-)
-
-
-def tracker(fake: FakeGitLab) -> GitLabTracker:
-    return GitLabTracker(
-        BASE_URL,
-        TOKEN,
-        PROJECT_ID,
-        bot_username=BOT,
-        sleep=fake.sleep,
-        clock=fake.monotonic,
-        now=lambda: fake.now,
-    )
 
 
 def test_an_assignment_gitlab_drops_for_a_guest_stops_and_names_the_role(

@@ -5,28 +5,11 @@ from __future__ import annotations
 
 import base64
 import random
-from datetime import UTC, datetime
 
-from fake_gitlab import BASE_URL, BOT, MAX_DESCRIPTION, PROJECT_ID, TOKEN, FakeGitLab
-from pto_bot.adapters.gitlab.client import GitLabTracker
+from test_gitlab_tracker import QUERY, tracker
+
+from fake_gitlab import BOT, MAX_DESCRIPTION, PROJECT_ID, TOKEN, FakeGitLab
 from pto_bot.adapters.gitlab.memory import key_for, split, unseal
-from pto_bot.adapters.tracker import Query
-
-QUERY = Query(
-    ("pto", "pto-dashboard"), ("pto",), datetime(2025, 10, 1, tzinfo=UTC), board="pto-dashboard"
-)
-
-
-def tracker(fake: FakeGitLab) -> GitLabTracker:
-    return GitLabTracker(
-        BASE_URL,
-        TOKEN,
-        PROJECT_ID,
-        bot_username=BOT,
-        sleep=fake.sleep,
-        clock=fake.monotonic,
-        now=lambda: fake.now,
-    )
 
 
 def test_a_dashboard_near_gitlabs_limit_leaves_the_memory_only_the_room_it_has(
