@@ -4,27 +4,25 @@ over time; timestamps come in both of GitLab's forms."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field
 
-_HOOK_TIME_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
+from .gitlab.times import parse_time
 
 
 def _hook_time(value: Any) -> Any:
-    """Accept ``2015-05-17 17:06:40 UTC`` (older hooks) besides ISO 8601; naive means UTC."""
+    """GitLab's timestamps (:func:`~.gitlab.times.parse_time`: ``2015-05-17 17:06:40 UTC`` in
+    older hooks besides ISO 8601; naive means UTC), or a message saying what is expected."""
     if not isinstance(value, str):
         return value
     try:
-        if value.endswith(" UTC"):
-            return datetime.strptime(value, _HOOK_TIME_FORMAT).replace(tzinfo=UTC)
-        parsed = datetime.fromisoformat(value)
+        return parse_time(value)
     except ValueError:
         raise ValueError(
             "expected a time like 2013-12-03T17:15:43Z or 2015-05-17 17:06:40 UTC"
         ) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _label_title(value: Any) -> Any:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-#: Where plain ``http://`` is admitted, for tests against a local server only.
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+from ..domain.server_url import loopback
 
 
 def check_secret_url(url: str, allow_loopback_http: bool) -> None:
     """Raise :class:`ValueError` (saying what is wrong, never the URL) unless ``url`` is
-    ``https://``, or, with ``allow_loopback_http``, ``http://`` on the loopback address."""
+    ``https://``, or, with ``allow_loopback_http``, ``http://`` on the loopback address (as
+    GitLab's own address may be: :func:`~pto_bot.domain.server_url.loopback`)."""
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -21,6 +21,6 @@ def check_secret_url(url: str, allow_loopback_http: bool) -> None:
         raise ValueError("is not an https:// URL")
     if parts.scheme == "https":
         return
-    if parts.scheme == "http" and allow_loopback_http and host in LOOPBACK:
+    if parts.scheme == "http" and allow_loopback_http and loopback(host):
         return
     raise ValueError("is not an https:// URL")

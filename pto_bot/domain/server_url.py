@@ -17,7 +17,8 @@ _URL = re.compile(
 _PORTS = {"https": "443", "http": "80"}
 
 
-def _loopback(host: str) -> bool:
+def loopback(host: str) -> bool:
+    """``host`` (a name, or an address in brackets or not) is this machine."""
     host = host.strip("[]").lower()
     if host in LOOPBACK_NAMES or host.endswith(".localhost"):
         return True
@@ -35,7 +36,7 @@ def url_problem(url: str, name: str) -> str | None:
         return f"{name} is {url!r}: it should start with https:// (e.g. https://gitlab.com)"
     if found is None or (found["port"] is not None and not found["port"].isdigit()):
         return f"{name} is {url!r}: it should be GitLab's address (e.g. https://gitlab.com)"
-    if scheme == "http" and not _loopback(found["host"]):
+    if scheme == "http" and not loopback(found["host"]):
         return (
             f"{name} is {url}: the token would cross the network unencrypted; use https:// "
             "(http:// only for this machine: localhost, 127.0.0.1, [::1])"

@@ -444,6 +444,11 @@ STRANGE = [
         "object_attributes.updated_at: Value error, expected a time like 2013-12-03T17:15:43Z",
     ),
     (
+        "garbled timestamp of older hooks",
+        changed(NOTE_HOOK, "object_attributes.updated_at", "2015-05-17 25:06:40 UTC"),
+        "object_attributes.updated_at: Value error, expected a time like 2013-12-03T17:15:43Z",
+    ),
+    (
         "unknown event_type",
         changed(ISSUE_HOOK, "event_type", "merge_request"),
         "event_type: Input should be 'issue' or 'confidential_issue'",

@@ -47,7 +47,6 @@ class Api:
     ) -> None:
         self.connection = connection
         self.sleep = sleep
-        self.clock = clock
         self.now = now
         self.max_attempts = max_attempts
         pace = Paced(requests_per_minute, clock, sleep)
@@ -74,15 +73,9 @@ class Api:
 
     def server_before(self) -> datetime:
         """A time, by GitLab's clock, no later than anything GitLab does after this moment:
-        its last ``Date`` less its second's resolution (without one yet, the runner's clock less
-        :data:`CLOCK_SKEW`). What a lookup of something just created starts from."""
-        try:
-            if self.transport.server_date:
-                date = parsedate_to_datetime(self.transport.server_date).astimezone(UTC)
-                return date - timedelta(seconds=1)
-        except (TypeError, ValueError):
-            pass
-        return self.now() - CLOCK_SKEW
+        :meth:`server_now` less the ``Date`` header's second's resolution. What a lookup of
+        something just created starts from."""
+        return self.server_now() - timedelta(seconds=1)
 
     def issue(self, iid: int) -> ProjectIssue:
         return self.project.issues.get(iid, lazy=True)

@@ -20,7 +20,7 @@ from ...domain.away import TEAM, Discussed, Scan, Thread, ThreadNote
 from ...domain.usernames import same_user
 from ...errors import AccessError, TrackerError
 from .api import PAGE, Api
-from .convert import api_time, parse_time
+from .times import api_time, parse_time
 from .unit_of_work import UnitOfWork
 
 

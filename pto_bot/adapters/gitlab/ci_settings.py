@@ -151,11 +151,12 @@ class CiSettings:
 
         return visible(self.api, f"read the CI/CD variable {key}", "Maintainer", read)
 
-    def level_in(self, path: str, user_id: int) -> int | None:
-        """``user_id``'s access level in the project ``path`` (inherited too; None: no member).
-        The token must see that project."""
+    def level_in(self, path: str | int, user_id: int, *, op: str = "") -> int | None:
+        """``user_id``'s effective access level in the project ``path`` (inherited and invited
+        groups too; None: no member); ``op``: what a failure says was read. The token must see
+        that project; any member may ask."""
         where = self.api.gl.projects.get(path, lazy=True)
-        with self.api.reporting(f"read a member of {path}", None):
+        with self.api.reporting(op or f"read a member of {path}", None):
             try:
                 member = where.members_all.get(user_id)
             except GitlabGetError as exc:

@@ -26,7 +26,7 @@ from .fitting import fitted
 from .guards import refuse_quick_actions
 from .home import find_memory
 from .memory import Memory, join, key_for, seal, unseal
-from .reads import is_board, list_labels, read_snapshot, snapshot_of
+from .reads import is_board, list_open, project_id_of, read_snapshot, snapshot_of
 from .unit_of_work import UnitOfWork
 from .writing import MEMORY_ONLY, GitLabWrites
 
@@ -76,6 +76,7 @@ class GitLabTracker(GitLabWrites):
         self._cache_path = cache_path
         self._memory = memory  # False: keep nothing between runs (read all that can matter)
         self._uow = UnitOfWork()
+        self._runner: runner_copy.RunnerCopy | None = None  # the runner's copy, as read
         self._query: Query | None = None
         self._user_ids: dict[str, int] = {}
         self._pacer = Pacer(
@@ -131,14 +132,15 @@ class GitLabTracker(GitLabWrites):
 
     def read(self, query: Query) -> Snapshot:
         self._query = query
-        uow = self._uow = UnitOfWork()
-        listed = list_labels(self._api, query, uow)
+        listed, synced = list_open(self._api, query.labels, query.board)
         boards = {iid: raw for iid, raw in listed.items() if is_board(raw, query)}
         runner = runner_copy.load(self._cache_path, self._project) if self._memory else None
         memory, home = find_memory(boards, self._key, runner) if self._memory else (None, None)
-        uow.found, uow.home = memory, home
-        uow.places = dict(memory.places) if memory is not None else {}
-        return read_snapshot(self._api, query, uow, listed)
+        self._runner = runner
+        self._uow = UnitOfWork(
+            memory, home, synced=synced, since=query.since, project_id=project_id_of(listed)
+        )
+        return read_snapshot(self._api, query, self._uow, listed)
 
     def recall(self, query: Query) -> Snapshot | None:
         """The snapshot the memory holds: from the runner's copy when it was kept within
@@ -180,12 +182,20 @@ class GitLabTracker(GitLabWrites):
         if memory is None or query is None:
             return []
         target = home if home is not None else uow.home
-        memory, sealed = fitted(memory, self._key, target or 0)
+        quiet = not whole and not uow.descriptions and uow.found is not None
+        quiet = quiet and not self._stale(uow)  # an event run that leaves GitLab's memory be
+        if quiet and not self._runner_behind(target, memory):
+            return []
+        current = uow.descriptions.get(target or 0)
+        if current is None:  # as it stands (the issue made for the memory: as it is made)
+            current = str(uow.boards.get(target or 0, {}).get("description") or MEMORY_ONLY)
+        memory, sealed = fitted(memory, self._key, target or 0, current)
         same = memory.same_as(uow.found) and target == uow.home
         if same and not uow.descriptions:
-            self._keep_on_runner(target, memory)
+            if target is not None and sealed is not None and self._runner_behind(target, memory):
+                self._keep_on_runner(target, sealed, memory)
             return []
-        if not whole and not uow.descriptions and uow.found is not None and not self._stale(uow):
+        if quiet:
             return []
         made = target is None
         if target is None:
@@ -200,14 +210,10 @@ class GitLabTracker(GitLabWrites):
         for iid, text in sorted(uow.descriptions.items()):
             if iid != target:
                 self._write_description(iid, text)
-        current = uow.descriptions.get(target)
-        if current is None:
-            current = str(uow.boards.get(target, {}).get("description") or MEMORY_ONLY)
         self._write_description(target, join(current, sealed), close=made)
         uow.descriptions.clear()
         if sealed is not None:
-            copy = runner_copy.RunnerCopy(target, sealed, memory.synced, self._api.now())
-            runner_copy.save(self._cache_path, self._project, copy)
+            self._keep_on_runner(target, sealed, memory)
         uow.home = target
         return problems
 
@@ -228,15 +234,17 @@ class GitLabTracker(GitLabWrites):
                 moved += 1
         return moved > REREAD_LIMIT
 
-    def _keep_on_runner(self, home: int | None, memory: Memory) -> None:
+    def _runner_behind(self, home: int | None, memory: Memory) -> bool:
+        """The runner keeps a copy of the memory, and not yet this one for ``home``."""
         if self._cache_path is None or home is None:
-            return
-        known = runner_copy.load(self._cache_path, self._project)
-        if known is not None and known.home == home and known.synced >= memory.synced:
-            return
-        sealed = seal(memory, self._key, home)
+            return False
+        known = self._runner
+        return known is None or known.home != home or known.synced < memory.synced
+
+    def _keep_on_runner(self, home: int, sealed: str, memory: Memory) -> None:
         copy = runner_copy.RunnerCopy(home, sealed, memory.synced, self._api.now())
         runner_copy.save(self._cache_path, self._project, copy)
+        self._runner = copy
 
     # -- out of office --------------------------------------------------------------------------
 

@@ -27,10 +27,10 @@ from datetime import datetime
 from typing import Any
 
 from ...errors import AccessError, TrackerError
-from .api import PAGE, Api
+from .api import Api
 from .config import connection_from_env
-from .convert import api_time
-from .memory import split
+from .memory import without_memory
+from .reads import list_closed, list_open, read_notes
 
 Json = dict[str, Any]
 
@@ -76,20 +76,9 @@ class ProjectExport:
         api = self.api
         with api.reporting("read the project", None):
             project = api.gl.projects.get(api.connection.project).asdict()
-        found: dict[int, Json] = {}
-        for label in labels:
-            state = "all" if label == board else "opened"
-            what = f"list {'' if state == 'all' else 'open '}issues labelled {label!r}"
-            for raw in api.list_issues(what, state=state, labels=[label]):
-                found.setdefault(int(raw["iid"]), raw)
-        for label in closed:
-            for raw in api.list_issues(
-                f"list closed issues labelled {label!r}",
-                state="closed",
-                labels=[label],
-                updated_after=api_time(since),
-            ):
-                found.setdefault(int(raw["iid"]), raw)
+        found, _ = list_open(api, labels, board)
+        for iid, raw in list_closed(api, closed, since).items():
+            found.setdefault(iid, raw)
         notes: dict[str, list[Json]] = {}
         links: list[Json] = []
         left_out: list[str] = []
@@ -97,7 +86,7 @@ class ProjectExport:
             labelled = set(found[iid].get("labels") or ())
             try:
                 if board not in labelled:
-                    notes[str(iid)] = self._notes(iid)
+                    notes[str(iid)] = read_notes(api, iid)
                 if labelled & set(linked):
                     links += self._links(iid, project["id"], found)
             except AccessError:
@@ -114,7 +103,7 @@ class ProjectExport:
                 "path_with_namespace": project.get("path_with_namespace") or "",
                 "web_url": project.get("web_url") or "",
             },
-            "issues": [_without_memory(found[iid], board) for iid in sorted(found)],
+            "issues": [_as_filed(found[iid], board) for iid in sorted(found)],
             "notes": notes,
             "links": kept,
         }
@@ -123,13 +112,6 @@ class ProjectExport:
     @property
     def requests(self) -> int:
         return self.api.transport.requests_made
-
-    def _notes(self, iid: int) -> list[Json]:
-        with self.api.reporting("read notes", iid):
-            listed = self.api.issue(iid).notes.list(
-                sort="asc", order_by="created_at", per_page=PAGE, iterator=True
-            )
-            return [note.asdict() for note in listed]
 
     def _links(self, iid: int, project_id: int, found: Mapping[int, Json]) -> list[Json]:
         """The links of ``iid`` (a fallback request, a coverage issue) to issues of this project,
@@ -143,12 +125,10 @@ class ProjectExport:
         ]
 
 
-def _without_memory(raw: Json, board: str) -> Json:
-    """The bot's own issue without its sealed memory: of no use in a file (only the bot's token
-    opens it), and not part of what the planner reads."""
-    if board not in (raw.get("labels") or ()):
-        return raw
-    return {**raw, "description": split(str(raw.get("description") or ""))[0]}
+def _as_filed(raw: Json, board: str) -> Json:
+    """An issue as the file holds it: the bot's own without its sealed memory (of no use in a
+    file, only the bot's token opens it, and not part of what the planner reads)."""
+    return without_memory(raw) if board in (raw.get("labels") or ()) else raw
 
 
 def _scrubbed(value: Any, token: str) -> Any:

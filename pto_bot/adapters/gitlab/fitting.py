@@ -1,6 +1,6 @@
 """The memory made to fit its issue: GitLab keeps a description of at most 1,048,576 bytes, so a
-memory sealed larger than :data:`MEMORY_LIMIT` leaves things out, each costing the next run a
-read rather than the memory as a whole.
+memory sealed larger than the room the issue's own text leaves it (at most :data:`MEMORY_LIMIT`)
+leaves things out, each costing the next run a read rather than the memory as a whole.
 
 First out go the comments of an issue holding a very long one (a megabyte pasted into a comment:
 one read of that issue each run), then the closed issues changed longest ago (half of those left
@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from .memory import KeptIssue, Memory, seal
+from .memory import KeptIssue, Memory, room_beside, seal
 from .unit_of_work import last_change
 
 #: The most the memory may take of its issue's description (GitLab allows 1,048,576 bytes).
@@ -67,11 +67,13 @@ def _without_oldest_closed(memory: Memory, home: int) -> Memory | None:
     return memory.model_copy(update={"issues": issues, "since": since})
 
 
-def fitted(memory: Memory, key: bytes, home: int) -> tuple[Memory, str | None]:
-    """``memory`` sealed for ``home``, within :data:`MEMORY_LIMIT` (see the module); the sealed
-    text is None when even an issue list without comments does not fit."""
+def fitted(memory: Memory, key: bytes, home: int, beside: str = "") -> tuple[Memory, str | None]:
+    """``memory`` sealed for ``home``, within :data:`MEMORY_LIMIT` and the room the description
+    ``beside`` it leaves (see the module); the sealed text is None when even an issue list
+    without comments does not fit."""
+    room = min(MEMORY_LIMIT, room_beside(beside))
     sealed = seal(memory, key, home)
-    while len(sealed) > MEMORY_LIMIT:
+    while len(sealed) > room:
         lighter = (
             _without_notes(memory, LONG_NOTES, home)
             or _without_oldest_closed(memory, home)

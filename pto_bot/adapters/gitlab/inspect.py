@@ -129,16 +129,9 @@ class Inspector:
         return (max(levels) if levels else None), str(raw.get("visibility") or "private")
 
     def access_level(self, user_id: int) -> int | None:
-        """The user's effective access level (inherited and invited groups too); None when
-        not a member. Any member may ask."""
-        with self.api.reporting("read the token user's membership", None):
-            try:
-                member = self.api.project.members_all.get(user_id)
-            except GitlabGetError as exc:
-                if exc.response_code == 404:
-                    return None
-                raise
-        return int(member.attributes["access_level"])
+        """The user's effective access level in the project (:meth:`CiSettings.level_in`)."""
+        project = self.api.connection.project
+        return self.ci.level_in(project, user_id, op="read the token user's membership")
 
     def member_usernames(self) -> set[str] | Hidden:
         """Every member, inherited ones included (Guest and up)."""

@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import json
 import lzma
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,6 +32,8 @@ VERSION = 4
 _NONCE = 12  # bytes, AES-GCM's
 _OPEN = "<!-- pto-bot-memory "
 _CLOSE = " -->"
+#: The most GitLab keeps of an issue's description, in bytes.
+DESCRIPTION_LIMIT = 1_048_576
 #: GitLab bumps an issue's ``updated_at`` for a new or edited note only when the last bump is
 #: over a minute old (``ThrottledTouch``): notes read this long after the issue's last change
 #: (GitLab's own clock, from its ``Date`` header) hold every change to it.
@@ -166,6 +169,18 @@ def split(description: str) -> tuple[str, str | None]:
         return text, None
     body = text[start + len(_OPEN) :].rstrip()[: -len(_CLOSE)].strip()
     return text[:start].rstrip(), body
+
+
+def without_memory(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """An issue (GitLab's JSON) as people and the planner see it: its description without the
+    sealed memory at its end."""
+    return {**raw, "description": split(str(raw.get("description") or ""))[0]}
+
+
+def room_beside(description: str) -> int:
+    """How many characters of sealed memory (ASCII) fit after ``description`` in an issue
+    description GitLab keeps (:data:`DESCRIPTION_LIMIT` bytes)."""
+    return DESCRIPTION_LIMIT - len(join(description, "").encode())
 
 
 def join(description: str, sealed: str | None) -> str:

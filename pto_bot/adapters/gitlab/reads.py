@@ -21,29 +21,58 @@ from ...domain.snapshot import Issue, Snapshot
 from ...errors import AccessError, TrackerError
 from ..tracker import Query
 from .api import PAGE, Api
-from .convert import api_time, issue_from_api, notes_from_api, parse_time
-from .memory import SETTLE, split
+from .convert import issue_from_api, notes_from_api
+from .memory import SETTLE, without_memory
+from .times import api_time, parse_time
 from .unit_of_work import UnitOfWork, last_change
 
 Raw = dict[str, Any]
 
 
-def list_labels(api: Api, query: Query, uow: UnitOfWork) -> dict[int, Raw]:
-    """The open issues of each label (the board's open or closed), as listed; when the first
-    list was answered is the run's time (GitLab's clock)."""
+def list_open(
+    api: Api, labels: Iterable[str], board: str | None
+) -> tuple[dict[int, Raw], datetime]:
+    """The open issues of each of ``labels`` (``board``'s open or closed), as listed, and when
+    the first list was answered (GitLab's clock): what the listing holds is no older."""
     found: dict[int, Raw] = {}
-    for label in query.labels:
-        state = "all" if label == query.board else "opened"
+    answered: datetime | None = None
+    for label in labels:
+        state = "all" if label == board else "opened"
         what = f"list {'' if state == 'all' else 'open '}issues labelled {label!r}"
         listed = api.list_issues(what, state=state, labels=[label])
-        uow.synced = uow.synced or api.server_now()
+        answered = answered or api.server_now()
         for raw in listed:
             found.setdefault(int(raw["iid"]), raw)
-            if uow.project_id is None and isinstance(raw.get("project_id"), int):
-                uow.project_id = raw["project_id"]
-    uow.synced = uow.synced or api.server_now()
-    uow.since = query.since
-    return found
+    return found, answered or api.server_now()
+
+
+def list_closed(api: Api, labels: Iterable[str], since: datetime) -> dict[int, Raw]:
+    """The closed issues of each of ``labels`` changed since ``since``, as listed."""
+    closed: dict[int, Raw] = {}
+    for label in labels:
+        for raw in api.list_issues(
+            f"list closed issues labelled {label!r}",
+            state="closed",
+            labels=[label],
+            updated_after=api_time(since),
+        ):
+            closed[int(raw["iid"])] = raw
+    return closed
+
+
+def read_notes(api: Api, iid: int) -> list[Raw]:
+    """Every note of the issue ``iid``, oldest first, as GitLab lists them."""
+    with api.reporting("read notes", iid):
+        listed = api.issue(iid).notes.list(
+            sort="asc", order_by="created_at", per_page=PAGE, iterator=True
+        )
+        return [note.asdict() for note in listed]
+
+
+def project_id_of(listed: Mapping[int, Raw]) -> int | None:
+    """The project's numeric id, as GitLab lists its issues (None: none listed)."""
+    ids = (raw.get("project_id") for raw in listed.values())
+    return next((found for found in ids if isinstance(found, int)), None)
 
 
 def is_board(raw: Mapping[str, Any], query: Query) -> bool:
@@ -56,7 +85,7 @@ def is_board(raw: Mapping[str, Any], query: Query) -> bool:
 
 def read_snapshot(api: Api, query: Query, uow: UnitOfWork, listed: dict[int, Raw]) -> Snapshot:
     """The complete snapshot ``query`` asks for, from the issues ``listed`` by
-    :func:`list_labels` and the memory ``uow`` started from."""
+    :func:`list_open` and the memory ``uow`` started from."""
     boards = {iid: raw for iid, raw in listed.items() if is_board(raw, query)}
     issues = {iid: raw for iid, raw in listed.items() if iid not in boards}
     memory = uow.found
@@ -76,7 +105,7 @@ def read_snapshot(api: Api, query: Query, uow: UnitOfWork, listed: dict[int, Raw
             and last_change(entry) >= query.since
         ]
     else:
-        for iid, raw in _closed(api, query).items():
+        for iid, raw in list_closed(api, query.closed, query.since).items():
             issues.setdefault(iid, raw)
     errors: list[str] = []
     for iid in sorted(issues):
@@ -88,13 +117,8 @@ def read_snapshot(api: Api, query: Query, uow: UnitOfWork, listed: dict[int, Raw
             uow.keep_as_is(iid, entry)
         else:
             _read_one(api, uow, query, entry.issue, True, errors)
-    uow.boards = {iid: _without_memory(raw) for iid, raw in boards.items()}
+    uow.boards = {iid: without_memory(raw) for iid, raw in boards.items()}
     return snapshot_of(api, uow, errors)
-
-
-def _without_memory(raw: Mapping[str, Any]) -> Raw:
-    """A board issue as the planner sees it: its description without the sealed memory."""
-    return {**raw, "description": split(str(raw.get("description") or ""))[0]}
 
 
 def _read_one(
@@ -115,11 +139,7 @@ def _read_one(
         uow.read_issue(raw, [])
         return
     try:
-        with api.reporting("read notes", iid):
-            listed = api.issue(iid).notes.list(
-                sort="asc", order_by="created_at", per_page=PAGE, iterator=True
-            )
-            notes = [note.attributes for note in listed]
+        notes = read_notes(api, iid)
     except AccessError:
         raise  # the token, the role or GitLab itself: no other issue can be read either
     except TrackerError as exc:
@@ -184,20 +204,6 @@ def _changed_since(api: Api, synced: datetime) -> dict[int, Raw]:
         updated_after=api_time(synced - SETTLE),
     )
     return {int(raw["iid"]): raw for raw in changed}
-
-
-def _closed(api: Api, query: Query) -> dict[int, Raw]:
-    """Closed issues that can still matter (changed since ``query.since``), without memory."""
-    closed: dict[int, Raw] = {}
-    for label in query.closed:
-        for raw in api.list_issues(
-            f"list closed issues labelled {label!r}",
-            state="closed",
-            labels=[label],
-            updated_after=api_time(query.since),
-        ):
-            closed[int(raw["iid"])] = raw
-    return closed
 
 
 def _project_web_url(issues: Iterable[Issue]) -> str:

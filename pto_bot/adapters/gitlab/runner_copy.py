@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..runner_files import read_json, write_json
-from .convert import parse_time
+from .times import parse_time
 
 _VERSION = 2
 

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from .convert import parse_time
-from .memory import SETTLE, KeptIssue, Memory, Place, split
+from .memory import SETTLE, KeptIssue, Memory, Place, without_memory
+from .times import parse_time
 
 Raw = dict[str, Any]
 
@@ -82,12 +82,20 @@ def _time(raw: Mapping[str, Any], key: str) -> datetime | None:
 class UnitOfWork:
     """The state of one run: the memory it started from, the issues as it knows them now."""
 
-    def __init__(self, memory: Memory | None = None, home: int | None = None) -> None:
+    def __init__(
+        self,
+        memory: Memory | None = None,
+        home: int | None = None,
+        *,
+        synced: datetime | None = None,
+        since: datetime | None = None,
+        project_id: int | None = None,
+    ) -> None:
         self.found = memory  # the memory the run started from
         self.home = home  # the issue it was found in
-        self.synced: datetime | None = None  # GitLab's time when this run began reading
-        self.project_id: int | None = None  # the project's numeric id, as GitLab lists it
-        self.since: datetime | None = None
+        self.synced = synced  # GitLab's time when this run began reading
+        self.since = since  # closed issues changed since then can still matter
+        self.project_id = project_id  # the project's numeric id, as GitLab lists it
         self.issues: dict[int, KeptIssue] = {}
         self.boards: dict[int, Raw] = {}  # the bot's own issues (dashboard), as listed
         self.places: dict[str, Place] = dict(memory.places) if memory else {}
@@ -170,8 +178,7 @@ class UnitOfWork:
         """The issue as GitLab answered a write to it (labels, description, state)."""
         fields = issue_fields(raw)
         if iid in self.boards:
-            description = split(str(fields.get("description") or ""))[0]
-            self.boards[iid] = {**self.boards[iid], **fields, "description": description}
+            self.boards[iid] = without_memory({**self.boards[iid], **fields})
             return
         entry = self.issues.get(iid)
         if entry is None:
@@ -187,8 +194,7 @@ class UnitOfWork:
         fields = issue_fields(raw)
         iid = int(fields["iid"])
         if board:
-            description = split(str(fields.get("description") or ""))[0]
-            self.boards[iid] = {**fields, "description": description}
+            self.boards[iid] = without_memory(fields)
             return
         updated = _time(fields, "updated_at") or when
         self.issues[iid] = KeptIssue(

@@ -18,8 +18,8 @@ from ...errors import TrackerError
 from ..pacing import Pacer
 from ..tracker import Query
 from .api import Api
-from .convert import api_time, parse_time
-from .guards import dropped, refuse_quick_actions
+from .guards import dropped, left_as_was, refuse_quick_actions
+from .times import api_time, parse_time
 from .transport import Unsure, backoff
 from .unit_of_work import UnitOfWork
 
@@ -78,12 +78,7 @@ class GitLabWrites:
             if labels
         }
         if change:
-            with self._api.reporting("set labels", iid), self._pacer.write():
-                answer = self._api.project.issues.update(iid, change)
-            self._uow.issue_written(iid, answer, self._api.server_now())
-            now = set(answer.get("labels") or ())
-            if not set(add) <= now or now & set(remove):
-                raise dropped("set labels", iid)
+            self._update("set labels", iid, change)
 
     def create_issue(
         self,
@@ -157,18 +152,12 @@ class GitLabWrites:
 
     def set_assignees(self, iid: int, assignees: Sequence[str]) -> None:
         ids = [self._user_id(name) for name in assignees]
-        with self._api.reporting("assign", iid), self._pacer.write():
-            answer = self._api.project.issues.update(iid, {"assignee_ids": ids or [0]})
-        self._uow.issue_written(iid, answer, self._api.server_now())
+        self._update("assign", iid, {"assignee_ids": ids or [0]})
 
     def set_state(self, iid: int, state: str) -> None:
         if state not in ("close", "reopen"):
             raise TrackerError(f"set state: {state!r} is neither 'close' nor 'reopen'", iid)
-        with self._api.reporting(f"{state} issue", iid), self._pacer.write():
-            answer = self._api.project.issues.update(iid, {"state_event": state})
-        self._uow.issue_written(iid, answer, self._api.server_now())
-        if answer.get("state") != ("closed" if state == "close" else "opened"):
-            raise dropped(f"{state} issue", iid)
+        self._update(f"{state} issue", iid, {"state_event": state})
 
     def _make_home(self, query: Query) -> int:
         """An issue of the bot's own for its memory (the dashboard is off), closed by the write
@@ -206,11 +195,17 @@ class GitLabWrites:
             change["title"] = title
         if confidential:
             change["confidential"] = True
-        with self._api.reporting("edit description", iid), self._pacer.write():
+        self._update("edit description", iid, change)
+
+    def _update(self, op: str, iid: int, change: dict[str, Any]) -> None:
+        """One ``PUT`` of the issue, recorded from GitLab's answer; a change the answer does not
+        show made (:func:`~.guards.left_as_was`) stops the run (:func:`~.guards.dropped`)."""
+        with self._api.reporting(op, iid), self._pacer.write():
             answer = self._api.project.issues.update(iid, change)
         self._uow.issue_written(iid, answer, self._api.server_now())
-        if confidential and not answer.get("confidential"):
-            raise dropped("make the issue confidential", iid)
+        left = left_as_was(change, answer)
+        if left:
+            raise dropped(op, iid, left)
 
     def _user_id(self, username: str) -> int:
         """The id GitLab knows ``username`` by (``GET /users?username=``), once a run."""
