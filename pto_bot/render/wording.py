@@ -19,7 +19,7 @@ from ..domain.request_form import PtoRequest
 from ..rules.counting import informs_manager, posts_for_visibility
 from ..rules.coverage import weight
 from ..rules.evaluation import Cover, Evaluated, Status
-from .engine import Trusted, dates_of, plain, render
+from .engine import Trusted, dates_of, days_text, plain, render
 from .text import code, safe
 
 
@@ -33,9 +33,7 @@ def _peak(ev: Evaluated) -> Trusted:
 
 def stretches(ev: Evaluated, c: Cover) -> Trusted:
     """The days ``c`` is for, when it is part of the request (``""`` for the whole of it)."""
-    if ev.whole(c):
-        return Trusted("")
-    return Trusted(", ".join(str(dates_of(a, b)) for a, b in ev.spans(c)))
+    return days_text(ev.part(c), weekday=True)
 
 
 def cover_row(ev: Evaluated, c: Cover) -> dict[str, Any]:
