@@ -19,6 +19,7 @@ from ..domain.snapshot import Issue, Snapshot
 from ..errors import ConfigError
 from ..plan.planner import Plan, plan
 from ..render.engine import days_text
+from ..render.request_form import request_form
 from ..rules.evaluate import if_approved
 from ..rules.evaluation import Evaluated, Evaluation, Status
 
@@ -53,14 +54,9 @@ class WhatIf:
 
 def description(engineer: str, start: str, end: str, emergency: bool, backups: str = "") -> str:
     """A PTO request body in the issue template's field format."""
-    return (
-        "## PTO request\n\n"
-        f"- **Engineer:** @{engineer.removeprefix('@')}\n"
-        f"- **Start:** {start}\n"
-        f"- **End:** {end}\n"
-        f"- **Type:** {'emergency' if emergency else 'planned'}\n"
-        f"- **Backups:** {backups}\n"
-        "- **Notes:** what-if check (pto-bot check)\n"
+    kind = "emergency" if emergency else "planned"
+    return request_form(
+        engineer, start, end, kind, backups=backups, notes="what-if check (pto-bot check)"
     )
 
 
