@@ -47,6 +47,7 @@ def cover_row(ev: Evaluated, c: Cover) -> dict[str, Any]:
         "how": Trusted(how),
         "how_note": Trusted(f" ({how})" if how else ""),
         "when": Trusted(f" for {when}" if when else ""),
+        "stretches": when,  # "" for the whole request
         "dates": when or dates_of(ev.request.start, ev.request.end),
         "confirmed": c.confirmed,
         "holidays": [(d, name) for d, name in c.holidays],
