@@ -531,6 +531,40 @@ def private_component(team: Team, bot_role: int) -> None:
     fake.add_trigger(owner="klang")  # the schedule is melroberts'
 
 
+@pytest.mark.parametrize(
+    "ci",
+    [
+        "include: [{component: $CI_SERVER_FQDN/tools/pto-bot/pto-bot@v0.1.0}]\n",
+        "include:\n  component: '$CI_SERVER_FQDN/tools/pto-bot/pto-bot@v0.1.0'\n",
+        "spec:\n  inputs: {}\n---\n"
+        "include:\n  - component: $CI_SERVER_FQDN/tools/pto-bot/pto-bot@v1\n",
+    ],
+    ids=["a flow list", "one mapping", "after a spec header"],
+)
+def test_the_component_project_is_found_however_the_include_is_written(here: Team, ci: str) -> None:
+    ready(here)
+    here.fake.files[".gitlab-ci.yml"] = ci
+
+    _, text, calls = doctor(here)
+
+    assert f"? {COMPONENT}'s job token allowlist is shown to its Maintainers only" in text
+    assert len(calls) == 16
+
+
+def test_a_component_named_in_a_comment_or_a_jobs_script_is_no_include(here: Team) -> None:
+    ready(here)
+    here.fake.files[".gitlab-ci.yml"] = (
+        "# include:\n#  - component: $CI_SERVER_FQDN/tools/pto-bot/pto-bot@v0.1.0\n"
+        "pto:\n  variables:\n    component: $CI_SERVER_FQDN/other/pto-bot/pto-bot@v1\n"
+        "  script: [pto-bot reconcile]\n"
+    )
+
+    _, text, calls = doctor(here)
+
+    assert "job token allowlist" not in text and "other/pto-bot" not in text
+    assert len(calls) == 14  # neither the component's project nor its job token scope
+
+
 def test_the_pipelines_users_need_reporter_on_a_private_component_project(here: Team) -> None:
     private_component(here, bot_role=REPORTER)
     here.fake.others[COMPONENT].members["klang"] = REPORTER

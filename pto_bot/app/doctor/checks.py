@@ -12,7 +12,8 @@ from ...adapters.gitlab.inspect import HIDDEN
 from ...domain.policy import Policy
 from ...domain.policy_file import parse_policy
 from ...errors import ConfigError
-from .facts import CI_FILE, Facts
+from ..ci_include import CI_FILE
+from .facts import Facts
 from .identity import identity
 from .labels import wanted_labels
 from .report import Finding, role_name

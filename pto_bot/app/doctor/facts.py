@@ -14,11 +14,11 @@ from ...domain.snapshot import Issue
 from ...domain.usernames import BotIdentity
 from ...errors import AccessError
 from ...rules.away import places
+from ..ci_include import CI_FILE
 from ..validate import PLAYBOOK_TEMPLATE, PTO_TEMPLATE
 from .component import component_project
 from .labels import wanted_labels
 
-CI_FILE = ".gitlab-ci.yml"
 TOKEN_VARIABLE = "GITLAB_TOKEN"
 CALENDAR_VARIABLE = "PTO_BOT_CALENDAR_URL"
 
