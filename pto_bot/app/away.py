@@ -52,7 +52,7 @@ def scan_for(policy: Policy, tracker: Tracker, world: World, now: datetime) -> S
         f"#{iid}": max(datetime.combine(first, time(0), tzinfo=policy.tz), now - LOOK_BACK)
         for iid, first in sorted(absences.items())
     }
-    places = [TEAM, *rules.places(world).projects]
+    places = [TEAM, *rules.places(policy, world.accounts).projects]
     return tracker.scan(places, floors)
 
 

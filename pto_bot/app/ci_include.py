@@ -21,6 +21,7 @@ import yaml
 from ..errors import ConfigError
 
 CI_FILE = ".gitlab-ci.yml"
+COMPONENT_NAME = "pto-bot"  # the component's name in its project (templates/pto-bot.yml)
 _TOP_KEY = re.compile(r"""^(?P<key>[A-Za-z0-9_.$"'][^:#]*?)\s*:(?:\s+(?P<rest>.*?))?\s*$""")
 
 
@@ -65,15 +66,29 @@ def _documents(text: str, item: str) -> tuple[int, dict[str, Any]]:
     return start, config
 
 
-def _includes_component(config: dict[str, Any], name: str) -> bool:
+def component_reference(config: dict[str, Any], name: str = COMPONENT_NAME) -> str | None:
+    """Where the configuration includes the component ``name`` from, as its ``include:`` says
+    (``$CI_SERVER_FQDN/<project path>/<name>``, without ``@<version>``); None when it does not."""
     found = config.get("include")
     entries = found if isinstance(found, list) else [found]
     for entry in entries:
-        if isinstance(entry, dict) and isinstance(entry.get("component"), str):
-            where = entry["component"].partition("@")[0]
+        reference = entry.get("component") if isinstance(entry, dict) else None
+        if isinstance(reference, str):
+            where = reference.partition("@")[0]
             if where.rsplit("/", 1)[-1] == name:
-                return True
-    return False
+                return where
+    return None
+
+
+def configuration(text: str) -> dict[str, Any] | None:
+    """The configuration of a ``.gitlab-ci.yml`` (after its ``spec:`` header, if any); None when
+    it is no YAML mapping."""
+    try:
+        documents = list(yaml.safe_load_all(text))
+    except yaml.YAMLError:
+        return None
+    config = documents[-1] if documents else None
+    return config if isinstance(config, dict) else None
 
 
 def _block(lines: list[str], start: int, key: str) -> tuple[int, int, str] | None:
@@ -174,7 +189,7 @@ def add_include(text: str, item: str, name: str, stage: str) -> Added:
     """``text`` (a ``.gitlab-ci.yml``) with ``item`` (one entry of ``include:``, of the component
     ``name``) added, and ``stage`` added to its ``stages:`` when it lists stages without it."""
     start, config = _documents(text, item)
-    if _includes_component(config, name):
+    if component_reference(config, name) is not None:
         return Added(text, ())
     lines = text.splitlines()
     changes = ["pto_bot's include"]

@@ -18,12 +18,12 @@ from ..adapters.offline import OfflineTracker
 from ..domain.policy import OFFLINE_BOT
 from ..domain.policy_file import load_policy
 from ..errors import ConfigError
-from ..reports.coverage_view import build_view
-from ..reports.site import report_files, write_report
+from ..reports.site import report_files
 from ..reports.transcript import transcript
 from .folders import check_folder
 from .read import query
 from .reconcile import reconcile
+from .report import publish
 from .run_log import describe
 
 DEMO_NOW = datetime(2026, 11, 23, 14, 0, tzinfo=UTC)
@@ -103,8 +103,8 @@ def run_demo(
     second = reconcile(policy, tracker, DEMO_NOW, dry_run=False)
     after = tracker.read(query(policy, DEMO_NOW))
     (workdir / "transcript.md").write_text(transcript(after, bot), "utf-8")
-    view = build_view(second.plan, policy.reports.weeks, project=after.project)
-    write_report(view, policy, report)
+    assert second.view is not None  # a scheduled run's
+    publish(second.view, policy, report, public_calendar=False, public_only=False)
     out.write(
         f"\nSecond run on the same file: {second.result.writes} writes"
         f"{' (nothing changed, so nothing to do)' if not second.result.results else ''}.\n"

@@ -30,7 +30,7 @@ from ..domain.calendar import supported_countries
 from ..domain.policy import USERNAME_RE
 from ..domain.policy_file import parse_policy, policy_schema
 from ..errors import ConfigError
-from .ci_include import CI_FILE, add_include
+from .ci_include import CI_FILE, COMPONENT_NAME, add_include
 from .folders import check_folder, write_files
 from .scaffold_text import environment
 from .setups import SET_UPS, SetUp, set_up_for
@@ -45,7 +45,6 @@ TITLES = {
 }
 #: Where teams include the component from: pto_bot's project on the same GitLab instance.
 COMPONENT = f"$CI_SERVER_FQDN/tools/pto-bot/pto-bot@v{__version__}"
-COMPONENT_NAME = "pto-bot"
 COMPONENT_STAGE = "deploy"  # the component's default stage input
 Ask = Callable[[str], str]
 

@@ -137,33 +137,41 @@ def open_project(
 ) -> Opened:
     """The policy (read from ``options`` unless given), the moment, the tracker and the bot's
     identity (:func:`bot_identity`), before anything is read."""
-    policy = policy or load_policy(options.policy)
+    policy = policy or read_policy(options)
     moment = parse_now(options.now)
     tracker = open_tracker(policy, options.offline, moment, env, cache_path(options.cache, env))
     bot = bot_identity(policy, tracker, options.policy, writes)
     return Opened(policy, moment, tracker, bot)
 
 
-def read_project(options: ReadOptions, env: Mapping[str, str], full: bool = False) -> Project:
+def read_policy(options: ReadOptions) -> Policy:
+    """The policy file ``options`` names, read and checked."""
+    return load_policy(options.policy)
+
+
+def read_project(
+    options: ReadOptions, env: Mapping[str, str], full: bool = False, policy: Policy | None = None
+) -> Project:
     """The read of the read-only commands (report, metrics, check); ``full``: all the closed
-    history of :data:`FULL_HISTORY` (metrics), not only what the rules need."""
-    o = open_project(options, env, writes=False)
+    history of :data:`FULL_HISTORY` (metrics), not only what the rules need; ``policy``: the
+    policy, when the command has read it already."""
+    o = open_project(options, env, policy, writes=False)
     snapshot = o.tracker.read(query(o.policy, o.now, full=full))
     return Project(o.policy, o.now, o.tracker, o.bot, snapshot)
 
 
 def planned(
-    options: ReadOptions, env: Mapping[str, str], full: bool = False
+    options: ReadOptions, env: Mapping[str, str], full: bool = False, policy: Policy | None = None
 ) -> tuple[Project, Plan]:
     """The read and the plan of the read-only commands (report, metrics, check): nothing is
     applied."""
-    project = read_project(options, env, full)
+    project = read_project(options, env, full, policy)
     return project, plan(project.policy, project.snapshot, project.now, project.bot)
 
 
-def first_day(options: ReadOptions, since: date | None) -> date:
+def first_day(policy: Policy, since: date | None) -> date:
     """The first start day ``metrics`` counts: ``since``, else the policy's ``pilot.start``."""
-    found = since or load_policy(options.policy).pilot.start
+    found = since or policy.pilot.start
     if found is None:
         raise ConfigError(["metrics: give --since DATE, or set pilot.start in policy.yaml"])
     return found

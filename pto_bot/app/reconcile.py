@@ -1,8 +1,10 @@
 """A run: read, plan, apply (only the issues an event can change, for the webhook job), open the
 pilot's check-in when it is due, report on the dashboard, commit.
 
-The plan is made once. The dashboard is planned from that plan and from what the writes did (the
-run's problems), after them; the tracker then keeps what the next run needs (:meth:`commit`).
+The plan is made once. The coverage view of a scheduled run is built once, after the writes (the
+fallback requests they opened named by their number): the dashboard and ``--report`` both show it.
+The dashboard is planned from the plan, the view and what the writes did (the run's problems);
+the tracker then keeps what the next run needs (:meth:`commit`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ..plan.scope import event_scope, within
 from ..reports.checkin import checkin_actions
 from ..reports.coverage_view import build_view, with_opened
 from ..reports.dashboard import dashboard_actions
+from ..reports.view import CoverageView
 from .apply import Applied, apply
 from .away import scan_for, unanswered
 from .exits import EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL
@@ -40,6 +43,7 @@ class Run:
     result: Applied
     kept: tuple[str, ...] = ()  # what the tracker said when keeping its memory
     warnings: tuple[str, ...] = ()  # worth saying, no failure: the time-off calendar unread
+    view: CoverageView | None = None  # what the reports show; None for an event's run
 
     @property
     def problems(self) -> list[str]:
@@ -100,9 +104,14 @@ def reconcile(
         the_plan = replace(the_plan, actions=tuple(within(the_plan.actions, scope)))
     result = apply(tracker, the_plan.actions, dry_run=dry_run, notifier=notifier)
     unanswered(tracker, the_plan, result)
-    if result.stopped is None and event_iid is None:
-        result.extend(apply(tracker, checkin_actions(the_plan), dry_run=dry_run))
-        _dashboard(tracker, dry_run, the_plan, result, warnings)
+    view = None
+    if event_iid is None:
+        going = result.stopped is None
+        if going:
+            result.extend(apply(tracker, checkin_actions(the_plan), dry_run=dry_run))
+        view = _run_view(the_plan, result, snapshot.project)
+        if going:
+            _dashboard(tracker, dry_run, the_plan, view, result, warnings)
     kept: list[str] = []
     if not dry_run and result.stopped is None:
         world = the_plan.world
@@ -110,20 +119,30 @@ def reconcile(
             world.dashboard.iid if world.dashboard is not None else result.created.get("dashboard")
         )
         kept = tracker.commit(home, whole=event_iid is None)
-    return Run(snapshot, the_plan, result, tuple(kept), warnings)
+    return Run(snapshot, the_plan, result, tuple(kept), warnings, view)
 
 
-def _dashboard(
-    tracker: Tracker, dry_run: bool, the_plan: Plan, result: Applied, warnings: Sequence[str]
-) -> None:
-    """The dashboard, from the run's plan, with the run's problems and warnings."""
-    problems = [*problems_of(the_plan, result), *warnings]
-    view = build_view(the_plan, the_plan.world.policy.reports.weeks)
+def _run_view(the_plan: Plan, result: Applied, project: str) -> CoverageView:
+    """The coverage view after the run's writes: the fallback requests they opened (request iid
+    -> the new issue's iid) named by their number."""
+    view = build_view(the_plan, the_plan.world.policy.reports.weeks, project=project or None)
     requests = {r.iid for r in the_plan.world.requests}
     opened = {
         r: result.created[fallback_key(r)] for r in requests if fallback_key(r) in result.created
     }
-    view = with_opened(view, opened)
+    return with_opened(view, opened)
+
+
+def _dashboard(
+    tracker: Tracker,
+    dry_run: bool,
+    the_plan: Plan,
+    view: CoverageView,
+    result: Applied,
+    warnings: Sequence[str],
+) -> None:
+    """The dashboard, from the run's plan and view, with the run's problems and warnings."""
+    problems = [*problems_of(the_plan, result), *warnings]
     actions = dashboard_actions(the_plan.world, view, problems)
     result.extend(apply(tracker, actions, dry_run=dry_run))
 

@@ -1,13 +1,13 @@
 """Writing the coverage report (``pto-bot report``, and ``reconcile --report``): its folder is
-checked before anything is read or written, then the report of a plan is written there."""
+checked before anything is read or written, then the report of a coverage view is written there."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..plan.planner import Plan
-from ..reports.coverage_view import build_view
+from ..domain.policy import Policy
 from ..reports.site import report_files, write_report
+from ..reports.view import CoverageView
 from .folders import check_folder
 
 
@@ -20,18 +20,14 @@ def check_report_folder(
 
 
 def publish(
-    the_plan: Plan,
+    view: CoverageView,
+    policy: Policy,
     folder: Path,
-    project: str,
-    weeks: int | None = None,
     *,
     public_calendar: bool,
     public_only: bool,
 ) -> str:
-    """Write the report of ``the_plan`` into ``folder``; one line per file written (its size).
-    ``weeks``: the timeline's length (default: the policy's ``reports.weeks``)."""
-    policy = the_plan.world.policy
-    view = build_view(the_plan, weeks or policy.reports.weeks, project=project or None)
+    """Write the report of ``view`` into ``folder``; one line per file written (its size)."""
     sizes = write_report(
         view, policy, folder, public_calendar=public_calendar, public_only=public_only
     )

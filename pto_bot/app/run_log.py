@@ -11,7 +11,7 @@ from ..domain.policy import Policy
 from ..domain.snapshot import Snapshot
 from ..plan.actions import Action, CreateIssue, PostNote, Reply, resolve_refs, target
 from ..plan.planner import Plan
-from ..render.engine import local_time
+from ..render.engine import days_text, local_time
 from ..rules import approval, fallback, going_live
 from ..rules.evaluation import Cover, Evaluated, Status
 from .apply import Applied, WriteStatus
@@ -39,7 +39,7 @@ def _request_line(ev: Evaluated) -> str:
     by_backup: dict[str, list[str]] = {}
     for cover in ev.covers:
         if cover.backup:
-            when = "" if ev.whole(cover) else " " + _when(ev, cover)
+            when = _when(ev, cover)
             by_backup.setdefault(f"{cover.backup} ({cover.how})", []).append(
                 cover.account.name + when
             )
@@ -48,20 +48,16 @@ def _request_line(ev: Evaluated) -> str:
             "backups: " + "; ".join(f"{b}: {', '.join(a)}" for b, a in sorted(by_backup.items()))
         )
     if ev.uncovered:
-        parts.append(
-            "open: "
-            + ", ".join(
-                c.account.name + ("" if ev.whole(c) else " " + _when(ev, c)) for c in ev.uncovered
-            )
-        )
+        parts.append("open: " + ", ".join(c.account.name + _when(ev, c) for c in ev.uncovered))
     if ev.problems and ev.status is Status.NEEDS_INFO:
         parts.append("problems: " + _problems(ev))
     return " · ".join(parts)
 
 
 def _when(ev: Evaluated, cover: Cover) -> str:
-    """The part of the request ``cover`` is for."""
-    return "(" + ", ".join(f"{a} – {b}" if a != b else str(a) for a, b in ev.spans(cover)) + ")"
+    """`` (the days)`` of the request ``cover`` is for; "" when it is for the whole of it."""
+    days = days_text(ev.part(cover))
+    return f" ({days})" if days else ""
 
 
 def _body_preview(action: Action, limit: int = 40) -> list[str]:

@@ -46,17 +46,18 @@ def register(sub: Subparsers) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..app.exits import EXIT_OK, EXIT_PARTIAL
-    from ..app.read import first_day, history_horizon, planned
+    from ..app.read import first_day, history_horizon, planned, read_policy
     from ..app.run_log import problems_of
     from ..errors import ConfigError
     from ..reports.metrics import compute_metrics
     from ..reports.metrics_text import render_markdown, to_json
 
     options = read_options(args)
-    since = first_day(options, args.since)
+    policy = read_policy(options)
+    since = first_day(policy, args.since)
     if args.until is not None and args.until < since:
         raise ConfigError([f"metrics: --until {args.until} is before --since {since}"])
-    project, the_plan = planned(options, os.environ, full=True)
+    project, the_plan = planned(options, os.environ, full=True, policy=policy)
     metrics = compute_metrics(the_plan, since, args.until)
     if args.json:
         out.write(json.dumps(to_json(metrics), indent=2, ensure_ascii=False) + "\n")

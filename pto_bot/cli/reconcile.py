@@ -49,5 +49,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     out.write(describe(done.plan, done.result, dry_run=args.dry_run, snapshot=done.snapshot))
     out.write(describe_warnings(done.warnings))
     if args.report is not None:
-        out.write(publish(done.plan, Path(args.report), done.snapshot.project, **calendar))
+        assert done.view is not None  # a scheduled run's: the one its dashboard shows
+        out.write(publish(done.view, done.plan.world.policy, Path(args.report), **calendar))
     return done.exit_code

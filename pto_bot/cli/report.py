@@ -43,13 +43,17 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..app.report import check_report_folder, publish
     from ..app.run_log import problems_of
     from ..errors import ConfigError
+    from ..reports.coverage_view import build_view
 
     if args.weeks is not None and not 1 <= args.weeks <= 52:  # before any read
         raise ConfigError([f"--weeks: {args.weeks} is out of range; give 1 to 52"])
     calendar = {"public_calendar": args.public_calendar, "public_only": args.public_calendar_only}
     check_report_folder("--out", Path(args.out), **calendar)
     project, the_plan = planned(read_options(args), os.environ)  # nothing is applied
-    out.write(publish(the_plan, Path(args.out), project.snapshot.project, args.weeks, **calendar))
+    policy = the_plan.world.policy
+    path = project.snapshot.project or None
+    view = build_view(the_plan, args.weeks or policy.reports.weeks, project=path)
+    out.write(publish(view, policy, Path(args.out), **calendar))
     problems = problems_of(the_plan)
     for problem in problems:
         out.write(f"warning: {problem}\n")

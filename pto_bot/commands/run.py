@@ -12,6 +12,7 @@ from ..domain.accounts import Account, account_key
 from ..domain.ledger import LedgerEntry, Span
 from ..domain.usernames import same_user
 from ..domain.world import World
+from ..render.engine import days_text
 from ..render.text import safe
 from ..rules.evaluation import Cover, Evaluated, Evaluation, Status
 from ..rules.rotation import is_lead
@@ -120,10 +121,7 @@ def stretches(req: Evaluated, covers: Sequence[Cover]) -> tuple[Span, ...] | Non
 def when(req: Evaluated, covers: Sequence[Cover]) -> str:
     """The dates ``covers`` are for, as people read them."""
     found = stretches(req, covers)
-    if found is None:
-        r = req.request
-        return f"{r.start} – {r.end}"
-    return ", ".join(f"{a} – {b}" if a != b else str(a) for a, b in found)
+    return days_text(((req.request.start, req.request.end),) if found is None else found)
 
 
 def theirs(run: Run, verb: str) -> tuple[Evaluated, list[str], str, list[str]] | str:

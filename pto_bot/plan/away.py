@@ -53,7 +53,7 @@ def prepare(world: World, evaluation: Evaluation, scan: Scan | None) -> Away:
     policy = world.policy
     today = evaluation.today
     absences = rules.absences(world, evaluation, today - timedelta(days=KEPT_DAYS))
-    where = rules.places(world)
+    where = rules.places(policy, world.accounts)
     found: list[tuple[Absence, Mention]] = []
     asking: list[tuple[Absence, Mention]] = []
     team = frozenset(user_key(u) for u in (*policy.engineers, policy.team.manager, world.bot))

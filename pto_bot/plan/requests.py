@@ -10,7 +10,7 @@ from typing import Any
 
 from ..domain.markers import CoverageState, Shifts
 from ..domain.topics import Topic, cover_topic
-from ..render import reminder_wording, wording
+from ..render import approval_wording, reminder_wording, wording
 from ..rules import approval, counting, going_live, history, reminders
 from ..rules.coverage import announced as shifts
 from ..rules.evaluation import Evaluated, Status
@@ -215,7 +215,9 @@ def _approval(ctx: Context, ev: Evaluated) -> list[Action]:
     would = replace(ev, status=Status.ACTIVE, covers=ev.proposed) if held else None
     away = approval.manager_away(ctx.world, ctx.today) if held else None
     deputy = away is not None and ctx.policy.approval.deputy is not None
-    body = wording.approval_note(ev, ctx.policy, would, away.end if deputy and away else None)
+    body = approval_wording.approval_note(
+        ev, ctx.policy, would, away.end if deputy and away else None
+    )
     extra = {"deputy": True} if deputy else {}
     asked = announce(existing, ev.iid, Topic.APPROVAL, body, "too many people out", key, **extra)
     return asked + (follow_ups(ctx, ev) if held else [])

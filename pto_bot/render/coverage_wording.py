@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..domain.policy import Policy
 from ..rules.evaluation import Evaluated
 from .engine import Trusted, render
-from .wording import cover_row, stretches
+from .wording import cover_row
 
 
 def title(ev: Evaluated) -> str:
@@ -39,14 +39,5 @@ def starts_note(ev: Evaluated) -> str:
         engineer=r.engineer,
         end=r.end,
         back=ev.return_day,
-        covers=[
-            {
-                "name": c.account.name,
-                "backup": c.backup,
-                "when": stretches(ev, c),
-                "model": c.account.model,
-            }
-            for c in ev.covers
-            if c.backup
-        ],
+        covers=[cover_row(ev, c) for c in ev.covers if c.backup],
     )

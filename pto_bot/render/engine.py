@@ -9,6 +9,7 @@ which keeps it as written but inert.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, tzinfo
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -50,10 +51,22 @@ def plain(username: str) -> Trusted:
     return Trusted(f"`{username}`") if USERNAME_RE.match(username) else Trusted(safe(username))
 
 
+def days_text(stretches: Iterable[tuple[date, date]], *, weekday: bool = False) -> Trusted:
+    """Stretches of days as people read them: ``2026-12-07 – 2026-12-09, 2026-12-11`` (a
+    one-day stretch is its day), each day with its weekday (``Mon 2026-12-07``) when
+    ``weekday``; "" for none."""
+    form = "%a %Y-%m-%d" if weekday else "%Y-%m-%d"
+    return Trusted(
+        ", ".join(
+            a.strftime(form) if a == b else f"{a.strftime(form)} – {b.strftime(form)}"
+            for a, b in stretches
+        )
+    )
+
+
 def dates_of(start: date, end: date) -> Trusted:
-    if start == end:
-        return Trusted(start.strftime("%a %Y-%m-%d"))
-    return Trusted(f"{start.strftime('%a %Y-%m-%d')} – {end.strftime('%a %Y-%m-%d')}")
+    """One stretch of days, each with its weekday: ``Mon 2026-12-07 – Fri 2026-12-11``."""
+    return days_text(((start, end),), weekday=True)
 
 
 def local_time(moment: datetime, tz: tzinfo) -> Trusted:

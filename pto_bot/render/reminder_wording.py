@@ -10,7 +10,7 @@ from ..domain.accounts import Account
 from ..domain.policy import Policy
 from ..rules.evaluation import Cover, Evaluated
 from ..rules.reminders import checklist
-from .engine import Trusted, render
+from .engine import Trusted, days_text, render
 from .wording import markdown, stretches
 
 
@@ -29,13 +29,9 @@ def playbooks_note(ev: Evaluated, policy: Policy, stale: list[Account]) -> str:
 
 def checklist_note(ev: Evaluated, policy: Policy) -> str:
     r = ev.request
-    whole = f"{ev.request.start} – {ev.request.end}"  # as a time-off tool takes them
+    whole = days_text(((r.start, r.end),))  # as a time-off tool takes them
     rows = [
-        {
-            "name": c.account.name,
-            "backup": c.backup,
-            "dates": ", ".join(f"{a} – {b}" for a, b in ev.spans(c)),
-        }
+        {"name": c.account.name, "backup": c.backup, "dates": days_text(ev.spans(c))}
         for c in ev.covers
     ]
     rows += [{"name": a.name, "backup": None, "dates": whole} for a in ev.global_support]

@@ -7,15 +7,24 @@ from __future__ import annotations
 from ..domain.policy import Policy
 from ..rules.time_off import Mismatch, Span
 from .engine import Trusted, mention, plain, render
+from .request_form import request_form
 
 
 def request_description(span: Span, whole: Span, started: bool) -> str:
     return render(
         "from_calendar.md.j2",
+        form=Trusted(
+            request_form(
+                span.engineer,
+                span.first,
+                span.last,
+                "emergency" if started else "planned",
+                source="calendar",
+            )
+        ),
         engineer=span.engineer,
         first=span.first,
         last=span.last,
-        kind="emergency" if started else "planned",
         part=(span.first, span.last) != (whole.first, whole.last),
         whole_end=whole.last,
         started=started,

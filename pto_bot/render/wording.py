@@ -19,11 +19,12 @@ from ..domain.request_form import PtoRequest
 from ..rules.counting import informs_manager, posts_for_visibility
 from ..rules.coverage import weight
 from ..rules.evaluation import Cover, Evaluated, Status
-from .engine import Trusted, dates_of, plain, render
+from .engine import Trusted, dates_of, days_text, plain, render
 from .text import code, safe
 
 
-def _peak(ev: Evaluated) -> Trusted:
+def peak(ev: Evaluated) -> Trusted:
+    """The working days with the most people out, the first five named."""
     days = ev.peak_days
     if not days:
         return Trusted("no working day")
@@ -33,9 +34,7 @@ def _peak(ev: Evaluated) -> Trusted:
 
 def stretches(ev: Evaluated, c: Cover) -> Trusted:
     """The days ``c`` is for, when it is part of the request (``""`` for the whole of it)."""
-    if ev.whole(c):
-        return Trusted("")
-    return Trusted(", ".join(str(dates_of(a, b)) for a, b in ev.spans(c)))
+    return days_text(ev.part(c), weekday=True)
 
 
 def cover_row(ev: Evaluated, c: Cover) -> dict[str, Any]:
@@ -49,6 +48,7 @@ def cover_row(ev: Evaluated, c: Cover) -> dict[str, Any]:
         "how": Trusted(how),
         "how_note": Trusted(f" ({how})" if how else ""),
         "when": Trusted(f" for {when}" if when else ""),
+        "stretches": when,  # "" for the whole request
         "dates": when or dates_of(ev.request.start, ev.request.end),
         "confirmed": c.confirmed,
         "holidays": [(d, name) for d, name in c.holidays],
@@ -79,7 +79,7 @@ def coverage_note(
         kind=r.kind,
         status=ev.status.value,
         count=ev.count,
-        peak=_peak(ev),
+        peak=peak(ev),
         others=ev.overlapping,
         manager=policy.team.manager,
         deputy=policy.approval.deputy,
@@ -216,32 +216,6 @@ def markdown(found: Problem) -> Trusted:
     inert code span."""
     shown = [code(v) if isinstance(v, Code) else safe(v) for v in found.values]
     return Trusted(found.text.format(*shown))
-
-
-def approval_note(
-    ev: Evaluated, policy: Policy, would: Evaluated | None = None, away: date | None = None
-) -> str:
-    """The manager's one note per decision: who would be out, and the coverage the request would
-    get if approved (``would``), so they can judge whether it is feasible. ``away``: the manager
-    is out until that day, so the deputy is asked instead."""
-    return render(
-        "approval.md.j2",
-        emergency=ev.request.kind == "emergency",
-        manager=policy.team.manager,
-        deputy=policy.approval.deputy if away is not None else None,
-        away_end=away,
-        engineer=ev.request.engineer,
-        start=ev.request.start,
-        end=ev.request.end,
-        count=ev.count,
-        peak=_peak(ev),
-        others=ev.overlapping,
-        threshold=policy.thresholds.approval,
-        command=Trusted(policy.bot.command),
-        covers=[cover_row(would, c) for c in would.covers] if would else [],
-        global_support=[a.name for a in would.global_support] if would else [],
-        judged=would is not None,
-    )
 
 
 def lead_time_note(ev: Evaluated, policy: Policy, days: int) -> str:

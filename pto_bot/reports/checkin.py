@@ -24,7 +24,7 @@ from ..render.engine import Trusted, local_time, render
 from ..rules import approval, pilot
 from ..rules.counting import band
 from ..rules.evaluation import Evaluated, Status
-from .metrics import Metrics, answered_commands, compute_metrics
+from .metrics import Answered, Metrics, answered_commands, compute_metrics
 
 TITLE = "Pod pilot check-in"
 
@@ -59,7 +59,8 @@ def checkin_actions(plan: Plan) -> list[Action]:
         data = read_marker(issue.description) or {}
         if data.get("t") == Topic.CHECKIN and data.get("review") == review.isoformat():
             return []  # opened once, whatever became of it
-    metrics = compute_metrics(plan, start, review)
+    answered = answered_commands(plan, plan.now)
+    metrics = compute_metrics(plan, start, review, answered)
     text = render(
         "checkin.md.j2",
         team=policy.team.name,
@@ -70,7 +71,7 @@ def checkin_actions(plan: Plan) -> list[Action]:
         m=metrics,
         weeks=_weeks_out(plan, start, min(review, today)),
         fallbacks=_fallbacks(plan, metrics),
-        waits=_waits(plan, start, review),
+        waits=_waits(plan, start, review, answered),
         last_off=_last_off(plan),
         questions=policy.pilot.questions,
     )
@@ -129,11 +130,12 @@ def _fallbacks(plan: Plan, metrics: Metrics) -> list[dict[str, object]]:
     return rows
 
 
-def _waits(plan: Plan, start: date, review: date) -> list[Wait]:
+def _waits(plan: Plan, start: date, review: date, answered: Answered) -> list[Wait]:
     """The requests starting in the period that were held for approval, and how long each
-    waited, in working hours: from the manager's approval note to the comment that decided."""
+    waited, in working hours: from the manager's approval note to the comment that decided
+    (``answered``: the commands read, and when each was answered)."""
     world, policy = plan.world, plan.world.policy
-    ledger, answered_at, _ = answered_commands(plan, plan.now)
+    ledger, answered_at, _ = answered
     waits = []
     for ev in plan.evaluation.requests:
         r = ev.filed.form

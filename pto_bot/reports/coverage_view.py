@@ -68,7 +68,7 @@ def _request_row(ev: Evaluated, today: date) -> RequestRow:
                 how=c.how,
                 fallback=c.fallback,
                 backup_holidays=c.holidays,
-                stretches=() if ev.whole(c) else ev.spans(c),
+                stretches=ev.part(c),
                 confirmed=c.confirmed,
             )
             for c in ev.covers

@@ -15,7 +15,7 @@ from ..domain.markers import with_marker
 from ..domain.topics import Topic
 from ..domain.world import World
 from ..plan.actions import Action, CreateIssue, EditIssue, SetState
-from ..render.engine import Trusted, dates_of, local_time, render
+from ..render.engine import Trusted, days_text, local_time, render
 from ..render.text import safe
 from .view import CoverageView, DayCount, RequestRow
 
@@ -59,7 +59,7 @@ def _summary(row: RequestRow) -> Trusted:
     parts = []
     for cover in row.covers:
         who = f"`{cover.backup}`" if cover.backup else "**open**"
-        when = ", ".join(str(dates_of(a, b)) for a, b in cover.stretches)
+        when = days_text(cover.stretches, weekday=True)
         confirmed = " ✓" if cover.confirmed else ""
         parts.append(f"{safe(cover.account)}: {who}{confirmed}" + (f" ({when})" if when else ""))
     if row.global_support:

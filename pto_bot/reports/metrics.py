@@ -115,7 +115,13 @@ class Metrics:
 
 
 # -- computing ----------------------------------------------------------------------------------
-def compute_metrics(plan: Plan, since: date, until: date | None) -> Metrics:
+Answered = tuple[list[LedgerEntry], dict[str, datetime], int]  # what answered_commands says
+
+
+def compute_metrics(
+    plan: Plan, since: date, until: date | None, answered: Answered | None = None
+) -> Metrics:
+    """``answered``: :func:`answered_commands` of the plan, when the caller has it already."""
     world, evaluation = plan.world, plan.evaluation
     policy = world.policy
     tz = policy.tz
@@ -149,7 +155,7 @@ def compute_metrics(plan: Plan, since: date, until: date | None) -> Metrics:
             planned += 1
             on_time += int(opened_in_time(ev, policy))
 
-    ledger, answered_at, pending_commands = answered_commands(plan, now)
+    ledger, answered_at, pending_commands = answered or answered_commands(plan, now)
     in_scope = {ev.iid for ev in chosen}
     decided = [e for e in ledger if e.ok and e.request in in_scope]
     fallbacks = _fallbacks(plan, now, in_range, ledger, answered_at)
@@ -185,9 +191,7 @@ def compute_metrics(plan: Plan, since: date, until: date | None) -> Metrics:
     )
 
 
-def answered_commands(
-    plan: Plan, now: datetime
-) -> tuple[list[LedgerEntry], dict[str, datetime], int]:
+def answered_commands(plan: Plan, now: datetime) -> Answered:
     """Every command read (recorded, then those this run answers) and when each was answered."""
     me = plan.world.me
     answered_at: dict[str, datetime] = {}

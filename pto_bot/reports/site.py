@@ -26,6 +26,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..domain.policy import Policy
 from ..render.compiled import Compiled
+from ..render.engine import days_text
 from .coverage_view import view_to_json
 from .timeline import timeline
 from .view import CoverageView, RequestRow
@@ -133,7 +134,7 @@ def _description(r: RequestRow, accounts: bool) -> str:
             lines.append("Backups:")
             for c in r.covers:
                 who = f"{c.backup} ({c.how})" if c.backup else "nobody yet (fallback request)"
-                when = ", ".join(f"{a} – {b}" for a, b in c.stretches)
+                when = days_text(c.stretches)
                 lines.append(f"- {c.account}: {who}" + (f", {when}" if when else ""))
         if r.global_support:
             lines.append("Global Support handles: " + ", ".join(r.global_support))

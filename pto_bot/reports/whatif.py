@@ -18,6 +18,8 @@ from ..domain.request_form import parse_request
 from ..domain.snapshot import Issue, Snapshot
 from ..errors import ConfigError
 from ..plan.planner import Plan, plan
+from ..render.engine import days_text
+from ..render.request_form import request_form
 from ..rules.evaluate import if_approved
 from ..rules.evaluation import Evaluated, Evaluation, Status
 
@@ -52,14 +54,9 @@ class WhatIf:
 
 def description(engineer: str, start: str, end: str, emergency: bool, backups: str = "") -> str:
     """A PTO request body in the issue template's field format."""
-    return (
-        "## PTO request\n\n"
-        f"- **Engineer:** @{engineer.removeprefix('@')}\n"
-        f"- **Start:** {start}\n"
-        f"- **End:** {end}\n"
-        f"- **Type:** {'emergency' if emergency else 'planned'}\n"
-        f"- **Backups:** {backups}\n"
-        "- **Notes:** what-if check (pto-bot check)\n"
+    kind = "emergency" if emergency else "planned"
+    return request_form(
+        engineer, start, end, kind, backups=backups, notes="what-if check (pto-bot check)"
     )
 
 
@@ -147,7 +144,8 @@ def _cover_map(ev: Evaluated) -> dict[str, str | None]:
     """Account -> who covers it: a backup, several with their dates, or None (nobody)."""
     found: dict[str, list[str]] = {}
     for c in ev.covers:
-        when = "" if ev.whole(c) else " " + ", ".join(f"{a} – {b}" for a, b in ev.spans(c))
+        days = days_text(ev.part(c))
+        when = f" {days}" if days else ""
         found.setdefault(c.account.name, []).append(f"@{c.backup}{when}" if c.backup else "")
     return {
         account: ", ".join(w or "nobody" for w in who) if any(who) else None

@@ -7,6 +7,7 @@ from datetime import date
 
 from ..domain.calendar import holidays_in
 from ..domain.policy import Policy
+from ..render.engine import days_text
 from ..render.fallback_wording import fallback_reason
 from ..rules import counting
 from ..rules.evaluation import Evaluated, Status
@@ -33,7 +34,8 @@ def _coverage_lines(w: WhatIf, ev: Evaluated) -> list[str]:
     for c in ev.covers:
         a = c.account
         kind = f"{a.priority}, {a.model}"
-        when = "" if ev.whole(c) else ", " + ", ".join(f"{x} – {y}" for x, y in ev.spans(c))
+        days = days_text(ev.part(c))
+        when = f", {days}" if days else ""
         if c.backup:
             holiday = "; ".join(f"{d:%a %Y-%m-%d} {n}" for d, n in c.holidays)
             extra = f" — holiday {holiday}" if holiday else ""

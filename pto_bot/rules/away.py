@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta, tzinfo
 from functools import partial
 
-from ..domain.accounts import account_key
+from ..domain.accounts import Account, account_key
 from ..domain.away import (
     TEAM,
     Absence,
@@ -22,6 +22,7 @@ from ..domain.away import (
 )
 from ..domain.markers import read_marker
 from ..domain.mentions import mentions
+from ..domain.policy import Policy
 from ..domain.topics import Topic
 from ..domain.usernames import BotIdentity, same_user, user_key
 from ..domain.world import World
@@ -82,26 +83,27 @@ def watched(world: World, today: date, kept_days: int) -> dict[int, date]:
     return found
 
 
-def places(world: World) -> Places:
+def places(policy: Policy, accounts: Iterable[Account]) -> Places:
     """Where each account is discussed: its playbook in the team project, and its collaboration
-    projects (the playbook's field, and the policy's list)."""
+    projects (the playbook's field, as far as the policy allows it, and the policy's list)."""
+    accounts = tuple(accounts)
     projects: dict[str, list[str]] = {}
-    by_key = {a.key: a.name for a in world.accounts}
+    by_key = {a.key: a.name for a in accounts}
 
     def add(path: str, account: str) -> None:
         names = projects.setdefault(path.casefold(), [])
         if account not in names:
             names.append(account)
 
-    for account in world.accounts:
+    for account in accounts:
         for path in account.collaboration:
             add(path, account.name)
-    for name, paths in world.policy.out_of_office.projects.items():
+    for name, paths in policy.out_of_office.projects.items():
         for path in paths:
             add(path, by_key.get(account_key(name), name))
     return Places(
         projects={k: tuple(v) for k, v in sorted(projects.items())},
-        playbooks={a.iid: a.name for a in world.accounts},
+        playbooks={a.iid: a.name for a in accounts},
     )
 
 

@@ -117,6 +117,11 @@ class Evaluated:
             return ((self.request.start, self.request.end),)
         return spans(cover.days, self.period)
 
+    def part(self, cover: Cover) -> tuple[Span, ...]:
+        """The stretches of the request ``cover`` is for when it is part of it; () when it is
+        for the whole of it (what the wording then leaves unsaid)."""
+        return () if self.whole(cover) else self.spans(cover)
+
     def whole(self, cover: Cover) -> bool:
         """``cover`` is for every working day off of the request."""
         return set(cover.days) >= set(self.daily)

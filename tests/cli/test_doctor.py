@@ -296,8 +296,15 @@ def test_a_deputy_who_is_no_member_is_told_to_be_added() -> None:
     assert "✗ not members of support/ase: rlead; add them under Manage > Members" in " ".join(lines)
 
 
+def customers_allowed(team: Team) -> None:
+    """The policy lets the bot into the customers' group, as a team answering there would."""
+    text = Path(team.policy).read_text(encoding="utf-8")
+    Path(team.policy).write_text(text.replace("  groups: []", "  groups: [customers]", 1))
+
+
 def test_each_collaboration_project_is_checked_for_reading_and_commenting(here: Team) -> None:
     ready(here)
+    customers_allowed(here)
     iid = here.playbook("Acme Corp", "klang")
     here.fake.issues[iid]["description"] = "- **Collaboration project:** customers/acme\n"
     other = here.playbook("Initech", "klang")
@@ -325,6 +332,26 @@ def test_each_collaboration_project_is_checked_for_reading_and_commenting(here: 
     )
     assert {method for method, _ in calls} == {"GET"}
     assert len(calls) == 16 + 3  # one read per collaboration project
+
+
+def test_a_collaboration_project_the_policy_does_not_allow_is_neither_read_nor_advised(
+    here: Team,
+) -> None:
+    ready(here)
+    iid = here.playbook("Acme Corp", "klang")
+    here.fake.issues[iid]["description"] = "- **Collaboration project:** customers/acme\n"
+    here.fake.add_project("customers/acme", role=0)
+
+    code, text, calls = doctor(here)
+    assert code == 1, text
+    assert (
+        f"✗ playbook #{iid} Acme Corp: the collaboration project customers/acme is not under "
+        "out_of_office.projects or out_of_office.groups in policy.yaml: ignored" in text
+    )
+    assert "collaboration project customers/acme (" not in text
+    assert "Guest" not in text
+    assert not any("customers" in path for _, path in calls)
+    assert len(calls) == 16
 
 
 def with_gitlab_url(team: Team, url: str) -> None:
@@ -502,6 +529,40 @@ def private_component(team: Team, bot_role: int) -> None:
     fake.add_project(COMPONENT, role=bot_role)
     fake.triggers.clear()
     fake.add_trigger(owner="klang")  # the schedule is melroberts'
+
+
+@pytest.mark.parametrize(
+    "ci",
+    [
+        "include: [{component: $CI_SERVER_FQDN/tools/pto-bot/pto-bot@v0.1.0}]\n",
+        "include:\n  component: '$CI_SERVER_FQDN/tools/pto-bot/pto-bot@v0.1.0'\n",
+        "spec:\n  inputs: {}\n---\n"
+        "include:\n  - component: $CI_SERVER_FQDN/tools/pto-bot/pto-bot@v1\n",
+    ],
+    ids=["a flow list", "one mapping", "after a spec header"],
+)
+def test_the_component_project_is_found_however_the_include_is_written(here: Team, ci: str) -> None:
+    ready(here)
+    here.fake.files[".gitlab-ci.yml"] = ci
+
+    _, text, calls = doctor(here)
+
+    assert f"? {COMPONENT}'s job token allowlist is shown to its Maintainers only" in text
+    assert len(calls) == 16
+
+
+def test_a_component_named_in_a_comment_or_a_jobs_script_is_no_include(here: Team) -> None:
+    ready(here)
+    here.fake.files[".gitlab-ci.yml"] = (
+        "# include:\n#  - component: $CI_SERVER_FQDN/tools/pto-bot/pto-bot@v0.1.0\n"
+        "pto:\n  variables:\n    component: $CI_SERVER_FQDN/other/pto-bot/pto-bot@v1\n"
+        "  script: [pto-bot reconcile]\n"
+    )
+
+    _, text, calls = doctor(here)
+
+    assert "job token allowlist" not in text and "other/pto-bot" not in text
+    assert len(calls) == 14  # neither the component's project nor its job token scope
 
 
 def test_the_pipelines_users_need_reporter_on_a_private_component_project(here: Team) -> None:

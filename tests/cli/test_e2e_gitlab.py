@@ -123,6 +123,22 @@ def test_two_out_in_a_pod_opens_a_linked_fallback_issue_with_a_48_hour_deadline(
     assert team.reconcile("2026-11-20T15:00").writes == []
 
 
+def test_the_report_written_by_a_run_names_the_fallback_request_it_opened(team: Team) -> None:
+    _, second = two_out_in_alpha(team)
+    out = team.tmp / "public"
+
+    run = team.reconcile("2026-11-20T14:00", "--report", str(out))
+
+    assert run.code == 0, run.text
+    fb = team.fallback_of(second)
+    assert fb is not None
+    data = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert [(f["request"], f["iid"]) for f in data["fallbacks"]] == [(second, fb)]
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "opens on the next run" not in page
+    assert f"#{fb}" in page
+
+
 def test_three_out_waits_for_the_manager_and_only_the_manager_approves(team: Team) -> None:
     req = three_out(team)
 

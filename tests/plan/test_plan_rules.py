@@ -462,6 +462,26 @@ def test_reminders_come_on_their_day_and_once() -> None:
     assert p.raw(coverage["iid"])["state"] == "closed"  # after the handback
 
 
+def test_on_the_first_day_off_each_backup_is_told_the_days_they_cover() -> None:
+    p = Project(policy=policy_file("tam-buddy.yaml"))
+    p.playbook("Acme Rockets", "tam-avery", "normal", "auto-assigned")
+    req = p.request("tam-avery", "2026-12-07", "2026-12-11", created="2026-11-01")
+    p.request("tam-blake", "2026-12-09", "2026-12-09", created="2026-11-02")  # the buddy, a day
+    p.run("2026-11-20")
+    p.run("2026-12-04")  # the working day before: the coverage issue opens
+
+    p.run("2026-12-07")
+
+    coverage = p.coverage_of(req)
+    assert coverage is not None
+    told = p.note(coverage["iid"], "starts")
+    assert told.startswith("@tam-blake `tam-avery` is out from today until Fri 2026-12-11")
+    assert (
+        "- Acme Rockets: `tam-blake` on Mon 2026-12-07 – Tue 2026-12-08, "
+        "Thu 2026-12-10 – Fri 2026-12-11 (handles ALL its cases)"
+    ) in told
+
+
 # -- rule 8: changes ----------------------------------------------------------------------------
 def test_edited_dates_update_the_notes_in_place() -> None:
     p = Project()

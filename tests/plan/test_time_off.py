@@ -5,10 +5,12 @@ the calendar contradicts is flagged once and never changed."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from project import Project, at, everything
+from project import ROOT, Project, at, everything
 from pto_bot.app.apply import apply
 from pto_bot.domain.markers import read_marker, strip_marker
+from pto_bot.domain.policy_file import load_policy
 from pto_bot.domain.request_form import parse_request
 from pto_bot.domain.time_off import TimeOff
 from pto_bot.plan.actions import CreateIssue, PostNote
@@ -40,6 +42,25 @@ def flags(the_plan: Plan) -> list[PostNote]:
 
 
 # -- an absence nobody requested -----------------------------------------------------------------
+def test_an_absence_of_an_engineer_whose_username_has_an_underscore_opens_a_readable_request(
+    tmp_path: Path,
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text((ROOT / "policy.yaml").read_text(encoding="utf-8").replace("klang", "k_lang"))
+    p = Project(policy=load_policy(policy))
+    p.playbook("Acme Corp", "k_lang", "high", "auto-assigned")
+    absence = off("k_lang", "2026-12-07", "2026-12-11")
+
+    (made,) = opened(run(p, "2026-11-20T14:00", absence))
+
+    form = parse_request(made.description, author="pto-bot", roster=p.policy.engineers)
+    assert form.problems == ()
+    assert form.request is not None and form.request.engineer == "k_lang"
+    (request,) = [i for i in p.data["issues"] if i["title"] == made.title]
+    run(p, "2026-11-20T15:00", absence)
+    assert "pto::covered" in p.labels(request["iid"])
+
+
 def test_an_absence_nobody_requested_is_opened_as_a_request_assigned_to_the_engineer() -> None:
     p = Project()
     p.playbook("Acme Corp", "klang", "high", "auto-assigned")

@@ -318,3 +318,28 @@ def test_a_timeline_length_out_of_range_is_a_usage_error(
     assert code == 2
     assert "error: --weeks: 0 is out of range; give 1 to 52" in capsys.readouterr().err
     assert not (tmp_path / "index.html").exists()
+
+
+def test_a_one_day_stretch_of_cover_reads_as_that_day_in_the_calendar_and_the_what_if() -> None:
+    from project import everything, policy_file
+    from pto_bot.reports.site import render_ics
+    from pto_bot.reports.whatif import what_if
+    from pto_bot.reports.whatif_text import render_what_if
+
+    p = Project(policy=policy_file("tam-buddy.yaml"))
+    p.playbook("Acme Rockets", "tam-avery", "normal", "auto-assigned")
+    p.request("tam-blake", "2026-12-09", "2026-12-09", created="2026-11-02")  # the buddy, a day
+    snapshot = p.tracker(at(NOW)).read(everything())
+    w, with_it = what_if(p.policy, snapshot, at(NOW), "tam-avery", "2026-12-07", "2026-12-11")
+
+    calendar = Calendar.from_ical(render_ics(build_view(with_it), accounts=True))
+    (avery,) = [e for e in calendar.walk("VEVENT") if e["SUMMARY"] == "PTO: tam-avery"]
+    described = str(avery["DESCRIPTION"])
+    assert "- Acme Rockets: tam-blake (pod), 2026-12-07 – 2026-12-08, 2026-12-10 – 2026-12-11" in (
+        described
+    )
+    assert "- Acme Rockets: nobody yet (fallback request), 2026-12-09" in described
+    text = render_what_if(w)
+    assert "@tam-blake (pod, 2026-12-07 – 2026-12-08, 2026-12-10 – 2026-12-11)" in text
+    assert "no backup in the pod, 2026-12-09 → fallback request" in text
+    assert "2026-12-09 – 2026-12-09" not in described + text

@@ -9,13 +9,11 @@ from collections import Counter
 import yaml
 
 from ...adapters.gitlab.inspect import HIDDEN
-from ...domain.accounts import account_key, account_of
 from ...domain.policy import Policy
 from ...domain.policy_file import parse_policy
-from ...domain.snapshot import Issue
-from ...domain.usernames import BotIdentity
 from ...errors import ConfigError
-from .facts import CI_FILE, Facts
+from ..ci_include import CI_FILE
+from .facts import Facts
 from .identity import identity
 from .labels import wanted_labels
 from .report import Finding, role_name
@@ -191,14 +189,13 @@ def _roster(policy: Policy, facts: Facts) -> Finding:
     return Finding("ok", f"the {len(set(people))} people of the policy are project members")
 
 
-def _playbooks(policy: Policy, playbooks: list[Issue], bot: str) -> list[Finding]:
+def _playbooks(policy: Policy, facts: Facts) -> list[Finding]:
     labels = policy.labels
     lines = []
-    names = Counter(
-        account_key(account_of(policy, issue, BotIdentity(bot)).name) for issue in playbooks
-    )
-    for issue in sorted(playbooks, key=lambda i: i.iid):
-        account = account_of(policy, issue, BotIdentity(bot))
+    names = Counter(account.key for account in facts.accounts)
+    issues = {issue.iid: issue for issue in facts.playbooks}
+    for account in facts.accounts:
+        issue = issues[account.iid]
         problems = [p.message for p in account.problems]
         if len(issue.assignees) > 1:
             problems.append(f"{len(issue.assignees)} owners: keep one assignee, the owner")
@@ -212,7 +209,7 @@ def _playbooks(policy: Policy, playbooks: list[Issue], bot: str) -> list[Finding
             problems.append(f"another open playbook is also titled {account.name!r}: merge them")
         lines += [Finding("todo", f"playbook #{issue.iid} {account.name}: {p}") for p in problems]
     if not lines:
-        lines.append(Finding("ok", f"{len(playbooks)} open playbooks, each with one owner"))
+        lines.append(Finding("ok", f"{len(facts.accounts)} open playbooks, each with one owner"))
     return lines
 
 
@@ -263,6 +260,6 @@ def findings(policy: Policy, facts: Facts, policy_path: str = "policy.yaml") -> 
         *_webhook(facts),
         *safety(facts),
         _roster(policy, facts),
-        *_playbooks(policy, facts.playbooks, policy.bot.username or facts.user.username),
+        *_playbooks(policy, facts),
         *_collaboration(facts),
     ]

@@ -4,17 +4,13 @@ project whose code and image the team's pipelines must be allowed to use."""
 
 from __future__ import annotations
 
-import re
-
-COMPONENT_NAME = "pto-bot"
-_INCLUDE = re.compile(r"^\s*-?\s*component:\s*[\"']?([^\s\"'#]+)", re.MULTILINE)
+from ..ci_include import component_reference, configuration
 
 
 def component_project(ci_text: str) -> str | None:
-    """The path of the project the component is included from; None when none is included."""
-    for reference in _INCLUDE.findall(ci_text):
-        where, _, _version = reference.partition("@")
-        parts = where.split("/")
-        if len(parts) >= 3 and parts[-1] == COMPONENT_NAME:
-            return "/".join(parts[1:-1])
-    return None
+    """The path of the project the component is included from; None when none is included (or
+    the file cannot be read)."""
+    config = configuration(ci_text)
+    where = component_reference(config) if config is not None else None
+    parts = where.split("/") if where is not None else []
+    return "/".join(parts[1:-1]) if len(parts) >= 3 else None

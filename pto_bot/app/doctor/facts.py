@@ -8,16 +8,17 @@ from dataclasses import dataclass, field
 
 from ...adapters.gitlab.ci_settings import JobTokenScope, Secret, Trigger
 from ...adapters.gitlab.inspect import HIDDEN, Hidden, Hook, Inspector, ProjectInfo, Schedule, User
-from ...domain.accounts import account_of, collaboration_projects
+from ...domain.accounts import Account, account_of
 from ...domain.policy import Policy
 from ...domain.snapshot import Issue
 from ...domain.usernames import BotIdentity
 from ...errors import AccessError
+from ...rules.away import places
+from ..ci_include import CI_FILE
 from ..validate import PLAYBOOK_TEMPLATE, PTO_TEMPLATE
 from .component import component_project
 from .labels import wanted_labels
 
-CI_FILE = ".gitlab-ci.yml"
 TOKEN_VARIABLE = "GITLAB_TOKEN"
 CALENDAR_VARIABLE = "PTO_BOT_CALENDAR_URL"
 
@@ -51,6 +52,7 @@ class Facts:
     hooks: list[Hook] | Hidden = HIDDEN
     members: set[str] | Hidden = HIDDEN
     playbooks: list[Issue] = field(default_factory=list)
+    accounts: tuple[Account, ...] = ()  # the playbooks read as a run reads them, by iid
     triggers: list[Trigger] | Hidden = HIDDEN
     secret: Secret | Hidden | None = HIDDEN  # the CI/CD variable GITLAB_TOKEN
     calendar: Secret | Hidden | None = HIDDEN  # the CI/CD variable PTO_BOT_CALENDAR_URL
@@ -83,9 +85,13 @@ def gather(inspector: Inspector, policy: Policy, policy_path: str, fix: bool) ->
     facts.calendar = inspector.ci.secret(CALENDAR_VARIABLE)
     facts.members = inspector.member_usernames()
     facts.playbooks = inspector.open_issues(policy.labels.playbook)
-    if policy.out_of_office.answer:
-        for path, accounts in collaboration(policy, facts.playbooks).items():
-            facts.projects[path] = (accounts, inspector.other_project(path))
+    me = BotIdentity(policy.bot.username or user.username)
+    facts.accounts = tuple(
+        account_of(policy, issue, me) for issue in sorted(facts.playbooks, key=lambda i: i.iid)
+    )
+    if policy.out_of_office.answer:  # the projects a run reads: those the policy allows
+        for path, names in places(policy, facts.accounts).projects.items():
+            facts.projects[path] = (list(names), inspector.other_project(path))
     ci_text = facts.files.get(CI_FILE)
     included = component_project(ci_text) if isinstance(ci_text, str) else None
     if included is not None:
@@ -126,17 +132,3 @@ def _create_labels(inspector: Inspector, policy: Policy, facts: Facts) -> None:
         facts.labels.add(name)
         if made:
             facts.created.append(name)
-
-
-def collaboration(policy: Policy, playbooks: list[Issue]) -> dict[str, list[str]]:
-    """Each collaboration project the playbooks and the policy name, with its accounts."""
-    found: dict[str, list[str]] = {}
-    for issue in playbooks:
-        name = account_of(policy, issue, BotIdentity(policy.bot.username or "")).name
-        for path in collaboration_projects(issue.description):
-            found.setdefault(path, []).append(name)
-    for name, paths in policy.out_of_office.projects.items():
-        for path in paths:
-            if name not in found.setdefault(path, []):
-                found[path].append(name)
-    return found
