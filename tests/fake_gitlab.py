@@ -5,8 +5,10 @@ response bodies in the documented JSON shapes, offset pagination (``X-Next-Page`
 ``X-Total``, ``Link``), quick actions really executed in posted or edited notes and in issue
 descriptions (a commands-only note is not stored and answers 202), GitLab's sizes (a note over
 1,000,000 characters, a description over 1 MiB: 400), Free-tier labels (scoped labels
-are NOT exclusive), ``updated_at`` bumped on every change (``touch_interval`` emulates GitLab's
-one-minute throttle for notes), requests counted by method and path, and injectable faults.
+are NOT exclusive), ``updated_at`` bumped on every change but within a minute of the last for a
+note or a label-only change (GitLab's ThrottledTouch, ``touch_interval``), GitLab.com's per-user
+rate limits (``rate_limits``: 429 without ``Retry-After``), requests counted by method and path,
+and injectable faults.
 
 Beside issues and notes it keeps what ``pto-bot doctor`` looks at: the token's state (an expired or
 revoked token answers 401 with GitLab's OAuth-style body), project members and their access levels
@@ -124,6 +126,14 @@ def mentioned(text: str) -> frozenset[str]:
     return frozenset(name.lower() for name in _AT.findall(text))
 
 
+#: GitLab.com's limits a run can meet, per user and minute (GITLAB_FACTS "Rate limits").
+RATE_LIMITS = (
+    ("*", re.compile(r""), 2000),  # every API request
+    ("POST", re.compile(r"/issues/\d+/(?:discussions/[^/]+/)?notes$"), 60),  # notes
+    ("POST", re.compile(r"/projects/[^/]+/issues$"), 200),  # new issues
+)
+
+
 @dataclass
 class Fault:
     """Make the next ``times`` requests matching ``method`` and ``path`` (a regex searched in the
@@ -178,7 +188,12 @@ class FakeGitLab:
         self.now = START
         self.token = token
         self.bot = bot
-        self.touch_interval = timedelta(0)
+        # GitLab's ThrottledTouch: a note, or a label-only change, moves an issue's updated_at
+        # only when it is a minute old (0: every change moves it, for a test that says so)
+        self.touch_interval = timedelta(minutes=1)
+        # GitLab.com's per-user limits, in any minute: (method, path pattern, most); beyond,
+        # 429 without Retry-After (GITLAB_FACTS). Empty: no limits, for a test that says so.
+        self.rate_limits: list[tuple[str, re.Pattern[str], int]] = list(RATE_LIMITS)
         self.issues: dict[int, Json] = {}
         self.notes: dict[int, list[Json]] = {}
         self.team = Space(PROJECT_ID, PROJECT_PATH, self.issues, self.notes)
@@ -493,11 +508,28 @@ class FakeGitLab:
         if self.token_state != "active":
             body = EXPIRED if self.token_state == "expired" else REVOKED
             return 401, {"Content-Type": "application/json"}, body
+        if self._over_a_limit(method, path):
+            return self._dated(_json_reply(429, {"message": "Retry later"}))
         fault = self._take_fault(method, path)
         if fault is not None and not fault.after:
             return self._dated(self._fail(fault))
         reply = self._route(method, path, request)
         return self._dated(self._fail(fault) if fault is not None else reply)
+
+    def _over_a_limit(self, method: str, path: str) -> bool:
+        """This request (already counted) goes past one of GitLab's per-minute limits."""
+        minute_ago = self.now - timedelta(minutes=1)
+        for verb, pattern, most in self.rate_limits:
+            if (method != verb and verb != "*") or not pattern.search(path):
+                continue
+            recent = 0
+            for at, m, p in reversed(self.timed):
+                if at <= minute_ago:
+                    break
+                recent += (verb == "*" or m == verb) and bool(pattern.search(p))
+            if recent > most:
+                return True
+        return False
 
     def _dated(self, reply: Reply) -> Reply:
         """Every HTTP response says when the server sent it (RFC 9110 ``Date``)."""
@@ -1065,7 +1097,8 @@ class FakeGitLab:
             old = mentioned(issue["description"] or "")
             issue["description"] = self._run_quick_actions(issue, params["description"] or "")
             self._tell(issue, "edit", mentioned(issue["description"]) - old)
-        self._touch(issue)
+        # a change of labels alone is throttled like a note (ThrottledTouch)
+        self._touch(issue, throttled=set(params) <= {"labels", "add_labels", "remove_labels"})
         return _json_reply(200, self._issue_json(issue))
 
     def _list_state_events(

@@ -4,6 +4,7 @@ shapes of the Issues, Notes, Discussions and Resource state events APIs."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -315,3 +316,30 @@ def test_an_edit_tells_only_who_it_newly_mentions_and_closing_tells_the_particip
         ("edit", {"dbass90"}),
         ("close", {"klang", "adamlauzon", "magomez3", "dbass90"}),
     ]
+
+
+# --- GitLab's throttles and limits ----------------------------------------------------------------
+
+
+def test_a_label_only_change_within_a_minute_leaves_updated_at_as_it_was(
+    fake_gitlab: FakeGitLab,
+) -> None:
+    iid = fake_gitlab.add_issue("PTO klang", labels=["pto"], author="klang", age=timedelta(0))
+    fake_gitlab.advance(30)
+    before = fake_gitlab.issues[iid]["updated_at"]
+    assert call("PUT", f"/{iid}", add_labels="out::1").status_code == 200
+    assert fake_gitlab.issues[iid]["updated_at"] == before  # ThrottledTouch
+    assert call("PUT", f"/{iid}", description="Edited").status_code == 200
+    assert fake_gitlab.issues[iid]["updated_at"] == fake_gitlab.now  # not a label-only change
+
+
+def test_the_61st_comment_in_a_minute_is_refused_without_retry_after(
+    fake_gitlab: FakeGitLab,
+) -> None:
+    iid = fake_gitlab.add_issue("PTO klang", labels=["pto"], author="klang")
+    for n in range(60):
+        assert call("POST", f"/{iid}/notes", body=f"note {n}").status_code == 201
+    refused = call("POST", f"/{iid}/notes", body="one too many")
+    assert refused.status_code == 429 and "Retry-After" not in refused.headers
+    fake_gitlab.advance(61)
+    assert call("POST", f"/{iid}/notes", body="a minute later").status_code == 201

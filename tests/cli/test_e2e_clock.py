@@ -16,7 +16,6 @@ READS = 1 + 5 + 1  # who the bot is, the open issues of the 5 labels, what chang
 @pytest.mark.parametrize("minutes", [30, -30, 0])
 def test_a_runner_clock_half_an_hour_off_changes_nothing(team: Team, minutes: int) -> None:
     team.policy, team.remember = POLICY, True
-    team.fake.touch_interval = timedelta(minutes=1)  # GitLab's ThrottledTouch
     team.skew = timedelta(minutes=minutes)
     team.playbook("Acme Corp", "klang")
     req = team.request("klang", "2026-12-07", "2026-12-11")
